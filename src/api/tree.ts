@@ -1,0 +1,67 @@
+// The syntax tree drawn as an outline, for `matcalc parse`.
+import { parseProblem, type SyntaxExpr } from "../syntax/index.js";
+
+function label(expr: SyntaxExpr): string {
+  switch (expr.kind) {
+    case "number":
+      return `number ${expr.text}`;
+    case "name":
+      return `name ${expr.name}`;
+    case "negate":
+      return "negate -";
+    case "binary":
+      return `binary ${expr.operator}`;
+    case "transpose":
+      return "transpose '";
+    case "call":
+      return `call ${expr.callee}`;
+    case "matrix":
+      return `matrix ${expr.rows.length}×${expr.rows[0]?.length ?? 0}`;
+    case "error":
+      return "error";
+  }
+}
+
+function kids(expr: SyntaxExpr): readonly SyntaxExpr[] {
+  switch (expr.kind) {
+    case "negate":
+    case "transpose":
+      return [expr.operand];
+    case "binary":
+      return [expr.left, expr.right];
+    case "call":
+      return expr.args;
+    case "matrix":
+      return expr.rows.flat();
+    default:
+      return [];
+  }
+}
+
+/** An outline of declarations and expression, drawn without recursion. */
+export function syntaxTreeText(source: string): { text: string; errors: ReturnType<typeof parseProblem>["diagnostics"] } {
+  const { problem, diagnostics } = parseProblem(source);
+  const lines: string[] = [];
+  for (const d of problem.declarations) {
+    lines.push(`declare ${d.name}: ${d.type}${d.dims.length ? `(${d.dims.map((x) => (x.kind === "symbol" ? x.name : x.value)).join(", ")})` : ""}`);
+  }
+  if (problem.expression) {
+    const stack: Array<{ expr: SyntaxExpr; prefix: string; childPrefix: string }> = [
+      { expr: problem.expression, prefix: "", childPrefix: "" },
+    ];
+    while (stack.length > 0) {
+      const { expr, prefix, childPrefix } = stack.pop()!;
+      lines.push(`${prefix}${label(expr)}`);
+      const children = kids(expr);
+      for (let i = children.length - 1; i >= 0; i--) {
+        const last = i === children.length - 1;
+        stack.push({
+          expr: children[i]!,
+          prefix: `${childPrefix}${last ? "└─ " : "├─ "}`,
+          childPrefix: `${childPrefix}${last ? "   " : "│  "}`,
+        });
+      }
+    }
+  }
+  return { text: lines.join("\n"), errors: diagnostics };
+}

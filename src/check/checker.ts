@@ -1,0 +1,302 @@
+// The checker turns a syntax tree into IR: it resolves names (declarations, default typing, reserved
+// names, functions), infers every shape by unifying symbolic sizes across the whole problem, and only
+// then builds the hash-consed nodes with their final shapes. It reports, never throws.
+import { type Diagnostic, type Dim, formatShape, type Shape, type SourceSpan } from "../core/index.js";
+import type { Node } from "../ir/index.js";
+import {
+  apply,
+  constant,
+  FUNCTION_NAMES,
+  functionOperators,
+  identity,
+  isShapeFailure,
+  namedConstant,
+  type OperatorName,
+  OPERATORS,
+  ones,
+  stack,
+  symbolOperator,
+  variable,
+} from "../ops/index.js";
+import type { DeclaredKind, SyntaxExpr, SyntaxProblem } from "../syntax/index.js";
+import { defaultKind, RESERVED_NAMES } from "./typing.js";
+import { type SizeHandle, SizeUnifier } from "./unify.js";
+
+export interface VariableInfo {
+  readonly name: string;
+  readonly kind: DeclaredKind;
+  readonly shape: Shape;
+  readonly declared: boolean;
+}
+
+export interface CheckedProblem {
+  readonly source: string;
+  readonly expression: Node;
+  /** Declared names first (in order), then undeclared ones in order of appearance. */
+  readonly variables: readonly VariableInfo[];
+  /** Where each node of the expression was written (its first occurrence). */
+  readonly spans: ReadonlyMap<number, SourceSpan>;
+}
+
+export interface CheckResult {
+  readonly problem: CheckedProblem | null;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+interface VariableSlot {
+  readonly name: string;
+  readonly kind: DeclaredKind;
+  readonly sizes: SizeHandle[];
+  readonly declared: boolean;
+}
+
+/** What pass 1 learns about a syntax node; pass 2 builds the node from it. */
+type Plan =
+  | { readonly kind: "const"; readonly value: number; readonly symbol?: string }
+  | { readonly kind: "var"; readonly slot: VariableSlot }
+  | { readonly kind: "identity" | "ones"; readonly sizes: SizeHandle[] }
+  | { readonly kind: "apply"; readonly op: OperatorName; readonly args: readonly SyntaxExpr[] }
+  | { readonly kind: "stack"; readonly args: readonly SyntaxExpr[]; readonly rows: number; readonly cols: number };
+
+class CheckFailure {
+  constructor(readonly diagnostic: Diagnostic) {}
+}
+
+function children(expr: SyntaxExpr): readonly SyntaxExpr[] {
+  switch (expr.kind) {
+    case "negate":
+    case "transpose":
+      return [expr.operand];
+    case "binary":
+      return [expr.left, expr.right];
+    case "call":
+      return expr.args;
+    case "matrix":
+      return expr.rows.flat();
+    default:
+      return [];
+  }
+}
+
+/** Syntax nodes bottom-up, without recursion (a long sum is a deep left chain). */
+function syntaxPostorder(root: SyntaxExpr): SyntaxExpr[] {
+  const order: SyntaxExpr[] = [];
+  const stackOfFrames: Array<{ expr: SyntaxExpr; next: number }> = [{ expr: root, next: 0 }];
+  while (stackOfFrames.length > 0) {
+    const frame = stackOfFrames[stackOfFrames.length - 1]!;
+    const kids = children(frame.expr);
+    if (frame.next < kids.length) stackOfFrames.push({ expr: kids[frame.next++]!, next: 0 });
+    else {
+      order.push(frame.expr);
+      stackOfFrames.pop();
+    }
+  }
+  return order;
+}
+
+const SIZES_BY_KIND: Record<DeclaredKind, number> = { scalar: 0, vector: 1, matrix: 2, symmetric: 2 };
+
+class Checker {
+  private readonly sizes = new SizeUnifier();
+  private readonly slots = new Map<string, VariableSlot>();
+  private readonly plans = new Map<SyntaxExpr, Plan>();
+  private readonly shapes = new Map<SyntaxExpr, readonly SizeHandle[]>();
+
+  constructor(private readonly problem: SyntaxProblem) {}
+
+  private fail(message: string, span: SourceSpan, kind: Diagnostic["kind"] = "shape"): never {
+    throw new CheckFailure({ kind, message, span });
+  }
+
+  private describe(expr: SyntaxExpr): string {
+    let text = this.problem.source.slice(expr.span.start, expr.span.end).replace(/\s+/g, " ");
+    if (text.length > 40) text = `${text.slice(0, 37)}...`;
+    return `${text} (${this.sizes.format(this.shapes.get(expr) ?? [])})`;
+  }
+
+  declare(): void {
+    for (const declaration of this.problem.declarations) {
+      const { name, nameSpan } = declaration;
+      if (RESERVED_NAMES.has(name)) this.fail(`${name} is reserved (${RESERVED_NAMES.get(name)})`, nameSpan, "name");
+      if (FUNCTION_NAMES.has(name)) this.fail(`${name} is a function and cannot be declared`, nameSpan, "name");
+      if (this.slots.has(name)) this.fail(`${name} is declared twice`, nameSpan, "name");
+      const handles = declaration.dims.map((d) => (d.kind === "symbol" ? this.sizes.symbol(d.name) : this.sizes.literal(d.value)));
+      const wanted = SIZES_BY_KIND[declaration.type];
+      while (handles.length < wanted) handles.push(this.sizes.fresh());
+      if (declaration.type === "symmetric" && handles.length === 1) handles.push(handles[0]!);
+      this.slots.set(name, { name, kind: declaration.type, sizes: handles, declared: true });
+    }
+  }
+
+  private slotFor(name: string, span: SourceSpan): VariableSlot {
+    const existing = this.slots.get(name);
+    if (existing) return existing;
+    const kind = defaultKind(name);
+    if (kind === undefined) this.fail(`cannot tell the type of ${name}: declare it (for example ${name}: vector)`, span, "name");
+    const sizes = Array.from({ length: SIZES_BY_KIND[kind] }, () => this.sizes.fresh());
+    const slot = { name, kind, sizes, declared: false };
+    this.slots.set(name, slot);
+    return slot;
+  }
+
+  private planName(expr: Extract<SyntaxExpr, { kind: "name" }>): Plan {
+    const { name, span } = expr;
+    if (name === "pi") return { kind: "const", value: Math.PI, symbol: "pi" };
+    if (name === "I" && !this.slots.has("I")) {
+      const n = this.sizes.fresh();
+      return { kind: "identity", sizes: [n, n] };
+    }
+    if (name === "ones") return { kind: "ones", sizes: [this.sizes.fresh()] };
+    if (FUNCTION_NAMES.has(name)) this.fail(`${name} is a function: call it as ${name}(...)`, span, "name");
+    return { kind: "var", slot: this.slotFor(name, span) };
+  }
+
+  private planCall(expr: Extract<SyntaxExpr, { kind: "call" }>): Plan {
+    const candidates = functionOperators(expr.callee);
+    if (candidates.length === 0) {
+      if (this.slots.has(expr.callee) || defaultKind(expr.callee) !== undefined && !FUNCTION_NAMES.has(expr.callee)) {
+        const known = this.slots.has(expr.callee) || /^[a-zA-Z]$/.test(expr.callee);
+        if (known) this.fail(`${expr.callee} is a variable, not a function (write * for a product)`, expr.calleeSpan, "name");
+      }
+      this.fail(`unknown function '${expr.callee}'`, expr.calleeSpan, "name");
+    }
+    const first = OPERATORS[candidates[0]!].syntax;
+    const arity = first.kind === "function" ? first.arity : 1;
+    if (expr.args.length !== arity) {
+      const plural = arity === 1 ? "argument" : "arguments";
+      this.fail(`${expr.callee} takes ${arity} ${plural}, got ${expr.args.length}`, expr.span, "syntax");
+    }
+    const ranks = expr.args.map((a) => this.shapes.get(a)!.length);
+    const op =
+      candidates.find((candidate) => {
+        const syntax = OPERATORS[candidate].syntax;
+        return syntax.kind !== "function" || !syntax.acceptsRanks || syntax.acceptsRanks(ranks);
+      }) ?? candidates[0]!;
+    return { kind: "apply", op, args: expr.args };
+  }
+
+  private plan(expr: SyntaxExpr): Plan {
+    switch (expr.kind) {
+      case "number":
+        return { kind: "const", value: expr.value };
+      case "name":
+        return this.planName(expr);
+      case "negate":
+        if (expr.operand.kind === "number") return { kind: "const", value: -expr.operand.value };
+        return { kind: "apply", op: "neg", args: [expr.operand] };
+      case "binary":
+        return { kind: "apply", op: symbolOperator("binary", expr.operator), args: [expr.left, expr.right] };
+      case "transpose":
+        return { kind: "apply", op: "transpose", args: [expr.operand] };
+      case "call":
+        return this.planCall(expr);
+      case "matrix": {
+        const cols = expr.rows[0]!.length;
+        expr.rows.forEach((row, r) => {
+          if (row.length !== cols) {
+            this.fail(`row ${r + 1} of the matrix has ${row.length} entries, row 1 has ${cols}`, expr.span);
+          }
+        });
+        return { kind: "stack", args: expr.rows.flat(), rows: expr.rows.length, cols };
+      }
+      case "error":
+        return this.fail("cannot check an expression with syntax errors", expr.span, "syntax");
+    }
+  }
+
+  private shapeOf(expr: SyntaxExpr, plan: Plan): readonly SizeHandle[] {
+    switch (plan.kind) {
+      case "const":
+        return [];
+      case "var":
+        return plan.slot.sizes;
+      case "identity":
+      case "ones":
+        return plan.sizes;
+      case "apply":
+      case "stack": {
+        const op = plan.kind === "stack" ? "stack" : plan.op;
+        const attributes = plan.kind === "stack" ? { rows: plan.rows, cols: plan.cols } : {};
+        const result = OPERATORS[op].shape(
+          plan.args.map((a) => this.shapes.get(a)!),
+          this.sizes,
+          attributes,
+        );
+        if (isShapeFailure(result)) {
+          const span = expr.kind === "binary" ? expr.operatorSpan : expr.span;
+          this.fail(result.fail((i) => this.describe(plan.args[i]!)), span);
+        }
+        return result;
+      }
+    }
+  }
+
+  run(): CheckedProblem {
+    this.declare();
+    const root = this.problem.expression!;
+    const order = syntaxPostorder(root);
+    // Pass 1: resolve names and unify sizes across the whole problem.
+    for (const expr of order) {
+      const plan = this.plan(expr);
+      this.plans.set(expr, plan);
+      this.shapes.set(expr, this.shapeOf(expr, plan));
+    }
+    // Pass 2: build nodes with the final sizes.
+    const resolve = this.sizes.resolver();
+    const resolveShape = (handles: readonly SizeHandle[]): Dim[] => handles.map(resolve);
+    const nodes = new Map<SyntaxExpr, Node>();
+    const spans = new Map<number, SourceSpan>();
+    for (const expr of order) {
+      const plan = this.plans.get(expr)!;
+      let node: Node;
+      try {
+        node = this.build(plan, nodes, resolveShape);
+      } catch (error) {
+        if (error instanceof CheckFailure) throw error;
+        this.fail(`cannot combine the shapes in ${this.describe(expr)}`, expr.span);
+      }
+      nodes.set(expr, node);
+      if (!spans.has(node.id)) spans.set(node.id, expr.span);
+    }
+    const variables: VariableInfo[] = [...this.slots.values()].map((slot) => ({
+      name: slot.name,
+      kind: slot.kind,
+      shape: resolveShape(slot.sizes),
+      declared: slot.declared,
+    }));
+    return { source: this.problem.source, expression: nodes.get(root)!, variables, spans };
+  }
+
+  private build(plan: Plan, nodes: ReadonlyMap<SyntaxExpr, Node>, resolveShape: (h: readonly SizeHandle[]) => Dim[]): Node {
+    switch (plan.kind) {
+      case "const":
+        return plan.symbol ? namedConstant(plan.symbol, plan.value) : constant(plan.value);
+      case "var":
+        return variable(plan.slot.name, resolveShape(plan.slot.sizes), plan.slot.kind === "symmetric");
+      case "identity":
+        return identity(resolveShape(plan.sizes)[0]!);
+      case "ones":
+        return ones(resolveShape(plan.sizes)[0]!);
+      case "apply":
+        return apply(plan.op, ...plan.args.map((a) => nodes.get(a)!));
+      case "stack":
+        return stack(
+          plan.args.map((a) => nodes.get(a)!),
+          plan.rows,
+          plan.cols,
+        );
+    }
+  }
+}
+
+export function checkProblem(problem: SyntaxProblem): CheckResult {
+  if (problem.expression === null) return { problem: null, diagnostics: [] };
+  try {
+    return { problem: new Checker(problem).run(), diagnostics: [] };
+  } catch (error) {
+    if (error instanceof CheckFailure) return { problem: null, diagnostics: [error.diagnostic] };
+    throw error;
+  }
+}
+
+export { formatShape };

@@ -1,0 +1,147 @@
+// The `matcalc` command line: parse, shape and eval (more commands join as the engine grows).
+// Everything it prints goes through the public API; errors are one line plus a caret, never a trace.
+import { parseArgs } from "node:util";
+import {
+  evaluateProblem,
+  formatError,
+  isMatcalcError,
+  loadProblem,
+  shapeReport,
+  syntaxTreeText,
+} from "../api/index.js";
+import { describeShapeOfValue, formatTensor, tensorJson } from "./format.js";
+import { type CliIo, EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE, InputError, readProblem, readValues, UsageError } from "./io.js";
+
+const PROBLEM_HELP = `PROBLEM is one argument: optional declarations, then the expression, separated by newlines or
+commas (for example "A: matrix(n, n), x: vector(n), x'*A*x"); '-' reads it from standard input,
+and --file F reads it from a file.`;
+
+const COMMANDS: Record<string, { summary: string; usage: string; help: string }> = {
+  parse: {
+    summary: "show the syntax tree of a problem",
+    usage: "matcalc parse PROBLEM [--file F]",
+    help: "Prints the declarations and the expression's syntax tree.",
+  },
+  shape: {
+    summary: "infer the type of every name and of the result",
+    usage: "matcalc shape PROBLEM [--file F] [--json]",
+    help: "Infers every size by unification: undeclared names are typed by their first letter\n(a-g scalar, h-z vector, A-Z matrix), declarations win.",
+  },
+  eval: {
+    summary: "evaluate a problem at given values",
+    usage: "matcalc eval PROBLEM --at values.json [--file F] [--json]",
+    help: 'Values are JSON: a scalar is a number, a vector a flat array, a matrix an array of rows:\n{"A": [[1, 2], [3, 4]], "x": [1, -1]}. With --json the result is {"value": {"shape", "data"}}.',
+  },
+};
+
+function mainHelp(): string {
+  const lines = [
+    "matcalc: matrix calculus in compact notation",
+    "",
+    "usage: matcalc COMMAND PROBLEM [options]   (matcalc COMMAND --help for details)",
+    "",
+    "commands:",
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`),
+    "",
+    PROBLEM_HELP,
+  ];
+  return `${lines.join("\n")}\n`;
+}
+
+function commandHelp(name: string): string {
+  const c = COMMANDS[name]!;
+  return `usage: ${c.usage}\n\n${c.help}\n\n${PROBLEM_HELP}\n`;
+}
+
+interface Options {
+  readonly positionals: string[];
+  readonly values: { file?: string; at?: string; json?: boolean; help?: boolean };
+}
+
+function parseOptions(args: string[], allowed: Record<string, { type: "string" | "boolean" }>): Options {
+  try {
+    const { positionals, values } = parseArgs({
+      args,
+      options: { ...allowed, file: { type: "string" }, help: { type: "boolean", short: "h" } },
+      allowPositionals: true,
+      strict: true,
+    });
+    return { positionals, values: values as Options["values"] };
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message.split("\n")[0]! : String(error));
+  }
+}
+
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === "--help" || command === "-h" || command === "help") {
+    io.stdout.write(mainHelp());
+    return command === undefined ? EXIT_USAGE : EXIT_OK;
+  }
+  if (!Object.hasOwn(COMMANDS, command)) {
+    io.stderr.write(`error: unknown command '${command}' (try matcalc --help)\n`);
+    return EXIT_USAGE;
+  }
+  let source: string | undefined;
+  try {
+    const allowed: Record<string, { type: "string" | "boolean" }> =
+      command === "eval" ? { at: { type: "string" }, json: { type: "boolean" } } : command === "shape" ? { json: { type: "boolean" } } : {};
+    const options = parseOptions([...rest], allowed);
+    if (options.values.help) {
+      io.stdout.write(commandHelp(command));
+      return EXIT_OK;
+    }
+    source = await readProblem(options.positionals, options.values.file, io);
+    return run(command, source, options, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`error: ${error.message}\nusage: ${COMMANDS[command]!.usage}\n`);
+      return EXIT_USAGE;
+    }
+    if (error instanceof InputError) {
+      io.stderr.write(`error: ${error.message}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    io.stderr.write(`${formatError(error, source)}\n`);
+    return isMatcalcError(error) ? EXIT_BAD_INPUT : 3;
+  }
+}
+
+function run(command: string, source: string, options: Options, io: CliIo): number {
+  switch (command) {
+    case "parse": {
+      const { text, errors } = syntaxTreeText(source);
+      if (errors.length > 0) {
+        io.stdout.write(`${text}\n`);
+        for (const e of errors) io.stderr.write(`${formatError(e, source)}\n`);
+        return EXIT_BAD_INPUT;
+      }
+      io.stdout.write(`${text}\n`);
+      return EXIT_OK;
+    }
+    case "shape": {
+      const report = shapeReport(source);
+      if (options.values.json) {
+        io.stdout.write(`${JSON.stringify(report)}\n`);
+        return EXIT_OK;
+      }
+      const width = Math.max(6, ...report.variables.map((v) => v.name.length));
+      for (const v of report.variables) io.stdout.write(`${`${v.name}:`.padEnd(width + 1)} ${v.type}\n`);
+      io.stdout.write(`${"result:".padEnd(width + 1)} ${report.result}\n`);
+      return EXIT_OK;
+    }
+    case "eval": {
+      if (options.values.at === undefined) throw new UsageError("eval needs --at values.json");
+      const problem = loadProblem(source);
+      const value = evaluateProblem(problem, readValues(options.values.at));
+      if (options.values.json) {
+        io.stdout.write(`${JSON.stringify({ value: tensorJson(value) })}\n`);
+      } else {
+        io.stdout.write(`${describeShapeOfValue(value)}\n${value.shape.length === 0 ? `  ${formatTensor(value)}` : formatTensor(value)}\n`);
+      }
+      return EXIT_OK;
+    }
+    default:
+      throw new UsageError(`unknown command '${command}'`);
+  }
+}

@@ -1,0 +1,73 @@
+// Iterative graph walks. User expressions can be thousands of nodes deep (a long sum is a left-deep
+// chain), so nothing here recurses.
+import type { Node } from "./node.js";
+
+/** Every distinct node reachable from the roots, each after all of its arguments. */
+export function postorder(...roots: readonly Node[]): Node[] {
+  const order: Node[] = [];
+  const seen = new Set<number>();
+  const stack: Array<{ node: Node; next: number }> = [];
+  for (const root of roots) {
+    if (seen.has(root.id)) continue;
+    stack.push({ node: root, next: 0 });
+    seen.add(root.id);
+    while (stack.length > 0) {
+      const frame = stack[stack.length - 1]!;
+      if (frame.next < frame.node.args.length) {
+        const child = frame.node.args[frame.next++]!;
+        if (!seen.has(child.id)) {
+          seen.add(child.id);
+          stack.push({ node: child, next: 0 });
+        }
+      } else {
+        order.push(frame.node);
+        stack.pop();
+      }
+    }
+  }
+  return order;
+}
+
+/** Computes f at every node bottom-up, each node once, and returns the root's result. */
+export function foldNodes<T>(root: Node, f: (node: Node, args: readonly T[]) => T): T {
+  const results = new Map<number, T>();
+  for (const node of postorder(root)) {
+    results.set(
+      node.id,
+      f(
+        node,
+        node.args.map((arg) => results.get(arg.id) as T),
+      ),
+    );
+  }
+  return results.get(root.id) as T;
+}
+
+/** Number of distinct nodes (the DAG size) reachable from the roots. */
+export function dagSize(...roots: readonly Node[]): number {
+  return postorder(...roots).length;
+}
+
+/** Number of nodes in the tree the DAG unfolds to (what a printed expression's size grows with). */
+export function treeSize(root: Node): number {
+  return foldNodes<number>(root, (_node, args) => args.reduce((sum, size) => sum + size, 1));
+}
+
+/** Longest path from the root to a leaf, counted in nodes. */
+export function depthOf(root: Node): number {
+  return foldNodes<number>(root, (_node, args) => 1 + args.reduce((max, d) => Math.max(max, d), 0));
+}
+
+/** True when some node under the root (the root included) satisfies the predicate. */
+export function containsNode(root: Node, predicate: (node: Node) => boolean): boolean {
+  return postorder(root).some(predicate);
+}
+
+/** Names of the variables under the root, in first-appearance order. */
+export function freeVariables(root: Node): string[] {
+  const names: string[] = [];
+  for (const node of postorder(root)) {
+    if (node.op === "var" && node.attrs.name !== undefined && !names.includes(node.attrs.name)) names.push(node.attrs.name);
+  }
+  return names;
+}

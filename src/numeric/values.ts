@@ -1,0 +1,107 @@
+// Binding JSON values (SPEC §3) to a problem's variables: each value is checked against its
+// variable's kind, and the sizes it implies must agree with each other and with the declarations.
+import { type Dim, MatcalcError, type Shape } from "../core/index.js";
+import type { Tensor } from "../tensor/index.js";
+
+export interface VariableDescription {
+  readonly name: string;
+  readonly shape: Shape;
+  readonly symmetric?: boolean;
+}
+
+export interface Bindings {
+  readonly variables: ReadonlyMap<string, Tensor>;
+  readonly sizes: ReadonlyMap<string, number>;
+}
+
+function valueError(message: string): MatcalcError {
+  return new MatcalcError("value", message);
+}
+
+function isNumber(x: unknown): x is number {
+  return typeof x === "number" && Number.isFinite(x);
+}
+
+function describeNonNumber(x: unknown): string {
+  return x === null ? "null" : typeof x === "string" ? `"${x}"` : Array.isArray(x) ? "an array" : typeof x;
+}
+
+/** The JSON value of one variable as a tensor of the variable's rank. */
+export function tensorFromJson(name: string, rank: number, value: unknown): Tensor {
+  if (rank === 0) {
+    if (isNumber(value)) return { shape: [], data: Float64Array.of(value) };
+    throw valueError(`${name} must be a number (it is a scalar), got ${describeNonNumber(value)}`);
+  }
+  if (rank === 1) {
+    if (!Array.isArray(value)) throw valueError(`${name} must be a flat array of numbers (it is a vector)`);
+    if (value.length === 0) throw valueError(`${name} is empty`);
+    const bad = value.findIndex((x) => !isNumber(x));
+    if (bad >= 0) throw valueError(`${name}[${bad + 1}] must be a number, got ${describeNonNumber(value[bad])} (${name} is a vector)`);
+    return { shape: [value.length], data: Float64Array.from(value as number[]) };
+  }
+  if (rank === 2) {
+    if (!Array.isArray(value) || value.length === 0 || !value.every(Array.isArray)) {
+      throw valueError(`${name} must be an array of rows, each an array of numbers (it is a matrix)`);
+    }
+    const rows = value as unknown[][];
+    const cols = rows[0]!.length;
+    if (cols === 0) throw valueError(`${name} has an empty row`);
+    const data = new Float64Array(rows.length * cols);
+    rows.forEach((row, i) => {
+      if (row.length !== cols) throw valueError(`row ${i + 1} of ${name} has ${row.length} entries, row 1 has ${cols}`);
+      row.forEach((x, j) => {
+        if (!isNumber(x)) throw valueError(`${name}[${i + 1}][${j + 1}] must be a number, got ${describeNonNumber(x)}`);
+        data[i * cols + j] = x;
+      });
+    });
+    return { shape: [rows.length, cols], data };
+  }
+  throw valueError(`${name} has rank ${rank}, which values cannot give`);
+}
+
+const AXIS_NAMES = [["entries"], ["rows", "columns"]];
+
+export function bindValues(variables: readonly VariableDescription[], json: unknown): Bindings {
+  if (json === null || typeof json !== "object" || Array.isArray(json)) {
+    throw valueError("values must be a JSON object mapping names to numbers or arrays");
+  }
+  const given = json as Record<string, unknown>;
+  const tensors = new Map<string, Tensor>();
+  const sizes = new Map<string, number>();
+  const boundBy = new Map<string, string>();
+  for (const v of variables) {
+    if (!Object.hasOwn(given, v.name)) continue;
+    const shape = v.shape;
+    const t = tensorFromJson(v.name, shape.length === 2 && shape[0] === 1 ? 2 : shape.length, given[v.name]);
+    shape.forEach((dim: Dim, axis) => {
+      const actual = t.shape[axis]!;
+      const axisName = AXIS_NAMES[shape.length - 1]?.[axis] ?? `size ${axis + 1}`;
+      const who = `${v.name} has ${actual} ${axisName}`;
+      if (typeof dim === "number") {
+        if (dim !== actual) throw valueError(`${who}, but it is declared with ${dim}`);
+        return;
+      }
+      const known = sizes.get(dim);
+      if (known === undefined) {
+        sizes.set(dim, actual);
+        boundBy.set(dim, who);
+      } else if (known !== actual) {
+        throw valueError(`values disagree on the size ${dim}: ${boundBy.get(dim)}, but ${who}`);
+      }
+    });
+    if (v.symmetric) {
+      const n = t.shape[0]!;
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < i; j++) {
+          const a = t.data[i * n + j]!;
+          const b = t.data[j * n + i]!;
+          if (Math.abs(a - b) > 1e-12 * Math.max(1, Math.abs(a), Math.abs(b))) {
+            throw valueError(`${v.name} is declared symmetric, but ${v.name}[${i + 1}][${j + 1}] ≠ ${v.name}[${j + 1}][${i + 1}]`);
+          }
+        }
+      }
+    }
+    tensors.set(v.name, t);
+  }
+  return { variables: tensors, sizes };
+}

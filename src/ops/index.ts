@@ -1,0 +1,6 @@
+// The operator registry: one entry per operator with its shape rule, kernel and printing templates.
+export * from "./build.js";
+export { formatNumber, GREEK_LETTERS, latexName } from "./names.js";
+export * from "./registry.js";
+export { stackLayout } from "./stack.js";
+export * from "./types.js";

@@ -1,0 +1,67 @@
+// Leaves: variables, numeric constants, the identity I and the all-ones vector (SPEC §1).
+import { MatcalcError } from "../core/index.js";
+import { filledTensor, identityTensor, scalarTensor } from "../tensor/index.js";
+import { formatNumber, latexName, latexNumber } from "./names.js";
+import { type OperatorDefinition, Precedence } from "./types.js";
+
+const atom = (text: string) => ({ text, precedence: Precedence.Atom });
+const noShapeRule = () => {
+  throw new Error("leaves get their shape from the checker");
+};
+
+export const leafOperators = {
+  var: {
+    syntax: { kind: "leaf" },
+    summary: "a variable",
+    shape: noShapeRule,
+    evaluate: (_args, node, context) => context.variable(node.attrs.name!),
+    text: { kind: "custom", print: (_args, node) => atom(node.attrs.name!) },
+    latex: { kind: "custom", print: (_args, node) => atom(latexName(node.attrs.name!, node.shape.length)) },
+  },
+  const: {
+    syntax: { kind: "leaf" },
+    summary: "a number (or the named constant pi)",
+    shape: noShapeRule,
+    evaluate: (_args, node) => scalarTensor(node.attrs.value!),
+    text: {
+      kind: "custom",
+      print: (_args, node) => {
+        if (node.attrs.symbol !== undefined) return atom(node.attrs.symbol);
+        const value = node.attrs.value!;
+        return { text: formatNumber(value), precedence: value < 0 ? Precedence.Unary : Precedence.Atom };
+      },
+    },
+    latex: {
+      kind: "custom",
+      print: (_args, node) => {
+        if (node.attrs.symbol !== undefined) return atom(`\\${node.attrs.symbol}`);
+        const value = node.attrs.value!;
+        return { text: latexNumber(value), precedence: value < 0 ? Precedence.Unary : Precedence.Atom };
+      },
+    },
+  },
+  identity: {
+    syntax: { kind: "leaf" },
+    summary: "the identity matrix I, its size taken from context",
+    shape: noShapeRule,
+    evaluate: (_args, node, context) => identityTensor(sizeOrFail(node.shape[0]!, "I", context.size)),
+    text: { kind: "custom", print: () => atom("I") },
+    latex: { kind: "custom", print: () => atom("I") },
+  },
+  ones: {
+    syntax: { kind: "leaf" },
+    summary: "the all-ones column vector, its size taken from context",
+    shape: noShapeRule,
+    evaluate: (_args, node, context) => filledTensor([sizeOrFail(node.shape[0]!, "ones", context.size)], 1),
+    text: { kind: "custom", print: () => atom("ones") },
+    latex: { kind: "custom", print: () => atom("\\mathbf{1}") },
+  },
+} satisfies Record<string, OperatorDefinition>;
+
+function sizeOrFail(dim: string | number, what: string, size: (d: string | number) => number): number {
+  try {
+    return size(dim);
+  } catch {
+    throw new MatcalcError("value", `cannot tell the size of ${what}: no value fixes its size ${dim}`);
+  }
+}

@@ -1,0 +1,108 @@
+// Matrix functions (SPEC §1): tr, det, logdet, inv, and diag both ways (vector → diagonal matrix,
+// square matrix → its diagonal). det/logdet/inv go through one LU factorization.
+import { MatcalcError } from "../core/index.js";
+import {
+  inverseRaw,
+  luDeterminant,
+  luFactor,
+  luLogAbsDeterminant,
+  scalarTensor,
+  squareSize,
+  type Tensor,
+} from "../tensor/index.js";
+import { latexCall } from "./elementwise.js";
+import { failure, squareMatrix } from "./shape-rules.js";
+import { type OperatorDefinition, Precedence, type ShapeRule } from "./types.js";
+
+function factorOrFail(a: Tensor) {
+  const factors = luFactor(a.data, squareSize(a));
+  return factors;
+}
+
+const diagMatrixShape: ShapeRule = (args) => {
+  const a = args[0]!;
+  if (a.length !== 1) return failure((d) => `diag needs a vector or a square matrix, got ${d(0)}`);
+  return [a[0]!, a[0]!];
+};
+
+export const linalgOperators = {
+  tr: {
+    syntax: { kind: "function", name: "tr", arity: 1 },
+    summary: "trace",
+    shape: squareMatrix("tr", "scalar"),
+    evaluate: ([a]) => {
+      const n = squareSize(a!);
+      let s = 0;
+      for (let i = 0; i < n; i++) s += a!.data[i * n + i]!;
+      return scalarTensor(s);
+    },
+    text: { kind: "call", name: "tr" },
+    latex: { kind: "custom", print: latexCall("\\operatorname{tr}") },
+  },
+  det: {
+    syntax: { kind: "function", name: "det", arity: 1 },
+    summary: "determinant",
+    shape: squareMatrix("det", "scalar"),
+    evaluate: ([a]) => scalarTensor(luDeterminant(factorOrFail(a!))),
+    text: { kind: "call", name: "det" },
+    latex: { kind: "custom", print: latexCall("\\det") },
+  },
+  logdet: {
+    syntax: { kind: "function", name: "logdet", arity: 1 },
+    summary: "log of the determinant (the determinant must be positive)",
+    shape: squareMatrix("logdet", "scalar"),
+    evaluate: ([a]) => {
+      const factors = factorOrFail(a!);
+      if (factors.singular) throw new MatcalcError("numeric", "the matrix is singular");
+      const { logAbs, sign } = luLogAbsDeterminant(factors);
+      if (sign < 0) throw new MatcalcError("numeric", "the determinant is negative, so its log is not real");
+      return scalarTensor(logAbs);
+    },
+    text: { kind: "call", name: "logdet" },
+    latex: { kind: "custom", print: latexCall("\\log\\det") },
+  },
+  inv: {
+    syntax: { kind: "function", name: "inv", arity: 1 },
+    summary: "matrix inverse",
+    shape: squareMatrix("inv", "same"),
+    evaluate: ([a]) => {
+      const factors = factorOrFail(a!);
+      if (factors.singular) throw new MatcalcError("numeric", "the matrix is singular");
+      return { shape: a!.shape, data: inverseRaw(factors) };
+    },
+    text: { kind: "call", name: "inv" },
+    latex: {
+      kind: "custom",
+      print: ([a]) => ({
+        text: `${a!.precedence < Precedence.Atom ? `\\left(${a!.text}\\right)` : a!.text}^{-1}`,
+        precedence: Precedence.Power,
+      }),
+    },
+  },
+  diagMatrix: {
+    syntax: { kind: "function", name: "diag", arity: 1, acceptsRanks: (ranks) => ranks[0] !== 2 },
+    summary: "diag(x): the diagonal matrix with x on its diagonal",
+    shape: diagMatrixShape,
+    evaluate: ([a]) => {
+      const n = a!.data.length;
+      const data = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) data[i * n + i] = a!.data[i]!;
+      return { shape: [n, n], data };
+    },
+    text: { kind: "call", name: "diag" },
+    latex: { kind: "custom", print: latexCall("\\operatorname{diag}") },
+  },
+  diagVector: {
+    syntax: { kind: "function", name: "diag", arity: 1, acceptsRanks: (ranks) => ranks[0] === 2 },
+    summary: "diag(A): the diagonal of a square matrix, as a vector",
+    shape: squareMatrix("diag", "vector"),
+    evaluate: ([a]) => {
+      const n = squareSize(a!);
+      const data = new Float64Array(n);
+      for (let i = 0; i < n; i++) data[i] = a!.data[i * n + i]!;
+      return { shape: [n], data };
+    },
+    text: { kind: "call", name: "diag" },
+    latex: { kind: "custom", print: latexCall("\\operatorname{diag}") },
+  },
+} satisfies Record<string, OperatorDefinition>;

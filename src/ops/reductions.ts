@@ -1,0 +1,81 @@
+// Reductions and the ML functions (SPEC §1): sum, dot, norm2, norm1, softmax, logsumexp.
+import { dotEntries, euclideanNorm, mapTensor, scalarTensor, sumEntries } from "../tensor/index.js";
+import { latexCall } from "./elementwise.js";
+import { failure, scalarResult, vectorArgument } from "./shape-rules.js";
+import { type OperatorDefinition, Precedence, type ShapeRule } from "./types.js";
+
+const dotShape: ShapeRule = (args, dims) => {
+  const [a, b] = [args[0]!, args[1]!];
+  const fail = failure((d) => `dot needs two vectors of one size, got ${d(0)} and ${d(1)}`);
+  if (a.length !== 1 || b.length !== 1 || !dims.unify(a[0]!, b[0]!)) return fail;
+  return [];
+};
+
+export const reductionOperators = {
+  sum: {
+    syntax: { kind: "function", name: "sum", arity: 1 },
+    summary: "sum of all entries",
+    shape: scalarResult,
+    evaluate: ([a]) => scalarTensor(sumEntries(a!)),
+    text: { kind: "call", name: "sum" },
+    latex: { kind: "custom", print: latexCall("\\operatorname{sum}") },
+  },
+  dot: {
+    syntax: { kind: "function", name: "dot", arity: 2 },
+    summary: "inner product of two vectors, x'*y",
+    shape: dotShape,
+    evaluate: ([a, b]) => scalarTensor(dotEntries(a!, b!)),
+    text: { kind: "call", name: "dot" },
+    latex: {
+      kind: "custom",
+      print: ([a, b]) => ({ text: `\\left\\langle ${a!.text}, ${b!.text}\\right\\rangle`, precedence: Precedence.Atom }),
+    },
+  },
+  norm2: {
+    syntax: { kind: "function", name: "norm2", arity: 1 },
+    summary: "Euclidean norm (Frobenius for a matrix)",
+    shape: scalarResult,
+    evaluate: ([a]) => scalarTensor(euclideanNorm(a!)),
+    text: { kind: "call", name: "norm2" },
+    latex: {
+      kind: "custom",
+      print: ([a], node) => ({
+        text: `\\left\\|${a!.text}\\right\\|_${node.args[0]!.shape.length === 2 && node.args[0]!.shape[0] !== 1 ? "F" : "2"}`,
+        precedence: Precedence.Atom,
+      }),
+    },
+  },
+  norm1: {
+    syntax: { kind: "function", name: "norm1", arity: 1 },
+    summary: "1-norm: the sum of absolute values",
+    shape: scalarResult,
+    evaluate: ([a]) => scalarTensor(sumEntries(mapTensor(a!, Math.abs))),
+    text: { kind: "call", name: "norm1" },
+    latex: { kind: "custom", print: ([a]) => ({ text: `\\left\\|${a!.text}\\right\\|_1`, precedence: Precedence.Atom }) },
+  },
+  softmax: {
+    syntax: { kind: "function", name: "softmax", arity: 1 },
+    summary: "exp(x) / sum(exp(x)), computed stably",
+    shape: vectorArgument("softmax", "same"),
+    evaluate: ([a]) => {
+      const top = Math.max(...a!.data);
+      const e = mapTensor(a!, (x) => Math.exp(x - top));
+      const s = sumEntries(e);
+      return mapTensor(e, (x) => x / s);
+    },
+    text: { kind: "call", name: "softmax" },
+    latex: { kind: "custom", print: latexCall("\\operatorname{softmax}") },
+  },
+  logsumexp: {
+    syntax: { kind: "function", name: "logsumexp", arity: 1 },
+    summary: "log(sum(exp(x))), computed stably",
+    shape: vectorArgument("logsumexp", "scalar"),
+    evaluate: ([a]) => {
+      const top = Math.max(...a!.data);
+      if (!Number.isFinite(top)) return scalarTensor(top);
+      return scalarTensor(top + Math.log(sumEntries(mapTensor(a!, (x) => Math.exp(x - top)))));
+    },
+    text: { kind: "call", name: "logsumexp" },
+    latex: { kind: "custom", print: latexCall("\\operatorname{logsumexp}") },
+  },
+} satisfies Record<string, OperatorDefinition>;

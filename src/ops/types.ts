@@ -1,0 +1,86 @@
+// What an operator declares: its shape rule, numeric kernel and printing templates (and, from the
+// calculus layer on, its derivative rule). Every operator is one entry of this form in one family file.
+import type { Dim, Shape } from "../core/index.js";
+import type { Node } from "../ir/index.js";
+import type { Tensor } from "../tensor/index.js";
+
+/**
+ * Sizes as seen by a shape rule. The checker passes unifiable size variables (so `A*x` can force x's
+ * size); node construction passes concrete sizes, where unify is plain equality.
+ */
+export interface DimAlgebra<D> {
+  unify(a: D, b: D): boolean;
+  isOne(d: D): boolean;
+  one(): D;
+  /** A size fixed to the integer n. */
+  literal(n: number): D;
+}
+
+/** A failed shape rule: the message, with `describe(i)` giving "name (shape)" for argument i. */
+export interface ShapeFailure {
+  readonly fail: (describe: (argument: number) => string) => string;
+}
+
+export type ShapeResult<D> = readonly D[] | ShapeFailure;
+
+export type ShapeRule = <D>(args: readonly (readonly D[])[], dims: DimAlgebra<D>, node: ShapeAttributes) => ShapeResult<D>;
+
+/** Attributes a shape rule may read (a stack's row and column counts). */
+export interface ShapeAttributes {
+  readonly rows?: number;
+  readonly cols?: number;
+}
+
+export function isShapeFailure<D>(result: ShapeResult<D>): result is ShapeFailure {
+  return !Array.isArray(result);
+}
+
+export interface EvalContext {
+  /** The value bound to a variable. */
+  variable(name: string): Tensor;
+  /** The integer a size resolves to. */
+  size(dim: Dim): number;
+}
+
+/** How tightly a printed form binds; a child printed looser than its slot needs is parenthesized. */
+export enum Precedence {
+  Sum = 1,
+  Product = 2,
+  Unary = 3,
+  Power = 4,
+  Postfix = 5,
+  Atom = 6,
+}
+
+export interface Printed {
+  readonly text: string;
+  readonly precedence: Precedence;
+}
+
+/** How an operator prints; the shared printers in render/ interpret these. */
+export type PrintTemplate =
+  | { readonly kind: "infix"; readonly symbol: string; readonly precedence: Precedence }
+  | { readonly kind: "prefix"; readonly symbol: string; readonly precedence: Precedence }
+  | { readonly kind: "postfix"; readonly symbol: string }
+  | { readonly kind: "call"; readonly name: string }
+  | { readonly kind: "custom"; readonly print: (args: readonly Printed[], node: Node) => Printed };
+
+/** How the user writes the operator. */
+export type OperatorSyntax =
+  | { readonly kind: "function"; readonly name: string; readonly arity: number; readonly acceptsRanks?: (ranks: readonly number[]) => boolean }
+  | { readonly kind: "binary"; readonly symbol: string }
+  | { readonly kind: "prefix"; readonly symbol: string }
+  | { readonly kind: "postfix"; readonly symbol: string }
+  | { readonly kind: "leaf" };
+
+export interface OperatorDefinition {
+  readonly syntax: OperatorSyntax;
+  /** One line for documentation and the playground. */
+  readonly summary: string;
+  readonly shape: ShapeRule;
+  readonly evaluate: (args: readonly Tensor[], node: Node, context: EvalContext) => Tensor;
+  readonly text: PrintTemplate;
+  readonly latex: PrintTemplate;
+}
+
+export type { Shape };

@@ -1,0 +1,2 @@
+// Printers: text in the input syntax, and LaTeX.
+export * from "./printer.js";

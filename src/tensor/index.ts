@@ -1,0 +1,4 @@
+// Float64 tensors and their kernels; knows no expressions.
+export * from "./elementwise.js";
+export * from "./linalg.js";
+export * from "./tensor.js";

@@ -1,0 +1,149 @@
+// Dense linear algebra on row-major matrices: products, transpose, and LU with partial pivoting for
+// det, logdet, inverse and solve. Singularity is reported, never papered over.
+import { type Tensor, sizeOf } from "./tensor.js";
+
+/** C = A·B for A (m×k) and B (k×n), loops ordered i-k-j so the inner loop runs along rows. */
+export function matmulRaw(a: Float64Array, b: Float64Array, m: number, k: number, n: number): Float64Array {
+  const c = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    const ci = i * n;
+    for (let p = 0; p < k; p++) {
+      const aip = a[i * k + p]!;
+      if (aip === 0) continue;
+      const bp = p * n;
+      for (let j = 0; j < n; j++) c[ci + j]! += aip * b[bp + j]!;
+    }
+  }
+  return c;
+}
+
+export function transposeRaw(a: Float64Array, rows: number, cols: number): Float64Array {
+  const t = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = a[i * cols + j]!;
+  return t;
+}
+
+export interface LuFactors {
+  readonly n: number;
+  /** L (unit lower, below the diagonal) and U (on and above it) packed in one row-major array. */
+  readonly lu: Float64Array;
+  /** Row i of PA is row perm[i] of A. */
+  readonly perm: Int32Array;
+  /** +1 or −1: the sign of the permutation. */
+  readonly sign: number;
+  /** True when a pivot is zero to working precision (relative to the matrix's largest entry). */
+  readonly singular: boolean;
+}
+
+export function luFactor(a: Float64Array, n: number): LuFactors {
+  const lu = Float64Array.from(a);
+  const perm = new Int32Array(n);
+  for (let i = 0; i < n; i++) perm[i] = i;
+  let sign = 1;
+  let scale = 0;
+  for (const x of a) scale = Math.max(scale, Math.abs(x));
+  const tiny = scale * n * Number.EPSILON;
+  let singular = scale === 0;
+  for (let k = 0; k < n; k++) {
+    let pivotRow = k;
+    let pivotAbs = Math.abs(lu[k * n + k]!);
+    for (let i = k + 1; i < n; i++) {
+      const v = Math.abs(lu[i * n + k]!);
+      if (v > pivotAbs) {
+        pivotAbs = v;
+        pivotRow = i;
+      }
+    }
+    if (pivotRow !== k) {
+      for (let j = 0; j < n; j++) {
+        const t = lu[k * n + j]!;
+        lu[k * n + j] = lu[pivotRow * n + j]!;
+        lu[pivotRow * n + j] = t;
+      }
+      const t = perm[k]!;
+      perm[k] = perm[pivotRow]!;
+      perm[pivotRow] = t;
+      sign = -sign;
+    }
+    if (pivotAbs <= tiny) {
+      singular = true;
+      continue;
+    }
+    const pivot = lu[k * n + k]!;
+    for (let i = k + 1; i < n; i++) {
+      const f = lu[i * n + k]! / pivot;
+      lu[i * n + k] = f;
+      if (f === 0) continue;
+      for (let j = k + 1; j < n; j++) lu[i * n + j]! -= f * lu[k * n + j]!;
+    }
+  }
+  return { n, lu, perm, sign, singular };
+}
+
+export function luDeterminant(f: LuFactors): number {
+  let d = f.sign;
+  for (let i = 0; i < f.n; i++) d *= f.lu[i * f.n + i]!;
+  return f.singular ? d * 0 : d;
+}
+
+/** log|det| and the sign of det, computed from the pivots so large matrices do not overflow. */
+export function luLogAbsDeterminant(f: LuFactors): { logAbs: number; sign: number } {
+  let logAbs = 0;
+  let sign = f.sign;
+  for (let i = 0; i < f.n; i++) {
+    const u = f.lu[i * f.n + i]!;
+    logAbs += Math.log(Math.abs(u));
+    if (u < 0) sign = -sign;
+  }
+  return { logAbs, sign };
+}
+
+/** Solves A X = B for B with `cols` columns (row-major n×cols). */
+export function luSolve(f: LuFactors, b: Float64Array, cols: number): Float64Array {
+  const { n, lu, perm } = f;
+  const x = new Float64Array(n * cols);
+  for (let i = 0; i < n; i++) for (let j = 0; j < cols; j++) x[i * cols + j] = b[perm[i]! * cols + j]!;
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < i; k++) {
+      const l = lu[i * n + k]!;
+      if (l === 0) continue;
+      for (let j = 0; j < cols; j++) x[i * cols + j]! -= l * x[k * cols + j]!;
+    }
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    for (let k = i + 1; k < n; k++) {
+      const u = lu[i * n + k]!;
+      if (u === 0) continue;
+      for (let j = 0; j < cols; j++) x[i * cols + j]! -= u * x[k * cols + j]!;
+    }
+    const d = lu[i * n + i]!;
+    for (let j = 0; j < cols; j++) x[i * cols + j]! /= d;
+  }
+  return x;
+}
+
+export function inverseRaw(f: LuFactors): Float64Array {
+  const eye = new Float64Array(f.n * f.n);
+  for (let i = 0; i < f.n; i++) eye[i * f.n + i] = 1;
+  return luSolve(f, eye, f.n);
+}
+
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  const [m, k] = a.shape.length === 2 ? [a.shape[0]!, a.shape[1]!] : [a.shape[0]!, 1];
+  const [k2, n] = b.shape.length === 2 ? [b.shape[0]!, b.shape[1]!] : [b.shape[0]!, 1];
+  if (k !== k2) throw new RangeError(`matmul: inner sizes differ (${k} and ${k2})`);
+  return { shape: [m, n], data: matmulRaw(a.data, b.data, m, k, n) };
+}
+
+export function transpose2d(a: Tensor): Tensor {
+  const [rows, cols] = [a.shape[0]!, a.shape[1] ?? 1];
+  return { shape: [cols, rows], data: transposeRaw(a.data, rows, cols) };
+}
+
+export function squareSize(a: Tensor): number {
+  const n = a.shape[0] ?? 1;
+  if (a.shape.length !== 2 || a.shape[1] !== n || sizeOf(a.shape) !== n * n) {
+    throw new RangeError(`expected a square matrix, got [${a.shape.join(", ")}]`);
+  }
+  return n;
+}

@@ -1,0 +1,83 @@
+// Float64 row-major tensors. A tensor is a shape (integer sizes) and a flat Float64Array; rank 0 is a
+// scalar with one entry. This layer knows nothing about expressions.
+
+export interface Tensor {
+  readonly shape: readonly number[];
+  readonly data: Float64Array;
+}
+
+export function sizeOf(shape: readonly number[]): number {
+  let size = 1;
+  for (const d of shape) size *= d;
+  return size;
+}
+
+export function makeTensor(shape: readonly number[], data: Float64Array): Tensor {
+  if (data.length !== sizeOf(shape)) {
+    throw new RangeError(`tensor data has ${data.length} entries, shape [${shape.join(", ")}] needs ${sizeOf(shape)}`);
+  }
+  return { shape: [...shape], data };
+}
+
+export function zerosTensor(shape: readonly number[]): Tensor {
+  return { shape: [...shape], data: new Float64Array(sizeOf(shape)) };
+}
+
+export function scalarTensor(value: number): Tensor {
+  return { shape: [], data: Float64Array.of(value) };
+}
+
+export function filledTensor(shape: readonly number[], value: number): Tensor {
+  return { shape: [...shape], data: new Float64Array(sizeOf(shape)).fill(value) };
+}
+
+export function identityTensor(n: number): Tensor {
+  const data = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) data[i * n + i] = 1;
+  return { shape: [n, n], data };
+}
+
+/** The single entry of a tensor with one entry (a scalar, 1-vector or 1×1 matrix). */
+export function scalarValue(t: Tensor): number {
+  if (t.data.length !== 1) throw new RangeError(`expected one entry, got shape [${t.shape.join(", ")}]`);
+  return t.data[0]!;
+}
+
+/** Nested arrays in the SPEC §3 JSON form: a number, a flat array, or an array of rows. */
+export type NestedNumbers = number | NestedNumbers[];
+
+export function toNested(t: Tensor): NestedNumbers {
+  if (t.shape.length === 0) return t.data[0]!;
+  const build = (offset: number, axis: number): NestedNumbers[] => {
+    const size = t.shape[axis]!;
+    const stride = sizeOf(t.shape.slice(axis + 1));
+    const out: NestedNumbers[] = [];
+    for (let i = 0; i < size; i++) {
+      out.push(axis === t.shape.length - 1 ? t.data[offset + i]! : build(offset + i * stride, axis + 1));
+    }
+    return out;
+  };
+  return build(0, 0);
+}
+
+export function tensorsClose(a: Tensor, b: Tensor, relativeTolerance = 1e-9, absoluteTolerance = 1e-12): boolean {
+  if (a.shape.length !== b.shape.length || a.shape.some((d, i) => d !== b.shape[i])) return false;
+  for (let i = 0; i < a.data.length; i++) {
+    const x = a.data[i]!;
+    const y = b.data[i]!;
+    if (Math.abs(x - y) > absoluteTolerance + relativeTolerance * Math.max(Math.abs(x), Math.abs(y))) return false;
+  }
+  return true;
+}
+
+/** Max over entries of |a−b| / max(1, |b|): the error measure of numeric checks. */
+export function maxRelativeError(a: Tensor, b: Tensor): number {
+  let worst = 0;
+  for (let i = 0; i < a.data.length; i++) {
+    const x = a.data[i]!;
+    const y = b.data[i]!;
+    const e = Math.abs(x - y) / Math.max(1, Math.abs(y));
+    if (!(e <= worst)) worst = e;
+  }
+  return worst;
+}
