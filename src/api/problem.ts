@@ -70,7 +70,8 @@ export function locateEvaluationError(problem: Problem, error: unknown): unknown
   if (error.diagnostic.kind === "value") return new MatcalcError("value", error.reason, span);
   const text = toText(error.node);
   const shown = text.length > 60 ? `${text.slice(0, 57)}...` : text;
-  return new MatcalcError("numeric", `${shown}: ${error.reason}`, span);
+  const joiner = error.reason.startsWith("gives") ? " " : ": ";
+  return new MatcalcError("numeric", `${shown}${joiner}${error.reason}`, span);
 }
 
 /** Evaluates nodes of a problem at the given values, with located errors. */

@@ -94,6 +94,10 @@ function syntaxPostorder(root: SyntaxExpr): SyntaxExpr[] {
   return order;
 }
 
+function entries(n: number): string {
+  return n === 1 ? "1 entry" : `${n} entries`;
+}
+
 const SIZES_BY_KIND: Record<DeclaredKind, number> = { scalar: 0, vector: 1, matrix: 2, symmetric: 2 };
 
 class Checker {
@@ -194,7 +198,7 @@ class Checker {
         const cols = expr.rows[0]!.length;
         expr.rows.forEach((row, r) => {
           if (row.length !== cols) {
-            this.fail(`row ${r + 1} of the matrix has ${row.length} entries, row 1 has ${cols}`, expr.span);
+            this.fail(`row ${r + 1} of the matrix has ${entries(row.length)}, row 1 has ${cols}`, expr.span);
           }
         });
         return { kind: "stack", args: expr.rows.flat(), rows: expr.rows.length, cols };

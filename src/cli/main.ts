@@ -68,7 +68,9 @@ function parseOptions(args: string[], allowed: Record<string, { type: "string" |
     });
     return { positionals, values: values as Options["values"] };
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message.split("\n")[0]! : String(error));
+    const message = error instanceof Error ? error.message : String(error);
+    const unknown = /Unknown option '([^']+)'/.exec(message);
+    throw new UsageError(unknown ? `unknown option '${unknown[1]}'` : message.split("\n")[0]!);
   }
 }
 

@@ -40,6 +40,8 @@ export function lineColumn(source: string, offset: number): { line: number; colu
   return { line, column: offset - lineStart + 1 };
 }
 
+const SHOWN_LINE = 80;
+
 /**
  * The one-line message, then (when the diagnostic has a position) the source line and a caret under
  * the offending columns:
@@ -55,8 +57,17 @@ export function formatDiagnostic(diagnostic: Diagnostic, source?: string): strin
   const lineStart = span.start - (column - 1);
   let lineEnd = source.indexOf("\n", lineStart);
   if (lineEnd < 0) lineEnd = source.length;
-  const text = source.slice(lineStart, lineEnd).replace(/\t/g, " ");
-  const width = Math.max(1, Math.min(span.end, lineEnd) - span.start);
-  const caret = `${" ".repeat(column - 1)}${"^".repeat(width)}`;
+  let text = source.slice(lineStart, lineEnd).replace(/\t/g, " ");
+  let offset = column - 1;
+  let width = Math.max(1, Math.min(span.end, lineEnd) - span.start);
+  // Very long lines are shown as a window around the error.
+  if (text.length > SHOWN_LINE) {
+    const from = Math.max(0, offset - SHOWN_LINE / 2);
+    const shown = text.slice(from, from + SHOWN_LINE);
+    text = `${from > 0 ? "..." : ""}${shown}${from + SHOWN_LINE < text.length ? "..." : ""}`;
+    offset = offset - from + (from > 0 ? 3 : 0);
+    width = Math.min(width, SHOWN_LINE - (offset - (from > 0 ? 3 : 0)));
+  }
+  const caret = `${" ".repeat(offset)}${"^".repeat(Math.max(1, width))}`;
   return `error: ${diagnostic.message} at line ${line}, column ${column}\n  ${text}\n  ${caret}`;
 }

@@ -48,7 +48,7 @@ export function tensorFromJson(name: string, rank: number, value: unknown): Tens
     if (cols === 0) throw valueError(`${name} has an empty row`);
     const data = new Float64Array(rows.length * cols);
     rows.forEach((row, i) => {
-      if (row.length !== cols) throw valueError(`row ${i + 1} of ${name} has ${row.length} entries, row 1 has ${cols}`);
+      if (row.length !== cols) throw valueError(`row ${i + 1} of ${name} has ${row.length === 1 ? "1 entry" : `${row.length} entries`}, row 1 has ${cols}`);
       row.forEach((x, j) => {
         if (!isNumber(x)) throw valueError(`${name}[${i + 1}][${j + 1}] must be a number, got ${describeNonNumber(x)}`);
         data[i * cols + j] = x;
@@ -76,7 +76,7 @@ export function bindValues(variables: readonly VariableDescription[], json: unkn
     shape.forEach((dim: Dim, axis) => {
       const actual = t.shape[axis]!;
       const axisName = AXIS_NAMES[shape.length - 1]?.[axis] ?? `size ${axis + 1}`;
-      const who = `${v.name} has ${actual} ${axisName}`;
+      const who = `${v.name} has ${actual} ${actual === 1 ? axisName.replace(/(ies|s)$/, (m) => (m === "ies" ? "y" : "")) : axisName}`;
       if (typeof dim === "number") {
         if (dim !== actual) throw valueError(`${who}, but it is declared with ${dim}`);
         return;

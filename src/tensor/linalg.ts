@@ -83,7 +83,7 @@ export function luFactor(a: Float64Array, n: number): LuFactors {
 export function luDeterminant(f: LuFactors): number {
   let d = f.sign;
   for (let i = 0; i < f.n; i++) d *= f.lu[i * f.n + i]!;
-  return f.singular ? d * 0 : d;
+  return f.singular ? 0 : d;
 }
 
 /** log|det| and the sign of det, computed from the pivots so large matrices do not overflow. */
