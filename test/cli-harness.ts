@@ -13,7 +13,13 @@ export async function runCli(args: readonly string[], stdin?: string): Promise<C
   const io = {
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text) },
-    ...(stdin === undefined ? {} : { stdin: (async function* () { yield stdin; })() }),
+    ...(stdin === undefined
+      ? {}
+      : {
+          stdin: (async function* () {
+            yield stdin;
+          })(),
+        }),
   };
   const code = await main(args, io);
   return { code, stdout, stderr };

@@ -11,20 +11,105 @@ function value(problem: string, values: unknown): number[] {
 
 describe("fixed values", () => {
   it.each([
-    ["x'*A*x", { A: [[1, 2], [3, 4]], x: [1, -1] }, [0]],
-    ["x'*A*x", { A: [[1, 2], [3, 4]], x: [1, 2] }, [27]],
-    ["A*x + y", { A: [[1, 2], [3, 4]], x: [1, 1], y: [10, 20] }, [13, 27]],
+    [
+      "x'*A*x",
+      {
+        A: [
+          [1, 2],
+          [3, 4],
+        ],
+        x: [1, -1],
+      },
+      [0],
+    ],
+    [
+      "x'*A*x",
+      {
+        A: [
+          [1, 2],
+          [3, 4],
+        ],
+        x: [1, 2],
+      },
+      [27],
+    ],
+    [
+      "A*x + y",
+      {
+        A: [
+          [1, 2],
+          [3, 4],
+        ],
+        x: [1, 1],
+        y: [10, 20],
+      },
+      [13, 27],
+    ],
     ["x: scalar, y: scalar\n[3*x^2*y; 2*x + 4*y^2]", { x: 2, y: 3 }, [36, 40]],
-    ["det(A)", { A: [[1, 2], [3, 4]] }, [-2]],
-    ["inv(A)", { A: [[1, 2], [3, 4]] }, [-2, 1, 1.5, -0.5]],
-    ["logdet(A)", { A: [[2, 0], [0, 3]] }, [Math.log(6)]],
-    ["tr(A)", { A: [[1, 2], [3, 4]] }, [5]],
+    [
+      "det(A)",
+      {
+        A: [
+          [1, 2],
+          [3, 4],
+        ],
+      },
+      [-2],
+    ],
+    [
+      "inv(A)",
+      {
+        A: [
+          [1, 2],
+          [3, 4],
+        ],
+      },
+      [-2, 1, 1.5, -0.5],
+    ],
+    [
+      "logdet(A)",
+      {
+        A: [
+          [2, 0],
+          [0, 3],
+        ],
+      },
+      [Math.log(6)],
+    ],
+    [
+      "tr(A)",
+      {
+        A: [
+          [1, 2],
+          [3, 4],
+        ],
+      },
+      [5],
+    ],
     ["diag(x)", { x: [1, 2] }, [1, 0, 0, 2]],
-    ["diag(A)", { A: [[1, 2], [3, 4]] }, [1, 4]],
+    [
+      "diag(A)",
+      {
+        A: [
+          [1, 2],
+          [3, 4],
+        ],
+      },
+      [1, 4],
+    ],
     ["softmax(x)", { x: [0, 0, 0, 0] }, [0.25, 0.25, 0.25, 0.25]],
     ["logsumexp(x)", { x: [1000, 1000] }, [1000 + Math.log(2)]],
     ["norm2(x)", { x: [3, 4] }, [5]],
-    ["norm2(A)", { A: [[1, 1], [1, 1]] }, [2]],
+    [
+      "norm2(A)",
+      {
+        A: [
+          [1, 1],
+          [1, 1],
+        ],
+      },
+      [2],
+    ],
     ["norm1(x)", { x: [3, -4] }, [7]],
     ["max(0, w'*x + b)", { w: [1, 2], x: [1, 1], b: -4 }, [0]],
     ["max(0, w'*x + b)", { w: [1, 2], x: [1, 1], b: 1 }, [4]],
@@ -38,17 +123,33 @@ describe("fixed values", () => {
     ["2.^x", { x: [1, 2] }, [2, 4]],
     ["[a, b; c, d]*x", { a: 1, b: 2, c: 3, d: 4, x: [1, 1] }, [3, 7]],
     ["ones'*x", { x: [1, 2, 3] }, [6]],
-    ["(A + I)*x", { A: [[1, 2], [3, 4]], x: [1, 0] }, [2, 3]],
+    [
+      "(A + I)*x",
+      {
+        A: [
+          [1, 2],
+          [3, 4],
+        ],
+        x: [1, 0],
+      },
+      [2, 3],
+    ],
     ["2*pi", {}, [2 * Math.PI]],
     ["sigmoid(a) + softplus(b)", { a: 0, b: 0 }, [0.5 + Math.log(2)]],
   ])("%s", (problem, values, expected) => {
     const got = value(problem, values);
     expect(got).toHaveLength(expected.length);
-    got.forEach((g, i) => expect(g).toBeCloseTo(expected[i]!, 12));
+    for (const [i, g] of got.entries()) expect(g).toBeCloseTo(expected[i]!, 12);
   });
 
   it("gives vectors, rows, matrices and scalars their shapes", () => {
-    const at = { A: [[1, 2], [3, 4]], x: [1, 2] };
+    const at = {
+      A: [
+        [1, 2],
+        [3, 4],
+      ],
+      x: [1, 2],
+    };
     expect(evaluateProblem("A*x", at).shape).toEqual([2]);
     expect(evaluateProblem("x'*A", at).shape).toEqual([1, 2]);
     expect(evaluateProblem("x'*A*x", at).shape).toEqual([]);
@@ -112,7 +213,8 @@ describe("identities between operators", () => {
           const values = randomValues(n, seed);
           const l = evaluateProblem(lhs, values);
           const r = evaluateProblem(rhs, values);
-          if (r.data.length === 1 && l.data.length === 1) expect(Math.abs(l.data[0]! - r.data[0]!)).toBeLessThan(1e-8 * Math.max(1, Math.abs(r.data[0]!)));
+          if (r.data.length === 1 && l.data.length === 1)
+            expect(Math.abs(l.data[0]! - r.data[0]!)).toBeLessThan(1e-8 * Math.max(1, Math.abs(r.data[0]!)));
           else expect(maxRelativeError(l, r)).toBeLessThan(1e-8);
         }),
         { numRuns: 40 },

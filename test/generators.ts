@@ -3,11 +3,26 @@
 // S (scalar), V (vector n), W (vector m), M (matrix n×n), C (matrix n×m) and R (row 1×n).
 import fc from "fast-check";
 
-export const DECLARATIONS = "a: scalar, b: scalar, x: vector(n), y: vector(n), z: vector(m), A: matrix(n, n), B: matrix(n, n), C: matrix(n, m)";
+export const DECLARATIONS =
+  "a: scalar, b: scalar, x: vector(n), y: vector(n), z: vector(m), A: matrix(n, n), B: matrix(n, n), C: matrix(n, m)";
 
 type Gen = fc.Arbitrary<string>;
 
-const UNARY = ["exp", "log", "sin", "cos", "tan", "tanh", "sqrt", "abs", "sign", "sigmoid", "relu", "softplus", "step"];
+const UNARY = [
+  "exp",
+  "log",
+  "sin",
+  "cos",
+  "tan",
+  "tanh",
+  "sqrt",
+  "abs",
+  "sign",
+  "sigmoid",
+  "relu",
+  "softplus",
+  "step",
+];
 
 export const numbers: Gen = fc.oneof(
   fc.constantFrom("0", "1", "2", "3", "0.5", ".25", "1e-3", "2.5e10", "pi"),
@@ -39,7 +54,8 @@ export function typedExpressions(functions: readonly string[] = UNARY): TypedGen
     const R = tie("R");
     const fn = fc.constantFrom(...functions);
     const binary = fc.constantFrom("+", "-", ".*", "./");
-    const choose = (...arbitraries: Gen[]) => fc.oneof({ depthSize: "small", withCrossShrink: true }, ...arbitraries);
+    const choose = (...arbitraries: Gen[]) =>
+      fc.oneof({ depthSize: "small", withCrossShrink: true }, ...arbitraries);
     return {
       S: choose(
         fc.constantFrom("a", "b", "alpha"),
@@ -77,7 +93,11 @@ export function typedExpressions(functions: readonly string[] = UNARY): TypedGen
         from((p) => `(${p} + ones)`, V),
         from((r) => `(${r})'`, R),
       ),
-      W: choose(fc.constant("z"), from((c, v) => `(${c}'*${v})`, C, V), from((f, w) => `${f}(${w})`, fn, W)),
+      W: choose(
+        fc.constant("z"),
+        from((c, v) => `(${c}'*${v})`, C, V),
+        from((f, w) => `${f}(${w})`, fn, W),
+      ),
       M: choose(
         fc.constantFrom("A", "B", "I"),
         from((p, q, op) => `(${p} ${op} ${q})`, M, M, fc.constantFrom("+", "-", "*", ".*")),
@@ -90,7 +110,11 @@ export function typedExpressions(functions: readonly string[] = UNARY): TypedGen
         from((p) => `(${p} + I)`, M),
         from((c) => `(${c}*${c}')`, C),
       ),
-      C: choose(fc.constant("C"), from((m, c) => `(${m}*${c})`, M, C), from((v, w) => `(${v}*${w}')`, V, W)),
+      C: choose(
+        fc.constant("C"),
+        from((m, c) => `(${m}*${c})`, M, C),
+        from((v, w) => `(${v}*${w}')`, V, W),
+      ),
       R: choose(
         from((v) => `(${v})'`, V),
         from((r, m) => `(${r}*${m})`, R, M),
@@ -106,4 +130,10 @@ export function problems(kind: keyof TypedGenerators = "S", functions?: readonly
   return typedExpressions(functions)[kind].map((expression) => `${DECLARATIONS}\n${expression}`);
 }
 
-export const anyTypedProblem: Gen = fc.oneof(problems("S"), problems("V"), problems("M"), problems("R"), problems("C"));
+export const anyTypedProblem: Gen = fc.oneof(
+  problems("S"),
+  problems("V"),
+  problems("M"),
+  problems("R"),
+  problems("C"),
+);

@@ -1,6 +1,13 @@
 // The public API of matcalc: the only module that composes the pipeline.
 export type { VariableInfo } from "../check/index.js";
-export { type Diagnostic, formatDiagnostic, isMatcalcError, MatcalcError, type Shape, type SourceSpan } from "../core/index.js";
+export {
+  type Diagnostic,
+  formatDiagnostic,
+  isMatcalcError,
+  MatcalcError,
+  type Shape,
+  type SourceSpan,
+} from "../core/index.js";
 export type { Node } from "../ir/index.js";
 export { toLatex, toText } from "../render/index.js";
 export type { Tensor } from "../tensor/index.js";

@@ -1,7 +1,13 @@
 // Problems: text → checked IR, shapes, values and numbers. Every failure surfaces as a MatcalcError
 // whose diagnostic points into the problem's source.
 import { type CheckedProblem, checkProblem, type VariableInfo } from "../check/index.js";
-import { type Diagnostic, describeShape, formatDiagnostic, isMatcalcError, MatcalcError } from "../core/index.js";
+import {
+  type Diagnostic,
+  describeShape,
+  formatDiagnostic,
+  isMatcalcError,
+  MatcalcError,
+} from "../core/index.js";
 import type { Node } from "../ir/index.js";
 import { type Bindings, bindValues, EvaluationError, evaluateNodes } from "../numeric/index.js";
 import { toText } from "../render/index.js";
@@ -44,7 +50,11 @@ export function declarationOf(variable: VariableInfo): string {
 }
 
 export interface ShapeReport {
-  readonly variables: ReadonlyArray<{ readonly name: string; readonly type: string; readonly declared: boolean }>;
+  readonly variables: ReadonlyArray<{
+    readonly name: string;
+    readonly type: string;
+    readonly declared: boolean;
+  }>;
   readonly result: string;
 }
 
@@ -85,7 +95,12 @@ export function evaluateAt(problem: Problem, roots: readonly Node[], values: unk
 }
 
 function isBindings(x: unknown): x is Bindings {
-  return typeof x === "object" && x !== null && (x as Bindings).variables instanceof Map && (x as Bindings).sizes instanceof Map;
+  return (
+    typeof x === "object" &&
+    x !== null &&
+    (x as Bindings).variables instanceof Map &&
+    (x as Bindings).sizes instanceof Map
+  );
 }
 
 /** The value of the problem's expression at the given JSON values (SPEC §3). */

@@ -39,11 +39,16 @@ function kids(expr: SyntaxExpr): readonly SyntaxExpr[] {
 }
 
 /** An outline of declarations and expression, drawn without recursion. */
-export function syntaxTreeText(source: string): { text: string; errors: ReturnType<typeof parseProblem>["diagnostics"] } {
+export function syntaxTreeText(source: string): {
+  text: string;
+  errors: ReturnType<typeof parseProblem>["diagnostics"];
+} {
   const { problem, diagnostics } = parseProblem(source);
   const lines: string[] = [];
   for (const d of problem.declarations) {
-    lines.push(`declare ${d.name}: ${d.type}${d.dims.length ? `(${d.dims.map((x) => (x.kind === "symbol" ? x.name : x.value)).join(", ")})` : ""}`);
+    lines.push(
+      `declare ${d.name}: ${d.type}${d.dims.length ? `(${d.dims.map((x) => (x.kind === "symbol" ? x.name : x.value)).join(", ")})` : ""}`,
+    );
   }
   if (problem.expression) {
     const stack: Array<{ expr: SyntaxExpr; prefix: string; childPrefix: string }> = [

@@ -11,8 +11,8 @@ import {
   identity,
   isShapeFailure,
   namedConstant,
-  type OperatorName,
   OPERATORS,
+  type OperatorName,
   ones,
   stack,
   symbolOperator,
@@ -56,7 +56,12 @@ type Plan =
   | { readonly kind: "var"; readonly slot: VariableSlot }
   | { readonly kind: "identity" | "ones"; readonly sizes: SizeHandle[] }
   | { readonly kind: "apply"; readonly op: OperatorName; readonly args: readonly SyntaxExpr[] }
-  | { readonly kind: "stack"; readonly args: readonly SyntaxExpr[]; readonly rows: number; readonly cols: number };
+  | {
+      readonly kind: "stack";
+      readonly args: readonly SyntaxExpr[];
+      readonly rows: number;
+      readonly cols: number;
+    };
 
 class CheckFailure {
   constructor(readonly diagnostic: Diagnostic) {}
@@ -121,10 +126,14 @@ class Checker {
   declare(): void {
     for (const declaration of this.problem.declarations) {
       const { name, nameSpan } = declaration;
-      if (RESERVED_NAMES.has(name)) this.fail(`${name} is reserved (${RESERVED_NAMES.get(name)})`, nameSpan, "name");
-      if (FUNCTION_NAMES.has(name)) this.fail(`${name} is a function and cannot be declared`, nameSpan, "name");
+      if (RESERVED_NAMES.has(name))
+        this.fail(`${name} is reserved (${RESERVED_NAMES.get(name)})`, nameSpan, "name");
+      if (FUNCTION_NAMES.has(name))
+        this.fail(`${name} is a function and cannot be declared`, nameSpan, "name");
       if (this.slots.has(name)) this.fail(`${name} is declared twice`, nameSpan, "name");
-      const handles = declaration.dims.map((d) => (d.kind === "symbol" ? this.sizes.symbol(d.name) : this.sizes.literal(d.value)));
+      const handles = declaration.dims.map((d) =>
+        d.kind === "symbol" ? this.sizes.symbol(d.name) : this.sizes.literal(d.value),
+      );
       const wanted = SIZES_BY_KIND[declaration.type];
       while (handles.length < wanted) handles.push(this.sizes.fresh());
       if (declaration.type === "symmetric" && handles.length === 1) handles.push(handles[0]!);
@@ -136,7 +145,8 @@ class Checker {
     const existing = this.slots.get(name);
     if (existing) return existing;
     const kind = defaultKind(name);
-    if (kind === undefined) this.fail(`cannot tell the type of ${name}: declare it (for example ${name}: vector)`, span, "name");
+    if (kind === undefined)
+      this.fail(`cannot tell the type of ${name}: declare it (for example ${name}: vector)`, span, "name");
     const sizes = Array.from({ length: SIZES_BY_KIND[kind] }, () => this.sizes.fresh());
     const slot = { name, kind, sizes, declared: false };
     this.slots.set(name, slot);
@@ -158,9 +168,17 @@ class Checker {
   private planCall(expr: Extract<SyntaxExpr, { kind: "call" }>): Plan {
     const candidates = functionOperators(expr.callee);
     if (candidates.length === 0) {
-      if (this.slots.has(expr.callee) || defaultKind(expr.callee) !== undefined && !FUNCTION_NAMES.has(expr.callee)) {
+      if (
+        this.slots.has(expr.callee) ||
+        (defaultKind(expr.callee) !== undefined && !FUNCTION_NAMES.has(expr.callee))
+      ) {
         const known = this.slots.has(expr.callee) || /^[a-zA-Z]$/.test(expr.callee);
-        if (known) this.fail(`${expr.callee} is a variable, not a function (write * for a product)`, expr.calleeSpan, "name");
+        if (known)
+          this.fail(
+            `${expr.callee} is a variable, not a function (write * for a product)`,
+            expr.calleeSpan,
+            "name",
+          );
       }
       this.fail(`unknown function '${expr.callee}'`, expr.calleeSpan, "name");
     }
@@ -228,7 +246,10 @@ class Checker {
         );
         if (isShapeFailure(result)) {
           const span = expr.kind === "binary" ? expr.operatorSpan : expr.span;
-          this.fail(result.fail((i) => this.describe(plan.args[i]!)), span);
+          this.fail(
+            result.fail((i) => this.describe(plan.args[i]!)),
+            span,
+          );
         }
         return result;
       }
@@ -271,7 +292,11 @@ class Checker {
     return { source: this.problem.source, expression: nodes.get(root)!, variables, spans };
   }
 
-  private build(plan: Plan, nodes: ReadonlyMap<SyntaxExpr, Node>, resolveShape: (h: readonly SizeHandle[]) => Dim[]): Node {
+  private build(
+    plan: Plan,
+    nodes: ReadonlyMap<SyntaxExpr, Node>,
+    resolveShape: (h: readonly SizeHandle[]) => Dim[],
+  ): Node {
     switch (plan.kind) {
       case "const":
         return plan.symbol ? namedConstant(plan.symbol, plan.value) : constant(plan.value);

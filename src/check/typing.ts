@@ -1,7 +1,8 @@
 // Default typing of undeclared names, as on matrixcalculus.org: the first letter decides (a–g scalar,
 // h–z column vector, A–Z matrix) and lowercase Greek names are scalars. Reserved names are listed here.
-import type { DeclaredKind } from "../syntax/index.js";
+
 import { GREEK_LETTERS } from "../ops/index.js";
+import type { DeclaredKind } from "../syntax/index.js";
 
 export const RESERVED_NAMES: ReadonlyMap<string, string> = new Map([
   ["I", "the identity matrix"],

@@ -1,6 +1,6 @@
 // Symbolic sizes by unification: a union-find over size variables. A class may be pinned to one
 // declared symbol (rigid: two different symbols never unify) and/or to one integer.
-import { formatShape, type Dim } from "../core/index.js";
+import { type Dim, formatShape } from "../core/index.js";
 import type { DimAlgebra } from "../ops/index.js";
 
 export type SizeHandle = number;
@@ -84,7 +84,8 @@ export class SizeUnifier implements DimAlgebra<SizeHandle> {
     for (let h = 0; h < this.parent.length; h++) {
       const root = this.find(h);
       const b = this.binding[root]!;
-      if (b.value === undefined && b.symbol === undefined && !unnamedRoots.includes(root)) unnamedRoots.push(root);
+      if (b.value === undefined && b.symbol === undefined && !unnamedRoots.includes(root))
+        unnamedRoots.push(root);
     }
     const names = new Map<number, string>();
     const pool = unnamedRoots.length === 1 ? ["n", ...GENERATED_NAMES] : GENERATED_NAMES;

@@ -16,7 +16,12 @@ export function formatTensor(t: Tensor): string {
   const width = Math.max(...cells.map((c) => c.length));
   const lines: string[] = [];
   for (let i = 0; i < rows; i++) {
-    lines.push(`  ${cells.slice(i * cols, (i + 1) * cols).map((c) => c.padStart(width)).join("  ")}`);
+    lines.push(
+      `  ${cells
+        .slice(i * cols, (i + 1) * cols)
+        .map((c) => c.padStart(width))
+        .join("  ")}`,
+    );
   }
   return lines.join("\n");
 }

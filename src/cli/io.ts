@@ -21,7 +21,8 @@ export class InputError extends Error {}
 async function readAll(stream: AsyncIterable<string | Uint8Array>): Promise<string> {
   let text = "";
   const decoder = new TextDecoder();
-  for await (const chunk of stream) text += typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true });
+  for await (const chunk of stream)
+    text += typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true });
   return text + decoder.decode();
 }
 
@@ -30,20 +31,29 @@ function readTextFile(path: string, what: string): string {
     return readFileSync(path, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : (code ?? "unreadable");
+    const reason =
+      code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : (code ?? "unreadable");
     throw new InputError(`cannot read ${what} ${path}: ${reason}`);
   }
 }
 
 /** The PROBLEM: the positional argument, `-` for standard input, or --file F. */
-export async function readProblem(positional: readonly string[], file: string | undefined, io: CliIo): Promise<string> {
+export async function readProblem(
+  positional: readonly string[],
+  file: string | undefined,
+  io: CliIo,
+): Promise<string> {
   if (file !== undefined) {
-    if (positional.length > 0) throw new UsageError("give the problem either as an argument or with --file, not both");
+    if (positional.length > 0)
+      throw new UsageError("give the problem either as an argument or with --file, not both");
     return readTextFile(file, "problem file");
   }
-  if (positional.length === 0) throw new UsageError("missing PROBLEM (an expression, '-' for standard input, or --file F)");
+  if (positional.length === 0)
+    throw new UsageError("missing PROBLEM (an expression, '-' for standard input, or --file F)");
   if (positional.length > 1) {
-    throw new UsageError(`expected one PROBLEM argument, got ${positional.length}: quote the problem ("x' * A * x")`);
+    throw new UsageError(
+      `expected one PROBLEM argument, got ${positional.length}: quote the problem ("x' * A * x")`,
+    );
   }
   const problem = positional[0]!;
   if (problem === "-") {

@@ -10,7 +10,16 @@ import {
   syntaxTreeText,
 } from "../api/index.js";
 import { describeShapeOfValue, formatTensor, tensorJson } from "./format.js";
-import { type CliIo, EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE, InputError, readProblem, readValues, UsageError } from "./io.js";
+import {
+  type CliIo,
+  EXIT_BAD_INPUT,
+  EXIT_OK,
+  EXIT_USAGE,
+  InputError,
+  readProblem,
+  readValues,
+  UsageError,
+} from "./io.js";
 
 const PROBLEM_HELP = `PROBLEM is one argument: optional declarations, then the expression, separated by newlines or
 commas (for example "A: matrix(n, n), x: vector(n), x'*A*x"); '-' reads it from standard input,
@@ -58,10 +67,35 @@ interface Options {
   readonly values: { file?: string; at?: string; json?: boolean; help?: boolean };
 }
 
+/** Only `--word` and `-h` are options: a problem such as `-log(x)` is a positional argument. */
+function separatePositionals(args: readonly string[], takesValue: ReadonlySet<string>): string[] {
+  const options: string[] = [];
+  const positionals: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === "--") {
+      positionals.push(...args.slice(i + 1));
+      break;
+    }
+    if (/^--[a-zA-Z][\w-]*(=.*)?$/.test(arg) || arg === "-h") {
+      options.push(arg);
+      if (takesValue.has(arg) && i + 1 < args.length) options.push(args[++i]!);
+    } else {
+      positionals.push(arg);
+    }
+  }
+  return [...options, "--", ...positionals];
+}
+
 function parseOptions(args: string[], allowed: Record<string, { type: "string" | "boolean" }>): Options {
+  const takesValue = new Set(
+    Object.entries({ ...allowed, file: { type: "string" } })
+      .filter(([, o]) => o.type === "string")
+      .map(([name]) => `--${name}`),
+  );
   try {
     const { positionals, values } = parseArgs({
-      args,
+      args: separatePositionals(args, takesValue),
       options: { ...allowed, file: { type: "string" }, help: { type: "boolean", short: "h" } },
       allowPositionals: true,
       strict: true,
@@ -87,7 +121,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   let source: string | undefined;
   try {
     const allowed: Record<string, { type: "string" | "boolean" }> =
-      command === "eval" ? { at: { type: "string" }, json: { type: "boolean" } } : command === "shape" ? { json: { type: "boolean" } } : {};
+      command === "eval"
+        ? { at: { type: "string" }, json: { type: "boolean" } }
+        : command === "shape"
+          ? { json: { type: "boolean" } }
+          : {};
     const options = parseOptions([...rest], allowed);
     if (options.values.help) {
       io.stdout.write(commandHelp(command));
@@ -139,7 +177,9 @@ function run(command: string, source: string, options: Options, io: CliIo): numb
       if (options.values.json) {
         io.stdout.write(`${JSON.stringify({ value: tensorJson(value) })}\n`);
       } else {
-        io.stdout.write(`${describeShapeOfValue(value)}\n${value.shape.length === 0 ? `  ${formatTensor(value)}` : formatTensor(value)}\n`);
+        io.stdout.write(
+          `${describeShapeOfValue(value)}\n${value.shape.length === 0 ? `  ${formatTensor(value)}` : formatTensor(value)}\n`,
+        );
       }
       return EXIT_OK;
     }

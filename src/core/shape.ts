@@ -29,6 +29,7 @@ export function formatShape(shape: Shape): string {
 export function describeShape(shape: Shape): string {
   if (shape.length === 0) return "scalar";
   if (shape.length === 1) return `vector(${shape[0]})`;
-  if (shape.length === 2) return shape[0] === 1 ? `row vector(${shape[1]})` : `matrix(${shape[0]}, ${shape[1]})`;
+  if (shape.length === 2)
+    return shape[0] === 1 ? `row vector(${shape[1]})` : `matrix(${shape[0]}, ${shape[1]})`;
   return `tensor(${shape.join(", ")})`;
 }

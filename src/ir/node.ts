@@ -40,12 +40,23 @@ function attributeKey(attrs: NodeAttributes): string {
  * made before. The caller is responsible for the shape being the op's result shape (ops/ builds nodes
  * through its shape rules).
  */
-export function internNode(op: string, args: readonly Node[], shape: Shape, attrs: NodeAttributes = {}): Node {
+export function internNode(
+  op: string,
+  args: readonly Node[],
+  shape: Shape,
+  attrs: NodeAttributes = {},
+): Node {
   let key = `${op}|${shape.join(",")}|${attributeKey(attrs)}`;
   for (const arg of args) key += `|${arg.id}`;
   const existing = table.get(key);
   if (existing) return existing;
-  const node: Node = Object.freeze({ id: nextId++, op, args: Object.freeze([...args]), shape: Object.freeze([...shape]), attrs: Object.freeze({ ...attrs }) });
+  const node: Node = Object.freeze({
+    id: nextId++,
+    op,
+    args: Object.freeze([...args]),
+    shape: Object.freeze([...shape]),
+    attrs: Object.freeze({ ...attrs }),
+  });
   table.set(key, node);
   return node;
 }

@@ -67,7 +67,8 @@ export function containsNode(root: Node, predicate: (node: Node) => boolean): bo
 export function freeVariables(root: Node): string[] {
   const names: string[] = [];
   for (const node of postorder(root)) {
-    if (node.op === "var" && node.attrs.name !== undefined && !names.includes(node.attrs.name)) names.push(node.attrs.name);
+    if (node.op === "var" && node.attrs.name !== undefined && !names.includes(node.attrs.name))
+      names.push(node.attrs.name);
   }
   return names;
 }

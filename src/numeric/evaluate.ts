@@ -2,7 +2,7 @@
 // not finite, or a kernel that refuses (a singular matrix), is reported against the node that did it.
 import { type Dim, MatcalcError } from "../core/index.js";
 import { type Node, postorder } from "../ir/index.js";
-import { type EvalContext, type OperatorName, OPERATORS } from "../ops/index.js";
+import { type EvalContext, OPERATORS, type OperatorName } from "../ops/index.js";
 import type { Tensor } from "../tensor/index.js";
 import type { Bindings } from "./values.js";
 
@@ -53,7 +53,10 @@ export function evaluateNodes(roots: readonly Node[], bindings: Bindings): Tenso
     }
     const shape = node.op === "var" ? result.shape : numericShape(node, context);
     if (result.data.length !== shape.reduce((a, b) => a * b, 1)) {
-      throw new EvaluationError(node, `has ${result.data.length} entries, but its shape [${shape.join(", ")}] needs more or fewer`);
+      throw new EvaluationError(
+        node,
+        `has ${result.data.length} entries, but its shape [${shape.join(", ")}] needs more or fewer`,
+      );
     }
     for (const x of result.data) {
       if (!Number.isFinite(x)) {

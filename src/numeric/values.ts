@@ -36,7 +36,10 @@ export function tensorFromJson(name: string, rank: number, value: unknown): Tens
     if (!Array.isArray(value)) throw valueError(`${name} must be a flat array of numbers (it is a vector)`);
     if (value.length === 0) throw valueError(`${name} is empty`);
     const bad = value.findIndex((x) => !isNumber(x));
-    if (bad >= 0) throw valueError(`${name}[${bad + 1}] must be a number, got ${describeNonNumber(value[bad])} (${name} is a vector)`);
+    if (bad >= 0)
+      throw valueError(
+        `${name}[${bad + 1}] must be a number, got ${describeNonNumber(value[bad])} (${name} is a vector)`,
+      );
     return { shape: [value.length], data: Float64Array.from(value as number[]) };
   }
   if (rank === 2) {
@@ -48,9 +51,13 @@ export function tensorFromJson(name: string, rank: number, value: unknown): Tens
     if (cols === 0) throw valueError(`${name} has an empty row`);
     const data = new Float64Array(rows.length * cols);
     rows.forEach((row, i) => {
-      if (row.length !== cols) throw valueError(`row ${i + 1} of ${name} has ${row.length === 1 ? "1 entry" : `${row.length} entries`}, row 1 has ${cols}`);
+      if (row.length !== cols)
+        throw valueError(
+          `row ${i + 1} of ${name} has ${row.length === 1 ? "1 entry" : `${row.length} entries`}, row 1 has ${cols}`,
+        );
       row.forEach((x, j) => {
-        if (!isNumber(x)) throw valueError(`${name}[${i + 1}][${j + 1}] must be a number, got ${describeNonNumber(x)}`);
+        if (!isNumber(x))
+          throw valueError(`${name}[${i + 1}][${j + 1}] must be a number, got ${describeNonNumber(x)}`);
         data[i * cols + j] = x;
       });
     });
@@ -96,7 +103,9 @@ export function bindValues(variables: readonly VariableDescription[], json: unkn
           const a = t.data[i * n + j]!;
           const b = t.data[j * n + i]!;
           if (Math.abs(a - b) > 1e-12 * Math.max(1, Math.abs(a), Math.abs(b))) {
-            throw valueError(`${v.name} is declared symmetric, but ${v.name}[${i + 1}][${j + 1}] ≠ ${v.name}[${j + 1}][${i + 1}]`);
+            throw valueError(
+              `${v.name} is declared symmetric, but ${v.name}[${i + 1}][${j + 1}] ≠ ${v.name}[${j + 1}][${i + 1}]`,
+            );
           }
         }
       }

@@ -1,6 +1,6 @@
 // Arithmetic operators: + - * / .* ./ ^ .^ unary minus and transpose, with scalar expansion (SPEC §1).
 import { MatcalcError } from "../core/index.js";
-import { matmulRaw, mapTensor, type Tensor, transposeRaw, zipTensors } from "../tensor/index.js";
+import { mapTensor, matmulRaw, type Tensor, transposeRaw, zipTensors } from "../tensor/index.js";
 import { elementwiseShape, failure } from "./shape-rules.js";
 import { type OperatorDefinition, Precedence, type Printed, type ShapeRule } from "./types.js";
 
@@ -48,7 +48,10 @@ const scalarPowerShape: ShapeRule = (args) =>
 const divisionShape: ShapeRule = (args) =>
   args[1]!.length === 0
     ? args[0]!
-    : failure((d) => `cannot divide ${d(0)} by ${d(1)}: the divisor must be a scalar (use ./ for element-wise division)`);
+    : failure(
+        (d) =>
+          `cannot divide ${d(0)} by ${d(1)}: the divisor must be a scalar (use ./ for element-wise division)`,
+      );
 
 function latexWrap(p: Printed, needed: Precedence): string {
   return p.precedence < needed ? `\\left(${p.text}\\right)` : p.text;
@@ -107,7 +110,10 @@ export const arithmeticOperators = {
     shape: divisionShape,
     evaluate: ([a, b]) => zipTensors(a!, b!, (x, y) => x / y),
     text: { kind: "infix", symbol: "/", precedence: Precedence.Product },
-    latex: { kind: "custom", print: ([a, b]) => ({ text: `\\frac{${a!.text}}{${b!.text}}`, precedence: Precedence.Atom }) },
+    latex: {
+      kind: "custom",
+      print: ([a, b]) => ({ text: `\\frac{${a!.text}}{${b!.text}}`, precedence: Precedence.Atom }),
+    },
   },
   emul: {
     syntax: { kind: "binary", symbol: ".*" },
@@ -133,7 +139,10 @@ export const arithmeticOperators = {
     text: { kind: "infix", symbol: "^", precedence: Precedence.Power },
     latex: {
       kind: "custom",
-      print: ([a, b]) => ({ text: `${latexWrap(a!, Precedence.Atom)}^{${b!.text}}`, precedence: Precedence.Power }),
+      print: ([a, b]) => ({
+        text: `${latexWrap(a!, Precedence.Atom)}^{${b!.text}}`,
+        precedence: Precedence.Power,
+      }),
     },
   },
   epow: {
@@ -144,7 +153,10 @@ export const arithmeticOperators = {
     text: { kind: "infix", symbol: ".^", precedence: Precedence.Power },
     latex: {
       kind: "custom",
-      print: ([a, b]) => ({ text: `${latexWrap(a!, Precedence.Atom)}^{\\circ ${b!.text}}`, precedence: Precedence.Power }),
+      print: ([a, b]) => ({
+        text: `${latexWrap(a!, Precedence.Atom)}^{\\circ ${b!.text}}`,
+        precedence: Precedence.Power,
+      }),
     },
   },
   transpose: {

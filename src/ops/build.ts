@@ -13,7 +13,11 @@ export const concreteDims: DimAlgebra<Dim> = {
   literal: (n) => n,
 };
 
-export function resultShape(op: OperatorName, args: readonly Node[], attributes: { rows?: number; cols?: number } = {}): Shape {
+export function resultShape(
+  op: OperatorName,
+  args: readonly Node[],
+  attributes: { rows?: number; cols?: number } = {},
+): Shape {
   const result = operator(op).shape(
     args.map((a) => a.shape),
     concreteDims,

@@ -9,7 +9,12 @@ const latexCall = (name: string) => (args: readonly Printed[]) => ({
   precedence: Precedence.Atom,
 });
 
-function elementwise(name: string, summary: string, f: (x: number) => number, latex: string): OperatorDefinition {
+function elementwise(
+  name: string,
+  summary: string,
+  f: (x: number) => number,
+  latex: string,
+): OperatorDefinition {
   return {
     syntax: { kind: "function", name, arity: 1 },
     summary,
@@ -36,18 +41,26 @@ export const elementwiseOperators = {
   },
   abs: {
     ...elementwise("abs", "absolute value", Math.abs, "\\operatorname{abs}"),
-    latex: { kind: "custom", print: ([a]) => ({ text: `\\left|${a!.text}\\right|`, precedence: Precedence.Atom }) },
+    latex: {
+      kind: "custom",
+      print: ([a]) => ({ text: `\\left|${a!.text}\\right|`, precedence: Precedence.Atom }),
+    },
   },
   sign: elementwise("sign", "sign: −1, 0 or 1", (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), "\\operatorname{sign}"),
   sigmoid: elementwise("sigmoid", "logistic sigmoid 1/(1 + exp(−x))", sigmoid, "\\sigma"),
-  relu: elementwise("relu", "max(0, x)", (x) => (x > 0 ? x : 0), "\\operatorname{relu}"),
+  relu: elementwise("relu", "max(0, x)", (x) => Math.max(x, 0), "\\operatorname{relu}"),
   softplus: elementwise("softplus", "log(1 + exp(x))", softplus, "\\operatorname{softplus}"),
-  step: elementwise("step", "1 where x > 0, else 0 (the derivative of relu)", (x) => (x > 0 ? 1 : 0), "\\operatorname{step}"),
+  step: elementwise(
+    "step",
+    "1 where x > 0, else 0 (the derivative of relu)",
+    (x) => (x > 0 ? 1 : 0),
+    "\\operatorname{step}",
+  ),
   max: {
     syntax: { kind: "function", name: "max", arity: 2 },
     summary: "element-wise maximum, with scalar expansion",
     shape: elementwiseShape((a, b) => `max needs operands of one shape (or a scalar), got ${a} and ${b}`),
-    evaluate: ([a, b]) => zipTensors(a!, b!, (x, y) => (x >= y ? x : y)),
+    evaluate: ([a, b]) => zipTensors(a!, b!, Math.max),
     text: { kind: "call", name: "max" },
     latex: { kind: "custom", print: latexCall("\\max") },
   },
@@ -55,7 +68,7 @@ export const elementwiseOperators = {
     syntax: { kind: "function", name: "min", arity: 2 },
     summary: "element-wise minimum, with scalar expansion",
     shape: elementwiseShape((a, b) => `min needs operands of one shape (or a scalar), got ${a} and ${b}`),
-    evaluate: ([a, b]) => zipTensors(a!, b!, (x, y) => (x <= y ? x : y)),
+    evaluate: ([a, b]) => zipTensors(a!, b!, Math.min),
     text: { kind: "call", name: "min" },
     latex: { kind: "custom", print: latexCall("\\min") },
   },

@@ -28,7 +28,10 @@ export const reductionOperators = {
     text: { kind: "call", name: "dot" },
     latex: {
       kind: "custom",
-      print: ([a, b]) => ({ text: `\\left\\langle ${a!.text}, ${b!.text}\\right\\rangle`, precedence: Precedence.Atom }),
+      print: ([a, b]) => ({
+        text: `\\left\\langle ${a!.text}, ${b!.text}\\right\\rangle`,
+        precedence: Precedence.Atom,
+      }),
     },
   },
   norm2: {
@@ -51,7 +54,10 @@ export const reductionOperators = {
     shape: scalarResult,
     evaluate: ([a]) => scalarTensor(sumEntries(mapTensor(a!, Math.abs))),
     text: { kind: "call", name: "norm1" },
-    latex: { kind: "custom", print: ([a]) => ({ text: `\\left\\|${a!.text}\\right\\|_1`, precedence: Precedence.Atom }) },
+    latex: {
+      kind: "custom",
+      print: ([a]) => ({ text: `\\left\\|${a!.text}\\right\\|_1`, precedence: Precedence.Atom }),
+    },
   },
   softmax: {
     syntax: { kind: "function", name: "softmax", arity: 1 },

@@ -20,7 +20,12 @@ export function stackLayout(shape: readonly (number | string)[]): { rows: number
   return { rows: Number(shape[0]), cols: Number(shape[1]) };
 }
 
-function printRows(entries: readonly string[], shape: readonly (number | string)[], column: string, row: string) {
+function printRows(
+  entries: readonly string[],
+  shape: readonly (number | string)[],
+  column: string,
+  row: string,
+) {
   const { rows, cols } = stackLayout(shape);
   const lines: string[] = [];
   for (let r = 0; r < rows; r++) lines.push(entries.slice(r * cols, (r + 1) * cols).join(column));
@@ -39,12 +44,25 @@ export const stackOperators = {
     },
     text: {
       kind: "custom",
-      print: (args, node) => ({ text: `[${printRows(args.map((a) => a.text), node.shape, ", ", "; ")}]`, precedence: Precedence.Atom }),
+      print: (args, node) => ({
+        text: `[${printRows(
+          args.map((a) => a.text),
+          node.shape,
+          ", ",
+          "; ",
+        )}]`,
+        precedence: Precedence.Atom,
+      }),
     },
     latex: {
       kind: "custom",
       print: (args, node) => ({
-        text: `\\begin{bmatrix} ${printRows(args.map((a) => a.text), node.shape, " & ", " \\\\ ")} \\end{bmatrix}`,
+        text: `\\begin{bmatrix} ${printRows(
+          args.map((a) => a.text),
+          node.shape,
+          " & ",
+          " \\\\ ",
+        )} \\end{bmatrix}`,
         precedence: Precedence.Atom,
       }),
     },

@@ -23,7 +23,11 @@ export interface ShapeFailure {
 
 export type ShapeResult<D> = readonly D[] | ShapeFailure;
 
-export type ShapeRule = <D>(args: readonly (readonly D[])[], dims: DimAlgebra<D>, node: ShapeAttributes) => ShapeResult<D>;
+export type ShapeRule = <D>(
+  args: readonly (readonly D[])[],
+  dims: DimAlgebra<D>,
+  node: ShapeAttributes,
+) => ShapeResult<D>;
 
 /** Attributes a shape rule may read (a stack's row and column counts). */
 export interface ShapeAttributes {
@@ -67,7 +71,12 @@ export type PrintTemplate =
 
 /** How the user writes the operator. */
 export type OperatorSyntax =
-  | { readonly kind: "function"; readonly name: string; readonly arity: number; readonly acceptsRanks?: (ranks: readonly number[]) => boolean }
+  | {
+      readonly kind: "function";
+      readonly name: string;
+      readonly arity: number;
+      readonly acceptsRanks?: (ranks: readonly number[]) => boolean;
+    }
   | { readonly kind: "binary"; readonly symbol: string }
   | { readonly kind: "prefix"; readonly symbol: string }
   | { readonly kind: "postfix"; readonly symbol: string }

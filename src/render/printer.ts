@@ -2,7 +2,7 @@
 // template (text or LaTeX) how to combine its printed arguments, parenthesizing by the shared
 // precedence table. Iterative, so very long expressions print without exhausting the stack.
 import { foldNodes, type Node } from "../ir/index.js";
-import { type OperatorName, OPERATORS, Precedence, type PrintTemplate, type Printed } from "../ops/index.js";
+import { OPERATORS, type OperatorName, Precedence, type Printed, type PrintTemplate } from "../ops/index.js";
 
 export interface Notation {
   readonly template: (op: OperatorName) => PrintTemplate;
@@ -12,7 +12,8 @@ export interface Notation {
 function print(node: Node, notation: Notation): Printed {
   return foldNodes<Printed>(node, (current, args) => {
     const template = notation.template(current.op as OperatorName);
-    const wrap = (p: Printed, needsAbove: Precedence) => (p.precedence > needsAbove ? p.text : notation.wrap(p.text));
+    const wrap = (p: Printed, needsAbove: Precedence) =>
+      p.precedence > needsAbove ? p.text : notation.wrap(p.text);
     switch (template.kind) {
       case "infix": {
         const p = template.precedence;
@@ -20,15 +21,25 @@ function print(node: Node, notation: Notation): Printed {
         // Right operands bind one step tighter (left associativity); a negation there is bracketed
         // for the reader even where the grammar would not need it.
         const rightArg = args[1]!;
-        const right = rightArg.precedence === Precedence.Unary ? notation.wrap(rightArg.text) : wrap(rightArg, p);
+        const right =
+          rightArg.precedence === Precedence.Unary ? notation.wrap(rightArg.text) : wrap(rightArg, p);
         return { text: `${left}${template.symbol}${right}`, precedence: p };
       }
       case "prefix":
-        return { text: `${template.symbol}${wrap(args[0]!, template.precedence)}`, precedence: template.precedence };
+        return {
+          text: `${template.symbol}${wrap(args[0]!, template.precedence)}`,
+          precedence: template.precedence,
+        };
       case "postfix":
-        return { text: `${wrap(args[0]!, Precedence.Postfix - 1)}${template.symbol}`, precedence: Precedence.Postfix };
+        return {
+          text: `${wrap(args[0]!, Precedence.Postfix - 1)}${template.symbol}`,
+          precedence: Precedence.Postfix,
+        };
       case "call":
-        return { text: `${template.name}(${args.map((a) => a.text).join(", ")})`, precedence: Precedence.Atom };
+        return {
+          text: `${template.name}(${args.map((a) => a.text).join(", ")})`,
+          precedence: Precedence.Atom,
+        };
       case "custom":
         return template.print(args, current);
     }

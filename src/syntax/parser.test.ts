@@ -76,10 +76,11 @@ describe("problems", () => {
   it("reads declarations on lines before the expression", () => {
     const { problem, diagnostics } = parseProblem("A: matrix(n, n)\nx: vector(n)\nx' * A * x");
     expect(diagnostics).toEqual([]);
-    expect(problem.declarations.map((d) => `${d.name}:${d.type}(${d.dims.map((x) => (x.kind === "symbol" ? x.name : x.value))})`)).toEqual([
-      "A:matrix(n,n)",
-      "x:vector(n)",
-    ]);
+    expect(
+      problem.declarations.map(
+        (d) => `${d.name}:${d.type}(${d.dims.map((x) => (x.kind === "symbol" ? x.name : x.value))})`,
+      ),
+    ).toEqual(["A:matrix(n,n)", "x:vector(n)"]);
     expect(sexp(problem.expression)).toBe("(* (* (' x) A) x)");
   });
 

@@ -5,7 +5,14 @@
 // unary - ; * / .* ./ ; + - . A problem is segments separated by newlines, top-level commas or
 // semicolons: each segment `name: type` is a declaration, the one other segment is the expression.
 import type { Diagnostic, SourceSpan } from "../core/index.js";
-import type { BinaryOperator, Declaration, DeclaredKind, SyntaxDim, SyntaxExpr, SyntaxProblem } from "./ast.js";
+import type {
+  BinaryOperator,
+  Declaration,
+  DeclaredKind,
+  SyntaxDim,
+  SyntaxExpr,
+  SyntaxProblem,
+} from "./ast.js";
 import { type Token, tokenize } from "./lexer.js";
 
 /** Deeper nesting than this is refused with a clear message instead of exhausting the stack. */
@@ -196,7 +203,8 @@ class SegmentParser {
       case "(": {
         const open = this.next();
         this.enter(open);
-        if (this.peek().kind === ")") this.fail("empty parentheses", { start: open.span.start, end: this.peek().span.end });
+        if (this.peek().kind === ")")
+          this.fail("empty parentheses", { start: open.span.start, end: this.peek().span.end });
         const inner = this.parseSum();
         this.expect(")", ")", open);
         this.depth--;
@@ -206,7 +214,8 @@ class SegmentParser {
         const open = this.next();
         this.enter(open);
         const rows: SyntaxExpr[][] = [[]];
-        if (this.peek().kind === "]") this.fail("empty brackets: a stack needs at least one entry", spanOf(open, this.peek()));
+        if (this.peek().kind === "]")
+          this.fail("empty brackets: a stack needs at least one entry", spanOf(open, this.peek()));
         for (;;) {
           rows[rows.length - 1]!.push(this.parseSum());
           const separator = this.peek();
@@ -273,11 +282,22 @@ class SegmentParser {
     }
     const expected = { scalar: [0], vector: [0, 1], matrix: [0, 2], symmetric: [0, 1] }[type];
     if (!expected.includes(dims.length)) {
-      const want = { scalar: "no sizes", vector: "one size", matrix: "two sizes", symmetric: "one size" }[type];
-      this.fail(`${type} takes ${want}, got ${dims.length}`, { start: typeToken.span.start, end: endSpan.end });
+      const want = { scalar: "no sizes", vector: "one size", matrix: "two sizes", symmetric: "one size" }[
+        type
+      ];
+      this.fail(`${type} takes ${want}, got ${dims.length}`, {
+        start: typeToken.span.start,
+        end: endSpan.end,
+      });
     }
     if (!this.atEnd()) this.unexpected(this.peek(), "the end of the declaration");
-    return { name: nameToken.text, nameSpan: nameToken.span, type, dims, span: { start: nameToken.span.start, end: endSpan.end } };
+    return {
+      name: nameToken.text,
+      nameSpan: nameToken.span,
+      type,
+      dims,
+      span: { start: nameToken.span.start, end: endSpan.end },
+    };
   }
 
   /** Runs a parse step, turning a failure (or an exhausted stack) into a diagnostic. */
@@ -304,7 +324,8 @@ function segments(tokens: readonly Token[]): Array<[number, number]> {
     if (token.kind === "(" || token.kind === "[") depth++;
     else if ((token.kind === ")" || token.kind === "]") && depth > 0) depth--;
     const separates =
-      token.kind === "end" || (depth === 0 && (token.kind === "newline" || token.kind === "," || token.kind === ";"));
+      token.kind === "end" ||
+      (depth === 0 && (token.kind === "newline" || token.kind === "," || token.kind === ";"));
     // Inside brackets a newline separates rows; it does not end the segment.
     if (separates) {
       if (i > start) result.push([start, i]);
@@ -331,7 +352,11 @@ export function parseProblem(source: string): ParseResult {
       continue;
     }
     if (expression !== null) {
-      diagnostics.push({ kind: "syntax", message: "a problem has one expression, but here is another", span });
+      diagnostics.push({
+        kind: "syntax",
+        message: "a problem has one expression, but here is another",
+        span,
+      });
       continue;
     }
     const outcome = SegmentParser.attempt(() => parser.parseWholeExpression(), span);

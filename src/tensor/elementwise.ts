@@ -1,5 +1,5 @@
 // Element-wise kernels with scalar expansion, and whole-tensor reductions.
-import { type Tensor, sizeOf } from "./tensor.js";
+import { sizeOf, type Tensor } from "./tensor.js";
 
 export function mapTensor(a: Tensor, f: (x: number) => number): Tensor {
   const out = new Float64Array(a.data.length);

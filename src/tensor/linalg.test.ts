@@ -1,6 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { inverseRaw, luDeterminant, luFactor, luLogAbsDeterminant, luSolve, matmulRaw, transposeRaw } from "./linalg.js";
+import {
+  inverseRaw,
+  luDeterminant,
+  luFactor,
+  luLogAbsDeterminant,
+  luSolve,
+  matmulRaw,
+  transposeRaw,
+} from "./linalg.js";
 
 /** The determinant by cofactor expansion: slow, obviously right, independent of LU. */
 function cofactorDeterminant(a: number[], n: number): number {
@@ -14,28 +22,42 @@ function cofactorDeterminant(a: number[], n: number): number {
   return det;
 }
 
-const square = fc.integer({ min: 1, max: 6 }).chain((n) =>
-  fc.tuple(fc.constant(n), fc.array(fc.double({ min: -3, max: 3, noNaN: true }), { minLength: n * n, maxLength: n * n })),
-);
+const square = fc
+  .integer({ min: 1, max: 6 })
+  .chain((n) =>
+    fc.tuple(
+      fc.constant(n),
+      fc.array(fc.double({ min: -3, max: 3, noNaN: true }), { minLength: n * n, maxLength: n * n }),
+    ),
+  );
 
 describe("matmul and transpose", () => {
   it("agree with the textbook triple loop", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 5 }), fc.integer(), (m, k, n, seed) => {
-        let s = seed;
-        const rand = () => ((s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff) * 2 - 1;
-        const a = Float64Array.from({ length: m * k }, rand);
-        const b = Float64Array.from({ length: k * n }, rand);
-        const c = matmulRaw(a, b, m, k, n);
-        for (let i = 0; i < m; i++)
-          for (let j = 0; j < n; j++) {
-            let sum = 0;
-            for (let p = 0; p < k; p++) sum += a[i * k + p]! * b[p * n + j]!;
-            expect(c[i * n + j]).toBeCloseTo(sum, 12);
-          }
-        const t = transposeRaw(a, m, k);
-        for (let i = 0; i < m; i++) for (let p = 0; p < k; p++) expect(t[p * m + i]).toBe(a[i * k + p]);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer(),
+        (m, k, n, seed) => {
+          let s = seed;
+          const rand = () => {
+            s = (s * 1103515245 + 12345) & 0x7fffffff;
+            return (s / 0x7fffffff) * 2 - 1;
+          };
+          const a = Float64Array.from({ length: m * k }, rand);
+          const b = Float64Array.from({ length: k * n }, rand);
+          const c = matmulRaw(a, b, m, k, n);
+          for (let i = 0; i < m; i++)
+            for (let j = 0; j < n; j++) {
+              let sum = 0;
+              for (let p = 0; p < k; p++) sum += a[i * k + p]! * b[p * n + j]!;
+              expect(c[i * n + j]).toBeCloseTo(sum, 12);
+            }
+          const t = transposeRaw(a, m, k);
+          for (let i = 0; i < m; i++) for (let p = 0; p < k; p++) expect(t[p * m + i]).toBe(a[i * k + p]);
+        },
+      ),
     );
   });
 });
@@ -59,7 +81,8 @@ describe("LU", () => {
         const f = luFactor(m, n);
         expect(f.singular).toBe(false);
         const product = matmulRaw(inverseRaw(f), m, n, n, n);
-        for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) expect(product[i * n + j]).toBeCloseTo(i === j ? 1 : 0, 10);
+        for (let i = 0; i < n; i++)
+          for (let j = 0; j < n; j++) expect(product[i * n + j]).toBeCloseTo(i === j ? 1 : 0, 10);
         const b = Float64Array.from({ length: n }, (_, i) => i + 1);
         const x = luSolve(f, b, 1);
         const back = matmulRaw(m, x, n, n, 1);

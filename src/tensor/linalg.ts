@@ -1,6 +1,6 @@
 // Dense linear algebra on row-major matrices: products, transpose, and LU with partial pivoting for
 // det, logdet, inverse and solve. Singularity is reported, never papered over.
-import { type Tensor, sizeOf } from "./tensor.js";
+import { sizeOf, type Tensor } from "./tensor.js";
 
 /** C = A·B for A (m×k) and B (k×n), loops ordered i-k-j so the inner loop runs along rows. */
 export function matmulRaw(a: Float64Array, b: Float64Array, m: number, k: number, n: number): Float64Array {

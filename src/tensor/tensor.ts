@@ -14,7 +14,9 @@ export function sizeOf(shape: readonly number[]): number {
 
 export function makeTensor(shape: readonly number[], data: Float64Array): Tensor {
   if (data.length !== sizeOf(shape)) {
-    throw new RangeError(`tensor data has ${data.length} entries, shape [${shape.join(", ")}] needs ${sizeOf(shape)}`);
+    throw new RangeError(
+      `tensor data has ${data.length} entries, shape [${shape.join(", ")}] needs ${sizeOf(shape)}`,
+    );
   }
   return { shape: [...shape], data };
 }
@@ -60,12 +62,18 @@ export function toNested(t: Tensor): NestedNumbers {
   return build(0, 0);
 }
 
-export function tensorsClose(a: Tensor, b: Tensor, relativeTolerance = 1e-9, absoluteTolerance = 1e-12): boolean {
+export function tensorsClose(
+  a: Tensor,
+  b: Tensor,
+  relativeTolerance = 1e-9,
+  absoluteTolerance = 1e-12,
+): boolean {
   if (a.shape.length !== b.shape.length || a.shape.some((d, i) => d !== b.shape[i])) return false;
   for (let i = 0; i < a.data.length; i++) {
     const x = a.data[i]!;
     const y = b.data[i]!;
-    if (Math.abs(x - y) > absoluteTolerance + relativeTolerance * Math.max(Math.abs(x), Math.abs(y))) return false;
+    if (Math.abs(x - y) > absoluteTolerance + relativeTolerance * Math.max(Math.abs(x), Math.abs(y)))
+      return false;
   }
   return true;
 }
