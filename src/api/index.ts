@@ -12,5 +12,13 @@ export type { Node } from "../ir/index.js";
 export { toLatex, toText } from "../render/index.js";
 export type { Tensor } from "../tensor/index.js";
 export { toNested } from "../tensor/index.js";
+export { type CheckReport, checkDerivative, randomValues } from "./check.js";
+export {
+  type Derivative,
+  type DifferentiateOptions,
+  differentiate,
+  type Layout,
+  type SymmetricConvention,
+} from "./derivative.js";
 export * from "./problem.js";
 export { syntaxTreeText } from "./tree.js";

@@ -2,7 +2,7 @@
 // not finite, or a kernel that refuses (a singular matrix), is reported against the node that did it.
 import { type Dim, MatcalcError } from "../core/index.js";
 import { type Node, postorder } from "../ir/index.js";
-import { type EvalContext, OPERATORS, type OperatorName } from "../ops/index.js";
+import { type EvalContext, OPERATORS, type OperatorName, operands } from "../ops/index.js";
 import type { Tensor } from "../tensor/index.js";
 import type { Bindings } from "./values.js";
 
@@ -45,7 +45,7 @@ export function evaluateNodes(roots: readonly Node[], bindings: Bindings): Tenso
     const args = node.args.map((a) => values.get(a.id)!);
     let result: Tensor;
     try {
-      result = OPERATORS[node.op as OperatorName].evaluate(args, node, context);
+      result = OPERATORS[node.op as OperatorName].evaluate(operands(args), node, context);
     } catch (error) {
       if (error instanceof EvaluationError) throw error;
       const kind = error instanceof MatcalcError && error.diagnostic.kind === "value" ? "value" : "numeric";

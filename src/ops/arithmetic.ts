@@ -1,6 +1,8 @@
 // Arithmetic operators: + - * / .* ./ ^ .^ unary minus and transpose, with scalar expansion (SPEC §1).
 import { MatcalcError } from "../core/index.js";
+import type { Node } from "../ir/index.js";
 import { mapTensor, matmulRaw, type Tensor, transposeRaw, zipTensors } from "../tensor/index.js";
+import * as E from "./algebra.js";
 import { elementwiseShape, failure } from "./shape-rules.js";
 import { type OperatorDefinition, Precedence, type Printed, type ShapeRule } from "./types.js";
 
@@ -69,73 +71,123 @@ export const arithmeticOperators = {
     syntax: { kind: "binary", symbol: "+" },
     summary: "sum, with scalar expansion",
     shape: elementwiseShape((a, b) => `cannot add ${a} and ${b}`),
-    evaluate: ([a, b]) => zipTensors(a!, b!, (x, y) => x + y),
+    evaluate: ([a, b]) => zipTensors(a, b, (x, y) => x + y),
     text: { kind: "infix", symbol: " + ", precedence: Precedence.Sum },
     latex: { kind: "infix", symbol: " + ", precedence: Precedence.Sum },
+    jvp: (_args, [du, dv], node) => E.plus(E.spread(du, node.shape), E.spread(dv, node.shape)),
+    transpose: (ct, [u, v], [lu, lv]) => [lu ? E.unbroadcast(ct, u) : null, lv ? E.unbroadcast(ct, v) : null],
   },
   sub: {
     syntax: { kind: "binary", symbol: "-" },
     summary: "difference, with scalar expansion",
     shape: elementwiseShape((a, b) => `cannot subtract ${b} from ${a}`),
-    evaluate: ([a, b]) => zipTensors(a!, b!, (x, y) => x - y),
+    evaluate: ([a, b]) => zipTensors(a, b, (x, y) => x - y),
     text: { kind: "infix", symbol: " - ", precedence: Precedence.Sum },
     latex: { kind: "infix", symbol: " - ", precedence: Precedence.Sum },
+    jvp: (_args, [du, dv], node) => E.minus(E.spread(du, node.shape), E.spread(dv, node.shape)),
+    transpose: (ct, [u, v], [lu, lv]) => [
+      lu ? E.unbroadcast(ct, u) : null,
+      lv ? E.unbroadcast(E.neg(ct), v) : null,
+    ],
   },
   neg: {
     syntax: { kind: "prefix", symbol: "-" },
     summary: "negation",
     shape: (args) => args[0]!,
-    evaluate: ([a]) => mapTensor(a!, (x) => -x),
+    evaluate: ([a]) => mapTensor(a, (x) => -x),
     text: { kind: "prefix", symbol: "-", precedence: Precedence.Unary },
     latex: { kind: "prefix", symbol: "-", precedence: Precedence.Unary },
+    jvp: (_args, [du]) => (du === null ? null : E.neg(du)),
+    transpose: (ct) => [E.neg(ct)],
   },
   mul: {
     syntax: { kind: "binary", symbol: "*" },
     summary: "matrix product; a scalar factor scales",
     shape: productShape,
     evaluate: ([a, b]) => {
-      if (a!.shape.length === 0) return scale(b!, a!.data[0]!);
-      if (b!.shape.length === 0) return scale(a!, b!.data[0]!);
-      const [m, k] = asMatrixSizes(a!);
-      const [k2, n] = asMatrixSizes(b!);
+      if (a.shape.length === 0) return scale(b, a.data[0]!);
+      if (b.shape.length === 0) return scale(a, b.data[0]!);
+      const [m, k] = asMatrixSizes(a);
+      const [k2, n] = asMatrixSizes(b);
       if (k !== k2) throw new MatcalcError("value", `inner sizes differ (${k} and ${k2})`);
-      return { shape: [m, n], data: matmulRaw(a!.data, b!.data, m, k, n) };
+      return { shape: [m, n], data: matmulRaw(a.data, b.data, m, k, n) };
     },
     text: { kind: "infix", symbol: "*", precedence: Precedence.Product },
     latex: { kind: "custom", print: latexProduct },
+    // d(uv) = du·v + u·dv, for matrix products and scalar scaling alike.
+    jvp: ([u, v], [du, dv]) => E.plus(du === null ? null : E.mul(du, v), dv === null ? null : E.mul(u, dv)),
+    transpose: (ct, [u, v], [lu, lv]) => {
+      const scalars = u.shape.length === 0 && v.shape.length === 0;
+      // A scalar factor's cotangent is ⟨ct, other⟩: vᵀct for a vector, ct·vᵀ for a row, a sum otherwise.
+      const inner = (c: Node, w: Node) =>
+        w.shape.length === 1
+          ? E.mul(E.tr(w), c)
+          : w.shape[0] === 1
+            ? E.mul(c, E.tr(w))
+            : E.call("sum", E.emul(c, w));
+      const toU = () =>
+        scalars || v.shape.length === 0
+          ? E.mul(ct, v)
+          : u.shape.length === 0
+            ? inner(ct, v)
+            : E.mul(ct, E.tr(v));
+      const toV = () =>
+        scalars || u.shape.length === 0
+          ? E.mul(u, ct)
+          : v.shape.length === 0
+            ? inner(ct, u)
+            : E.mul(E.tr(u), ct);
+      return [lu ? toU() : null, lv ? toV() : null];
+    },
   },
   div: {
     syntax: { kind: "binary", symbol: "/" },
     summary: "division by a scalar",
     shape: divisionShape,
-    evaluate: ([a, b]) => zipTensors(a!, b!, (x, y) => x / y),
+    evaluate: ([a, b]) => zipTensors(a, b, (x, y) => x / y),
     text: { kind: "infix", symbol: "/", precedence: Precedence.Product },
     latex: {
       kind: "custom",
       print: ([a, b]) => ({ text: `\\frac{${a!.text}}{${b!.text}}`, precedence: Precedence.Atom }),
     },
+    // d(u/s) = du/s − (u/s)·ds/s.
+    jvp: ([, s], [du, ds], node) =>
+      E.minus(du === null ? null : E.div(du, s), ds === null ? null : E.mul(E.div(node, s), ds)),
+    transpose: (ct, [, s], [lu]) => [lu ? E.div(ct, s) : null, null],
   },
   emul: {
     syntax: { kind: "binary", symbol: ".*" },
     summary: "element-wise (Hadamard) product",
     shape: elementwiseShape((a, b) => `cannot multiply ${a} and ${b} element-wise`),
-    evaluate: ([a, b]) => zipTensors(a!, b!, (x, y) => x * y),
+    evaluate: ([a, b]) => zipTensors(a, b, (x, y) => x * y),
     text: { kind: "infix", symbol: " .* ", precedence: Precedence.Product },
     latex: { kind: "infix", symbol: " \\odot ", precedence: Precedence.Product },
+    jvp: ([u, v], [du, dv]) => E.plus(du === null ? null : E.emul(du, v), dv === null ? null : E.emul(u, dv)),
+    transpose: (ct, [u, v], [lu, lv]) => [
+      lu ? E.unbroadcast(E.emul(ct, v), u) : null,
+      lv ? E.unbroadcast(E.emul(u, ct), v) : null,
+    ],
   },
   ediv: {
     syntax: { kind: "binary", symbol: "./" },
     summary: "element-wise quotient",
     shape: elementwiseShape((a, b) => `cannot divide ${a} by ${b} element-wise`),
-    evaluate: ([a, b]) => zipTensors(a!, b!, (x, y) => x / y),
+    evaluate: ([a, b]) => zipTensors(a, b, (x, y) => x / y),
     text: { kind: "infix", symbol: " ./ ", precedence: Precedence.Product },
     latex: { kind: "infix", symbol: " \\oslash ", precedence: Precedence.Product },
+    // d(u/v) = du/v − u·dv/v².
+    jvp: ([u, v], [du, dv]) =>
+      E.minus(
+        du === null ? null : E.ediv(du, v),
+        dv === null ? null : E.ediv(E.emul(u, dv), E.pow(v, E.num(2))),
+      ),
+    transpose: (ct, [u, v], [lu]) => [lu ? E.unbroadcast(E.ediv(ct, v), u) : null, null],
   },
   pow: {
     syntax: { kind: "binary", symbol: "^" },
     summary: "power of a scalar",
     shape: scalarPowerShape,
-    evaluate: ([a, b]) => zipTensors(a!, b!, Math.pow),
+    evaluate: ([a, b]) => zipTensors(a, b, Math.pow),
     text: { kind: "infix", symbol: "^", precedence: Precedence.Power },
     latex: {
       kind: "custom",
@@ -144,12 +196,15 @@ export const arithmeticOperators = {
         precedence: Precedence.Power,
       }),
     },
+    // d(a^b) = b·a^(b−1)·da + a^b·log(a)·db.
+    jvp: ([a, b], [da, db], node) =>
+      E.plus(E.times(E.mul(b, E.pow(a, E.sub(b, E.num(1)))), da), E.times(E.mul(node, E.call("log", a)), db)),
   },
   epow: {
     syntax: { kind: "binary", symbol: ".^" },
     summary: "element-wise power",
     shape: elementwiseShape((a, b) => `cannot raise ${a} to the power ${b} element-wise`),
-    evaluate: ([a, b]) => zipTensors(a!, b!, Math.pow),
+    evaluate: ([a, b]) => zipTensors(a, b, Math.pow),
     text: { kind: "infix", symbol: ".^", precedence: Precedence.Power },
     latex: {
       kind: "custom",
@@ -158,20 +213,27 @@ export const arithmeticOperators = {
         precedence: Precedence.Power,
       }),
     },
+    jvp: ([a, b], [da, db], node) =>
+      E.plus(
+        E.times(E.emul(b, E.pow(a, E.sub(b, E.num(1)))), E.spread(da, node.shape)),
+        E.times(E.emul(node, E.call("log", a)), E.spread(db, node.shape)),
+      ),
   },
   transpose: {
     syntax: { kind: "postfix", symbol: "'" },
     summary: "transpose",
     shape: transposeShape,
     evaluate: ([a]) => {
-      if (a!.shape.length < 2) return { shape: [1, a!.data.length], data: a!.data };
-      const [rows, cols] = [a!.shape[0]!, a!.shape[1]!];
-      return { shape: [cols, rows], data: transposeRaw(a!.data, rows, cols) };
+      if (a.shape.length < 2) return { shape: [1, a.data.length], data: a.data };
+      const [rows, cols] = [a.shape[0]!, a.shape[1]!];
+      return { shape: [cols, rows], data: transposeRaw(a.data, rows, cols) };
     },
     text: { kind: "postfix", symbol: "'" },
     latex: {
       kind: "custom",
       print: ([a]) => ({ text: `${latexWrap(a!, Precedence.Atom)}^\\top`, precedence: Precedence.Postfix }),
     },
+    jvp: (_args, [du]) => (du === null ? null : E.tr(du)),
+    transpose: (ct) => [E.tr(ct)],
   },
 } satisfies Record<string, OperatorDefinition>;

@@ -2,7 +2,7 @@
 // that does not fit is a bug in the caller, reported as such.
 import type { Dim, Shape } from "../core/index.js";
 import { internNode, type Node } from "../ir/index.js";
-import { type OperatorName, operator } from "./registry.js";
+import { operator } from "./registry.js";
 import { stackLayout } from "./stack.js";
 import { type DimAlgebra, isShapeFailure } from "./types.js";
 
@@ -14,7 +14,7 @@ export const concreteDims: DimAlgebra<Dim> = {
 };
 
 export function resultShape(
-  op: OperatorName,
+  op: string,
   args: readonly Node[],
   attributes: { rows?: number; cols?: number } = {},
 ): Shape {
@@ -30,7 +30,8 @@ export function resultShape(
   return result;
 }
 
-export function apply(op: OperatorName, ...args: Node[]): Node {
+/** `op(args)` with its shape from the operator's rule; op must name a registered operator. */
+export function apply(op: string, ...args: Node[]): Node {
   return internNode(op, args, resultShape(op, args));
 }
 
@@ -50,6 +51,11 @@ export function identity(n: Dim): Node {
   return internNode("identity", [], [n, n]);
 }
 
+/** A zero of any shape (a symbolic zero made concrete, e.g. a derivative that vanishes). */
+export function zeros(shape: Shape): Node {
+  return internNode("zeros", [], shape);
+}
+
 export function ones(n: Dim): Node {
   return internNode("ones", [], [n]);
 }
@@ -65,5 +71,6 @@ export function rebuild(node: Node, args: readonly Node[]): Node {
     const { rows, cols } = stackLayout(node.shape);
     return stack(args, rows, cols);
   }
-  return internNode(node.op, args, resultShape(node.op as OperatorName, args), node.attrs);
+  if (node.op === "zeros") return node;
+  return internNode(node.op, args, resultShape(node.op, args), node.attrs);
 }

@@ -1,6 +1,9 @@
 // Element-wise functions (SPEC §1): exp log sin cos tan tanh sqrt abs sign sigmoid relu softplus step,
 // and the binary max/min with scalar expansion.
+
+import type { Node } from "../ir/index.js";
 import { mapTensor, zipTensors } from "../tensor/index.js";
+import * as E from "./algebra.js";
 import { elementwiseShape, sameShapeAsArgument } from "./shape-rules.js";
 import { type OperatorDefinition, Precedence, type Printed } from "./types.js";
 
@@ -9,13 +12,23 @@ const latexCall = (name: string) => (args: readonly Printed[]) => ({
   precedence: Precedence.Atom,
 });
 
+/**
+ * An element-wise function f with its derivative f′ as an expression: the tangent is f′(u) .* du
+ * (`derivative` returns null where f′ is zero almost everywhere, as for sign and step).
+ */
 function elementwise(
   name: string,
   summary: string,
   f: (x: number) => number,
   latex: string,
+  derivative: (u: Node, fu: Node) => Node | null,
 ): OperatorDefinition {
   return {
+    jvp: ([u], [du], node) => {
+      if (du === null) return null;
+      const d = derivative(u, node);
+      return d === null ? null : E.emul(d, du);
+    },
     syntax: { kind: "function", name, arity: 1 },
     summary,
     shape: sameShapeAsArgument,
@@ -27,34 +40,56 @@ function elementwise(
 
 const sigmoid = (x: number) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
 const softplus = (x: number) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+const one = () => E.num(1);
 
 export const elementwiseOperators = {
-  exp: elementwise("exp", "exponential", Math.exp, "\\exp"),
-  log: elementwise("log", "natural logarithm", Math.log, "\\log"),
-  sin: elementwise("sin", "sine", Math.sin, "\\sin"),
-  cos: elementwise("cos", "cosine", Math.cos, "\\cos"),
-  tan: elementwise("tan", "tangent", Math.tan, "\\tan"),
-  tanh: elementwise("tanh", "hyperbolic tangent", Math.tanh, "\\tanh"),
+  exp: elementwise("exp", "exponential", Math.exp, "\\exp", (_u, fu) => fu),
+  log: elementwise("log", "natural logarithm", Math.log, "\\log", (u) => E.ediv(one(), u)),
+  sin: elementwise("sin", "sine", Math.sin, "\\sin", (u) => E.call("cos", u)),
+  cos: elementwise("cos", "cosine", Math.cos, "\\cos", (u) => E.neg(E.call("sin", u))),
+  tan: elementwise("tan", "tangent", Math.tan, "\\tan", (u) =>
+    E.ediv(one(), E.pow(E.call("cos", u), E.num(2))),
+  ),
+  tanh: elementwise("tanh", "hyperbolic tangent", Math.tanh, "\\tanh", (_u, fu) =>
+    E.sub(one(), E.pow(fu, E.num(2))),
+  ),
   sqrt: {
-    ...elementwise("sqrt", "square root", Math.sqrt, "\\sqrt"),
+    ...elementwise("sqrt", "square root", Math.sqrt, "\\sqrt", (_u, fu) => E.ediv(E.num(0.5), fu)),
     latex: { kind: "custom", print: ([a]) => ({ text: `\\sqrt{${a!.text}}`, precedence: Precedence.Atom }) },
   },
   abs: {
-    ...elementwise("abs", "absolute value", Math.abs, "\\operatorname{abs}"),
+    ...elementwise("abs", "absolute value", Math.abs, "\\operatorname{abs}", (u) => E.call("sign", u)),
     latex: {
       kind: "custom",
       print: ([a]) => ({ text: `\\left|${a!.text}\\right|`, precedence: Precedence.Atom }),
     },
   },
-  sign: elementwise("sign", "sign: −1, 0 or 1", (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), "\\operatorname{sign}"),
-  sigmoid: elementwise("sigmoid", "logistic sigmoid 1/(1 + exp(−x))", sigmoid, "\\sigma"),
-  relu: elementwise("relu", "max(0, x)", (x) => Math.max(x, 0), "\\operatorname{relu}"),
-  softplus: elementwise("softplus", "log(1 + exp(x))", softplus, "\\operatorname{softplus}"),
+  sign: elementwise(
+    "sign",
+    "sign: −1, 0 or 1",
+    (x) => (x > 0 ? 1 : x < 0 ? -1 : 0),
+    "\\operatorname{sign}",
+    () => null,
+  ),
+  sigmoid: elementwise("sigmoid", "logistic sigmoid 1/(1 + exp(−x))", sigmoid, "\\sigma", (_u, fu) =>
+    E.emul(fu, E.sub(one(), fu)),
+  ),
+  relu: elementwise(
+    "relu",
+    "max(0, x)",
+    (x) => Math.max(x, 0),
+    "\\operatorname{relu}",
+    (u) => E.call("step", u),
+  ),
+  softplus: elementwise("softplus", "log(1 + exp(x))", softplus, "\\operatorname{softplus}", (u) =>
+    E.call("sigmoid", u),
+  ),
   step: elementwise(
     "step",
     "1 where x > 0, else 0 (the derivative of relu)",
     (x) => (x > 0 ? 1 : 0),
     "\\operatorname{step}",
+    () => null,
   ),
   max: {
     syntax: { kind: "function", name: "max", arity: 2 },
@@ -63,6 +98,10 @@ export const elementwiseOperators = {
     evaluate: ([a, b]) => zipTensors(a!, b!, Math.max),
     text: { kind: "call", name: "max" },
     latex: { kind: "custom", print: latexCall("\\max") },
+    // Each operand's tangent counts where it is strictly the larger: at a tie (the kink of
+    // max(0, z) at z = 0) the derivative is 0, as the lecture defines it.
+    jvp: ([a, b], [da, db]) =>
+      E.plus(E.times(E.call("step", E.sub(a, b)), da), E.times(E.call("step", E.sub(b, a)), db)),
   },
   min: {
     syntax: { kind: "function", name: "min", arity: 2 },
@@ -71,6 +110,8 @@ export const elementwiseOperators = {
     evaluate: ([a, b]) => zipTensors(a!, b!, Math.min),
     text: { kind: "call", name: "min" },
     latex: { kind: "custom", print: latexCall("\\min") },
+    jvp: ([a, b], [da, db]) =>
+      E.plus(E.times(E.call("step", E.sub(b, a)), da), E.times(E.call("step", E.sub(a, b)), db)),
   },
 } satisfies Record<string, OperatorDefinition>;
 

@@ -1,4 +1,6 @@
 // The operator registry: one entry per operator with its shape rule, kernel and printing templates.
+
+export * as algebra from "./algebra.js";
 export * from "./build.js";
 export { formatNumber, GREEK_LETTERS, latexName } from "./names.js";
 export * from "./registry.js";

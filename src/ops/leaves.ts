@@ -1,10 +1,11 @@
 // Leaves: variables, numeric constants, the identity I and the all-ones vector (SPEC §1).
 import { MatcalcError } from "../core/index.js";
-import { filledTensor, identityTensor, scalarTensor } from "../tensor/index.js";
+import { filledTensor, identityTensor, scalarTensor, zerosTensor } from "../tensor/index.js";
 import { formatNumber, latexName, latexNumber } from "./names.js";
 import { type OperatorDefinition, Precedence } from "./types.js";
 
 const atom = (text: string) => ({ text, precedence: Precedence.Atom });
+const constantTangent = () => null;
 const noShapeRule = () => {
   throw new Error("leaves get their shape from the checker");
 };
@@ -17,6 +18,8 @@ export const leafOperators = {
     evaluate: (_args, node, context) => context.variable(node.attrs.name!),
     text: { kind: "custom", print: (_args, node) => atom(node.attrs.name!) },
     latex: { kind: "custom", print: (_args, node) => atom(latexName(node.attrs.name!, node.shape.length)) },
+    // The variable being differentiated is seeded by the calculus layer; any other is a constant.
+    jvp: constantTangent,
   },
   const: {
     syntax: { kind: "leaf" },
@@ -39,6 +42,7 @@ export const leafOperators = {
         return { text: latexNumber(value), precedence: value < 0 ? Precedence.Unary : Precedence.Atom };
       },
     },
+    jvp: constantTangent,
   },
   identity: {
     syntax: { kind: "leaf" },
@@ -47,6 +51,7 @@ export const leafOperators = {
     evaluate: (_args, node, context) => identityTensor(sizeOrFail(node.shape[0]!, "I", context.size)),
     text: { kind: "custom", print: () => atom("I") },
     latex: { kind: "custom", print: () => atom("I") },
+    jvp: constantTangent,
   },
   ones: {
     syntax: { kind: "leaf" },
@@ -55,6 +60,16 @@ export const leafOperators = {
     evaluate: (_args, node, context) => filledTensor([sizeOrFail(node.shape[0]!, "ones", context.size)], 1),
     text: { kind: "custom", print: () => atom("ones") },
     latex: { kind: "custom", print: () => atom("\\mathbf{1}") },
+    jvp: constantTangent,
+  },
+  zeros: {
+    syntax: { kind: "leaf" },
+    summary: "a zero scalar, vector or matrix (what a vanishing derivative is)",
+    shape: noShapeRule,
+    evaluate: (_args, node, context) => zerosTensor(node.shape.map((d) => sizeOrFail(d, "0", context.size))),
+    text: { kind: "custom", print: () => atom("0") },
+    latex: { kind: "custom", print: (_args, node) => atom(node.shape.length === 0 ? "0" : "\\mathbf{0}") },
+    jvp: constantTangent,
   },
 } satisfies Record<string, OperatorDefinition>;
 

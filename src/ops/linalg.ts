@@ -10,6 +10,8 @@ import {
   squareSize,
   type Tensor,
 } from "../tensor/index.js";
+import * as E from "./algebra.js";
+import { identity } from "./build.js";
 import { latexCall } from "./elementwise.js";
 import { failure, squareMatrix } from "./shape-rules.js";
 import { type OperatorDefinition, Precedence, type ShapeRule } from "./types.js";
@@ -38,6 +40,8 @@ export const linalgOperators = {
     },
     text: { kind: "call", name: "tr" },
     latex: { kind: "custom", print: latexCall("\\operatorname{tr}") },
+    jvp: (_args, [du]) => (du === null ? null : E.call("tr", du)),
+    transpose: (ct, [u]) => [E.mul(ct, identity(u.shape[0]!))],
   },
   det: {
     syntax: { kind: "function", name: "det", arity: 1 },
@@ -46,6 +50,8 @@ export const linalgOperators = {
     evaluate: ([a]) => scalarTensor(luDeterminant(factorOrFail(a!))),
     text: { kind: "call", name: "det" },
     latex: { kind: "custom", print: latexCall("\\det") },
+    // d det(A) = det(A) tr(A⁻¹ dA).
+    jvp: ([a], [da], node) => (da === null ? null : E.mul(node, E.call("tr", E.mul(E.call("inv", a), da)))),
   },
   logdet: {
     syntax: { kind: "function", name: "logdet", arity: 1 },
@@ -60,6 +66,7 @@ export const linalgOperators = {
     },
     text: { kind: "call", name: "logdet" },
     latex: { kind: "custom", print: latexCall("\\log\\det") },
+    jvp: ([a], [da]) => (da === null ? null : E.call("tr", E.mul(E.call("inv", a), da))),
   },
   inv: {
     syntax: { kind: "function", name: "inv", arity: 1 },
@@ -78,6 +85,8 @@ export const linalgOperators = {
         precedence: Precedence.Power,
       }),
     },
+    // d A⁻¹ = −A⁻¹ dA A⁻¹.
+    jvp: (_args, [da], node) => (da === null ? null : E.neg(E.mul(E.mul(node, da), node))),
   },
   diagMatrix: {
     syntax: { kind: "function", name: "diag", arity: 1, acceptsRanks: (ranks) => ranks[0] !== 2 },
@@ -91,6 +100,8 @@ export const linalgOperators = {
     },
     text: { kind: "call", name: "diag" },
     latex: { kind: "custom", print: latexCall("\\operatorname{diag}") },
+    jvp: (_args, [du]) => (du === null ? null : E.call("diagMatrix", du)),
+    transpose: (ct) => [E.call("diagVector", ct)],
   },
   diagVector: {
     syntax: { kind: "function", name: "diag", arity: 1, acceptsRanks: (ranks) => ranks[0] === 2 },
@@ -104,5 +115,7 @@ export const linalgOperators = {
     },
     text: { kind: "call", name: "diag" },
     latex: { kind: "custom", print: latexCall("\\operatorname{diag}") },
+    jvp: (_args, [du]) => (du === null ? null : E.call("diagVector", du)),
+    transpose: (ct) => [E.call("diagMatrix", ct)],
   },
 } satisfies Record<string, OperatorDefinition>;

@@ -1,5 +1,6 @@
 // Reductions and the ML functions (SPEC §1): sum, dot, norm2, norm1, softmax, logsumexp.
 import { dotEntries, euclideanNorm, mapTensor, scalarTensor, sumEntries } from "../tensor/index.js";
+import * as E from "./algebra.js";
 import { latexCall } from "./elementwise.js";
 import { failure, scalarResult, vectorArgument } from "./shape-rules.js";
 import { type OperatorDefinition, Precedence, type ShapeRule } from "./types.js";
@@ -19,6 +20,8 @@ export const reductionOperators = {
     evaluate: ([a]) => scalarTensor(sumEntries(a!)),
     text: { kind: "call", name: "sum" },
     latex: { kind: "custom", print: latexCall("\\operatorname{sum}") },
+    jvp: (_args, [du]) => (du === null ? null : E.call("sum", du)),
+    transpose: (ct, [u]) => [E.broadcast(ct, u.shape)],
   },
   dot: {
     syntax: { kind: "function", name: "dot", arity: 2 },
@@ -33,6 +36,9 @@ export const reductionOperators = {
         precedence: Precedence.Atom,
       }),
     },
+    jvp: ([u, v], [du, dv]) =>
+      E.plus(du === null ? null : E.call("dot", du, v), dv === null ? null : E.call("dot", u, dv)),
+    transpose: (ct, [u, v], [lu, lv]) => [lu ? E.mul(ct, v) : null, lv ? E.mul(ct, u) : null],
   },
   norm2: {
     syntax: { kind: "function", name: "norm2", arity: 1 },
@@ -47,6 +53,12 @@ export const reductionOperators = {
         precedence: Precedence.Atom,
       }),
     },
+    // d‖u‖ = ⟨u, du⟩ / ‖u‖.
+    jvp: ([u], [du], node) => {
+      if (du === null) return null;
+      const inner = u.shape.length === 1 ? E.call("dot", u, du) : E.call("sum", E.emul(u, du));
+      return E.div(inner, node);
+    },
   },
   norm1: {
     syntax: { kind: "function", name: "norm1", arity: 1 },
@@ -58,6 +70,7 @@ export const reductionOperators = {
       kind: "custom",
       print: ([a]) => ({ text: `\\left\\|${a!.text}\\right\\|_1`, precedence: Precedence.Atom }),
     },
+    jvp: ([u], [du]) => (du === null ? null : E.call("sum", E.emul(E.call("sign", u), du))),
   },
   softmax: {
     syntax: { kind: "function", name: "softmax", arity: 1 },
@@ -71,6 +84,8 @@ export const reductionOperators = {
     },
     text: { kind: "call", name: "softmax" },
     latex: { kind: "custom", print: latexCall("\\operatorname{softmax}") },
+    // d softmax(u) = s .* du − s (sᵀ du), with s = softmax(u).
+    jvp: (_args, [du], s) => (du === null ? null : E.sub(E.emul(s, du), E.mul(s, E.mul(E.tr(s), du)))),
   },
   logsumexp: {
     syntax: { kind: "function", name: "logsumexp", arity: 1 },
@@ -83,5 +98,6 @@ export const reductionOperators = {
     },
     text: { kind: "call", name: "logsumexp" },
     latex: { kind: "custom", print: latexCall("\\operatorname{logsumexp}") },
+    jvp: ([u], [du]) => (du === null ? null : E.mul(E.tr(E.call("softmax", u)), du)),
   },
 } satisfies Record<string, OperatorDefinition>;

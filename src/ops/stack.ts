@@ -1,5 +1,7 @@
 // Stacks of scalars: `[a; b; c]` (a column vector, the lecture's [f(x,y); g(x,y)]), `[a, b]` (a row)
 // and `[a, b; c, d]` (a matrix). Entries are listed row by row.
+import * as E from "./algebra.js";
+import { stack } from "./build.js";
 import { failure } from "./shape-rules.js";
 import { type OperatorDefinition, Precedence, type ShapeRule } from "./types.js";
 
@@ -65,6 +67,21 @@ export const stackOperators = {
         )} \\end{bmatrix}`,
         precedence: Precedence.Atom,
       }),
+    },
+    jvp: (_args, tangents, node) => {
+      if (tangents.every((t) => t === null)) return null;
+      const { rows, cols } = stackLayout(node.shape);
+      return stack(
+        tangents.map((t) => t ?? E.num(0)),
+        rows,
+        cols,
+      );
+    },
+    transpose: (ct, args, linear, node) => {
+      const { rows, cols } = stackLayout(node.shape);
+      return args.map((_a, k) =>
+        linear[k] ? E.entryOf(ct, Math.floor(k / cols), k % cols, rows, cols) : null,
+      );
     },
   },
 } satisfies Record<string, OperatorDefinition>;

@@ -82,14 +82,45 @@ export type OperatorSyntax =
   | { readonly kind: "postfix"; readonly symbol: string }
   | { readonly kind: "leaf" };
 
+/** A tangent: an expression linear in the seed direction, or null for a symbolic zero. */
+export type Tangent = Node | null;
+
+/**
+ * Forward-mode rule: the tangent of `node = op(args)` from the tangents of its arguments. Rules build
+ * plain nodes (the simplifier tidies them); a null tangent is a symbolic zero and is skipped.
+ */
+export type JvpRule = (args: Operands<Node>, tangents: Operands<Tangent>, node: Node) => Tangent;
+
+/** An operator's arguments: at least as many as its arity (typed as two so rules can destructure). */
+export type Operands<T> = readonly [T, T, ...T[]];
+
+/** A node's argument list as Operands (the registry's arity guarantees what rules destructure). */
+export function operands<T>(values: readonly T[]): Operands<T> {
+  return values as Operands<T>;
+}
+
+/**
+ * Transpose rule of a linear operator: given the cotangent of the result, the cotangents of the
+ * arguments that the node is linear in (`linear[i]`); null for the others.
+ */
+export type TransposeRule = (
+  cotangent: Node,
+  args: Operands<Node>,
+  linear: Operands<boolean>,
+  node: Node,
+) => readonly Tangent[];
+
 export interface OperatorDefinition {
   readonly syntax: OperatorSyntax;
   /** One line for documentation and the playground. */
   readonly summary: string;
   readonly shape: ShapeRule;
-  readonly evaluate: (args: readonly Tensor[], node: Node, context: EvalContext) => Tensor;
+  readonly evaluate: (args: Operands<Tensor>, node: Node, context: EvalContext) => Tensor;
   readonly text: PrintTemplate;
   readonly latex: PrintTemplate;
+  readonly jvp: JvpRule;
+  /** Only linear operators have one; tangent expressions are built from these alone. */
+  readonly transpose?: TransposeRule;
 }
 
 export type { Shape };

@@ -1,0 +1,130 @@
+// Derivatives through the public API: the calculus layer computes, the simplifier tidies between its
+// steps, and the result carries its shape, layout, text, LaTeX, index form and numbers.
+import {
+  type DerivativeResult,
+  differentiate as deriveRaw,
+  indexView,
+  type Layout,
+  type SymmetricConvention,
+} from "../calculus/index.js";
+import { type Dim, MatcalcError, type Shape } from "../core/index.js";
+import type { IndexForm, Node } from "../ir/index.js";
+import { evaluateIndexForm } from "../numeric/index.js";
+import { variable } from "../ops/index.js";
+import { indexFormLatex, indexFormText, toLatex, toText } from "../render/index.js";
+import { type StopReason, simplify, type TraceEntry, tidy } from "../simplify/index.js";
+import type { Tensor } from "../tensor/index.js";
+import { asProblem, bindProblemValues, evaluateAt, locateEvaluationError, type Problem } from "./problem.js";
+
+export type { Layout, SymmetricConvention };
+
+export interface DifferentiateOptions {
+  readonly order?: number;
+  readonly layout?: Layout;
+  readonly symmetric?: SymmetricConvention;
+}
+
+export interface Derivative {
+  readonly problem: Problem;
+  readonly wrt: readonly string[];
+  readonly order: number;
+  readonly layout: Layout;
+  /** "matrix": compact matrix notation; "index": index notation (no matrix form exists here). */
+  readonly kind: "matrix" | "index";
+  /** The derivative's shape in the chosen layout (SPEC §2). */
+  readonly shape: Shape;
+  /** The matrix expression (kind "matrix"). */
+  readonly node: Node | null;
+  /** The index form (kind "index"). */
+  readonly indexForm: IndexForm | null;
+  /** Matrix results in the input syntax; index results in index notation. */
+  readonly text: string;
+  readonly latex: string;
+  /** The derivative in index notation, always. */
+  readonly index: string;
+  readonly notes: readonly string[];
+  /** The rewrite rules the simplifier applied, in order. */
+  readonly trace: readonly TraceEntry[];
+  readonly stop: StopReason;
+  /** The derivative's numbers at the given values, in its shape and layout. */
+  evaluate(values: unknown): Tensor;
+}
+
+function variableNode(problem: Problem, name: string): Node {
+  const info = problem.variables.find((v) => v.name === name);
+  if (!info) {
+    const names = problem.variables.map((v) => v.name).join(", ");
+    throw new MatcalcError(
+      "name",
+      `cannot differentiate by ${name}: it is not a variable of the problem (its variables: ${names || "none"})`,
+    );
+  }
+  return variable(name, info.shape, info.kind === "symmetric");
+}
+
+function sizesNumeric(shape: Shape, sizeOf: (d: Dim) => number): number[] {
+  return shape.map(sizeOf);
+}
+
+export function differentiate(
+  problem: string | Problem,
+  wrt: string | readonly string[],
+  options: DifferentiateOptions = {},
+): Derivative {
+  const p = asProblem(problem);
+  const names = (typeof wrt === "string" ? wrt.split(",") : wrt)
+    .map((n) => n.trim())
+    .filter((n) => n.length > 0);
+  if (names.length === 0) throw new MatcalcError("usage", "name a variable to differentiate by");
+  const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+  if (duplicate) throw new MatcalcError("usage", `${duplicate} is named twice`);
+  const variables = names.map((n) => variableNode(p, n));
+  const trace: TraceEntry[] = [];
+  let stop: StopReason = "fixed-point";
+  const tidyUp = (node: Node) => {
+    const result = simplify(node, { trace: true });
+    trace.push(...result.trace);
+    if (result.stop !== "fixed-point") stop = result.stop;
+    return result.node;
+  };
+  const result: DerivativeResult = deriveRaw(p.expression, variables, { ...options, simplify: tidyUp, tidy });
+  const value = result.value;
+  const node = value.kind === "matrix" ? value.node : null;
+  const indexForm = value.kind === "index" ? value.form : null;
+  const view = node ? indexView(node) : indexForm!;
+  return {
+    problem: p,
+    wrt: names,
+    order: result.order,
+    layout: result.layout,
+    kind: value.kind,
+    shape: value.shape,
+    node,
+    indexForm,
+    text: node ? toText(node) : indexFormText(indexForm!),
+    latex: node ? toLatex(node) : indexFormLatex(indexForm!),
+    index: indexFormText(view, "D"),
+    notes: result.notes,
+    trace,
+    stop,
+    evaluate(values: unknown): Tensor {
+      const bindings = bindProblemValues(p, values);
+      const sizeOf = (d: Dim) => {
+        if (typeof d === "number") return d;
+        const n = bindings.sizes.get(d);
+        if (n === undefined) throw new MatcalcError("value", `no value fixes the size ${d}`);
+        return n;
+      };
+      if (node) {
+        const [t] = evaluateAt(p, [node], bindings);
+        return { shape: sizesNumeric(value.shape, sizeOf), data: t!.data };
+      }
+      try {
+        const t = evaluateIndexForm(indexForm!, bindings);
+        return { shape: sizesNumeric(value.shape, sizeOf), data: t.data };
+      } catch (error) {
+        throw locateEvaluationError(p, error);
+      }
+    },
+  };
+}

@@ -1,0 +1,274 @@
+// Derivatives of any order by a scalar, vector, matrix, symmetric matrix or several stacked scalars.
+// Each case uses the method that yields matrix notation (forward mode by a scalar, reverse mode for a
+// scalar result, reverse mode with a symbolic cotangent for Jacobians) and falls back to index
+// notation, which is always correct, when no matrix form exists. Layouts are applied last: they only
+// transpose or permute the one "natural" result T[output…, variable…].
+import { type Dim, MatcalcError, type Shape } from "../core/index.js";
+import type { IndexForm, Node } from "../ir/index.js";
+import { apply, constant, identity, stack, variable, zeros } from "../ops/index.js";
+import { coefficientOf, NoMatrixForm } from "./coefficient.js";
+import { differentiateIndexForm, IndexNames, indexDerivative } from "./index-form.js";
+import { jvp, transposeLinear } from "./linearize.js";
+
+export type Layout = "numerator" | "denominator" | "mixed";
+export type SymmetricConvention = "projection" | "cookbook";
+
+export interface DerivativeOptions {
+  readonly order?: number;
+  readonly layout?: Layout;
+  readonly symmetric?: SymmetricConvention;
+  /** Applied to results between steps (the API passes the simplifier); the identity by default. */
+  readonly simplify?: (node: Node) => Node;
+  /** A lighter clean-up for tangent expressions before they are transposed (zeros, ones, constants). */
+  readonly tidy?: (node: Node) => Node;
+}
+
+/** A derivative tensor: a matrix expression whose entries, in order, are the tensor's, or index form. */
+export type DerivativeValue =
+  | { readonly kind: "matrix"; readonly node: Node; readonly shape: Shape }
+  | { readonly kind: "index"; readonly form: IndexForm; readonly shape: Shape };
+
+export interface DerivativeResult {
+  readonly value: DerivativeValue;
+  readonly layout: Layout;
+  readonly order: number;
+  /** How it was obtained, and caveats (index notation, the symmetric convention used). */
+  readonly notes: readonly string[];
+}
+
+/** The result before a layout: axes ordered output first, then the variable's. */
+type Natural =
+  | { readonly kind: "matrix"; readonly node: Node; readonly outputRank: number }
+  | { readonly kind: "index"; readonly form: IndexForm; readonly outputRank: number };
+
+const PARTIAL = "\u2202";
+
+function seedFor(x: Node): Node {
+  return variable(`${PARTIAL}${x.attrs.name}`, x.shape);
+}
+
+function rankOf(shape: Shape): "scalar" | "vector" | "matrix" {
+  if (shape.length === 0) return "scalar";
+  if (shape.length === 1 || shape[0] === 1) return "vector";
+  return "matrix";
+}
+
+/** Entries of a shape, as axes that are not a leading 1 of a row. */
+function axesOf(shape: Shape): Dim[] {
+  return shape.length === 2 && shape[0] === 1 ? [shape[1]!] : [...shape];
+}
+
+class Deriver {
+  private readonly simplify: (node: Node) => Node;
+  private readonly tidy: (node: Node) => Node;
+  private readonly names = new IndexNames();
+  readonly notes: string[] = [];
+
+  constructor(options: DerivativeOptions) {
+    this.simplify = options.simplify ?? ((n) => n);
+    this.tidy = options.tidy ?? ((n) => n);
+  }
+
+  /** d/dt by a scalar: forward mode with tangent 1, any output shape. */
+  byScalar(expr: Node, t: Node): Node {
+    const tangent = jvp(expr, t, constant(1));
+    return this.simplify(tangent ?? zeros(expr.shape));
+  }
+
+  /** The gradient of a scalar by a vector or matrix, in the variable's shape (reverse mode). */
+  gradient(f: Node, x: Node): Node {
+    const seed = seedFor(x);
+    const tangent = jvp(f, x, seed);
+    const g = tangent === null ? null : transposeLinear(this.tidy(tangent), seed, constant(1));
+    return this.simplify(g ?? zeros(x.shape));
+  }
+
+  /** The Jacobian k×n of a vector (or row) by a vector, or null when it has no matrix form here. */
+  jacobian(e: Node, x: Node): Node | null {
+    const seed = seedFor(x);
+    const k = axesOf(e.shape)[0]!;
+    const w = variable(`${PARTIAL}w`, [k]);
+    const tangent = jvp(e, x, seed);
+    if (tangent === null) return zeros([k, x.shape[0]!]);
+    const cotangent = e.shape.length === 2 ? apply("transpose", w) : w;
+    const back = transposeLinear(this.tidy(tangent), seed, cotangent);
+    if (back === null) return zeros([k, x.shape[0]!]);
+    try {
+      const c = coefficientOf(this.simplify(back), w);
+      return this.simplify(c === null ? zeros([k, x.shape[0]!]) : apply("transpose", c));
+    } catch (error) {
+      if (error instanceof NoMatrixForm) return null;
+      throw error;
+    }
+  }
+
+  /** The derivative tensor T[output…, variable…] of a matrix expression, by the best method. */
+  natural(expr: Node, x: Node, outputRank: number): Natural {
+    const outKind = rankOf(expr.shape);
+    const varKind = rankOf(x.shape);
+    if (varKind === "scalar") return { kind: "matrix", node: this.byScalar(expr, x), outputRank };
+    if (outKind === "scalar") return { kind: "matrix", node: this.gradient(expr, x), outputRank };
+    if (outKind === "vector" && varKind === "vector" && x.shape.length === 1) {
+      const j = this.jacobian(expr, x);
+      if (j !== null) return { kind: "matrix", node: j, outputRank };
+      this.notes.push("no matrix form was found for this Jacobian: it is given in index notation");
+    } else {
+      this.notes.push("a derivative of this order and shape is a tensor: it is given in index notation");
+    }
+    const outputIndices = this.names.forShape(expr.shape);
+    return { kind: "index", form: indexDerivative(expr, x, this.names, outputIndices), outputRank };
+  }
+
+  /** One more order of differentiation of a natural result. */
+  next(previous: Natural, x: Node): Natural {
+    if (previous.kind === "matrix") {
+      const before = this.notes.length;
+      const result = this.natural(previous.node, x, previous.outputRank);
+      // Reaching index notation from a matrix result is expected at higher orders; say it once.
+      this.notes.splice(before, this.notes.length - before, ...this.notes.slice(before).slice(0, 1));
+      return result;
+    }
+    return {
+      kind: "index",
+      form: differentiateIndexForm(previous.form, x, this.names),
+      outputRank: previous.outputRank,
+    };
+  }
+}
+
+function symmetrize(g: Node, convention: SymmetricConvention): Node {
+  const gt = apply("transpose", g);
+  if (convention === "projection") return apply("div", apply("add", g, gt), constant(2));
+  const n = g.shape[0]!;
+  return apply("sub", apply("add", g, gt), apply("emul", identity(n), g));
+}
+
+/** Applies the layout to a natural result (SPEC §2). */
+function present(natural: Natural, x: Shape, layout: Layout, order: number): DerivativeValue {
+  const variableAxes = axesOf(x).length * order;
+  if (natural.kind === "index") {
+    const form = natural.form;
+    const outputAxes = form.indices.length - variableAxes;
+    const indices =
+      layout === "denominator"
+        ? [...form.indices.slice(outputAxes), ...form.indices.slice(0, outputAxes)]
+        : [...form.indices];
+    return { kind: "index", form: { ...form, indices }, shape: indices.map((i) => form.sizes[i]!) };
+  }
+  const node = natural.node;
+  const outputScalar = natural.outputRank === 0;
+  const variableScalar = variableAxes === 0;
+  if (variableScalar) {
+    // d(expr)/dt has the expression's shape; a column comes out as k×1 (numerator) or 1×k.
+    if (node.shape.length === 0) return { kind: "matrix", node, shape: [] };
+    const asColumn: Shape = node.shape.length === 1 ? [node.shape[0]!, 1] : node.shape;
+    if (layout === "denominator") {
+      const t = apply("transpose", node);
+      return { kind: "matrix", node: t, shape: [asColumn[1]!, asColumn[0]!] };
+    }
+    return { kind: "matrix", node, shape: asColumn };
+  }
+  if (outputScalar && order === 1) {
+    // The gradient G has the variable's shape; the numerator layout is its transpose.
+    if (layout === "numerator") {
+      const t = apply("transpose", node);
+      const shape: Shape = node.shape.length === 1 ? [1, node.shape[0]!] : [node.shape[1]!, node.shape[0]!];
+      return { kind: "matrix", node: t, shape };
+    }
+    return { kind: "matrix", node, shape: node.shape };
+  }
+  // Jacobians k×n and Hessians n×n: numerator and mixed as they are, denominator transposed.
+  if (layout === "denominator") {
+    const t = apply("transpose", node);
+    return { kind: "matrix", node: t, shape: [node.shape[1]!, node.shape[0]!] };
+  }
+  return { kind: "matrix", node, shape: node.shape };
+}
+
+export function differentiate(
+  expr: Node,
+  wrt: readonly Node[],
+  options: DerivativeOptions = {},
+): DerivativeResult {
+  const order = options.order ?? 1;
+  const layout = options.layout ?? "numerator";
+  if (!Number.isInteger(order) || order < 1)
+    throw new MatcalcError("usage", `the order must be a positive integer, got ${order}`);
+  if (wrt.length === 0) throw new MatcalcError("usage", "no variable to differentiate by");
+  const deriver = new Deriver(options);
+  const simplify = options.simplify ?? ((n: Node) => n);
+
+  if (wrt.length > 1) return stacked(expr, wrt, order, layout, deriver, simplify);
+
+  const x = wrt[0]!;
+  const symmetric = x.attrs.symmetric === true;
+  if (symmetric && order > 1) {
+    throw new MatcalcError(
+      "derivative",
+      `derivatives of order ${order} by the symmetric matrix ${x.attrs.name} are not supported`,
+    );
+  }
+  let natural = deriver.natural(
+    expr,
+    x,
+    expr.shape.length === 2 && expr.shape[0] === 1 ? 1 : axesOf(expr.shape).length,
+  );
+  for (let k = 2; k <= order; k++) natural = deriver.next(natural, x);
+  if (symmetric && natural.kind === "matrix" && expr.shape.length === 0) {
+    const convention = options.symmetric ?? "projection";
+    natural = { ...natural, node: simplify(symmetrize(natural.node, convention)) };
+    deriver.notes.push(
+      convention === "projection"
+        ? `${x.attrs.name} is symmetric: the gradient is sym(G) = (G + G')/2 on the symmetric matrices`
+        : `${x.attrs.name} is symmetric: the Matrix Cookbook's G + G' - G .* I (by the free entries)`,
+    );
+  }
+  const value = present(natural, x.shape, layout, order);
+  const shown = value.kind === "matrix" ? { ...value, node: simplify(value.node) } : value;
+  return { value: shown, layout, order, notes: deriver.notes };
+}
+
+/** Several scalars stacked into one vector variable (the lecture's Jacobian by x and y). */
+function stacked(
+  expr: Node,
+  wrt: readonly Node[],
+  order: number,
+  layout: Layout,
+  deriver: Deriver,
+  simplify: (n: Node) => Node,
+): DerivativeResult {
+  for (const v of wrt) {
+    if (v.shape.length !== 0) {
+      throw new MatcalcError(
+        "usage",
+        `several variables are stacked only when all are scalars, but ${v.attrs.name} is not`,
+      );
+    }
+  }
+  let current = expr;
+  let shapeRank = expr.shape.length === 0 ? 0 : 1;
+  for (let k = 1; k <= order; k++) {
+    const columns = wrt.map((v) => deriver.byScalar(current, v));
+    if (current.shape.length === 0) {
+      current = simplify(stack(columns, columns.length, 1));
+    } else if (current.shape.length === 1 && columns.every((c) => c.op === "stack" || c.op === "zeros")) {
+      const rows = current.shape[0] as number;
+      const entries: Node[] = [];
+      for (let i = 0; i < rows; i++) {
+        for (const c of columns) entries.push(c.op === "stack" ? c.args[i]! : constant(0));
+      }
+      current = simplify(stack(entries, rows, columns.length));
+    } else {
+      throw new MatcalcError(
+        "derivative",
+        "several stacked scalars need a scalar expression or a stack [f; g] of scalars (differentiate by each scalar instead)",
+      );
+    }
+    shapeRank = current.shape.length;
+  }
+  void shapeRank;
+  const natural: Natural = { kind: "matrix", node: current, outputRank: expr.shape.length === 0 ? 0 : 1 };
+  const value = present(natural, [wrt.length], layout, order);
+  const shown = value.kind === "matrix" ? { ...value, node: simplify(value.node) } : value;
+  return { value: shown, layout, order, notes: deriver.notes };
+}

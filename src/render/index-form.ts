@@ -1,0 +1,64 @@
+// Index notation in text and LaTeX: T[i,j,k] = Σ_a A[i,a] δ[a,j] x[k] + …
+import type { IndexFactor, IndexForm, IndexTerm, Node } from "../ir/index.js";
+import { formatNumber, OPERATORS, type OperatorName } from "../ops/index.js";
+import { toLatex, toText } from "./printer.js";
+
+/** A leaf or a function call can take an index directly; anything else is bracketed first. */
+function isAtomic(node: Node): boolean {
+  if (node.op === "var" || node.op === "identity" || node.op === "ones") return true;
+  if (node.op === "const") return (node.attrs.value ?? 0) >= 0;
+  return OPERATORS[node.op as OperatorName].text.kind === "call";
+}
+
+function indexedText(factor: IndexFactor): string {
+  switch (factor.kind) {
+    case "delta":
+      return `δ[${factor.indices.join(",")}]`;
+    case "unit":
+      return `[${factor.indices[0]}=${factor.position + 1}]`;
+    case "tensor": {
+      const text = toText(factor.node);
+      const shown = isAtomic(factor.node) ? text : `(${text})`;
+      return factor.indices.length === 0 ? shown : `${shown}[${factor.indices.join(",")}]`;
+    }
+  }
+}
+
+function indexedLatex(factor: IndexFactor): string {
+  switch (factor.kind) {
+    case "delta":
+      return `\\delta_{${factor.indices.join("")}}`;
+    case "unit":
+      return `[${factor.indices[0]} = ${factor.position + 1}]`;
+    case "tensor": {
+      const text = toLatex(factor.node);
+      const shown = isAtomic(factor.node) ? text : `\\left(${text}\\right)`;
+      return factor.indices.length === 0 ? shown : `${shown}_{${factor.indices.join("")}}`;
+    }
+  }
+}
+
+function termText(term: IndexTerm, first: boolean, latex: boolean): string {
+  const sign = term.coefficient < 0 ? "-" : first ? "" : "+";
+  const magnitude = Math.abs(term.coefficient);
+  const parts: string[] = [];
+  if (magnitude !== 1 || term.factors.length === 0) parts.push(formatNumber(magnitude));
+  for (const f of term.factors) parts.push(latex ? indexedLatex(f) : indexedText(f));
+  const sum =
+    term.summed.length === 0 ? "" : latex ? `\\sum_{${term.summed.join("")}} ` : `Σ_${term.summed.join("")} `;
+  const body = `${sum}${parts.join(latex ? " " : " ")}`;
+  return first ? `${sign}${sign ? " " : ""}${body}`.trimStart() : ` ${sign} ${body}`;
+}
+
+/** `T[i,j] = …` with the given tensor name. */
+export function indexFormText(form: IndexForm, name = "T"): string {
+  const head = `${name}[${form.indices.join(",")}]`;
+  if (form.terms.length === 0) return `${head} = 0`;
+  return `${head} = ${form.terms.map((t, k) => termText(t, k === 0, false)).join("")}`;
+}
+
+export function indexFormLatex(form: IndexForm, name = "T"): string {
+  const head = `${name}_{${form.indices.join("")}}`;
+  if (form.terms.length === 0) return `${head} = 0`;
+  return `${head} = ${form.terms.map((t, k) => termText(t, k === 0, true)).join("")}`;
+}

@@ -1,0 +1,85 @@
+// The fixed-point driver: rewrites bottom-up with named rules until nothing changes or a budget runs
+// out, and records which rule fired where (the step-by-step view shows this trace).
+import type { Node } from "../ir/index.js";
+import { postorder } from "../ir/index.js";
+import { rebuild } from "../ops/index.js";
+
+export interface RewriteRule {
+  /** kebab-case, e.g. `transpose-of-product`. */
+  readonly name: string;
+  /** The rewritten node, or null when the rule does not apply. Must preserve shape and value. */
+  readonly apply: (node: Node) => Node | null;
+}
+
+export interface Ruleset {
+  readonly name: string;
+  readonly rules: readonly RewriteRule[];
+}
+
+export type StopReason = "fixed-point" | "node-budget" | "pass-budget";
+
+export interface TraceEntry {
+  readonly rule: string;
+  readonly before: Node;
+  readonly after: Node;
+}
+
+export interface SimplifyResult {
+  readonly node: Node;
+  readonly stop: StopReason;
+  readonly passes: number;
+  readonly trace: readonly TraceEntry[];
+}
+
+export interface SimplifyOptions {
+  /** Stop when an intermediate expression grows past this many distinct nodes. */
+  readonly nodeBudget?: number;
+  readonly maxPasses?: number;
+  /** Record the trace (off for bulk use). */
+  readonly trace?: boolean;
+}
+
+/** Rewrites one node with the first rule that applies, repeatedly, up to a small bound. */
+function rewriteHere(node: Node, rules: readonly RewriteRule[], trace: TraceEntry[] | null): Node {
+  let current = node;
+  for (let steps = 0; steps < 64; steps++) {
+    let fired = false;
+    for (const rule of rules) {
+      const next = rule.apply(current);
+      if (next === null || next === current) continue;
+      trace?.push({ rule: rule.name, before: current, after: next });
+      current = next;
+      fired = true;
+      break;
+    }
+    if (!fired) return current;
+  }
+  return current;
+}
+
+export function runRules(
+  root: Node,
+  rulesets: readonly Ruleset[],
+  options: SimplifyOptions = {},
+): SimplifyResult {
+  const rules = rulesets.flatMap((r) => r.rules);
+  const nodeBudget = options.nodeBudget ?? 200_000;
+  const maxPasses = options.maxPasses ?? 40;
+  const trace: TraceEntry[] | null = options.trace ? [] : null;
+  let current = root;
+  for (let pass = 1; pass <= maxPasses; pass++) {
+    const done = new Map<number, Node>();
+    let visited = 0;
+    for (const node of postorder(current)) {
+      const args = node.args.map((a) => done.get(a.id)!);
+      const rebuilt = rebuild(node, args);
+      done.set(node.id, rewriteHere(rebuilt, rules, trace));
+      if (++visited > nodeBudget)
+        return { node: current, stop: "node-budget", passes: pass, trace: trace ?? [] };
+    }
+    const next = done.get(current.id)!;
+    if (next === current) return { node: current, stop: "fixed-point", passes: pass, trace: trace ?? [] };
+    current = next;
+  }
+  return { node: current, stop: "pass-budget", passes: maxPasses, trace: trace ?? [] };
+}

@@ -1,0 +1,25 @@
+// The simplifier: named rewrite rules in rulesets, run to a fixed point with budgets and a trace.
+import type { Node } from "../ir/index.js";
+import {
+  type RewriteRule,
+  type Ruleset,
+  runRules,
+  type SimplifyOptions,
+  type SimplifyResult,
+  type StopReason,
+  type TraceEntry,
+} from "./driver.js";
+import { constantRules, DEFAULT_RULESETS, zeroOneRules } from "./rules.js";
+
+export type { RewriteRule, Ruleset, SimplifyOptions, SimplifyResult, StopReason, TraceEntry };
+export { DEFAULT_RULESETS, runRules };
+
+/** Simplifies with the default rulesets. */
+export function simplify(node: Node, options: SimplifyOptions = {}): SimplifyResult {
+  return runRules(node, DEFAULT_RULESETS, options);
+}
+
+/** Only constants, zeros and ones: for intermediate tangent expressions. */
+export function tidy(node: Node): Node {
+  return runRules(node, [constantRules, zeroOneRules]).node;
+}

@@ -1,0 +1,151 @@
+// Commutative products as monomials: a coefficient times bases raised to integer powers. Scalar
+// products (* / ^) and element-wise ones (.* ./ .^) are flattened, equal bases have their exponents
+// added (so sin(u)/sin(u)^2 becomes 1/sin(u)), and the product is rebuilt in a canonical order:
+// coefficient, numerator by size, then one division — `6*x^2*cos(x^3)/sin(x^3)`.
+import type { Node } from "../ir/index.js";
+import { apply, constant, ones } from "../ops/index.js";
+import { constantValue, isScalar, sizeOf, sortKey, zeroOf } from "./patterns.js";
+
+interface Monomial {
+  coefficient: number;
+  readonly powers: Map<number, { base: Node; exponent: number }>;
+}
+
+const MULTIPLICATIVE = new Set(["mul", "div", "pow", "emul", "ediv", "epow", "neg"]);
+
+/** Whether `n` takes part in a commutative product of the given context. */
+function isFactorOp(n: Node, elementwise: boolean): boolean {
+  if (!MULTIPLICATIVE.has(n.op)) return false;
+  if (n.op === "neg") return true;
+  if (!elementwise) return isScalar(n) && n.args.every(isScalar);
+  if (n.op === "mul") return isScalar(n.args[0]!) || isScalar(n.args[1]!);
+  if (n.op === "div") return isScalar(n.args[1]!);
+  return n.op === "emul" || n.op === "ediv" || n.op === "epow" || n.op === "pow";
+}
+
+function flatten(root: Node, elementwise: boolean): Monomial {
+  const monomial: Monomial = { coefficient: 1, powers: new Map() };
+  const stack: Array<{ node: Node; exponent: number }> = [{ node: root, exponent: 1 }];
+  const addBase = (base: Node, exponent: number) => {
+    const entry = monomial.powers.get(base.id);
+    if (entry) entry.exponent += exponent;
+    else monomial.powers.set(base.id, { base, exponent });
+  };
+  while (stack.length > 0) {
+    const { node, exponent } = stack.pop()!;
+    const value = constantValue(node);
+    if (value !== undefined) {
+      monomial.coefficient *= value ** exponent;
+      continue;
+    }
+    // The all-ones vector is the unit of .* (its shape is restored when nothing else carries it).
+    if (elementwise && node.op === "ones") continue;
+    if (!isFactorOp(node, elementwise)) {
+      addBase(node, exponent);
+      continue;
+    }
+    const [a, b] = [node.args[0]!, node.args[1]!];
+    switch (node.op) {
+      case "neg":
+        monomial.coefficient *= (-1) ** exponent;
+        stack.push({ node: a, exponent });
+        break;
+      case "mul":
+      case "emul":
+        stack.push({ node: a, exponent }, { node: b, exponent });
+        break;
+      case "div":
+      case "ediv":
+        stack.push({ node: a, exponent }, { node: b, exponent: -exponent });
+        break;
+      default: {
+        // Powers: only integer exponents are combined (x^0.5·x^0.5 is |x|, not x).
+        const p = constantValue(b);
+        if (p !== undefined && Number.isInteger(p)) stack.push({ node: a, exponent: exponent * p });
+        else addBase(node, exponent);
+      }
+    }
+  }
+  return monomial;
+}
+
+function ordered(factors: Array<{ base: Node; exponent: number }>): Array<{ base: Node; exponent: number }> {
+  return factors.sort(
+    (x, y) => sizeOf(x.base) - sizeOf(y.base) || (sortKey(x.base) < sortKey(y.base) ? -1 : 1),
+  );
+}
+
+function power(base: Node, exponent: number): Node {
+  if (exponent === 1) return base;
+  return apply(isScalar(base) ? "pow" : "epow", base, constant(exponent));
+}
+
+function product(factors: readonly Node[], elementwise: boolean): Node | null {
+  if (factors.length === 0) return null;
+  return factors.reduce((acc, f) => {
+    if (isScalar(acc) && isScalar(f)) return apply("mul", acc, f);
+    if (isScalar(acc)) return apply("mul", acc, f);
+    if (isScalar(f)) return apply("mul", f, acc);
+    return apply(elementwise ? "emul" : "mul", acc, f);
+  });
+}
+
+function rebuild(m: Monomial, shapeOf: Node): Node {
+  if (m.coefficient === 0) return zeroOf(shapeOf.shape);
+  const entries = [...m.powers.values()].filter((e) => e.exponent !== 0);
+  const scalars = ordered(entries.filter((e) => isScalar(e.base)));
+  const arrays = ordered(entries.filter((e) => !isScalar(e.base)));
+  const elementwise = !isScalar(shapeOf);
+  // Scalar factors come first, then array factors, numerators before denominators.
+  const numerator = [...scalars, ...arrays]
+    .filter((e) => e.exponent > 0)
+    .map((e) => power(e.base, e.exponent));
+  const denominator = [...scalars, ...arrays]
+    .filter((e) => e.exponent < 0)
+    .map((e) => power(e.base, -e.exponent));
+  let c = m.coefficient;
+  if (c === -1 && numerator.length > 0) {
+    numerator[0] = apply("neg", numerator[0]!);
+    c = 1;
+  }
+  let result: Node;
+  if (!elementwise) {
+    const top = c !== 1 || numerator.length === 0 ? [constant(c), ...numerator] : numerator;
+    result = product(top, false)!;
+    const bottom = product(denominator, false);
+    if (bottom !== null) result = apply("div", result, bottom);
+  } else {
+    // Element-wise: the array part as u ./ v, with the scalar part in front: s*(u ./ v).
+    let array = product(
+      numerator.filter((f) => !isScalar(f)),
+      true,
+    );
+    const arrayBelow = product(
+      denominator.filter((f) => !isScalar(f)),
+      true,
+    );
+    if (arrayBelow !== null) array = apply("ediv", array ?? constant(1), arrayBelow);
+    const scalarTop = numerator.filter(isScalar);
+    const scalar = product(c !== 1 ? [constant(c), ...scalarTop] : scalarTop, false);
+    const scalarBelow = product(denominator.filter(isScalar), false);
+    if (array === null) result = scalar ?? constant(1);
+    else if (scalar === null) result = array;
+    else if (array.op === "ediv" && constantValue(array.args[0]!) === 1)
+      result = apply("ediv", scalar, array.args[1]!);
+    else result = apply("mul", scalar, array);
+    // A scalar denominator is written once, at the end: s*u/t.
+    if (scalarBelow !== null) result = apply("div", result, scalarBelow);
+  }
+  if (isScalar(result) && !isScalar(shapeOf) && shapeOf.shape.length === 1)
+    result = apply("mul", result, ones(shapeOf.shape[0]!));
+  if (result.shape.length !== shapeOf.shape.length) return shapeOf;
+  return result;
+}
+
+export function normalizeMonomial(n: Node): Node | null {
+  const elementwise = !isScalar(n);
+  if (!isFactorOp(n, elementwise)) return null;
+  const monomial = flatten(n, elementwise);
+  const result = rebuild(monomial, n);
+  return result === n ? null : result;
+}

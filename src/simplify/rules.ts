@@ -1,0 +1,347 @@
+// The rewrite rules, by ruleset. Each rule is local, preserves shape and value (every rule is checked
+// numerically in the tests), and is named so the trace can say what happened.
+import type { Node } from "../ir/index.js";
+import { apply, constant, identity, stack, stackLayout } from "../ops/index.js";
+import type { RewriteRule, Ruleset } from "./driver.js";
+import { normalizeMonomial } from "./monomials.js";
+import {
+  constantValue,
+  isConstant,
+  isMatrix,
+  isScalar,
+  isVector,
+  isZero,
+  sameShape,
+  sizeOf,
+  tryApply,
+  zeroOf,
+} from "./patterns.js";
+import { collectTerms, factorCommon, factorHadamard } from "./sums.js";
+
+/** Aᵀ with transposes moved to the leaves as the transpose rules would (used to judge a rewrite). */
+function pushTranspose(n: Node): Node {
+  if (isScalar(n)) return n;
+  if (n.op === "transpose") return n.args[0]!;
+  if ((n.op === "var" && n.attrs.symmetric) || n.op === "identity" || n.op === "diagMatrix") return n;
+  if (n.op === "mul") {
+    const [a, b] = [n.args[0]!, n.args[1]!];
+    if (isScalar(a)) return tryApply("mul", a, pushTranspose(b)) ?? apply("transpose", n);
+    return tryApply("mul", pushTranspose(b), pushTranspose(a)) ?? apply("transpose", n);
+  }
+  if (n.op === "add" || n.op === "sub")
+    return tryApply(n.op, pushTranspose(n.args[0]!), pushTranspose(n.args[1]!)) ?? apply("transpose", n);
+  if (n.op === "neg") return apply("neg", pushTranspose(n.args[0]!));
+  if (n.op === "div") return tryApply("div", pushTranspose(n.args[0]!), n.args[1]!) ?? apply("transpose", n);
+  return apply("transpose", n);
+}
+
+const rule = (name: string, applyRule: (n: Node) => Node | null): RewriteRule => ({ name, apply: applyRule });
+
+const ARITHMETIC_FOLDS: Record<string, (a: number, b: number) => number> = {
+  add: (a, b) => a + b,
+  sub: (a, b) => a - b,
+  mul: (a, b) => a * b,
+  div: (a, b) => a / b,
+  emul: (a, b) => a * b,
+  ediv: (a, b) => a / b,
+};
+
+export const constantRules: Ruleset = {
+  name: "constants",
+  rules: [
+    rule("fold-constants", (n) => {
+      const values = n.args.map(constantValue);
+      if (n.args.length === 0 || values.some((v) => v === undefined)) return null;
+      const [a, b] = values as number[];
+      let result: number | undefined;
+      if (n.op === "neg") result = -a!;
+      else if (n.op in ARITHMETIC_FOLDS) result = ARITHMETIC_FOLDS[n.op]!(a!, b!);
+      else if ((n.op === "pow" || n.op === "epow") && Number.isInteger(b) && Math.abs(b!) <= 64)
+        result = a! ** b!;
+      if (result === undefined || !Number.isFinite(result)) return null;
+      // Keep exact-looking values only: 1/3 stays a quotient rather than 0.3333….
+      if (!Number.isInteger(result) && !Number.isInteger(result * 1024)) return null;
+      return constant(result);
+    }),
+  ],
+};
+
+export const zeroOneRules: Ruleset = {
+  name: "zeros-and-ones",
+  rules: [
+    rule("add-zero", (n) => {
+      if (n.op !== "add" && n.op !== "sub") return null;
+      const [a, b] = [n.args[0]!, n.args[1]!];
+      if (isZero(b) && sameShape(a, n)) return a;
+      if (n.op === "add" && isZero(a) && sameShape(b, n)) return b;
+      if (n.op === "sub" && isZero(a) && sameShape(b, n)) return apply("neg", b);
+      if (isZero(a) && isZero(b)) return zeroOf(n.shape);
+      return null;
+    }),
+    rule("multiply-by-zero", (n) => {
+      if (!["mul", "emul", "dot", "ediv", "div"].includes(n.op)) return null;
+      const zeroNumerator = isZero(n.args[0]!);
+      if (zeroNumerator || ((n.op === "mul" || n.op === "emul" || n.op === "dot") && isZero(n.args[1]!)))
+        return zeroOf(n.shape);
+      return null;
+    }),
+    rule("multiply-by-one", (n) => {
+      const [a, b] = [n.args[0]!, n.args[1]!];
+      if ((n.op === "mul" || n.op === "emul") && isConstant(a, 1) && sameShape(b, n)) return b;
+      if (
+        (n.op === "mul" || n.op === "emul" || n.op === "div" || n.op === "ediv") &&
+        isConstant(b, 1) &&
+        sameShape(a, n)
+      )
+        return a;
+      if (n.op === "emul" && a.op === "ones" && sameShape(b, n)) return b;
+      if (n.op === "emul" && b.op === "ones" && sameShape(a, n)) return a;
+      return null;
+    }),
+    rule("multiply-by-identity", (n) => {
+      if (n.op !== "mul") return null;
+      const [a, b] = [n.args[0]!, n.args[1]!];
+      if (a.op === "identity" && sameShape(b, n)) return b;
+      if (b.op === "identity" && sameShape(a, n)) return a;
+      return null;
+    }),
+    rule("power-of-one-or-zero", (n) => {
+      if (n.op !== "pow" && n.op !== "epow") return null;
+      const [a, b] = [n.args[0]!, n.args[1]!];
+      if (isConstant(b, 1) && sameShape(a, n)) return a;
+      if (isConstant(b, 0) && isScalar(n)) return constant(1);
+      return null;
+    }),
+    rule("negate-negation", (n) => {
+      if (n.op !== "neg") return null;
+      const a = n.args[0]!;
+      if (a.op === "neg") return a.args[0]!;
+      if (isZero(a)) return a;
+      const value = constantValue(a);
+      if (value !== undefined) return constant(-value);
+      return null;
+    }),
+    rule("zero-passes-through", (n) => {
+      const a = n.args[0];
+      if (a === undefined || !isZero(a) || n.args.length !== 1) return null;
+      if (["transpose", "sum", "tr", "diagMatrix", "diagVector", "norm1", "norm2"].includes(n.op))
+        return zeroOf(n.shape);
+      return null;
+    }),
+    rule("sum-of-scalar", (n) => (n.op === "sum" && isScalar(n.args[0]!) ? n.args[0]! : null)),
+    rule("subtract-self", (n) => (n.op === "sub" && n.args[0] === n.args[1] ? zeroOf(n.shape) : null)),
+  ],
+};
+
+/** Transposes move down to leaves and function values; products reverse as they pass. */
+export const transposeRules: Ruleset = {
+  name: "transpose",
+  rules: [
+    rule("transpose-of-transpose", (n) =>
+      n.op === "transpose" && n.args[0]!.op === "transpose" && sameShape(n.args[0]!.args[0]!, n)
+        ? n.args[0]!.args[0]!
+        : null,
+    ),
+    rule("transpose-of-scalar", (n) => (n.op === "transpose" && isScalar(n.args[0]!) ? n.args[0]! : null)),
+    rule("transpose-of-symmetric", (n) => {
+      if (n.op !== "transpose") return null;
+      const a = n.args[0]!;
+      const symmetric = (a.op === "var" && a.attrs.symmetric) || a.op === "identity" || a.op === "diagMatrix";
+      if (symmetric && sameShape(a, n)) return a;
+      if (a.op === "zeros") return zeroOf(n.shape);
+      return null;
+    }),
+    rule("transpose-of-product", (n) => {
+      if (n.op !== "transpose" || n.args[0]!.op !== "mul") return null;
+      const [a, b] = [n.args[0]!.args[0]!, n.args[0]!.args[1]!];
+      if (isScalar(a)) return tryApply("mul", a, apply("transpose", b));
+      if (isScalar(b)) return tryApply("mul", b, apply("transpose", a));
+      return tryApply("mul", apply("transpose", b), apply("transpose", a));
+    }),
+    rule("transpose-of-sum", (n) => {
+      if (n.op !== "transpose") return null;
+      const a = n.args[0]!;
+      if (a.op === "add" || a.op === "sub") {
+        // Only where it does not make the expression larger: (A + A')' → A' + A, but (B*z + c)' stays.
+        if (isScalar(a.args[0]!) || isScalar(a.args[1]!)) return null;
+        const pushed = tryApply(a.op, pushTranspose(a.args[0]!), pushTranspose(a.args[1]!));
+        return pushed !== null && sizeOf(pushed) <= sizeOf(n) ? pushed : null;
+      }
+      if (a.op === "neg") return apply("neg", apply("transpose", a.args[0]!));
+      if (a.op === "div") return tryApply("div", apply("transpose", a.args[0]!), a.args[1]!);
+      if (a.op === "emul" && isMatrix(a))
+        return tryApply("emul", apply("transpose", a.args[0]!), apply("transpose", a.args[1]!));
+      return null;
+    }),
+    rule("transpose-of-stack", (n) => {
+      if (n.op !== "transpose" || n.args[0]!.op !== "stack") return null;
+      const s = n.args[0]!;
+      const { rows, cols } = stackLayout(s.shape);
+      const entries: Node[] = [];
+      for (let c = 0; c < cols; c++) for (let r = 0; r < rows; r++) entries.push(s.args[r * cols + c]!);
+      return stack(entries, cols, rows);
+    }),
+  ],
+};
+
+/** Scalars move to the front of products; products associate to the left (no brackets to print). */
+export const productRules: Ruleset = {
+  name: "products",
+  rules: [
+    rule("scalar-factor-first", (n) => {
+      // Canonical: a scalar factor stands leftmost in a left-associated chain, s*A*B.
+      if (n.op !== "mul") return null;
+      const [a, b] = [n.args[0]!, n.args[1]!];
+      if (!isScalar(a) && isScalar(b)) return apply("mul", b, a);
+      if (!isScalar(a) && b.op === "mul" && isScalar(b.args[0]!) && !isScalar(b.args[1]!)) {
+        const scaled = tryApply("mul", b.args[0]!, a);
+        return scaled === null ? null : tryApply("mul", scaled, b.args[1]!);
+      }
+      if (isScalar(a) && b.op === "mul" && isScalar(b.args[0]!) && !isScalar(b.args[1]!)) {
+        return tryApply("mul", apply("mul", a, b.args[0]!), b.args[1]!);
+      }
+      if (isScalar(a) && b.op === "mul" && !isScalar(b.args[0]!) && !isScalar(b.args[1]!)) {
+        const scaled = tryApply("mul", a, b.args[0]!);
+        return scaled === null ? null : tryApply("mul", scaled, b.args[1]!);
+      }
+      if (a.op === "mul" && !isScalar(a) && !isScalar(a.args[0]!) && isScalar(a.args[1]!)) {
+        return tryApply("mul", apply("mul", a.args[1]!, a.args[0]!), b);
+      }
+      return null;
+    }),
+    rule("scalar-leaves-sum", (n) => {
+      if (n.op !== "sum" && n.op !== "tr") return null;
+      const a = n.args[0]!;
+      if (a.op === "mul" && isScalar(a.args[0]!) && !isScalar(a.args[1]!))
+        return apply("mul", a.args[0]!, apply(n.op, a.args[1]!));
+      if (a.op === "neg") return apply("neg", apply(n.op, a.args[0]!));
+      return null;
+    }),
+    rule("reciprocal-becomes-division", (n) => {
+      // (c/s)*X → c*X/s: a scalar denominator is written once, at the end.
+      if (n.op !== "mul") return null;
+      const [a, x] = [n.args[0]!, n.args[1]!];
+      if (a.op !== "div" || !isScalar(a) || isScalar(x) || constantValue(a.args[0]!) === undefined)
+        return null;
+      const top = constantValue(a.args[0]!) === 1 ? x : apply("mul", a.args[0]!, x);
+      return tryApply("div", top, a.args[1]!);
+    }),
+    rule("division-moves-left", (n) => {
+      // (p*Q)/s → p/s*Q when p is a (transposed) variable: y'/(‖x‖‖y‖)*(I − …) as the lecture writes.
+      if (n.op !== "div" || n.args[0]!.op !== "mul" || isScalar(n)) return null;
+      const [p, q] = [n.args[0]!.args[0]!, n.args[0]!.args[1]!];
+      const simple = p.op === "transpose" && p.args[0]!.op === "var" && p.args[0]!.shape.length === 1;
+      if (!simple || isScalar(p) || isScalar(q)) return null;
+      const left = tryApply("div", p, n.args[1]!);
+      return left === null ? null : tryApply("mul", left, q);
+    }),
+    rule("negation-leaves-product", (n) => {
+      if (n.op !== "mul" && n.op !== "div") return null;
+      const [a, b] = [n.args[0]!, n.args[1]!];
+      if (a.op === "neg") return tryApply("neg", apply(n.op, a.args[0]!, b));
+      if (b.op === "neg" && n.op === "mul") return tryApply("neg", apply(n.op, a, b.args[0]!));
+      return null;
+    }),
+    rule("product-associates-left", (n) => {
+      if (n.op !== "mul") return null;
+      const [a, b] = [n.args[0]!, n.args[1]!];
+      if (b.op !== "mul" || isScalar(a) || isScalar(b.args[0]!)) return null;
+      const left = tryApply("mul", a, b.args[0]!);
+      return left === null ? null : tryApply("mul", left, b.args[1]!);
+    }),
+  ],
+};
+
+export const diagonalRules: Ruleset = {
+  name: "diagonal",
+  rules: [
+    rule("diag-times-vector", (n) => {
+      if (n.op !== "mul") return null;
+      const [a, b] = [n.args[0]!, n.args[1]!];
+      if (a.op === "diagMatrix" && isVector(b)) return tryApply("emul", a.args[0]!, b);
+      // diag(u)*M*v, associated to the left, is u .* (M*v) as well.
+      if (a.op === "mul" && a.args[0]!.op === "diagMatrix" && isVector(b)) {
+        const mv = tryApply("mul", a.args[1]!, b);
+        return mv === null ? null : tryApply("emul", a.args[0]!.args[0]!, mv);
+      }
+      return null;
+    }),
+    rule("diag-times-diag", (n) => {
+      if (n.op !== "mul" || n.args[0]!.op !== "diagMatrix" || n.args[1]!.op !== "diagMatrix") return null;
+      return tryApply("diagMatrix", apply("emul", n.args[0]!.args[0]!, n.args[1]!.args[0]!));
+    }),
+    rule("diag-of-ones", (n) => {
+      if (n.op !== "diagMatrix") return null;
+      const a = n.args[0]!;
+      if (a.op === "ones") return identity(a.shape[0]!);
+      if (a.op === "mul" && isScalar(a.args[0]!) && a.args[1]!.op === "ones")
+        return apply("mul", a.args[0]!, identity(a.shape[0]!));
+      return null;
+    }),
+    rule("negation-enters-diag", (n) =>
+      n.op === "neg" && n.args[0]!.op === "diagMatrix"
+        ? apply("diagMatrix", apply("neg", n.args[0]!.args[0]!))
+        : null,
+    ),
+    rule("scalar-leaves-diag", (n) => {
+      if (n.op !== "diagMatrix" || n.args[0]!.op !== "mul" || !isScalar(n.args[0]!.args[0]!)) return null;
+      return apply("mul", n.args[0]!.args[0]!, apply("diagMatrix", n.args[0]!.args[1]!));
+    }),
+    rule("diagonal-of-diag", (n) =>
+      n.op === "diagVector" && n.args[0]!.op === "diagMatrix" ? n.args[0]!.args[0]! : null,
+    ),
+    rule("diagonal-of-outer-product", (n) => {
+      // diag(u v') = u .* v
+      if (n.op !== "diagVector" || n.args[0]!.op !== "mul") return null;
+      const [u, r] = [n.args[0]!.args[0]!, n.args[0]!.args[1]!];
+      if (!isVector(u) || !(r.shape.length === 2 && r.shape[0] === 1)) return null;
+      return tryApply("emul", u, apply("transpose", r));
+    }),
+    rule("hadamard-row-becomes-diag", (n) => {
+      // (p .* q)' M → q' diag(p) M: the lecture's form for a chain through an element-wise function.
+      if (n.op !== "mul") return null;
+      const [a, m] = [n.args[0]!, n.args[1]!];
+      if (a.op !== "transpose" || a.args[0]!.op !== "emul" || !isMatrix(m)) return null;
+      let [p, q] = [a.args[0]!.args[0]!, a.args[0]!.args[1]!];
+      if (!isVector(p) || !isVector(q)) return null;
+      // The factor computed by a matrix product reads as the row; the other goes on the diagonal.
+      if (p.op === "mul" && q.op !== "mul") [p, q] = [q, p];
+      return tryApply("mul", apply("mul", apply("transpose", q), apply("diagMatrix", p)), m);
+    }),
+  ],
+};
+
+export const elementwiseRules: Ruleset = {
+  name: "element-wise",
+  rules: [
+    rule("scalar-element-wise-is-ordinary", (n) => {
+      const [a, b] = [n.args[0]!, n.args[1]!];
+      if (n.op === "emul" && (isScalar(a) || isScalar(b)))
+        return isScalar(a) ? apply("mul", a, b) : apply("mul", b, a);
+      if (n.op === "ediv" && isScalar(b)) return apply("div", a, b);
+      if (n.op === "epow" && isScalar(a) && isScalar(b)) return apply("pow", a, b);
+      return null;
+    }),
+    rule("monomial", normalizeMonomial),
+  ],
+};
+
+export const sumRules: Ruleset = {
+  name: "sums",
+  rules: [
+    rule("collect-like-terms", collectTerms),
+    rule("factor-common", factorCommon),
+    rule("factor-hadamard", factorHadamard),
+  ],
+};
+
+/** The default pipeline, in the order the rules are tried at each node. */
+export const DEFAULT_RULESETS: readonly Ruleset[] = [
+  constantRules,
+  zeroOneRules,
+  transposeRules,
+  elementwiseRules,
+  productRules,
+  diagonalRules,
+  sumRules,
+];

@@ -1,0 +1,332 @@
+// Sums: like terms are collected (2·E + 3·E = 5·E, E − E = 0) and ordered canonically instead of by
+// commutativity rules; a factor shared on the left or right of two terms is pulled out when that
+// makes the expression smaller (x'·A + x'·A' = x'·(A + A')).
+import type { Node } from "../ir/index.js";
+import { apply, constant, identity } from "../ops/index.js";
+import { constantValue, isScalar, sameShape, sizeOf, sortKey, tryApply, zeroOf } from "./patterns.js";
+
+interface Term {
+  coefficient: number;
+  /** null stands for the constant 1 (a purely numeric term). */
+  body: Node | null;
+}
+
+function splitCoefficient(node: Node, sign: number): Term {
+  const value = constantValue(node);
+  if (value !== undefined) return { coefficient: sign * value, body: null };
+  if (node.op === "mul") {
+    const c = constantValue(node.args[0]!);
+    if (c !== undefined) return { coefficient: sign * c, body: node.args[1]! };
+  }
+  if (node.op === "div") {
+    const c = constantValue(node.args[1]!);
+    if (c !== undefined && c !== 0) return { coefficient: sign / c, body: node.args[0]! };
+  }
+  return { coefficient: sign, body: node };
+}
+
+/** The terms of a sum with their signs, or null if a term has another shape (scalar expansion). */
+function termsOf(root: Node): Term[] | null {
+  const terms: Term[] = [];
+  const stack: Array<{ node: Node; sign: number }> = [{ node: root, sign: 1 }];
+  while (stack.length > 0) {
+    const { node, sign } = stack.pop()!;
+    if (!sameShape(node, root)) return null;
+    if (node.op === "add") stack.push({ node: node.args[1]!, sign }, { node: node.args[0]!, sign });
+    else if (node.op === "sub")
+      stack.push({ node: node.args[1]!, sign: -sign }, { node: node.args[0]!, sign });
+    else if (node.op === "neg") stack.push({ node: node.args[0]!, sign: -sign });
+    else terms.push(splitCoefficient(node, sign));
+  }
+  return terms;
+}
+
+function termNode(t: Term, magnitudeOnly: boolean): Node {
+  const c = magnitudeOnly ? Math.abs(t.coefficient) : t.coefficient;
+  if (t.body === null) return constant(c);
+  if (c === 1) return t.body;
+  if (c === -1) return apply("neg", t.body);
+  return apply("mul", constant(c), t.body);
+}
+
+function buildSum(terms: readonly Term[], shapeOf: Node): Node {
+  if (terms.length === 0) return zeroOf(shapeOf.shape);
+  let result = termNode(terms[0]!, false);
+  for (const t of terms.slice(1))
+    result = apply(t.coefficient < 0 ? "sub" : "add", result, termNode(t, true));
+  return result;
+}
+
+export function collectTerms(n: Node): Node | null {
+  if (n.op !== "add" && n.op !== "sub") return null;
+  const terms = termsOf(n);
+  if (terms === null) return null;
+  const byBody = new Map<number, Term>();
+  for (const t of terms) {
+    const key = t.body === null ? 0 : t.body.id;
+    const existing = byBody.get(key);
+    if (existing) existing.coefficient += t.coefficient;
+    else byBody.set(key, { ...t });
+  }
+  const kept = [...byBody.values()].filter((t) => t.coefficient !== 0);
+  kept.sort((x, y) => {
+    if (x.body === null) return 1;
+    if (y.body === null) return -1;
+    const [kx, ky] = [sortKey(x.body), sortKey(y.body)];
+    return kx < ky ? -1 : kx > ky ? 1 : 0;
+  });
+  // A leading negative term reads better second: a − b rather than −b + a.
+  if (kept.length > 1 && kept[0]!.coefficient < 0) {
+    const positive = kept.findIndex((t) => t.coefficient > 0);
+    if (positive > 0) kept.unshift(...kept.splice(positive, 1));
+  }
+  const result = buildSum(kept, n);
+  return result === n ? null : result;
+}
+
+/**
+ * A term as c · (scalar monomial) · (chain of non-scalar factors, left to right). A scalar that is a
+ * row times a column (yᵀx) may be opened up into the chain's front, which is how y'·x·x' shares the
+ * factor y' with y'.
+ */
+interface Decomposed {
+  coefficient: number;
+  scalars: Map<number, { base: Node; exponent: number }>;
+  chain: Node[];
+}
+
+/** Where a scalar u'v may be opened into the chain: not at all, at the front (u', v) or the end (v', u). */
+type Opening = "none" | "front" | "end";
+
+const transposeOf = (n: Node) => (n.op === "transpose" ? n.args[0]! : apply("transpose", n));
+
+function decompose(term: Node, sign: number, opening: Opening): Decomposed {
+  const d: Decomposed = { coefficient: sign, scalars: new Map(), chain: [] };
+  const openedFront: Node[] = [];
+  const openedEnd: Node[] = [];
+  const addScalar = (base: Node, exponent: number) => {
+    const value = constantValue(base);
+    if (value !== undefined) {
+      d.coefficient *= value ** exponent;
+      return;
+    }
+    if (base.op === "neg") {
+      d.coefficient *= (-1) ** exponent;
+      addScalar(base.args[0]!, exponent);
+      return;
+    }
+    if ((base.op === "mul" || base.op === "div") && isScalar(base.args[0]!) && isScalar(base.args[1]!)) {
+      addScalar(base.args[0]!, exponent);
+      addScalar(base.args[1]!, base.op === "div" ? -exponent : exponent);
+      return;
+    }
+    if (base.op === "pow") {
+      const p = constantValue(base.args[1]!);
+      if (p !== undefined && Number.isInteger(p)) {
+        addScalar(base.args[0]!, exponent * p);
+        return;
+      }
+    }
+    if (
+      opening !== "none" &&
+      exponent === 1 &&
+      base.op === "mul" &&
+      !isScalar(base.args[0]!) &&
+      !isScalar(base.args[1]!)
+    ) {
+      const [u, v] = [base.args[0]!, base.args[1]!];
+      if (opening === "front") openedFront.push(u, v);
+      else openedEnd.push(transposeOf(v), transposeOf(u));
+      return;
+    }
+    const entry = d.scalars.get(base.id);
+    if (entry) entry.exponent += exponent;
+    else d.scalars.set(base.id, { base, exponent });
+  };
+  const walk = (node: Node) => {
+    if (isScalar(node)) {
+      addScalar(node, 1);
+      return;
+    }
+    if (node.op === "neg") {
+      d.coefficient = -d.coefficient;
+      walk(node.args[0]!);
+    } else if (node.op === "mul") {
+      const [a, b] = [node.args[0]!, node.args[1]!];
+      if (isScalar(a)) addScalar(a, 1);
+      else walk(a);
+      if (isScalar(b)) addScalar(b, 1);
+      else walk(b);
+    } else if (node.op === "div" && isScalar(node.args[1]!)) {
+      walk(node.args[0]!);
+      addScalar(node.args[1]!, -1);
+    } else {
+      d.chain.push(node);
+    }
+  };
+  walk(term);
+  d.chain.unshift(...openedFront);
+  d.chain.push(...openedEnd);
+  return d;
+}
+
+function scalarProduct(entries: ReadonlyArray<{ base: Node; exponent: number }>): {
+  top: Node[];
+  bottom: Node[];
+} {
+  const top: Node[] = [];
+  const bottom: Node[] = [];
+  for (const { base, exponent } of entries) {
+    if (exponent === 0) continue;
+    const magnitude = Math.abs(exponent);
+    const factor = magnitude === 1 ? base : apply("pow", base, constant(magnitude));
+    (exponent > 0 ? top : bottom).push(factor);
+  }
+  return { top, bottom };
+}
+
+/** c · scalars · chain as one node (null when the chain's shapes do not multiply). */
+function assemble(
+  coefficient: number,
+  scalars: ReadonlyArray<{ base: Node; exponent: number }>,
+  chain: readonly Node[],
+): Node | null {
+  let body: Node | null = chain[0] ?? null;
+  for (const f of chain.slice(1)) body = body === null ? null : tryApply("mul", body, f);
+  if (chain.length > 0 && body === null) return null;
+  const { top, bottom } = scalarProduct(scalars);
+  let scalar: Node | null = null;
+  for (const f of top) scalar = scalar === null ? f : apply("mul", scalar, f);
+  let result: Node | null = body;
+  if (scalar !== null) result = result === null ? scalar : apply("mul", scalar, result);
+  if (result === null) result = constant(1);
+  if (bottom.length > 0) {
+    let below = bottom[0]!;
+    for (const f of bottom.slice(1)) below = apply("mul", below, f);
+    result = apply("div", result, below);
+  }
+  if (coefficient === 1) return result;
+  if (coefficient === -1) return apply("neg", result);
+  return apply("mul", constant(coefficient), result);
+}
+
+function commonScalars(a: Decomposed, b: Decomposed): Array<{ base: Node; exponent: number }> {
+  const common: Array<{ base: Node; exponent: number }> = [];
+  for (const [id, x] of a.scalars) {
+    const y = b.scalars.get(id);
+    if (!y || Math.sign(x.exponent) !== Math.sign(y.exponent)) continue;
+    const exponent = Math.sign(x.exponent) * Math.min(Math.abs(x.exponent), Math.abs(y.exponent));
+    if (exponent !== 0) common.push({ base: x.base, exponent });
+  }
+  return common;
+}
+
+function without(d: Decomposed, common: ReadonlyArray<{ base: Node; exponent: number }>) {
+  const left = new Map([...d.scalars].map(([id, e]) => [id, { ...e }]));
+  for (const c of common) left.get(c.base.id)!.exponent -= c.exponent;
+  return [...left.values()];
+}
+
+/** The unit standing in for an empty middle of a chain between `before` and `after`. */
+function unitBetween(before: Node | undefined, after: Node | undefined): Node | null {
+  if (before !== undefined) {
+    if (before.shape.length === 1) return null;
+    return identity(before.shape[before.shape.length - 1]!);
+  }
+  if (after !== undefined) {
+    if (after.shape.length === 2 && after.shape[0] === 1) return null;
+    return identity(after.shape[0]!);
+  }
+  return null;
+}
+
+function factorPair(n: Node, open: Opening): Node | null {
+  const a = decompose(n.args[0]!, 1, open);
+  const b = decompose(n.args[1]!, n.op === "sub" ? -1 : 1, open);
+  const common = commonScalars(a, b);
+  let prefix = 0;
+  while (prefix < a.chain.length && prefix < b.chain.length && a.chain[prefix] === b.chain[prefix]) prefix++;
+  let suffix = 0;
+  while (
+    suffix < a.chain.length - prefix &&
+    suffix < b.chain.length - prefix &&
+    a.chain[a.chain.length - 1 - suffix] === b.chain[b.chain.length - 1 - suffix]
+  ) {
+    suffix++;
+  }
+  if (common.length === 0 && prefix === 0 && suffix === 0) return null;
+  const middle = (d: Decomposed) => d.chain.slice(prefix, d.chain.length - suffix);
+  const before = a.chain[prefix - 1];
+  const after = a.chain[a.chain.length - suffix];
+  const rest = (d: Decomposed): Node | null => {
+    const chain = middle(d);
+    if (chain.length === 0 && (prefix > 0 || suffix > 0)) {
+      const unit = unitBetween(before, after);
+      return assemble(d.coefficient, without(d, common), unit === null ? [] : [unit]);
+    }
+    return assemble(d.coefficient, without(d, common), chain);
+  };
+  const [ra, rb] = [rest(a), rest(b)];
+  if (ra === null || rb === null) return null;
+  const inner = tryApply("add", ra, rb);
+  if (inner === null) return null;
+  const innerTidy = collectTerms(inner) ?? inner;
+  const chain = [...a.chain.slice(0, prefix), innerTidy, ...a.chain.slice(a.chain.length - suffix)];
+  const whole = assemble(1, common, chain);
+  return whole !== null && sameShape(whole, n) ? whole : null;
+}
+
+export function factorCommon(n: Node): Node | null {
+  if (n.op !== "add" && n.op !== "sub") return null;
+  if (!sameShape(n.args[0]!, n) || !sameShape(n.args[1]!, n)) return null;
+  const size = sizeOf(n);
+  // Pulling out a shared matrix factor is worth it at equal size (it shows the structure); there is
+  // no rule that distributes it back, so this cannot cycle.
+  const candidates = [factorPair(n, "none"), factorPair(n, "front"), factorPair(n, "end")].filter(
+    (c): c is Node => c !== null && (sizeOf(c) < size || (sizeOf(c) === size && c.op === "mul")),
+  );
+  candidates.sort((x, y) => sizeOf(x) - sizeOf(y));
+  return candidates[0] ?? null;
+}
+
+/** Element-wise factors of a term: u .* v .* w as [u, v, w] (a non-product term is one factor). */
+function hadamardFactors(node: Node): { sign: number; factors: Node[] } {
+  let sign = 1;
+  let current = node;
+  while (current.op === "neg") {
+    sign = -sign;
+    current = current.args[0]!;
+  }
+  const factors: Node[] = [];
+  const stack = [current];
+  while (stack.length > 0) {
+    const f = stack.pop()!;
+    if (f.op === "emul" && sameShape(f.args[0]!, f) && sameShape(f.args[1]!, f))
+      stack.push(f.args[1]!, f.args[0]!);
+    else factors.push(f);
+  }
+  return { sign, factors };
+}
+
+/** u .* X + u .* Y → u .* (X + Y), when smaller. */
+export function factorHadamard(n: Node): Node | null {
+  if (n.op !== "add" && n.op !== "sub") return null;
+  if (isScalar(n) || !sameShape(n.args[0]!, n) || !sameShape(n.args[1]!, n)) return null;
+  const a = hadamardFactors(n.args[0]!);
+  const b = hadamardFactors(n.args[1]!);
+  if (n.op === "sub") b.sign = -b.sign;
+  const common = a.factors.filter((f) => b.factors.includes(f));
+  if (common.length === 0 || (a.factors.length === 1 && b.factors.length === 1)) return null;
+  const rest = (x: { sign: number; factors: Node[] }) => {
+    const left = [...x.factors];
+    for (const c of common) left.splice(left.indexOf(c), 1);
+    let body: Node = left.length === 0 ? constant(1) : left.reduce((acc, f) => apply("emul", acc, f));
+    if (x.sign < 0) body = apply("neg", body);
+    return body;
+  };
+  const inner = tryApply("add", rest(a), rest(b));
+  if (inner === null) return null;
+  const tidy = collectTerms(inner) ?? inner;
+  const whole = [...common, tidy].reduce((acc, f) => apply("emul", acc, f));
+  return sameShape(whole, n) && sizeOf(whole) < sizeOf(n) ? whole : null;
+}
