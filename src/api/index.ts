@@ -3,6 +3,7 @@ export type { VariableInfo } from "../check/index.js";
 export {
   type Diagnostic,
   formatDiagnostic,
+  formatShape,
   isMatcalcError,
   MatcalcError,
   type Shape,

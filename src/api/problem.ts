@@ -8,7 +8,7 @@ import {
   isMatcalcError,
   MatcalcError,
 } from "../core/index.js";
-import type { Node } from "../ir/index.js";
+import { type Node, postorder } from "../ir/index.js";
 import { type Bindings, bindValues, EvaluationError, evaluateNodes } from "../numeric/index.js";
 import { toText } from "../render/index.js";
 import { type ParseResult, parseProblem } from "../syntax/index.js";
@@ -66,10 +66,20 @@ export function shapeReport(problem: string | Problem): ShapeReport {
   };
 }
 
+/** The size symbols a problem uses (declared, inferred, and those of I and ones). */
+export function sizeSymbols(problem: Problem): string[] {
+  const symbols = new Set<string>();
+  for (const node of postorder(problem.expression))
+    for (const d of node.shape) if (typeof d === "string") symbols.add(d);
+  for (const v of problem.variables) for (const d of v.shape) if (typeof d === "string") symbols.add(d);
+  return [...symbols];
+}
+
 export function bindProblemValues(problem: Problem, values: unknown): Bindings {
   return bindValues(
     problem.variables.map((v) => ({ name: v.name, shape: v.shape, symmetric: v.kind === "symmetric" })),
     values,
+    sizeSymbols(problem),
   );
 }
 

@@ -9,6 +9,7 @@ import {
   shapeReport,
   syntaxTreeText,
 } from "../api/index.js";
+import { runDiff } from "./diff.js";
 import { describeShapeOfValue, formatTensor, tensorJson } from "./format.js";
 import {
   type CliIo,
@@ -36,10 +37,42 @@ const COMMANDS: Record<string, { summary: string; usage: string; help: string }>
     usage: "matcalc shape PROBLEM [--file F] [--json]",
     help: "Infers every size by unification: undeclared names are typed by their first letter\n(a-g scalar, h-z vector, A-Z matrix), declarations win.",
   },
+  diff: {
+    summary: "differentiate: gradient, Jacobian, Hessian, any order, any layout",
+    usage:
+      "matcalc diff PROBLEM --wrt v[,w] [--order k] [--layout numerator|denominator|mixed]\n       [--symmetric projection|cookbook] [--at values.json] [--check] [--json] [--latex]",
+    help: [
+      "Differentiates the expression by v (several scalars v,w are stacked into one vector).",
+      "--order k       the k-th derivative (2 for a Hessian)",
+      "--layout L      numerator (default, as in the lecture), denominator (gradients in the",
+      "                variable's shape, the Matrix Cookbook's), or mixed (matrixcalculus.org's)",
+      "--symmetric C   for a symmetric matrix variable: projection (default, (G + G')/2) or",
+      "                cookbook (G + G' - G .* I)",
+      "--at FILE       also evaluate the derivative at these values (JSON, or inline {...})",
+      "--check         compare with central finite differences at --at values (or random ones)",
+      "--latex         print LaTeX instead of matcalc syntax",
+      "--json          one JSON object: text, latex, shape, layout (and value, check)",
+    ].join("\n"),
+  },
   eval: {
     summary: "evaluate a problem at given values",
     usage: "matcalc eval PROBLEM --at values.json [--file F] [--json]",
     help: 'Values are JSON: a scalar is a number, a vector a flat array, a matrix an array of rows:\n{"A": [[1, 2], [3, 4]], "x": [1, -1]}. With --json the result is {"value": {"shape", "data"}}.',
+  },
+};
+
+const OPTIONS: Record<string, Record<string, { type: "string" | "boolean" }>> = {
+  eval: { at: { type: "string" }, json: { type: "boolean" } },
+  shape: { json: { type: "boolean" } },
+  diff: {
+    wrt: { type: "string" },
+    order: { type: "string" },
+    layout: { type: "string" },
+    symmetric: { type: "string" },
+    at: { type: "string" },
+    check: { type: "boolean" },
+    json: { type: "boolean" },
+    latex: { type: "boolean" },
   },
 };
 
@@ -62,9 +95,20 @@ function commandHelp(name: string): string {
   return `usage: ${c.usage}\n\n${c.help}\n\n${PROBLEM_HELP}\n`;
 }
 
-interface Options {
+export interface Options {
   readonly positionals: string[];
-  readonly values: { file?: string; at?: string; json?: boolean; help?: boolean };
+  readonly values: {
+    file?: string;
+    at?: string;
+    json?: boolean;
+    help?: boolean;
+    wrt?: string;
+    order?: string;
+    layout?: string;
+    symmetric?: string;
+    check?: boolean;
+    latex?: boolean;
+  };
 }
 
 /** Only `--word` and `-h` are options: a problem such as `-log(x)` is a positional argument. */
@@ -120,12 +164,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
   let source: string | undefined;
   try {
-    const allowed: Record<string, { type: "string" | "boolean" }> =
-      command === "eval"
-        ? { at: { type: "string" }, json: { type: "boolean" } }
-        : command === "shape"
-          ? { json: { type: "boolean" } }
-          : {};
+    const allowed = OPTIONS[command] ?? {};
     const options = parseOptions([...rest], allowed);
     if (options.values.help) {
       io.stdout.write(commandHelp(command));
@@ -183,6 +222,8 @@ function run(command: string, source: string, options: Options, io: CliIo): numb
       }
       return EXIT_OK;
     }
+    case "diff":
+      return runDiff(source, options, io);
     default:
       throw new UsageError(`unknown command '${command}'`);
   }

@@ -68,7 +68,15 @@ export function tensorFromJson(name: string, rank: number, value: unknown): Tens
 
 const AXIS_NAMES = [["entries"], ["rows", "columns"]];
 
-export function bindValues(variables: readonly VariableDescription[], json: unknown): Bindings {
+/**
+ * Binds values to variables. A key that names a size symbol rather than a variable (`{"n": 3}`) fixes
+ * that size, which is how an expression such as `I` alone gets its size.
+ */
+export function bindValues(
+  variables: readonly VariableDescription[],
+  json: unknown,
+  sizeSymbols: readonly string[] = [],
+): Bindings {
   if (json === null || typeof json !== "object" || Array.isArray(json)) {
     throw valueError("values must be a JSON object mapping names to numbers or arrays");
   }
@@ -76,6 +84,15 @@ export function bindValues(variables: readonly VariableDescription[], json: unkn
   const tensors = new Map<string, Tensor>();
   const sizes = new Map<string, number>();
   const boundBy = new Map<string, string>();
+  for (const symbol of sizeSymbols) {
+    if (!Object.hasOwn(given, symbol) || variables.some((v) => v.name === symbol)) continue;
+    const size = given[symbol];
+    if (typeof size !== "number" || !Number.isInteger(size) || size < 1) {
+      throw valueError(`the size ${symbol} must be a positive whole number, got ${describeNonNumber(size)}`);
+    }
+    sizes.set(symbol, size);
+    boundBy.set(symbol, `${symbol} is given as ${size}`);
+  }
   for (const v of variables) {
     if (!Object.hasOwn(given, v.name)) continue;
     const shape = v.shape;

@@ -69,6 +69,40 @@ function flatten(root: Node, elementwise: boolean): Monomial {
   return monomial;
 }
 
+/** exp(u)^a·(1 + exp(u))^−b contains sigmoid(u)^min(a,b); (1 + exp(−u))^−b is sigmoid(u)^b. */
+function recognizeSigmoid(m: Monomial): void {
+  const entries = [...m.powers.values()];
+  for (const entry of entries) {
+    if (entry.exponent >= 0 || entry.base.op !== "add") continue;
+    const [p, q] = [entry.base.args[0]!, entry.base.args[1]!];
+    const e =
+      constantValue(p) === 1 && q.op === "exp" ? q : constantValue(q) === 1 && p.op === "exp" ? p : null;
+    if (e === null || !sameShapeNodes(e, entry.base)) continue;
+    const u = e.args[0]!;
+    const numerator = m.powers.get(e.id);
+    if (numerator && numerator.exponent > 0) {
+      const k = Math.min(numerator.exponent, -entry.exponent);
+      numerator.exponent -= k;
+      entry.exponent += k;
+      addPower(m, apply("sigmoid", u), k);
+    } else if (u.op === "neg") {
+      const k = -entry.exponent;
+      entry.exponent = 0;
+      addPower(m, apply("sigmoid", u.args[0]!), k);
+    }
+  }
+}
+
+function sameShapeNodes(a: Node, b: Node): boolean {
+  return a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
+}
+
+function addPower(m: Monomial, base: Node, exponent: number): void {
+  const entry = m.powers.get(base.id);
+  if (entry) entry.exponent += exponent;
+  else m.powers.set(base.id, { base, exponent });
+}
+
 function ordered(factors: Array<{ base: Node; exponent: number }>): Array<{ base: Node; exponent: number }> {
   return factors.sort(
     (x, y) => sizeOf(x.base) - sizeOf(y.base) || (sortKey(x.base) < sortKey(y.base) ? -1 : 1),
@@ -146,6 +180,7 @@ export function normalizeMonomial(n: Node): Node | null {
   const elementwise = !isScalar(n);
   if (!isFactorOp(n, elementwise)) return null;
   const monomial = flatten(n, elementwise);
+  recognizeSigmoid(monomial);
   const result = rebuild(monomial, n);
   return result === n ? null : result;
 }

@@ -1,7 +1,7 @@
 // The rewrite rules, by ruleset. Each rule is local, preserves shape and value (every rule is checked
 // numerically in the tests), and is named so the trace can say what happened.
-import type { Node } from "../ir/index.js";
-import { apply, constant, identity, stack, stackLayout } from "../ops/index.js";
+import { type Node, postorder } from "../ir/index.js";
+import { apply, constant, identity, rebuild, stack, stackLayout } from "../ops/index.js";
 import type { RewriteRule, Ruleset } from "./driver.js";
 import { normalizeMonomial } from "./monomials.js";
 import {
@@ -17,6 +17,54 @@ import {
   zeroOf,
 } from "./patterns.js";
 import { collectTerms, factorCommon, factorHadamard } from "./sums.js";
+
+/** −node written without a minus sign, by reversing a difference it is linear in; or null. */
+function flipSign(node: Node): Node | null {
+  switch (node.op) {
+    case "sub":
+      return sameShape(node.args[0]!, node) && sameShape(node.args[1]!, node)
+        ? apply("sub", node.args[1]!, node.args[0]!)
+        : null;
+    case "transpose":
+    case "sum":
+    case "diagMatrix": {
+      const inner = flipSign(node.args[0]!);
+      return inner === null ? null : tryApply(node.op, inner);
+    }
+    case "mul":
+    case "emul": {
+      for (const k of [0, 1]) {
+        const inner = flipSign(node.args[k]!);
+        if (inner !== null)
+          return tryApply(node.op, k === 0 ? inner : node.args[0]!, k === 1 ? inner : node.args[1]!);
+      }
+      return null;
+    }
+    default:
+      return null;
+  }
+}
+
+/** `node` with every max(0, z) (and relu(z)) replaced by z. */
+function replaceRelu(node: Node, z: Node): Node {
+  const done = new Map<number, Node>();
+  for (const current of postorder(node)) {
+    const isRelu =
+      (current.op === "max" && isConstant(current.args[0]!, 0) && current.args[1] === z) ||
+      (current.op === "max" && isConstant(current.args[1]!, 0) && current.args[0] === z) ||
+      (current.op === "relu" && current.args[0] === z);
+    done.set(
+      current.id,
+      isRelu && sameShape(current, z)
+        ? z
+        : rebuild(
+            current,
+            current.args.map((a) => done.get(a.id)!),
+          ),
+    );
+  }
+  return done.get(node.id)!;
+}
 
 /** Aᵀ with transposes moved to the leaves as the transpose rules would (used to judge a rewrite). */
 function pushTranspose(n: Node): Node {
@@ -235,6 +283,13 @@ export const productRules: Ruleset = {
       const left = tryApply("div", p, n.args[1]!);
       return left === null ? null : tryApply("mul", left, q);
     }),
+    rule("negative-scales-difference", (n) => {
+      // −c·(a − b)ᵀ·M → c·(b − a)ᵀ·M: a positive coefficient reads better.
+      const c = n.op === "mul" ? constantValue(n.args[0]!) : undefined;
+      if (c === undefined || c >= 0) return null;
+      const flipped = flipSign(n.args[1]!);
+      return flipped === null ? null : tryApply("mul", constant(-c), flipped);
+    }),
     rule("negation-leaves-product", (n) => {
       if (n.op !== "mul" && n.op !== "div") return null;
       const [a, b] = [n.args[0]!, n.args[1]!];
@@ -269,6 +324,28 @@ export const diagonalRules: Ruleset = {
     rule("diag-times-diag", (n) => {
       if (n.op !== "mul" || n.args[0]!.op !== "diagMatrix" || n.args[1]!.op !== "diagMatrix") return null;
       return tryApply("diagMatrix", apply("emul", n.args[0]!.args[0]!, n.args[1]!.args[0]!));
+    }),
+    rule("sum-of-diags", (n) => {
+      // diag(u) ± diag(v) → diag(u ± v)
+      if (
+        (n.op !== "add" && n.op !== "sub") ||
+        n.args[0]!.op !== "diagMatrix" ||
+        n.args[1]!.op !== "diagMatrix"
+      )
+        return null;
+      return tryApply("diagMatrix", apply(n.op, n.args[0]!.args[0]!, n.args[1]!.args[0]!));
+    }),
+    rule("diag-times-diag-in-chain", (n) => {
+      // (M*diag(u))*diag(v) → M*diag(u .* v), for left-associated chains.
+      if (
+        n.op !== "mul" ||
+        n.args[1]!.op !== "diagMatrix" ||
+        n.args[0]!.op !== "mul" ||
+        n.args[0]!.args[1]!.op !== "diagMatrix"
+      )
+        return null;
+      const merged = apply("diagMatrix", apply("emul", n.args[0]!.args[1]!.args[0]!, n.args[1]!.args[0]!));
+      return tryApply("mul", n.args[0]!.args[0]!, merged);
     }),
     rule("diag-of-ones", (n) => {
       if (n.op !== "diagMatrix") return null;
@@ -323,6 +400,21 @@ export const elementwiseRules: Ruleset = {
       return null;
     }),
     rule("monomial", normalizeMonomial),
+    rule("step-masks-relu", (n) => {
+      // step(z) .* E(max(0, z)) = step(z) .* E(z): where step(z) is 0 the product is 0 anyway.
+      if (n.op !== "emul") return null;
+      for (const [mask, other] of [
+        [n.args[0]!, n.args[1]!],
+        [n.args[1]!, n.args[0]!],
+      ] as const) {
+        if (mask.op !== "step") continue;
+        const z = mask.args[0]!;
+        const replaced = replaceRelu(other, z);
+        if (replaced !== other)
+          return tryApply("emul", n.args[0] === mask ? mask : replaced, n.args[0] === mask ? replaced : mask);
+      }
+      return null;
+    }),
   ],
 };
 

@@ -12,6 +12,11 @@ interface Term {
 }
 
 function splitCoefficient(node: Node, sign: number): Term {
+  // A negation on the first factor of a product is the term's sign: (−y) ./ b is −(y ./ b).
+  if (["mul", "div", "emul", "ediv"].includes(node.op) && node.args[0]!.op === "neg") {
+    const flipped = tryApply(node.op, node.args[0]!.args[0]!, node.args[1]!);
+    if (flipped !== null) return splitCoefficient(flipped, -sign);
+  }
   const value = constantValue(node);
   if (value !== undefined) return { coefficient: sign * value, body: null };
   if (node.op === "mul") {

@@ -1,0 +1,102 @@
+// `matcalc diff`: the derivative in compact notation, its shape and layout, and optionally its
+// numbers and a finite-difference check.
+import {
+  checkDerivative,
+  type Derivative,
+  differentiate,
+  formatShape,
+  type Layout,
+  loadProblem,
+  type SymmetricConvention,
+} from "../api/index.js";
+import { formatTensor, tensorJson } from "./format.js";
+import { type CliIo, EXIT_BAD_INPUT, EXIT_OK, readValues, UsageError } from "./io.js";
+import type { Options } from "./main.js";
+
+const LAYOUTS: readonly Layout[] = ["numerator", "denominator", "mixed"];
+const CONVENTIONS: readonly SymmetricConvention[] = ["projection", "cookbook"];
+
+function parseOrder(text: string | undefined): number {
+  if (text === undefined) return 1;
+  const order = Number(text);
+  if (!Number.isInteger(order) || order < 1 || order > 8)
+    throw new UsageError(`--order takes a whole number from 1 to 8, got '${text}'`);
+  return order;
+}
+
+function choice<T extends string>(
+  name: string,
+  text: string | undefined,
+  allowed: readonly T[],
+): T | undefined {
+  if (text === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(text))
+    throw new UsageError(`--${name} takes ${allowed.join(", ")}, got '${text}'`);
+  return text as T;
+}
+
+function describe(d: Derivative): string {
+  const by = d.wrt.join(",");
+  const what = d.order === 1 ? `derivative by ${by}` : `derivative of order ${d.order} by ${by}`;
+  return `${what} — ${d.layout} layout, ${formatShape(d.shape)}${d.kind === "index" ? ", index notation" : ""}`;
+}
+
+export function runDiff(source: string, options: Options, io: CliIo): number {
+  const v = options.values;
+  if (v.wrt === undefined) throw new UsageError("diff needs --wrt VARIABLE");
+  const order = parseOrder(v.order);
+  const layout = choice("layout", v.layout, LAYOUTS) ?? "numerator";
+  const symmetric = choice("symmetric", v.symmetric, CONVENTIONS);
+  const problem = loadProblem(source);
+  const derivative = differentiate(
+    problem,
+    v.wrt,
+    symmetric ? { order, layout, symmetric } : { order, layout },
+  );
+  const values = v.at === undefined ? undefined : readValues(v.at);
+  const value = values === undefined ? undefined : derivative.evaluate(values);
+  const check = v.check
+    ? checkDerivative(problem, derivative.wrt, {
+        order,
+        layout,
+        ...(symmetric ? { symmetric } : {}),
+        ...(values !== undefined ? { values: values as Record<string, unknown> } : {}),
+      })
+    : undefined;
+  if (v.json) {
+    const out: Record<string, unknown> = {
+      text: derivative.text,
+      latex: derivative.latex,
+      shape: derivative.shape,
+      layout: derivative.layout,
+      order: derivative.order,
+      wrt: derivative.wrt,
+      notation: derivative.kind,
+      index: derivative.index,
+      notes: derivative.notes,
+    };
+    if (value) out.value = tensorJson(value);
+    if (check)
+      out.check = {
+        maxRelativeError: check.maxRelativeError,
+        passed: check.passed,
+        tolerance: check.tolerance,
+      };
+    io.stdout.write(`${JSON.stringify(out)}\n`);
+  } else {
+    io.stdout.write(`${describe(derivative)}\n`);
+    io.stdout.write(`  ${v.latex ? derivative.latex : derivative.text}\n`);
+    for (const note of derivative.notes) io.stdout.write(`note: ${note}\n`);
+    if (value)
+      io.stdout.write(
+        `value:\n${value.shape.length === 0 ? `  ${formatTensor(value)}` : formatTensor(value)}\n`,
+      );
+    if (check) {
+      const verdict = check.passed ? "passed" : "FAILED";
+      io.stdout.write(
+        `check: max relative error ${check.maxRelativeError.toExponential(2)} against central finite differences (${verdict})\n`,
+      );
+    }
+  }
+  return check && !check.passed ? EXIT_BAD_INPUT : EXIT_OK;
+}
