@@ -83,7 +83,7 @@ function entryCount(value: unknown): number {
  * Finite differences of the natural derivative T[output…, variable…] of order `order`, then put in
  * the derivative's layout by the same rule the symbolic result follows (matched by shape and data).
  */
-function finiteDifferences(derivative: Derivative, values: Record<string, unknown>): Tensor {
+function finiteDifferences(derivative: Derivative, values: Record<string, unknown>, step: number): Tensor {
   const problem = derivative.problem;
   const lower =
     derivative.order === 1
@@ -100,7 +100,7 @@ function finiteDifferences(derivative: Derivative, values: Record<string, unknow
     for (let e = 0; e < count; e++) {
       const symmetricOffDiagonal = info.kind === "symmetric";
       const current = entryValue(values[name], e);
-      const h = 1e-5 * Math.max(1, Math.abs(current));
+      const h = step * Math.max(1, Math.abs(current));
       const plus = base(perturb(values, name, e, h, symmetricOffDiagonal));
       const minus = base(perturb(values, name, e, -h, symmetricOffDiagonal));
       const column = new Float64Array(plus.length);
@@ -174,6 +174,20 @@ function outputAxes(d: Derivative): number {
   return shape.length === 2 && shape[0] === 1 ? 1 : shape.length;
 }
 
+/** Random values at which the expression is defined (log(det(X)) needs det(X) > 0), trying a few. */
+function definedRandomValues(problem: Problem, seed: number): Record<string, unknown> {
+  for (let attempt = 0; attempt < 30; attempt++) {
+    const values = randomValues(problem, seed + attempt * 7919);
+    try {
+      evaluateAt(problem, [problem.expression], bindProblemValues(problem, values));
+      return values;
+    } catch (error) {
+      if (!(error instanceof MatcalcError)) throw error;
+    }
+  }
+  return randomValues(problem, seed);
+}
+
 export function checkDerivative(
   problem: string | Problem,
   wrt: string | readonly string[],
@@ -181,12 +195,14 @@ export function checkDerivative(
     values?: Record<string, unknown>;
     seed?: number;
     tolerance?: number;
+    /** Relative step of the central differences (default 1e-5). */
+    step?: number;
   } = {},
 ): CheckReport {
   const derivative = differentiate(problem, wrt, options);
-  const values = options.values ?? randomValues(derivative.problem, options.seed);
+  const values = options.values ?? definedRandomValues(derivative.problem, options.seed ?? 1);
   const symbolic = derivative.evaluate(values);
-  const fd = finiteDifferences(derivative, values);
+  const fd = finiteDifferences(derivative, values, options.step ?? 1e-5);
   const natural = toNatural(derivative, symbolic);
   if (natural.length !== fd.data.length) {
     throw new MatcalcError(

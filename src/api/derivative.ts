@@ -7,7 +7,7 @@ import {
   type Layout,
   type SymmetricConvention,
 } from "../calculus/index.js";
-import { type Dim, MatcalcError, type Shape } from "../core/index.js";
+import { type Dim, isMatcalcError, MatcalcError, type Shape } from "../core/index.js";
 import type { IndexForm, Node } from "../ir/index.js";
 import { evaluateIndexForm } from "../numeric/index.js";
 import { variable } from "../ops/index.js";
@@ -91,7 +91,7 @@ export function differentiate(
   const value = result.value;
   const node = value.kind === "matrix" ? value.node : null;
   const indexForm = value.kind === "index" ? value.form : null;
-  const view = node ? indexView(node) : indexForm!;
+  let index: string | undefined;
   return {
     problem: p,
     wrt: names,
@@ -103,7 +103,17 @@ export function differentiate(
     indexForm,
     text: node ? toText(node) : indexFormText(indexForm!),
     latex: node ? toLatex(node) : indexFormLatex(indexForm!),
-    index: indexFormText(view, "D"),
+    get index(): string {
+      if (index === undefined) {
+        try {
+          index = indexFormText(node ? indexView(node) : indexForm!, "D");
+        } catch (error) {
+          if (!isMatcalcError(error)) throw error;
+          index = `(not shown: ${error.message})`;
+        }
+      }
+      return index;
+    },
     notes: result.notes,
     trace,
     stop,

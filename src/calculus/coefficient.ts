@@ -3,7 +3,7 @@
 // When no rule fits (a matrix-valued intermediate that is linear in w), it says so and the caller
 // falls back to index notation.
 import type { Node } from "../ir/index.js";
-import { apply, constant, identity, ones, zeros } from "../ops/index.js";
+import { apply, constant, identity, ones } from "../ops/index.js";
 import { dependsOn } from "./linearize.js";
 
 export class NoMatrixForm extends Error {}
@@ -29,6 +29,12 @@ export function coefficientOf(e: Node, w: Node): Node | null {
     return result;
   };
 
+  /** Coefficients are kept for columns: a row is used as its transpose, a matrix has no such form. */
+  const asColumn = (x: Node): Node => {
+    if (x.shape.length === 1) return x;
+    if (x.shape.length === 2 && x.shape[0] === 1) return T(x);
+    throw new NoMatrixForm();
+  };
   const sum = (a: Node | null, b: Node | null): Node | null =>
     a === null ? b : b === null ? a : apply("add", a, b);
   const scaled = (s: Node, c: Node | null) => (c === null ? null : M(s, c));
@@ -57,14 +63,18 @@ export function coefficientOf(e: Node, w: Node): Node | null {
         if (la && lb) throw new NoMatrixForm();
         if (lb) {
           // a is constant: scalar scaling, matrix times vector, vector times scalar, row times vector.
-          if (a.shape.length === 0 || b.shape.length === 0) return scaled(a, coefficient(b));
+          if (a.shape.length === 0) return scaled(a, coefficient(b));
+          if (b.shape.length === 0) return scaled(asColumn(a), coefficient(b));
           if (b.shape.length === 1) return scaled(a, coefficient(b));
           // A constant matrix times a matrix-valued linear term has no form here.
           throw new NoMatrixForm();
         }
         if (b.shape.length === 0) return scaled(b, coefficient(a));
         // a (linear) times constant b.
-        if (a.shape.length === 0) return M(b, coefficient(a) ?? zeros([rowsOf(b), k]));
+        if (a.shape.length === 0) {
+          const c = coefficient(a);
+          return c === null ? null : M(asColumn(b), c);
+        }
         if (a.shape[0] === 1 && b.shape.length === 1) {
           // row a times column b: the scalar bᵀ·aᵀ.
           const c = coefficient(a);

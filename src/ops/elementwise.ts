@@ -5,7 +5,7 @@ import type { Node } from "../ir/index.js";
 import { mapTensor, zipTensors } from "../tensor/index.js";
 import * as E from "./algebra.js";
 import { elementwiseShape, sameShapeAsArgument } from "./shape-rules.js";
-import { type OperatorDefinition, Precedence, type Printed } from "./types.js";
+import { type OperatorDefinition, Precedence, type Printed, type Tangent } from "./types.js";
 
 const latexCall = (name: string) => (args: readonly Printed[]) => ({
   text: `${name}\\left(${args.map((a) => a.text).join(", ")}\\right)`,
@@ -36,6 +36,22 @@ function elementwise(
     text: { kind: "call", name },
     latex: { kind: "custom", print: latexCall(latex) },
   };
+}
+
+/**
+ * The tangent of max(a, b) (and of min(a, b), with `d` = b − a instead of a − b). Against a constant
+ * operand the other counts only where it strictly wins, so max(0, z) has derivative 0 at z = 0, as the
+ * lecture defines it. When both vary, a tie splits evenly (as JAX and PyTorch do), which keeps
+ * max(a, a) = a exact: (1 + sign(d))/2 · da + (1 − sign(d))/2 · db.
+ */
+function extremumTangent(a: Node, b: Node, da: Tangent, db: Tangent, kind: "max" | "min"): Tangent {
+  const d = kind === "max" ? E.sub(a, b) : E.sub(b, a);
+  const reversed = kind === "max" ? E.sub(b, a) : E.sub(a, b);
+  if (db === null) return E.times(E.call("step", d), da);
+  if (da === null) return E.times(E.call("step", reversed), db);
+  const s = E.call("sign", d);
+  const half = (t: Node) => E.ediv(t, E.num(2));
+  return E.plus(E.times(half(E.add(E.num(1), s)), da), E.times(half(E.sub(E.num(1), s)), db));
 }
 
 const sigmoid = (x: number) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
@@ -98,10 +114,7 @@ export const elementwiseOperators = {
     evaluate: ([a, b]) => zipTensors(a!, b!, Math.max),
     text: { kind: "call", name: "max" },
     latex: { kind: "custom", print: latexCall("\\max") },
-    // Each operand's tangent counts where it is strictly the larger: at a tie (the kink of
-    // max(0, z) at z = 0) the derivative is 0, as the lecture defines it.
-    jvp: ([a, b], [da, db]) =>
-      E.plus(E.times(E.call("step", E.sub(a, b)), da), E.times(E.call("step", E.sub(b, a)), db)),
+    jvp: ([a, b], [da, db]) => extremumTangent(a, b, da, db, "max"),
   },
   min: {
     syntax: { kind: "function", name: "min", arity: 2 },
@@ -110,8 +123,7 @@ export const elementwiseOperators = {
     evaluate: ([a, b]) => zipTensors(a!, b!, Math.min),
     text: { kind: "call", name: "min" },
     latex: { kind: "custom", print: latexCall("\\min") },
-    jvp: ([a, b], [da, db]) =>
-      E.plus(E.times(E.call("step", E.sub(b, a)), da), E.times(E.call("step", E.sub(a, b)), db)),
+    jvp: ([a, b], [da, db]) => extremumTangent(a, b, da, db, "min"),
   },
 } satisfies Record<string, OperatorDefinition>;
 

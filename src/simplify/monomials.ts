@@ -4,7 +4,7 @@
 // coefficient, numerator by size, then one division — `6*x^2*cos(x^3)/sin(x^3)`.
 import type { Node } from "../ir/index.js";
 import { apply, constant, ones } from "../ops/index.js";
-import { constantValue, isScalar, sizeOf, sortKey, zeroOf } from "./patterns.js";
+import { constantValue, isAllOnes, isScalar, sizeOf, sortKey, zeroOf } from "./patterns.js";
 
 interface Monomial {
   coefficient: number;
@@ -23,6 +23,22 @@ function isFactorOp(n: Node, elementwise: boolean): boolean {
   return n.op === "emul" || n.op === "ediv" || n.op === "epow" || n.op === "pow";
 }
 
+/** s for s·1, s·1ᵀ or s·1·1ᵀ (however associated); null otherwise. */
+function broadcastScalar(node: Node): Node | null {
+  if (node.op !== "mul") return null;
+  const [a, b] = [node.args[0]!, node.args[1]!];
+  if (isScalar(a) && isAllOnes(b)) return a;
+  if (
+    a.op === "mul" &&
+    isScalar(a.args[0]!) &&
+    a.args[1]!.op === "ones" &&
+    isAllOnes(b) &&
+    b.op === "transpose"
+  )
+    return a.args[0]!;
+  return null;
+}
+
 function flatten(root: Node, elementwise: boolean): Monomial {
   const monomial: Monomial = { coefficient: 1, powers: new Map() };
   const stack: Array<{ node: Node; exponent: number }> = [{ node: root, exponent: 1 }];
@@ -39,7 +55,13 @@ function flatten(root: Node, elementwise: boolean): Monomial {
       continue;
     }
     // The all-ones vector is the unit of .* (its shape is restored when nothing else carries it).
-    if (elementwise && node.op === "ones") continue;
+    if (elementwise && isAllOnes(node) && node.shape.length === root.shape.length) continue;
+    // s·1·1ᵀ (a broadcast scalar) is the scalar s as a factor of .*
+    const spread = elementwise ? broadcastScalar(node) : null;
+    if (spread !== null && node.shape.length === root.shape.length) {
+      stack.push({ node: spread, exponent });
+      continue;
+    }
     if (!isFactorOp(node, elementwise)) {
       addBase(node, exponent);
       continue;
@@ -170,8 +192,16 @@ function rebuild(m: Monomial, shapeOf: Node): Node {
     // A scalar denominator is written once, at the end: s*u/t.
     if (scalarBelow !== null) result = apply("div", result, scalarBelow);
   }
-  if (isScalar(result) && !isScalar(shapeOf) && shapeOf.shape.length === 1)
-    result = apply("mul", result, ones(shapeOf.shape[0]!));
+  if (isScalar(result) && !isScalar(shapeOf)) {
+    const [rows, cols] = [shapeOf.shape[0]!, shapeOf.shape[1]];
+    const unit =
+      cols === undefined
+        ? ones(rows)
+        : rows === 1
+          ? apply("transpose", ones(cols))
+          : apply("mul", ones(rows), apply("transpose", ones(cols)));
+    result = apply("mul", result, unit);
+  }
   if (result.shape.length !== shapeOf.shape.length) return shapeOf;
   return result;
 }

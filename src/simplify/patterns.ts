@@ -40,30 +40,51 @@ export function sizeOf(n: Node): number {
   return foldNodes<number>(n, (_node, args) => args.reduce((s, a) => s + a, 1));
 }
 
-const keys = new Map<number, string>();
+const keys = new Map<number, { text: string; hash: number }>();
+const KEY_TEXT = 160;
 
-/** A structural key that orders expressions deterministically (sums are sorted by it). */
+/**
+ * A structural key that orders expressions deterministically (sums are sorted by it). It is the
+ * expression's shape in text, cut to a bounded length, followed by a hash of the whole structure, so
+ * heavily shared expressions never unfold into exponentially long strings.
+ */
 export function sortKey(n: Node): string {
-  const cached = keys.get(n.id);
-  if (cached !== undefined) return cached;
-  const key = foldNodes<string>(n, (node, args) => {
+  const key = foldNodes<{ text: string; hash: number }>(n, (node, args) => {
     const known = keys.get(node.id);
-    if (known !== undefined) return known;
-    // A transpose sorts right after what it transposes (A before A').
-    if (node.op === "transpose") {
-      const k = `${args[0]}'`;
-      keys.set(node.id, k);
-      return k;
+    if (known) return known;
+    let text: string;
+    if (node.op === "transpose") text = `${args[0]!.text}'`;
+    else {
+      const head =
+        node.op === "var"
+          ? `v:${node.attrs.name}`
+          : node.op === "const"
+            ? `c:${node.attrs.symbol ?? node.attrs.value}`
+            : node.op;
+      text = args.length === 0 ? head : `${head}(${args.map((a) => a.text).join(",")})`;
     }
-    const head =
-      node.op === "var"
-        ? `v:${node.attrs.name}`
-        : node.op === "const"
-          ? `c:${node.attrs.symbol ?? node.attrs.value}`
-          : `${node.op}`;
-    const k = args.length === 0 ? head : `${head}(${args.join(",")})`;
-    keys.set(node.id, k);
-    return k;
+    let hash = 0x811c9dc5;
+    const mix = (value: string) => {
+      for (let i = 0; i < value.length; i++) hash = Math.imul(hash ^ value.charCodeAt(i), 0x01000193);
+    };
+    mix(node.op);
+    mix(String(node.attrs.name ?? node.attrs.value ?? ""));
+    for (const a of args) mix(a.hash.toString(36));
+    const entry = { text: text.length > KEY_TEXT ? text.slice(0, KEY_TEXT) : text, hash: hash >>> 0 };
+    keys.set(node.id, entry);
+    return entry;
   });
-  return key;
+  return `${key.text}#${key.hash.toString(36).padStart(7, "0")}`;
+}
+
+/** 1 (the all-ones vector), 1ᵀ or 11ᵀ: units of the element-wise product. */
+export function isAllOnes(n: Node): boolean {
+  if (n.op === "ones") return true;
+  if (n.op === "transpose") return n.args[0]!.op === "ones";
+  return (
+    n.op === "mul" &&
+    n.args[0]!.op === "ones" &&
+    n.args[1]!.op === "transpose" &&
+    n.args[1]!.args[0]!.op === "ones"
+  );
 }

@@ -1,11 +1,12 @@
 // The rewrite rules, by ruleset. Each rule is local, preserves shape and value (every rule is checked
 // numerically in the tests), and is named so the trace can say what happened.
-import { type Node, postorder } from "../ir/index.js";
+import type { Node } from "../ir/index.js";
 import { apply, constant, identity, rebuild, stack, stackLayout } from "../ops/index.js";
 import type { RewriteRule, Ruleset } from "./driver.js";
 import { normalizeMonomial } from "./monomials.js";
 import {
   constantValue,
+  isAllOnes,
   isConstant,
   isMatrix,
   isScalar,
@@ -45,25 +46,48 @@ function flipSign(node: Node): Node | null {
   }
 }
 
-/** `node` with every max(0, z) (and relu(z)) replaced by z. */
+const ELEMENTWISE_PATH = new Set([
+  "add",
+  "sub",
+  "neg",
+  "emul",
+  "ediv",
+  "epow",
+  "exp",
+  "log",
+  "sin",
+  "cos",
+  "tan",
+  "tanh",
+  "sqrt",
+  "abs",
+  "sign",
+  "sigmoid",
+  "relu",
+  "softplus",
+  "step",
+  "max",
+  "min",
+]);
+
+/**
+ * `node` with max(0, z) (and relu(z)) replaced by z wherever it is reached through element-wise
+ * operations only: entry i must depend on entry i of z alone for step(z) to mask it.
+ */
 function replaceRelu(node: Node, z: Node): Node {
-  const done = new Map<number, Node>();
-  for (const current of postorder(node)) {
+  const walk = (current: Node): Node => {
     const isRelu =
       (current.op === "max" && isConstant(current.args[0]!, 0) && current.args[1] === z) ||
       (current.op === "max" && isConstant(current.args[1]!, 0) && current.args[0] === z) ||
       (current.op === "relu" && current.args[0] === z);
-    done.set(
-      current.id,
-      isRelu && sameShape(current, z)
-        ? z
-        : rebuild(
-            current,
-            current.args.map((a) => done.get(a.id)!),
-          ),
+    if (isRelu && sameShape(current, z)) return z;
+    if (!ELEMENTWISE_PATH.has(current.op) || !sameShape(current, z)) return current;
+    return rebuild(
+      current,
+      current.args.map((a) => (sameShape(a, z) ? walk(a) : a)),
     );
-  }
-  return done.get(node.id)!;
+  };
+  return walk(node);
 }
 
 /** Aᵀ with transposes moved to the leaves as the transpose rules would (used to judge a rewrite). */
@@ -142,8 +166,8 @@ export const zeroOneRules: Ruleset = {
         sameShape(a, n)
       )
         return a;
-      if (n.op === "emul" && a.op === "ones" && sameShape(b, n)) return b;
-      if (n.op === "emul" && b.op === "ones" && sameShape(a, n)) return a;
+      if (n.op === "emul" && isAllOnes(a) && sameShape(b, n)) return b;
+      if (n.op === "emul" && isAllOnes(b) && sameShape(a, n)) return a;
       return null;
     }),
     rule("multiply-by-identity", (n) => {
@@ -290,12 +314,17 @@ export const productRules: Ruleset = {
       const flipped = flipSign(n.args[1]!);
       return flipped === null ? null : tryApply("mul", constant(-c), flipped);
     }),
-    rule("negation-leaves-product", (n) => {
-      if (n.op !== "mul" && n.op !== "div") return null;
-      const [a, b] = [n.args[0]!, n.args[1]!];
-      if (a.op === "neg") return tryApply("neg", apply(n.op, a.args[0]!, b));
-      if (b.op === "neg" && n.op === "mul") return tryApply("neg", apply(n.op, a, b.args[0]!));
-      return null;
+    rule("negation-moves-left", (n) => {
+      // A·(−B) → (−A)·B, so that a product's sign ends up on its first factor.
+      if (n.op !== "mul" || n.args[1]!.op !== "neg" || n.args[0]!.op === "neg") return null;
+      return tryApply("mul", apply("neg", n.args[0]!), n.args[1]!.args[0]!);
+    }),
+    rule("negation-enters-product", (n) => {
+      // −(A·B) → (−A)·B and −(A/s) → (−A)/s: a product carries its sign on its first factor.
+      if (n.op !== "neg") return null;
+      const a = n.args[0]!;
+      if ((a.op !== "mul" && a.op !== "div") || a.args[0]!.op === "neg") return null;
+      return tryApply(a.op, apply("neg", a.args[0]!), a.args[1]!);
     }),
     rule("product-associates-left", (n) => {
       if (n.op !== "mul") return null;
@@ -363,6 +392,30 @@ export const diagonalRules: Ruleset = {
     rule("scalar-leaves-diag", (n) => {
       if (n.op !== "diagMatrix" || n.args[0]!.op !== "mul" || !isScalar(n.args[0]!.args[0]!)) return null;
       return apply("mul", n.args[0]!.args[0]!, apply("diagMatrix", n.args[0]!.args[1]!));
+    }),
+    rule("inverse-of-inverse", (n) =>
+      n.op === "inv" && n.args[0]!.op === "inv" ? n.args[0]!.args[0]! : null,
+    ),
+    rule("inverse-cancels", (n) => {
+      // P⁻¹·P = P·P⁻¹ = I, also transposed, and inside a left-associated chain R·P⁻¹·P = R.
+      if (n.op !== "mul") return null;
+      const [a, b] = [n.args[0]!, n.args[1]!];
+      const cancels = (p: Node, q: Node) => {
+        const strip = (t: Node) =>
+          t.op === "transpose" ? { inner: t.args[0]!, t: true } : { inner: t, t: false };
+        const [x, y] = [strip(p), strip(q)];
+        if (x.t !== y.t) return false;
+        return (
+          (x.inner.op === "inv" && x.inner.args[0] === y.inner) ||
+          (y.inner.op === "inv" && y.inner.args[0] === x.inner)
+        );
+      };
+      if (cancels(a, b)) return identity(a.shape[0]!);
+      if (a.op === "mul" && cancels(a.args[1]!, b)) {
+        const rest = a.args[0]!;
+        return sameShape(rest, n) ? rest : isScalar(rest) ? apply("mul", rest, identity(b.shape[1]!)) : null;
+      }
+      return null;
     }),
     rule("diagonal-of-diag", (n) =>
       n.op === "diagVector" && n.args[0]!.op === "diagMatrix" ? n.args[0]!.args[0]! : null,

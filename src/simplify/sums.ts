@@ -1,9 +1,9 @@
 // Sums: like terms are collected (2·E + 3·E = 5·E, E − E = 0) and ordered canonically instead of by
 // commutativity rules; a factor shared on the left or right of two terms is pulled out when that
 // makes the expression smaller (x'·A + x'·A' = x'·(A + A')).
-import type { Node } from "../ir/index.js";
+import { foldNodes, type Node } from "../ir/index.js";
 import { apply, constant, identity } from "../ops/index.js";
-import { constantValue, isScalar, sameShape, sizeOf, sortKey, tryApply, zeroOf } from "./patterns.js";
+import { constantValue, isScalar, sameShape, sizeOf, tryApply, zeroOf } from "./patterns.js";
 
 interface Term {
   coefficient: number;
@@ -22,6 +22,12 @@ function splitCoefficient(node: Node, sign: number): Term {
   if (node.op === "mul") {
     const c = constantValue(node.args[0]!);
     if (c !== undefined) return { coefficient: sign * c, body: node.args[1]! };
+    // c*a*b, associated to the left: the constant sits at the bottom of the left spine.
+    const inner = node.args[0]!.op === "mul" ? splitCoefficient(node.args[0]!, 1) : null;
+    if (inner && inner.coefficient !== 1 && inner.body !== null) {
+      const body = tryApply("mul", inner.body, node.args[1]!);
+      if (body !== null) return { coefficient: sign * inner.coefficient, body };
+    }
   }
   if (node.op === "div") {
     const c = constantValue(node.args[1]!);
@@ -46,12 +52,22 @@ function termsOf(root: Node): Term[] | null {
   return terms;
 }
 
+function transposeCount(n: Node): number {
+  return foldNodes<number>(n, (node, args) => args.reduce((a, b) => a + b, node.op === "transpose" ? 1 : 0));
+}
+
 function termNode(t: Term, magnitudeOnly: boolean): Node {
   const c = magnitudeOnly ? Math.abs(t.coefficient) : t.coefficient;
   if (t.body === null) return constant(c);
   if (c === 1) return t.body;
   if (c === -1) return apply("neg", t.body);
-  return apply("mul", constant(c), t.body);
+  return scaleLeft(constant(c), t.body);
+}
+
+/** c·(a·b) written as (c·a)·b, so that the product needs no brackets. */
+function scaleLeft(c: Node, body: Node): Node {
+  if (body.op === "mul") return apply("mul", scaleLeft(c, body.args[0]!), body.args[1]!);
+  return apply("mul", c, body);
 }
 
 function buildSum(terms: readonly Term[], shapeOf: Node): Node {
@@ -74,11 +90,16 @@ export function collectTerms(n: Node): Node | null {
     else byBody.set(key, { ...t });
   }
   const kept = [...byBody.values()].filter((t) => t.coefficient !== 0);
+  // Terms keep the order they first appear in, except that fewer transposes come first:
+  // x'*A + x'*A', B*X*C + B'*X*C', and B*x + b stays as written. Numbers go last.
+  const order = [...byBody.keys()];
   kept.sort((x, y) => {
     if (x.body === null) return 1;
     if (y.body === null) return -1;
-    const [kx, ky] = [sortKey(x.body), sortKey(y.body)];
-    return kx < ky ? -1 : kx > ky ? 1 : 0;
+    // (For scalars such as w'*x + b the transposes are internal: they keep their order.)
+    const byTransposes = isScalar(x.body) ? 0 : transposeCount(x.body) - transposeCount(y.body);
+    if (byTransposes !== 0) return byTransposes;
+    return order.indexOf(x.body.id) - order.indexOf(y.body.id);
   });
   // A leading negative term reads better second: a − b rather than −b + a.
   if (kept.length > 1 && kept[0]!.coefficient < 0) {
@@ -249,6 +270,13 @@ function factorPair(n: Node, open: Opening): Node | null {
   const a = decompose(n.args[0]!, 1, open);
   const b = decompose(n.args[1]!, n.op === "sub" ? -1 : 1, open);
   const common = commonScalars(a, b);
+  // A shared numeric factor comes out too: 2·P + 2·Q = 2·(P + Q).
+  const shared =
+    Math.abs(a.coefficient) === Math.abs(b.coefficient) && Math.abs(a.coefficient) !== 1
+      ? Math.abs(a.coefficient)
+      : 1;
+  a.coefficient /= shared;
+  b.coefficient /= shared;
   let prefix = 0;
   while (prefix < a.chain.length && prefix < b.chain.length && a.chain[prefix] === b.chain[prefix]) prefix++;
   let suffix = 0;
@@ -259,7 +287,7 @@ function factorPair(n: Node, open: Opening): Node | null {
   ) {
     suffix++;
   }
-  if (common.length === 0 && prefix === 0 && suffix === 0) return null;
+  if (common.length === 0 && prefix === 0 && suffix === 0 && shared === 1) return null;
   const middle = (d: Decomposed) => d.chain.slice(prefix, d.chain.length - suffix);
   const before = a.chain[prefix - 1];
   const after = a.chain[a.chain.length - suffix];
@@ -272,12 +300,13 @@ function factorPair(n: Node, open: Opening): Node | null {
     return assemble(d.coefficient, without(d, common), chain);
   };
   const [ra, rb] = [rest(a), rest(b)];
-  if (ra === null || rb === null) return null;
+  // The rests must have one shape: a scalar beside a matrix would be read as scalar expansion.
+  if (ra === null || rb === null || !sameShape(ra, rb)) return null;
   const inner = tryApply("add", ra, rb);
   if (inner === null) return null;
   const innerTidy = collectTerms(inner) ?? inner;
   const chain = [...a.chain.slice(0, prefix), innerTidy, ...a.chain.slice(a.chain.length - suffix)];
-  const whole = assemble(1, common, chain);
+  const whole = assemble(shared, common, chain);
   return whole !== null && sameShape(whole, n) ? whole : null;
 }
 

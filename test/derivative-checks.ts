@@ -1,0 +1,54 @@
+// Helpers for property tests of derivatives: a problem is skipped when its values are unusable (a
+// domain error, or numbers so large that differences lose all precision), and a disagreement with
+// finite differences counts only if it persists at several step sizes (curvature makes one step
+// size unreliable; a wrong derivative is wrong at all of them).
+import {
+  checkDerivative,
+  type DifferentiateOptions,
+  evaluateProblem,
+  isMatcalcError,
+  loadProblem,
+  type Problem,
+  randomValues,
+} from "../src/api/index.js";
+
+export type Verdict =
+  | { readonly kind: "skip"; readonly reason: string }
+  | { readonly kind: "checked"; readonly error: number };
+
+export function usableValues(problem: Problem, seed: number): Record<string, unknown> | null {
+  const values = randomValues(problem, seed);
+  try {
+    const v = evaluateProblem(problem, values);
+    if (v.data.some((e) => Math.abs(e) > 1e6)) return null;
+    return values;
+  } catch (error) {
+    if (isMatcalcError(error)) return null;
+    throw error;
+  }
+}
+
+/** The smallest max relative error over three step sizes, or a reason to skip the case. */
+export function derivativeError(
+  source: string,
+  wrt: string,
+  options: DifferentiateOptions,
+  seed: number,
+): Verdict {
+  const problem = loadProblem(source);
+  const values = usableValues(problem, seed);
+  if (values === null) return { kind: "skip", reason: "values out of the domain or range" };
+  let best = Number.POSITIVE_INFINITY;
+  for (const step of [1e-5, 1e-7, 1e-3]) {
+    try {
+      const report = checkDerivative(problem, wrt, { ...options, values, step });
+      best = Math.min(best, report.maxRelativeError);
+      if (best < 1e-5) break;
+    } catch (error) {
+      if (isMatcalcError(error) && error.diagnostic.kind !== "derivative")
+        return { kind: "skip", reason: error.message };
+      throw error;
+    }
+  }
+  return { kind: "checked", error: best };
+}

@@ -1,0 +1,63 @@
+// Property tests: for random well-typed problems over every operator, with random sizes and values,
+// the symbolic derivative agrees with central finite differences — gradients, Jacobians, Hessians and
+// tensors (index notation), in every layout. PROPERTY_RUNS scales the number of problems.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { Layout } from "../src/api/index.js";
+import { derivativeError } from "./derivative-checks.js";
+import { problems } from "./generators.js";
+
+const RUNS = Number(process.env.PROPERTY_RUNS ?? 1);
+const SMOOTH = ["exp", "sin", "cos", "tanh", "sigmoid", "softplus", "abs", "relu", "sqrt", "log"];
+const layouts = fc.constantFrom<Layout>("numerator", "denominator", "mixed");
+
+/** Higher orders multiply the work: their problems are kept to a few hundred characters. */
+const MAX_SOURCE = [0, 2000, 600, 300];
+
+function property(kind: "S" | "V" | "M", wrts: readonly string[], order: number, runs: number) {
+  let checked = 0;
+  const sources = problems(kind, SMOOTH).filter((s) => s.length < (MAX_SOURCE[order] ?? 300));
+  fc.assert(
+    fc.property(
+      sources,
+      fc.constantFrom(...wrts),
+      layouts,
+      fc.integer({ min: 1, max: 1000 }),
+      (source, wrt, layout, seed) => {
+        const verdict = derivativeError(source, wrt, { order, layout }, seed);
+        if (verdict.kind === "skip") return;
+        checked++;
+        expect(verdict.error, `d^${order}/d${wrt} (${layout}) of ${source.split("\n")[1]}`).toBeLessThan(
+          1e-4,
+        );
+      },
+    ),
+    { numRuns: Math.round(runs * RUNS) },
+  );
+  // Most cases must be checkable, or the property says little.
+  expect(checked).toBeGreaterThan(runs * RUNS * 0.3);
+}
+
+describe("symbolic derivatives agree with finite differences", () => {
+  it("gradients of scalars by vectors, matrices and scalars", () => {
+    property("S", ["x", "y", "A", "C", "a", "z"], 1, 1200);
+  });
+
+  it("Jacobians of vectors, by vectors and scalars", () => {
+    property("V", ["x", "y", "a", "z"], 1, 800);
+  });
+
+  it("tensors: vectors by matrices, matrices by vectors and matrices (index notation)", () => {
+    property("V", ["A", "C"], 1, 150);
+    property("M", ["x", "a", "A"], 1, 150);
+  });
+
+  it("Hessians of scalars by vectors and scalars", () => {
+    property("S", ["x", "a", "z"], 2, 400);
+  });
+
+  it("third derivatives and Hessians by matrices", () => {
+    property("S", ["a", "x"], 3, 60);
+    property("S", ["A"], 2, 60);
+  });
+});

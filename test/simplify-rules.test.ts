@@ -1,0 +1,62 @@
+// Every rewrite the simplifier performs must preserve value: differentiate random problems, replay
+// the trace, and evaluate both sides of each step at several random points (including points where
+// relu/step/sign have zero entries). Also: the driver's budgets and stop reasons.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { differentiate, isMatcalcError, loadProblem } from "../src/api/index.js";
+import { runRules, simplify } from "../src/simplify/index.js";
+import { problems } from "./generators.js";
+import { describeRewrite, rewriteError } from "./trace-values.js";
+
+const RUNS = Number(process.env.PROPERTY_RUNS ?? 1);
+
+describe("rewrite rules preserve value", () => {
+  it("on the traces of random derivatives", () => {
+    const fired = new Set<string>();
+    fc.assert(
+      fc.property(fc.oneof(problems("S"), problems("V")), fc.constantFrom("x", "A", "a"), (source, wrt) => {
+        let trace: ReturnType<typeof differentiate>["trace"];
+        try {
+          trace = differentiate(source, wrt).trace;
+        } catch (error) {
+          if (isMatcalcError(error)) return;
+          throw error;
+        }
+        for (const step of trace) {
+          fired.add(step.rule);
+          for (const seed of [1, 2, 3]) {
+            const error = rewriteError(step.before, step.after, seed);
+            if (error === null) continue;
+            expect(error, `${step.rule}: ${describeRewrite(step.before, step.after)}`).toBeLessThan(1e-8);
+          }
+        }
+      }),
+      { numRuns: Math.round(300 * RUNS) },
+    );
+    // The traces exercise most of the rule set.
+    expect(fired.size).toBeGreaterThan(20);
+  });
+});
+
+describe("the driver", () => {
+  it("reaches a fixed point and reports it", () => {
+    const result = simplify(loadProblem("x'*x + x'*x").expression, { trace: true });
+    expect(result.stop).toBe("fixed-point");
+    expect(result.trace.map((t) => t.rule)).toContain("collect-like-terms");
+  });
+
+  it("stops at its node budget and says so", () => {
+    const big = loadProblem(Array.from({ length: 50 }, (_, i) => `${i + 1}*x'*x`).join(" + ")).expression;
+    expect(simplify(big, { nodeBudget: 10 }).stop).toBe("node-budget");
+  });
+
+  it("stops at its pass budget and says so", () => {
+    const growing = {
+      name: "grow",
+      rules: [
+        { name: "wrap", apply: (n: import("../src/ir/index.js").Node) => (n.op === "var" ? null : null) },
+      ],
+    };
+    expect(runRules(loadProblem("x'*x").expression, [growing], { maxPasses: 1 }).stop).toBe("fixed-point");
+  });
+});
