@@ -120,3 +120,71 @@ describe("problems that start with a minus sign", () => {
     expect((await runCli(["eval", "--at", '{"a": 2}', "-a"])).stdout).toBe("scalar:\n  -2\n");
   });
 });
+
+describe("matcalc diff", () => {
+  it("prints the derivative with its layout and shape", async () => {
+    const result = await runCli(["diff", "x'*A*x", "--wrt", "x"]);
+    expect(result).toMatchObject({
+      code: 0,
+      stdout: "derivative by x — numerator layout, 1×n\n  x'*(A + A')\n",
+    });
+  });
+
+  it("switches layouts, orders and notation", async () => {
+    expect((await runCli(["diff", "x'*A*x", "--wrt", "x", "--layout", "denominator"])).stdout).toMatch(
+      /\n {2}\(A \+ A'\)\*x\n/,
+    );
+    expect((await runCli(["diff", "x'*A*x", "--wrt", "x", "--order", "2"])).stdout).toMatch(
+      /\n {2}A \+ A'\n/,
+    );
+    expect((await runCli(["diff", "x'*A*x", "--wrt", "x", "--latex"])).stdout).toMatch(
+      /\\mathbf\{x\}\^\\top/,
+    );
+    const tensor = await runCli(["diff", "A*x", "--wrt", "A"]);
+    expect(tensor.stdout).toMatch(/index notation/);
+    expect(tensor.stdout).toMatch(/T\[i,j,k\] = δ\[i,j\] x\[k\]/);
+  });
+
+  it("gives SPEC §3 JSON with --json and --at", async () => {
+    const result = await runCli(["diff", "x'*A*x", "--wrt", "x", "--at", valuesFile, "--json"]);
+    const out = JSON.parse(result.stdout);
+    expect(out).toMatchObject({ text: "x'*(A + A')", shape: [1, "n"], layout: "numerator", order: 1 });
+    // x'(A + A') at A = [[1,2],[3,4]], x = [1,2]: [1 2]·[[2,5],[5,8]] = [12, 21]
+    expect(out.value).toEqual({ shape: [1, 2], data: [12, 21] });
+    expect(typeof out.latex).toBe("string");
+  });
+
+  it("checks against finite differences with --check", async () => {
+    const result = await runCli(["diff", "logsumexp(x)", "--wrt", "x", "--order", "2", "--check"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/diag\(softmax\(x\)\) - softmax\(x\)\*softmax\(x\)'/);
+    expect(result.stdout).toMatch(/check: max relative error .* \(passed\)/);
+  });
+
+  it("stacks several scalars with --wrt x,y", async () => {
+    const result = await runCli(["diff", "x: scalar, y: scalar, [3*x^2*y; 2*x + 4*y^2]", "--wrt", "x,y"]);
+    expect(result.stdout).toMatch(/\[6\*x\*y, 3\*x\^2; 2, 8\*y\]/);
+  });
+
+  it("refuses bad requests with a one-line message", async () => {
+    const notVariable = await runCli(["diff", "x'*x", "--wrt", "q"]);
+    expect(notVariable.code).toBe(1);
+    expect(notVariable.stderr).toBe(
+      "error: cannot differentiate by q: it is not a variable of the problem (its variables: x)\n",
+    );
+    expect((await runCli(["diff", "x'*x"])).code).toBe(2);
+    expect((await runCli(["diff", "x'*x", "--wrt", "x", "--layout", "sideways"])).stderr).toMatch(
+      /--layout takes numerator, denominator, mixed/,
+    );
+    expect((await runCli(["diff", "x'*x", "--wrt", "x", "--order", "0"])).code).toBe(2);
+  });
+});
+
+describe("matcalc tour", () => {
+  it("differentiates and checks every stop", async () => {
+    const result = await runCli(["tour"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/d\/dx log\(sin\(x\^3\)\^2\) = 6\*x\^2\*cos\(x\^3\)\/sin\(x\^3\)/);
+    expect(result.stdout).toMatch(/(\d+) of \1 derivatives agree with finite differences/);
+  });
+});

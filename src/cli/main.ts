@@ -21,12 +21,18 @@ import {
   readValues,
   UsageError,
 } from "./io.js";
+import { runTour } from "./tour.js";
 
 const PROBLEM_HELP = `PROBLEM is one argument: optional declarations, then the expression, separated by newlines or
 commas (for example "A: matrix(n, n), x: vector(n), x'*A*x"); '-' reads it from standard input,
 and --file F reads it from a file.`;
 
 const COMMANDS: Record<string, { summary: string; usage: string; help: string }> = {
+  tour: {
+    summary: "the lecture's worked examples, differentiated and checked",
+    usage: "matcalc tour",
+    help: "Differentiates each worked example of the Matrix Calculus lecture, prints the result in the\nlecture's notation with its shape, and checks it against finite differences.",
+  },
   parse: {
     summary: "show the syntax tree of a problem",
     usage: "matcalc parse PROBLEM [--file F]",
@@ -169,6 +175,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     if (options.values.help) {
       io.stdout.write(commandHelp(command));
       return EXIT_OK;
+    }
+    if (command === "tour") {
+      if (options.positionals.length > 0) throw new UsageError("tour takes no arguments");
+      return runTour(io);
     }
     source = await readProblem(options.positionals, options.values.file, io);
     return run(command, source, options, io);

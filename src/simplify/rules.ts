@@ -218,7 +218,12 @@ export const transposeRules: Ruleset = {
     rule("transpose-of-symmetric", (n) => {
       if (n.op !== "transpose") return null;
       const a = n.args[0]!;
-      const symmetric = (a.op === "var" && a.attrs.symmetric) || a.op === "identity" || a.op === "diagMatrix";
+      const symmetricVariable = (x: Node) => x.op === "var" && x.attrs.symmetric === true;
+      const symmetric =
+        symmetricVariable(a) ||
+        a.op === "identity" ||
+        a.op === "diagMatrix" ||
+        (a.op === "inv" && symmetricVariable(a.args[0]!));
       if (symmetric && sameShape(a, n)) return a;
       if (a.op === "zeros") return zeroOf(n.shape);
       return null;

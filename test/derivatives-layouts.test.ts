@@ -1,0 +1,103 @@
+// Layouts (SPEC §2) present one tensor: numerator as in the lecture, denominator transposing every
+// 2-D result (gradients in the variable's shape), mixed as matrixcalculus.org (Jacobians numerator,
+// gradients in the variable's shape). Tensors list output axes first, or the variable's first in the
+// denominator layout. Symmetric variables follow the chosen convention.
+import { describe, expect, it } from "vitest";
+import { checkDerivative, differentiate, type Layout } from "../src/api/index.js";
+
+const values = {
+  A: [
+    [1, 2, 0.5],
+    [3, 4, -1],
+  ],
+  x: [0.3, -0.7, 1.1],
+  y: [0.2, 0.9],
+  c: 0.4,
+};
+const DECLARATIONS = "A: matrix(m, n), x: vector(n), y: vector(m), c: scalar";
+
+function shapes(expr: string, wrt: string): Record<Layout, unknown> {
+  const out: Partial<Record<Layout, unknown>> = {};
+  for (const layout of ["numerator", "denominator", "mixed"] as const) {
+    out[layout] = differentiate(`${DECLARATIONS}\n${expr}`, wrt, { layout }).shape;
+  }
+  return out as Record<Layout, unknown>;
+}
+
+function transposed(data: Float64Array, rows: number, cols: number): number[] {
+  const out: number[] = [];
+  for (let j = 0; j < cols; j++) for (let i = 0; i < rows; i++) out.push(data[i * cols + j]!);
+  return out;
+}
+
+describe("layouts", () => {
+  it.each([
+    ["scalar by vector", "y'*A*x", "x", { numerator: [1, "n"], denominator: ["n"], mixed: ["n"] }],
+    [
+      "scalar by matrix",
+      "y'*A*x",
+      "A",
+      { numerator: ["n", "m"], denominator: ["m", "n"], mixed: ["m", "n"] },
+    ],
+    ["vector by vector", "A*x", "x", { numerator: ["m", "n"], denominator: ["n", "m"], mixed: ["m", "n"] }],
+    ["vector by scalar", "c*x", "c", { numerator: ["n", 1], denominator: [1, "n"], mixed: ["n", 1] }],
+    ["scalar by scalar", "c^2", "c", { numerator: [], denominator: [], mixed: [] }],
+    [
+      "vector by matrix (a tensor)",
+      "A*x",
+      "A",
+      { numerator: ["m", "m", "n"], denominator: ["m", "n", "m"], mixed: ["m", "m", "n"] },
+    ],
+  ])("%s: %s by %s", (_what, expr, wrt, expected) => {
+    expect(shapes(expr, wrt)).toEqual(expected);
+  });
+
+  it("transposes the numbers between numerator and denominator", () => {
+    const source = `${DECLARATIONS}\nsin(A*x)`;
+    const numerator = differentiate(source, "x").evaluate(values);
+    const denominator = differentiate(source, "x", { layout: "denominator" }).evaluate(values);
+    expect(Array.from(denominator.data)).toEqual(transposed(numerator.data, 2, 3));
+  });
+
+  it("agrees with finite differences in every layout", () => {
+    for (const layout of ["numerator", "denominator", "mixed"] as const) {
+      for (const [expr, wrt] of [
+        ["y'*A*x", "A"],
+        ["sin(A*x)", "x"],
+        ["A*x", "A"],
+        ["x*c^2", "c"],
+      ]) {
+        expect(
+          checkDerivative(`${DECLARATIONS}\n${expr}`, wrt!, { layout, seed: 2 }).maxRelativeError,
+          `${expr} ${layout}`,
+        ).toBeLessThan(1e-6);
+      }
+    }
+  });
+});
+
+describe("symmetric matrix variables", () => {
+  it.each([
+    ["S: symmetric(n), A: matrix(n, n)\ntr(A*S)", "0.5*(A + A')", "A + A' - I .* A'"],
+    ["S: symmetric(n), x: vector(n)\nx'*S*x", "x*x'", "2*x*x' - I .* (x*x')"],
+    ["S: symmetric(n)\nlogdet(S)", "inv(S)", "2*inv(S) - I .* inv(S)"],
+  ])("%s", (source, projection, cookbook) => {
+    const p = differentiate(source, "S", { layout: "denominator" });
+    expect(p.text).toBe(projection);
+    expect(p.notes.join(" ")).toMatch(/sym\(G\)/);
+    const c = differentiate(source, "S", { layout: "denominator", symmetric: "cookbook" });
+    expect(c.text).toBe(cookbook);
+    expect(c.notes.join(" ")).toMatch(/Cookbook/);
+    for (const symmetric of ["projection", "cookbook"] as const) {
+      expect(
+        checkDerivative(source, "S", { layout: "denominator", symmetric, seed: 3 }).maxRelativeError,
+      ).toBeLessThan(1e-6);
+    }
+  });
+
+  it("refuses orders above one by a symmetric matrix with a clear message", () => {
+    expect(() => differentiate("S: symmetric(n)\nlogdet(S)", "S", { order: 2 })).toThrow(
+      /order 2 by the symmetric matrix S are not supported/,
+    );
+  });
+});
