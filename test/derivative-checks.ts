@@ -43,7 +43,10 @@ export function derivativeError(
     try {
       const report = checkDerivative(problem, wrt, { ...options, values, step });
       // Numbers beyond 1e8 (a division by a denormal constant, say) leave differences no precision.
-      const magnitude = Math.max(...Array.from(report.symbolic.data, Math.abs), ...Array.from(report.finiteDifferences.data, Math.abs));
+      const magnitude = Math.max(
+        ...Array.from(report.symbolic.data, Math.abs),
+        ...Array.from(report.finiteDifferences.data, Math.abs),
+      );
       if (!(magnitude < 1e8)) return { kind: "skip", reason: "derivative values out of range" };
       best = Math.min(best, report.maxRelativeError);
       if (best < 1e-5) break;

@@ -4,6 +4,7 @@ import { MatcalcError } from "../core/index.js";
 import type { Tensor } from "../tensor/index.js";
 import { type Derivative, type DifferentiateOptions, differentiate } from "./derivative.js";
 import { bindProblemValues, evaluateAt, type Problem } from "./problem.js";
+import { reverseModeDerivative } from "./reverse-ad.js";
 
 export interface CheckReport {
   readonly values: Record<string, unknown>;
@@ -11,8 +12,62 @@ export interface CheckReport {
   readonly finiteDifferences: Tensor;
   /** max |symbolic − fd| / max(1, |fd|) over the entries. */
   readonly maxRelativeError: number;
+  /**
+   * max |symbolic − AD| / max(1, |AD|) against numeric reverse-mode AD, or null where AD does not
+   * apply (a previous order in index notation).
+   */
+  readonly reverseModeError: number | null;
   readonly passed: boolean;
   readonly tolerance: number;
+}
+
+function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let worst = 0;
+  for (let k = 0; k < a.length; k++) {
+    const e = Math.abs(a[k]! - b[k]!) / Math.max(1, Math.abs(b[k]!));
+    if (!(e <= worst)) worst = e;
+  }
+  return worst;
+}
+
+/**
+ * Reverse-mode AD of the expression (order 1) or of the previous order's natural result, with the
+ * symmetric convention applied as the symbolic result applies it.
+ */
+function reverseModeReference(
+  derivative: Derivative,
+  values: Record<string, unknown>,
+  options: DifferentiateOptions,
+): Float64Array | null {
+  const problem = derivative.problem;
+  let root = problem.expression;
+  if (derivative.order > 1) {
+    const scalarOutput = problem.expression.shape.length === 0;
+    const layout = scalarOutput && derivative.order === 2 ? "denominator" : "numerator";
+    const previous = differentiate(problem, derivative.wrt, {
+      ...options,
+      order: derivative.order - 1,
+      layout,
+    });
+    if (previous.node === null) return null;
+    root = previous.node;
+  }
+  const ad = reverseModeDerivative(problem, root, derivative.wrt, values);
+  if (ad === null) return null;
+  const info = problem.variables.find((v) => v.name === derivative.wrt[0]);
+  if (derivative.wrt.length === 1 && info?.kind === "symmetric") {
+    const n = Math.round(Math.sqrt(ad.length));
+    const out = new Float64Array(ad.length);
+    const cookbook = derivative.notes.some((note) => note.includes("Cookbook"));
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        const [g, gt] = [ad[i * n + j]!, ad[j * n + i]!];
+        out[i * n + j] = cookbook ? g + gt - (i === j ? g : 0) : (g + gt) / 2;
+      }
+    }
+    return out;
+  }
+  return ad;
 }
 
 /** A small deterministic generator, so a check can be repeated. */
@@ -210,18 +265,17 @@ export function checkDerivative(
       `internal: the derivative has ${natural.length} entries, finite differences ${fd.data.length}`,
     );
   }
-  let worst = 0;
-  for (let k = 0; k < natural.length; k++) {
-    const e = Math.abs(natural[k]! - fd.data[k]!) / Math.max(1, Math.abs(fd.data[k]!));
-    if (!(e <= worst)) worst = e;
-  }
+  const worst = relativeError(natural, fd.data);
+  const ad = reverseModeReference(derivative, values, options);
+  const reverseModeError = ad === null ? null : relativeError(natural, ad);
   const tolerance = options.tolerance ?? 1e-5;
   return {
     values,
     symbolic,
     finiteDifferences: { shape: symbolic.shape, data: fd.data },
     maxRelativeError: worst,
-    passed: worst <= tolerance,
+    reverseModeError,
+    passed: worst <= tolerance && (reverseModeError === null || reverseModeError <= 1e-8),
     tolerance,
   };
 }

@@ -14,6 +14,7 @@ import { variable } from "../ops/index.js";
 import { indexFormLatex, indexFormText, toLatex, toText } from "../render/index.js";
 import { type StopReason, simplify, type TraceEntry, tidy } from "../simplify/index.js";
 import type { Tensor } from "../tensor/index.js";
+import { type KroneckerDisplay, kroneckerText } from "./kronecker.js";
 import { asProblem, bindProblemValues, evaluateAt, locateEvaluationError, type Problem } from "./problem.js";
 
 export type { Layout, SymmetricConvention };
@@ -42,6 +43,11 @@ export interface Derivative {
   readonly latex: string;
   /** The derivative in index notation, always. */
   readonly index: string;
+  /**
+   * For tensors that have one: the Kronecker form of d vec(Y)/d vec(X) (vec stacks columns), e.g.
+   * B' ⊗ A for A*X*B by X; transposed factor by factor in the denominator layout.
+   */
+  readonly kronecker: KroneckerDisplay | null;
   readonly notes: readonly string[];
   /** The rewrite rules the simplifier applied, in order. */
   readonly trace: readonly TraceEntry[];
@@ -92,6 +98,12 @@ export function differentiate(
   const node = value.kind === "matrix" ? value.node : null;
   const indexForm = value.kind === "index" ? value.form : null;
   let index: string | undefined;
+  const kronecker = indexForm
+    ? kroneckerText(indexForm, p.expression, variables, result.order, result.layout, tidyUp)
+    : null;
+  const notes = kronecker
+    ? [...result.notes, `as a Kronecker product, d vec(Y)/d vec(X) = ${kronecker.text} (vec stacks columns)`]
+    : result.notes;
   return {
     problem: p,
     wrt: names,
@@ -114,7 +126,8 @@ export function differentiate(
       }
       return index;
     },
-    notes: result.notes,
+    notes,
+    kronecker,
     trace,
     stop,
     evaluate(values: unknown): Tensor {

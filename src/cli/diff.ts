@@ -94,7 +94,11 @@ export function runDiff(source: string, options: Options, io: CliIo): number {
     if (check) {
       const verdict = check.passed ? "passed" : "FAILED";
       io.stdout.write(
-        `check: max relative error ${check.maxRelativeError.toExponential(2)} against central finite differences (${verdict})\n`,
+        `check: max relative error ${check.maxRelativeError.toExponential(2)} against central finite differences${
+          check.reverseModeError === null
+            ? ""
+            : `, ${check.reverseModeError.toExponential(2)} against reverse-mode AD`
+        } (${verdict})\n`,
       );
     }
   }

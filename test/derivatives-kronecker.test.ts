@@ -1,0 +1,98 @@
+// Kronecker forms of tensor derivatives: the printed form, and its numbers against the tensor itself
+// (d vec(Y)/d vec(X) with column-major vec, built from the factors' values).
+import { describe, expect, it } from "vitest";
+import { differentiate, type Layout, randomValues } from "../src/api/index.js";
+import { bindProblemValues } from "../src/api/problem.js";
+import { evaluateNodes } from "../src/numeric/index.js";
+
+const DECLARATIONS = "A: matrix(m, n), B: matrix(p, q), X: matrix(n, p), x: vector(n), S: matrix(n, n)";
+
+function kron(
+  a: { shape: readonly number[]; data: Float64Array },
+  b: { shape: readonly number[]; data: Float64Array },
+) {
+  const [ar, ac] = a.shape.length === 2 ? [a.shape[0]!, a.shape[1]!] : [a.shape[0] ?? 1, 1];
+  const [br, bc] = b.shape.length === 2 ? [b.shape[0]!, b.shape[1]!] : [b.shape[0] ?? 1, 1];
+  const out = new Float64Array(ar * br * ac * bc);
+  for (let i = 0; i < ar; i++)
+    for (let j = 0; j < ac; j++)
+      for (let k = 0; k < br; k++)
+        for (let l = 0; l < bc; l++)
+          out[(i * br + k) * (ac * bc) + (j * bc + l)] = a.data[i * ac + j]! * b.data[k * bc + l]!;
+  return { rows: ar * br, cols: ac * bc, data: out };
+}
+
+describe("Kronecker forms", () => {
+  it.each([
+    ["A*X*B", "X", "B' ⊗ A"],
+    ["A*X", "X", "I ⊗ A"],
+    ["X*B", "X", "B' ⊗ I"],
+    ["A*x", "A", "x' ⊗ I"],
+    ["inv(S)", "S", "-inv(S)' ⊗ inv(S)"],
+    ["S + S*S", "S", "I ⊗ I + S' ⊗ I + I ⊗ S"],
+  ])("d vec(%s)/d vec(%s) = %s", (expr, wrt, expected) => {
+    const d = differentiate(`${DECLARATIONS}\n${expr}`, wrt);
+    expect(d.kind).toBe("index");
+    expect(d.kronecker?.text).toBe(expected);
+    expect(d.notes.join("\n")).toContain(`d vec(Y)/d vec(X) = ${expected}`);
+  });
+
+  it("has none where the derivative mixes axes (the transpose)", () => {
+    expect(differentiate(`${DECLARATIONS}\nX'`, "X").kronecker).toBeNull();
+  });
+
+  it.each(["numerator", "denominator"] as const)(
+    "matches the tensor's numbers (%s layout)",
+    (layout: Layout) => {
+      for (const [expr, wrt] of [
+        ["A*X*B", "X"],
+        ["inv(S)", "S"],
+        ["A*x", "A"],
+        ["S + S*S", "S"],
+      ]) {
+        const d = differentiate(`${DECLARATIONS}\n${expr}`, wrt!, { layout });
+        const values = randomValues(d.problem, 4);
+        const tensor = d.evaluate(values);
+        const bindings = bindProblemValues(d.problem, values);
+        // Σ c · Π scalars · (left ⊗ right)
+        let total: Float64Array | null = null;
+        let rows = 0;
+        for (const term of d.kronecker!.terms) {
+          const [left, right, ...scalars] = evaluateNodes([term.left, term.right, ...term.scalars], bindings);
+          const k = kron(left!, right!);
+          const scale = term.coefficient * scalars.reduce((s, v) => s * v!.data[0]!, 1);
+          total ??= new Float64Array(k.data.length);
+          rows = k.rows;
+          for (let i = 0; i < k.data.length; i++) total[i]! += scale * k.data[i]!;
+        }
+        // The tensor T[output…, variable…] (numerator) as d vec(Y)/d vec(X): vec stacks columns.
+        const shape = tensor.shape;
+        const axes = layout === "denominator" ? shape.length - (expr === "A*x" ? 1 : 2) : 0;
+        const natural =
+          layout === "denominator" ? [...shape.slice(axes), ...shape.slice(0, axes)] : [...shape];
+        const outputAxes = expr === "A*x" ? 1 : 2;
+        const [p, q] = outputAxes === 1 ? [natural[0]!, 1] : [natural[0]!, natural[1]!];
+        const [r, s] = [natural[outputAxes]!, natural[outputAxes + 1] ?? 1];
+        const at = (i: number, j: number, k: number, l: number) => {
+          const naturalIndex = outputAxes === 1 ? [i, k, l] : [i, j, k, l];
+          const order =
+            layout === "denominator"
+              ? [...naturalIndex.slice(outputAxes), ...naturalIndex.slice(0, outputAxes)]
+              : naturalIndex;
+          let offset = 0;
+          order.forEach((value, axis) => {
+            offset = offset * shape[axis]! + value;
+          });
+          return tensor.data[offset]!;
+        };
+        for (let i = 0; i < p; i++)
+          for (let j = 0; j < q; j++)
+            for (let k = 0; k < r; k++)
+              for (let l = 0; l < s; l++) {
+                const [row, col] = layout === "denominator" ? [l * r + k, j * p + i] : [j * p + i, l * r + k];
+                expect(total![row * (total!.length / rows) + col]).toBeCloseTo(at(i, j, k, l), 10);
+              }
+      }
+    },
+  );
+});
