@@ -3,8 +3,9 @@
 // uncaught exception. FUZZ_RUNS raises the number of cases (default 3000 per property).
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { analyze, evaluateProblem, formatError, isMatcalcError } from "../src/api/index.js";
+import { analyze, differentiate, evaluateProblem, formatError, isMatcalcError } from "../src/api/index.js";
 import { runCli } from "./cli-harness.js";
+import { anyTypedProblem } from "./generators.js";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 3000);
 
@@ -153,6 +154,31 @@ describe("fuzzing the parser and checker", () => {
         expect(v.data.every(Number.isFinite), kind).toBe(true);
       }
     }
+  });
+
+  it("differentiates whatever checks, by each of its variables, or refuses with a message", () => {
+    let differentiated = 0;
+    fc.assert(
+      fc.property(
+        fc.oneof(tokenSequences, tokenSequencesTight, anyTypedProblem),
+        fc.integer({ min: 1, max: 2 }),
+        (source, order) => {
+          const analysis = analyze(source);
+          if (!analysis.problem) return;
+          for (const variable of analysis.problem.variables) {
+            try {
+              const d = differentiate(analysis.problem, variable.name, { order });
+              expect(typeof d.text).toBe("string");
+              differentiated++;
+            } catch (error) {
+              if (!isMatcalcError(error)) throw error;
+            }
+          }
+        },
+      ),
+      { numRuns: Math.ceil(RUNS / 3) },
+    );
+    expect(differentiated).toBeGreaterThan(RUNS / 10);
   });
 
   it("never makes the command line print a stack trace or exit with an internal error", async () => {
