@@ -30,6 +30,13 @@ export const numbers: Gen = fc.oneof(
   fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }).map((v) => `(${v})`),
 );
 
+/** Constants of moderate size, for numeric properties (huge ones make inverses ill-conditioned). */
+export const moderateNumbers: Gen = fc.oneof(
+  fc.constantFrom("0", "1", "2", "3", "0.5", ".25", "pi"),
+  fc.integer({ min: -9, max: 9 }).map((k) => `(${k})`),
+  fc.double({ noNaN: true, min: -10, max: 10 }).map((v) => `(${v})`),
+);
+
 function from(template: (...parts: string[]) => string, ...parts: Gen[]): Gen {
   return fc.tuple(...parts).map((values) => template(...values));
 }
@@ -44,7 +51,10 @@ export interface TypedGenerators {
 }
 
 /** Generators of expressions by type; `functions` restricts the element-wise functions used. */
-export function typedExpressions(functions: readonly string[] = UNARY): TypedGenerators {
+export function typedExpressions(
+  functions: readonly string[] = UNARY,
+  constants: Gen = numbers,
+): TypedGenerators {
   return fc.letrec<{ S: string; V: string; W: string; M: string; C: string; R: string }>((tie) => {
     const S = tie("S");
     const V = tie("V");
@@ -59,7 +69,7 @@ export function typedExpressions(functions: readonly string[] = UNARY): TypedGen
     return {
       S: choose(
         fc.constantFrom("a", "b", "alpha"),
-        numbers,
+        constants,
         from((p, q, op) => `(${p} ${op} ${q})`, S, S, fc.constantFrom("+", "-", "*", "/", "^")),
         from((p) => `(-${p})`, S),
         from((f, p) => `${f}(${p})`, fn, S),
@@ -126,8 +136,12 @@ export function typedExpressions(functions: readonly string[] = UNARY): TypedGen
 }
 
 /** A problem text: the declarations, then an expression of the given type. */
-export function problems(kind: keyof TypedGenerators = "S", functions?: readonly string[]): Gen {
-  return typedExpressions(functions)[kind].map((expression) => `${DECLARATIONS}\n${expression}`);
+export function problems(
+  kind: keyof TypedGenerators = "S",
+  functions?: readonly string[],
+  constants?: Gen,
+): Gen {
+  return typedExpressions(functions, constants)[kind].map((expression) => `${DECLARATIONS}\n${expression}`);
 }
 
 export const anyTypedProblem: Gen = fc.oneof(

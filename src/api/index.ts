@@ -21,5 +21,14 @@ export {
   type Layout,
   type SymmetricConvention,
 } from "./derivative.js";
+export {
+  type ExplainOptions,
+  type Explanation,
+  explain,
+  explanationJson,
+  explanationMarkdown,
+  explanationText,
+  type Mode,
+} from "./explain.js";
 export * from "./problem.js";
 export { syntaxTreeText } from "./tree.js";

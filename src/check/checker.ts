@@ -111,7 +111,10 @@ class Checker {
   private readonly plans = new Map<SyntaxExpr, Plan>();
   private readonly shapes = new Map<SyntaxExpr, readonly SizeHandle[]>();
 
-  constructor(private readonly problem: SyntaxProblem) {}
+  constructor(
+    private readonly problem: SyntaxProblem,
+    private readonly scalarNames: ReadonlySet<string> = new Set(),
+  ) {}
 
   private fail(message: string, span: SourceSpan, kind: Diagnostic["kind"] = "shape"): never {
     throw new CheckFailure({ kind, message, span });
@@ -144,7 +147,7 @@ class Checker {
   private slotFor(name: string, span: SourceSpan): VariableSlot {
     const existing = this.slots.get(name);
     if (existing) return existing;
-    const kind = defaultKind(name);
+    const kind = this.scalarNames.has(name) ? "scalar" : defaultKind(name);
     if (kind === undefined)
       this.fail(`cannot tell the type of ${name}: declare it (for example ${name}: vector)`, span, "name");
     const sizes = Array.from({ length: SIZES_BY_KIND[kind] }, () => this.sizes.fresh());
@@ -318,14 +321,42 @@ class Checker {
   }
 }
 
-export function checkProblem(problem: SyntaxProblem): CheckResult {
-  if (problem.expression === null) return { problem: null, diagnostics: [] };
+function attempt(problem: SyntaxProblem, scalarNames: ReadonlySet<string>): CheckResult {
   try {
-    return { problem: new Checker(problem).run(), diagnostics: [] };
+    return { problem: new Checker(problem, scalarNames).run(), diagnostics: [] };
   } catch (error) {
     if (error instanceof CheckFailure) return { problem: null, diagnostics: [error.diagnostic] };
     throw error;
   }
+}
+
+/** Undeclared names that are an operand of the scalar power ^ (x^3, 2^y). */
+function powerOperands(problem: SyntaxProblem): Set<string> {
+  const declared = new Set(problem.declarations.map((d) => d.name));
+  const names = new Set<string>();
+  for (const expr of syntaxPostorder(problem.expression!)) {
+    if (expr.kind !== "binary" || expr.operator !== "^") continue;
+    for (const operand of [expr.left, expr.right]) {
+      if (operand.kind === "name" && !declared.has(operand.name) && defaultKind(operand.name) !== "scalar")
+        names.add(operand.name);
+    }
+  }
+  return names;
+}
+
+/**
+ * Checks a problem. Undeclared names are typed by their first letter; when that leaves the problem
+ * ill-typed, names used as operands of the scalar power ^ are taken as scalars instead (so
+ * log(sin(x^3)^2) means a scalar x, as in the lecture). A problem that checks is never retyped.
+ */
+export function checkProblem(problem: SyntaxProblem): CheckResult {
+  if (problem.expression === null) return { problem: null, diagnostics: [] };
+  const first = attempt(problem, new Set());
+  if (first.problem !== null || first.diagnostics[0]?.kind !== "shape") return first;
+  const scalars = powerOperands(problem);
+  if (scalars.size === 0) return first;
+  const second = attempt(problem, scalars);
+  return second.problem !== null ? second : first;
 }
 
 export { formatShape };

@@ -21,6 +21,7 @@ import {
   readValues,
   UsageError,
 } from "./io.js";
+import { runSteps } from "./steps.js";
 import { runTour } from "./tour.js";
 
 const PROBLEM_HELP = `PROBLEM is one argument: optional declarations, then the expression, separated by newlines or
@@ -60,6 +61,18 @@ const COMMANDS: Record<string, { summary: string; usage: string; help: string }>
       "--json          one JSON object: text, latex, shape, layout (and value, check)",
     ].join("\n"),
   },
+  steps: {
+    summary: "the derivation step by step: intermediates, local derivatives, chain rule",
+    usage:
+      "matcalc steps PROBLEM --wrt v [--mode forward|backward] [--layout L] [--format text|markdown] [--json] [--at values.json]",
+    help: [
+      "Writes the derivation as the lecture does: one intermediate variable per operation with its local",
+      "derivative, the chain rule applied forward (from the variable) or backward (from the result), the",
+      "product written in the intermediates, the substitution back and every simplification by rule name,",
+      "and the scalar multiplications each order costs. --format markdown gives Markdown with LaTeX;",
+      "--json gives one object (with --at, the derivative's value too).",
+    ].join("\n"),
+  },
   eval: {
     summary: "evaluate a problem at given values",
     usage: "matcalc eval PROBLEM --at values.json [--file F] [--json]",
@@ -70,6 +83,14 @@ const COMMANDS: Record<string, { summary: string; usage: string; help: string }>
 const OPTIONS: Record<string, Record<string, { type: "string" | "boolean" }>> = {
   eval: { at: { type: "string" }, json: { type: "boolean" } },
   shape: { json: { type: "boolean" } },
+  steps: {
+    wrt: { type: "string" },
+    mode: { type: "string" },
+    layout: { type: "string" },
+    format: { type: "string" },
+    at: { type: "string" },
+    json: { type: "boolean" },
+  },
   diff: {
     wrt: { type: "string" },
     order: { type: "string" },
@@ -114,6 +135,8 @@ export interface Options {
     symmetric?: string;
     check?: boolean;
     latex?: boolean;
+    mode?: string;
+    format?: string;
   };
 }
 
@@ -234,6 +257,8 @@ function run(command: string, source: string, options: Options, io: CliIo): numb
     }
     case "diff":
       return runDiff(source, options, io);
+    case "steps":
+      return runSteps(source, options, io);
     default:
       throw new UsageError(`unknown command '${command}'`);
   }

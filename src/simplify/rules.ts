@@ -476,6 +476,39 @@ export const elementwiseRules: Ruleset = {
   ],
 };
 
+/** Stacks of scalars absorb the arithmetic around them: s*[a; b] = [s*a; s*b], [a; b] + [c; d] = [a + c; b + d]. */
+export const stackRules: Ruleset = {
+  name: "stacks",
+  rules: [
+    rule("scalar-enters-stack", (n) => {
+      if ((n.op !== "mul" && n.op !== "div") || n.args[n.op === "mul" ? 1 : 0]!.op !== "stack") return null;
+      const [s, st] = n.op === "mul" ? [n.args[0]!, n.args[1]!] : [n.args[1]!, n.args[0]!];
+      if (!isScalar(s)) return null;
+      const { rows, cols } = stackLayout(st.shape);
+      return stack(
+        st.args.map((e) => apply(n.op, n.op === "mul" ? s : e, n.op === "mul" ? e : s)),
+        rows,
+        cols,
+      );
+    }),
+    rule("stacks-add", (n) => {
+      if (
+        (n.op !== "add" && n.op !== "sub") ||
+        n.args[0]!.op !== "stack" ||
+        n.args[1]!.op !== "stack" ||
+        !sameShape(n.args[0]!, n.args[1]!)
+      )
+        return null;
+      const { rows, cols } = stackLayout(n.shape);
+      return stack(
+        n.args[0]!.args.map((e, k) => apply(n.op, e, n.args[1]!.args[k]!)),
+        rows,
+        cols,
+      );
+    }),
+  ],
+};
+
 export const sumRules: Ruleset = {
   name: "sums",
   rules: [
@@ -493,5 +526,6 @@ export const DEFAULT_RULESETS: readonly Ruleset[] = [
   elementwiseRules,
   productRules,
   diagonalRules,
+  stackRules,
   sumRules,
 ];

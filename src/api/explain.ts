@@ -1,0 +1,219 @@
+// Step-by-step derivations through the public API, rendered as text for a terminal, Markdown with
+// LaTeX for notes, and JSON for the web page.
+import type { Layout } from "../calculus/index.js";
+import { MatcalcError, type Shape } from "../core/index.js";
+import { type Derivation, explainDerivative, formatPolynomial, type Mode } from "../explain/index.js";
+import type { Node } from "../ir/index.js";
+import { apply, variable } from "../ops/index.js";
+import { toLatex, toText } from "../render/index.js";
+import { simplify, type TraceEntry } from "../simplify/index.js";
+import { randomValues } from "./check.js";
+import { type Derivative, differentiate } from "./derivative.js";
+import { asProblem, bindProblemValues, evaluateAt, type Problem } from "./problem.js";
+
+export type { Mode };
+
+export interface ExplainOptions {
+  readonly mode?: Mode;
+  readonly layout?: Layout;
+}
+
+export interface Explanation extends Derivation {
+  readonly problem: Problem;
+  /** The simplifier's rewrites from the substituted chain to the result, each named. */
+  readonly simplification: readonly TraceEntry[];
+  /** The simplified chain, in the chosen layout (null when a local derivative is a tensor). */
+  readonly final: Node | null;
+  /** `matcalc diff`'s result, which the derivation must reach. */
+  readonly result: Derivative;
+  /** Whether the derivation's final form has the same numbers as diff's at random values. */
+  readonly agrees: boolean | null;
+}
+
+/** A 2-D result in the requested layout: the denominator layout transposes it. */
+function inLayout(node: Node, layout: Layout, scalarOutput: boolean): Node {
+  if (node.shape.length === 0) return node;
+  if (layout === "denominator" || (layout === "mixed" && scalarOutput))
+    return simplify(apply("transpose", node)).node;
+  return node;
+}
+
+export function explain(problem: string | Problem, wrt: string, options: ExplainOptions = {}): Explanation {
+  const p = asProblem(problem);
+  const info = p.variables.find((v) => v.name === wrt);
+  if (!info)
+    throw new MatcalcError("name", `cannot differentiate by ${wrt}: it is not a variable of the problem`);
+  const x = variable(wrt, info.shape, info.kind === "symmetric");
+  const layout = options.layout ?? "numerator";
+  const tidy = (n: Node) => simplify(n).node;
+  const derivation = explainDerivative(p.expression, x, {
+    mode: options.mode ?? "forward",
+    layout,
+    simplify: tidy,
+  });
+  const result = differentiate(p, wrt, { layout });
+  let final: Node | null = null;
+  let simplification: TraceEntry[] = [];
+  if (derivation.substituted !== null) {
+    const simplified = simplify(derivation.substituted, { trace: true });
+    simplification = [...simplified.trace];
+    final = inLayout(simplified.node, layout, p.expression.shape.length === 0);
+  }
+  let agrees: boolean | null = null;
+  if (final !== null && result.node !== null) {
+    agrees = [1, 2].every((seed) => {
+      try {
+        const values = randomValues(p, seed);
+        const [a, b] = evaluateAt(p, [final!, result.node!], bindProblemValues(p, values));
+        return (
+          a!.data.length === b!.data.length &&
+          a!.data.every((v, k) => Math.abs(v - b!.data[k]!) <= 1e-9 * Math.max(1, Math.abs(v)))
+        );
+      } catch {
+        return true; // values outside the domain say nothing either way
+      }
+    });
+  }
+  return { ...derivation, problem: p, simplification, final, result, agrees };
+}
+
+function shapeText(shape: Shape): string {
+  if (shape.length === 0) return "scalar";
+  if (shape.length === 1) return `${shape[0]}×1`;
+  return shape.join("×");
+}
+
+function localText(node: Node | null, layout: Layout): string {
+  if (node === null) return "(a tensor: see index notation)";
+  return toText(inLayout(node, layout, false));
+}
+
+/** The derivation for a terminal. */
+export function explanationText(e: Explanation): string {
+  const lines: string[] = [];
+  const y = e.intermediates[e.intermediates.length - 1]!;
+  lines.push(
+    `Derivative of ${toText(e.problem.expression)} by ${e.variable} — ${e.mode} mode, ${e.layout} layout`,
+    "",
+  );
+  lines.push("Intermediate variables:");
+  for (const u of e.intermediates) {
+    const name = u === y ? `y = ${u.name}` : u.name;
+    lines.push(`  ${`${name} = ${toText(u.definition)}`.padEnd(40)} ${shapeText(u.shape)}`);
+  }
+  lines.push("", "Local derivatives:");
+  for (const l of e.locals) {
+    lines.push(
+      `  ${`∂${l.of}/∂${l.by} = ${localText(l.derivative, e.layout)}`.padEnd(40)} ${l.shape[0]}×${l.shape[1]}`,
+    );
+  }
+  lines.push(
+    "",
+    `Chain rule, ${e.mode === "forward" ? `forward (from ${e.variable})` : "backward (from y)"}:`,
+  );
+  for (const step of e.chain) {
+    const terms = step.terms.map((factors) => factors.join(" · ")).join(" + ");
+    lines.push(`  ${step.target} = ${terms}`);
+    for (const b of step.bookkeeping) lines.push(`      ${b}`);
+  }
+  if (e.applied) lines.push("", `Apply:       d${y.name}/d${e.variable} = ${toText(e.applied)}`);
+  if (e.substituted) lines.push(`Substitute:  d${y.name}/d${e.variable} = ${toText(e.substituted)}`);
+  if (e.simplification.length > 0) {
+    lines.push("Simplify:");
+    for (const step of e.simplification.slice(-12))
+      lines.push(`  ${step.rule}: ${toText(step.before)}  →  ${toText(step.after)}`);
+    if (e.simplification.length > 12) lines.push(`  (and ${e.simplification.length - 12} earlier rewrites)`);
+  }
+  lines.push(
+    "",
+    `Result:      ${e.final ? toText(e.final) : e.result.text}    (${e.result.shape.join("×") || "scalar"})`,
+  );
+  if (e.final && e.result.node && toText(e.final) !== e.result.text)
+    lines.push(`             = ${e.result.text}  (matcalc diff)`);
+  if (e.agrees === false)
+    lines.push("warning: the derivation's result does not match matcalc diff's numbers");
+  lines.push(
+    "",
+    `Cost of the chain (scalar multiplications): forward ${formatPolynomial(e.costs.forward)}, backward ${formatPolynomial(e.costs.backward)}`,
+  );
+  return `${lines.join("\n")}\n`;
+}
+
+/** The derivation as Markdown with LaTeX (KaTeX renders the math). */
+export function explanationMarkdown(e: Explanation): string {
+  const y = e.intermediates[e.intermediates.length - 1]!;
+  const out: string[] = [];
+  out.push(
+    `### Derivative of $${toLatex(e.problem.expression)}$ by $${e.variable}$ (${e.mode} mode, ${e.layout} layout)`,
+    "",
+  );
+  out.push("| Intermediate variables | Local derivatives |", "|---|---|");
+  for (const u of e.intermediates) {
+    const locals = e.locals
+      .filter((l) => l.of === u.name)
+      .map(
+        (l) =>
+          `$\\frac{\\partial ${l.of}}{\\partial ${l.by}} = ${l.derivative ? toLatex(inLayout(l.derivative, e.layout, false)) : "\\text{(tensor)}"}$`,
+      )
+      .join("<br>");
+    out.push(`| $${u === y ? "y = " : ""}${u.name} = ${toLatex(u.definition)}$ | ${locals} |`);
+  }
+  out.push("", `Chain rule, ${e.mode === "forward" ? "forward" : "backward"}:`, "");
+  for (const step of e.chain) {
+    const terms = step.terms.map((factors) => factors.join(" \\cdot ")).join(" + ");
+    out.push(
+      `- $${step.target.replace(/∂/g, "\\partial ").replace(/d(u\d+|\w+)\/d/g, "d$1/d")} = ${terms.replace(/∂/g, "\\partial ")}$ — ${step.bookkeeping.join("; ")}`,
+    );
+  }
+  if (e.applied) out.push("", `Apply: $$\\frac{d${y.name}}{d${e.variable}} = ${toLatex(e.applied)}$$`);
+  if (e.substituted)
+    out.push("", `Substitute: $$\\frac{d${y.name}}{d${e.variable}} = ${toLatex(e.substituted)}$$`);
+  out.push("", `Result: $$\\frac{dy}{d${e.variable}} = ${e.final ? toLatex(e.final) : e.result.latex}$$`);
+  out.push(
+    "",
+    `Cost: forward ${formatPolynomial(e.costs.forward)}, backward ${formatPolynomial(e.costs.backward)} scalar multiplications.`,
+  );
+  return `${out.join("\n")}\n`;
+}
+
+export function explanationJson(e: Explanation): Record<string, unknown> {
+  return {
+    variable: e.variable,
+    mode: e.mode,
+    layout: e.layout,
+    intermediates: e.intermediates.map((u) => ({
+      name: u.name,
+      definition: toText(u.definition),
+      latex: toLatex(u.definition),
+      shape: u.shape,
+    })),
+    locals: e.locals.map((l) => ({
+      of: l.of,
+      by: l.by,
+      derivative: l.derivative ? toText(inLayout(l.derivative, e.layout, false)) : null,
+      latex: l.derivative ? toLatex(inLayout(l.derivative, e.layout, false)) : null,
+      shape: l.shape,
+    })),
+    chain: e.chain.map((s) => ({
+      target: s.target,
+      terms: s.terms,
+      bookkeeping: s.bookkeeping,
+      cost: formatPolynomial(s.cost),
+    })),
+    applied: e.applied ? toText(e.applied) : null,
+    substituted: e.substituted ? toText(e.substituted) : null,
+    simplification: e.simplification.map((t) => ({
+      rule: t.rule,
+      before: toText(t.before),
+      after: toText(t.after),
+    })),
+    result: {
+      text: e.final ? toText(e.final) : e.result.text,
+      latex: e.final ? toLatex(e.final) : e.result.latex,
+      shape: e.result.shape,
+    },
+    diff: e.result.text,
+    agrees: e.agrees,
+    costs: { forward: formatPolynomial(e.costs.forward), backward: formatPolynomial(e.costs.backward) },
+  };
+}

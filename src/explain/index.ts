@@ -1,0 +1,2 @@
+// Step-by-step derivations in the lecture's style.
+export * from "./explain.js";
