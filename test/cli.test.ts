@@ -188,3 +188,37 @@ describe("matcalc tour", () => {
     expect(result.stdout).toMatch(/(\d+) of \1 derivatives agree with finite differences/);
   });
 });
+
+describe("matcalc steps", () => {
+  it("prints the lecture's table and result for log(sin(x^3)^2)", async () => {
+    const result = await runCli(["steps", "log(sin(x^3)^2)", "--wrt", "x"]);
+    expect(result.code).toBe(0);
+    for (const line of [
+      "u1 = x^3",
+      "u2 = sin(u1)",
+      "u3 = u2^2",
+      "y = u4 = log(u3)",
+      "∂u1/∂x = 3*x^2",
+      "∂u2/∂u1 = cos(u1)",
+      "∂u3/∂u2 = 2*u2",
+      "∂u4/∂u3 = 1/u3",
+    ]) {
+      expect(result.stdout).toContain(line);
+    }
+    expect(result.stdout).toMatch(/Result: +6\*x\^2\*cos\(x\^3\)\/sin\(x\^3\)/);
+  });
+
+  it("goes backward, writes Markdown and JSON, and refuses bad options", async () => {
+    expect((await runCli(["steps", "x'*A*x", "--wrt", "x", "--mode", "backward"])).stdout).toMatch(
+      /Chain rule, backward \(from y\)/,
+    );
+    expect((await runCli(["steps", "x'*A*x", "--wrt", "x", "--format", "markdown"])).stdout).toMatch(
+      /\| Intermediate variables \| Local derivatives \|/,
+    );
+    const json = JSON.parse(
+      (await runCli(["steps", "x'*A*x", "--wrt", "x", "--json", "--at", valuesFile])).stdout,
+    );
+    expect(json).toMatchObject({ result: { text: "x'*(A + A')" }, value: { shape: [1, 2], data: [12, 21] } });
+    expect((await runCli(["steps", "x'*A*x", "--wrt", "x", "--mode", "sideways"])).code).toBe(2);
+  });
+});

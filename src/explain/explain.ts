@@ -195,6 +195,20 @@ export function explainDerivative(expression: Node, x: Node, options: ExplainOpt
     placeholders.set(node.id, placeholder);
     return { name, definition, expression: node, shape: node.shape };
   });
+  if (!depends.has(expression.id)) {
+    // Nothing depends on x: there is no chain, and the derivative is zero.
+    return {
+      variable: xName,
+      mode,
+      layout,
+      intermediates: [{ name: "u1", definition: expression, expression, shape: expression.shape }],
+      locals: [],
+      chain: [],
+      applied: null,
+      substituted: null,
+      costs: { forward: new Map(), backward: new Map() },
+    };
+  }
   if (intermediates.length === 0) {
     // The expression is the variable itself: dy/dx = I.
     const name = "u1";
@@ -317,7 +331,11 @@ export function explainDerivative(expression: Node, x: Node, options: ExplainOpt
 
   // Apply: the accumulated product in the u's; substitute: the u's replaced by their definitions.
   let applied: Node | null = null;
-  if (locals.every((l) => l.derivative !== null)) {
+  // A matrix-valued intermediate's Jacobian acts on vec(·) (a Kronecker form): the product of the
+  // local derivatives is then not a matrix product, and none is written.
+  const vectorLike = (shape: Shape) => shape.length < 2 || shape[0] === 1;
+  const multipliable = vectorLike(x.shape) && intermediates.every((u) => vectorLike(u.shape));
+  if (multipliable && locals.every((l) => l.derivative !== null)) {
     const accumulated = new Map<string, Node>();
     try {
       for (const u of intermediates) {
