@@ -43,10 +43,25 @@ describe("the lecture's derivations", () => {
     expect(text).toMatch(/Result: {6}6\*x\^2\*cos\(x\^3\)\/sin\(x\^3\)/);
   });
 
-  it("the vector chain rule [log(x^2); sin(3*x)]", () => {
-    const e = explain("[log(x^2); sin(3*x)]", "x");
-    expect(toText(e.final!)).toBe("[2/x; 3*cos(3*x)]");
-    expect(e.chain.at(-1)!.terms).toHaveLength(2); // the total derivative runs over both paths
+  it("the vector chain rule [log(x^2); sin(3*x)], with the diagonal Jacobian", () => {
+    for (const mode of ["forward", "backward"] as const) {
+      const e = explain("[log(x^2); sin(3*x)]", "x", { mode });
+      expect(e.intermediates.map((u) => toText(u.definition))).toEqual([
+        "[x^2; 3*x]",
+        "[log(u1[1]); sin(u1[2])]",
+      ]);
+      expect(e.locals.map((l) => toText(l.derivative!))).toEqual(["[2*x; 3]", "diag([1/u1[1]; cos(u1[2])])"]);
+      expect(e.locals[1]!.shape).toEqual(["2", "2"]);
+      expect(toText(e.substituted!)).toBe("[2*x/x^2; 3*cos(3*x)]");
+      expect(toText(e.final!)).toBe("[2/x; 3*cos(3*x)]");
+      expect(e.agrees).toBe(true);
+    }
+  });
+
+  it("the total derivative sums over every path (the product rule)", () => {
+    const e = explain("x: scalar\nsin(x)*exp(x)", "x");
+    expect(e.chain.at(-1)!.terms).toHaveLength(2);
+    expect(e.agrees).toBe(true);
   });
 
   it("the neuron max(0, w'*x + b) by w and by b", () => {
@@ -95,6 +110,7 @@ describe("formats", () => {
   it("writes Markdown whose math renders in KaTeX", () => {
     for (const [source, wrt] of [
       ["log(sin(x^3)^2)", "x"],
+      ["[log(x^2); sin(3*x)]", "x"],
       ["w: vector(n), x: vector(n), b: scalar\nmax(0, w'*x + b)", "w"],
       ["x: vector(n), y: vector(n)\n(y'*x)/(norm2(x)*norm2(y))", "x"],
     ] as const) {

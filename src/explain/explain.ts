@@ -154,7 +154,105 @@ function substitute(root: Node, replacements: ReadonlyMap<number, Node>): Node {
   return done.get(root.id)!;
 }
 
+const UNARY_FUNCTIONS = new Set([
+  "exp",
+  "log",
+  "sin",
+  "cos",
+  "tan",
+  "tanh",
+  "sqrt",
+  "abs",
+  "sign",
+  "sigmoid",
+  "relu",
+  "softplus",
+  "step",
+]);
+
+/**
+ * The lecture's vector chain rule: y = [f1(g1); f2(g2); …] with every entry an element-wise function
+ * of a scalar expression of x. Then g = [g1; g2; …] is one vector intermediate and ∂y/∂g is the
+ * diagonal Jacobian diag(f1'(g1), f2'(g2), …).
+ */
+function explainStackOfFunctions(expression: Node, x: Node, options: ExplainOptions): Derivation | null {
+  if (expression.op !== "stack" || expression.shape.length !== 1) return null;
+  const entries = expression.args;
+  if (
+    !entries.every((e) => UNARY_FUNCTIONS.has(e.op) && e.args.length === 1 && e.args[0]!.shape.length === 0)
+  )
+    return null;
+  const xName = x.attrs.name!;
+  const k = entries.length;
+  const inner = entries.map((e) => e.args[0]!);
+  const g = rebuild(expression, inner);
+  const components = inner.map((_e, i) => variable(`u1[${i + 1}]`, []));
+  const definition = rebuild(
+    expression,
+    entries.map((e, i) => rebuild(e, [components[i]!])),
+  );
+  const derivativeOptions: DerivativeOptions = { simplify: options.simplify, layout: "numerator" };
+  const innerJacobian = differentiate(g, [x], derivativeOptions);
+  const outerEntries = entries.map((e, i) => {
+    const d = differentiate(rebuild(e, [components[i]!]), [components[i]!], derivativeOptions);
+    return d.value.kind === "matrix" ? d.value.node : null;
+  });
+  if (innerJacobian.value.kind !== "matrix" || outerEntries.some((d) => d === null)) return null;
+  const diagonal = apply("diagMatrix", rebuild(expression, outerEntries as Node[]));
+  const gJacobian = innerJacobian.value.node;
+  const locals: LocalDerivative[] = [
+    { of: "u1", by: xName, derivative: gJacobian, shape: [String(k), entriesOf(x.shape)] },
+    { of: "u2", by: "u1", derivative: diagonal, shape: [String(k), String(k)] },
+  ];
+  const mode = options.mode ?? "forward";
+  const chain: ChainStep[] =
+    mode === "forward"
+      ? [
+          {
+            target: `du1/d${xName}`,
+            terms: [[`∂u1/∂${xName}`]],
+            bookkeeping: [`${k}×${entriesOf(x.shape)}`],
+            cost: new Map(),
+          },
+          {
+            target: `du2/d${xName}`,
+            terms: [["∂u2/∂u1", `du1/d${xName}`]],
+            bookkeeping: [`(${k}×${k})·(${k}×${entriesOf(x.shape)}) = ${k}×${entriesOf(x.shape)}`],
+            cost: multiplyPolynomial([k, k, ...sizeFactors(x.shape)]),
+          },
+        ]
+      : [
+          { target: "du2/du1", terms: [["∂u2/∂u1"]], bookkeeping: [`${k}×${k}`], cost: new Map() },
+          {
+            target: `du2/d${xName}`,
+            terms: [["du2/du1", `∂u1/∂${xName}`]],
+            bookkeeping: [`(${k}×${k})·(${k}×${entriesOf(x.shape)}) = ${k}×${entriesOf(x.shape)}`],
+            cost: multiplyPolynomial([k, k, ...sizeFactors(x.shape)]),
+          },
+        ];
+  const applied = options.simplify(apply("mul", diagonal, gJacobian));
+  const replacements = new Map<number, Node>(components.map((c, i) => [c.id, inner[i]!]));
+  const substituted = substitute(applied, replacements);
+  const cost = multiplyPolynomial([k, k, ...sizeFactors(x.shape)]);
+  return {
+    variable: xName,
+    mode,
+    layout: options.layout ?? "numerator",
+    intermediates: [
+      { name: "u1", definition: g, expression: g, shape: g.shape },
+      { name: "u2", definition, expression, shape: expression.shape },
+    ],
+    locals,
+    chain,
+    applied,
+    substituted,
+    costs: { forward: cost, backward: cost },
+  };
+}
+
 export function explainDerivative(expression: Node, x: Node, options: ExplainOptions): Derivation {
+  const vectorChain = explainStackOfFunctions(expression, x, options);
+  if (vectorChain !== null) return vectorChain;
   const mode = options.mode ?? "forward";
   const layout = options.layout ?? "numerator";
   const depends = new Set<number>();

@@ -491,6 +491,22 @@ export const stackRules: Ruleset = {
         cols,
       );
     }),
+    rule("stacks-element-wise", (n) => {
+      // [a; b] .* [c; d] = [a*c; b*d] (and ./ likewise).
+      if (
+        (n.op !== "emul" && n.op !== "ediv") ||
+        n.args[0]!.op !== "stack" ||
+        n.args[1]!.op !== "stack" ||
+        !sameShape(n.args[0]!, n.args[1]!)
+      )
+        return null;
+      const { rows, cols } = stackLayout(n.shape);
+      return stack(
+        n.args[0]!.args.map((e, k) => apply(n.op === "emul" ? "mul" : "div", e, n.args[1]!.args[k]!)),
+        rows,
+        cols,
+      );
+    }),
     rule("stacks-add", (n) => {
       if (
         (n.op !== "add" && n.op !== "sub") ||
