@@ -17,7 +17,7 @@ import {
   tryApply,
   zeroOf,
 } from "./patterns.js";
-import { collectTerms, factorCommon, factorHadamard } from "./sums.js";
+import { cancelScalarFactors, collectTerms, factorCommon, factorHadamard } from "./sums.js";
 
 /** −node written without a minus sign, by reversing a difference it is linear in; or null. */
 function flipSign(node: Node): Node | null {
@@ -529,6 +529,7 @@ export const sumRules: Ruleset = {
   name: "sums",
   rules: [
     rule("collect-like-terms", collectTerms),
+    rule("cancel-scalar-factors", cancelScalarFactors),
     rule("factor-common", factorCommon),
     rule("factor-hadamard", factorHadamard),
   ],

@@ -126,7 +126,21 @@ type Opening = "none" | "front" | "end";
 
 const transposeOf = (n: Node) => (n.op === "transpose" ? n.args[0]! : apply("transpose", n));
 
-function decompose(term: Node, sign: number, opening: Opening): Decomposed {
+const DECOMPOSE_BUDGET = 256;
+
+class TooLarge extends Error {}
+
+function decompose(term: Node, sign: number, opening: Opening): Decomposed | null {
+  try {
+    return decomposeOrThrow(term, sign, opening);
+  } catch (error) {
+    if (error instanceof TooLarge) return null;
+    throw error;
+  }
+}
+
+function decomposeOrThrow(term: Node, sign: number, opening: Opening): Decomposed {
+  let visited = 0;
   const d: Decomposed = { coefficient: sign, scalars: new Map(), chain: [] };
   const openedFront: Node[] = [];
   const openedEnd: Node[] = [];
@@ -161,36 +175,41 @@ function decompose(term: Node, sign: number, opening: Opening): Decomposed {
       !isScalar(base.args[1]!)
     ) {
       const [u, v] = [base.args[0]!, base.args[1]!];
-      if (opening === "front") openedFront.push(u, v);
-      else openedEnd.push(transposeOf(v), transposeOf(u));
+      if (opening === "front") {
+        flatten(u, openedFront);
+        flatten(v, openedFront);
+      } else {
+        flatten(transposeOf(v), openedEnd);
+        flatten(transposeOf(u), openedEnd);
+      }
       return;
     }
     const entry = d.scalars.get(base.id);
     if (entry) entry.exponent += exponent;
     else d.scalars.set(base.id, { base, exponent });
   };
-  const walk = (node: Node) => {
+  /** Non-scalar factors go into `list` in order; scalar ones into the monomial. */
+  function flatten(node: Node, list: Node[]): void {
+    // Shared subexpressions could unfold exponentially: past a budget the term is not decomposed.
+    if (++visited > DECOMPOSE_BUDGET) throw new TooLarge();
     if (isScalar(node)) {
       addScalar(node, 1);
       return;
     }
     if (node.op === "neg") {
       d.coefficient = -d.coefficient;
-      walk(node.args[0]!);
+      flatten(node.args[0]!, list);
     } else if (node.op === "mul") {
-      const [a, b] = [node.args[0]!, node.args[1]!];
-      if (isScalar(a)) addScalar(a, 1);
-      else walk(a);
-      if (isScalar(b)) addScalar(b, 1);
-      else walk(b);
+      flatten(node.args[0]!, list);
+      flatten(node.args[1]!, list);
     } else if (node.op === "div" && isScalar(node.args[1]!)) {
-      walk(node.args[0]!);
+      flatten(node.args[0]!, list);
       addScalar(node.args[1]!, -1);
     } else {
-      d.chain.push(node);
+      list.push(node);
     }
-  };
-  walk(term);
+  }
+  flatten(term, d.chain);
   d.chain.unshift(...openedFront);
   d.chain.push(...openedEnd);
   return d;
@@ -269,6 +288,7 @@ function unitBetween(before: Node | undefined, after: Node | undefined): Node | 
 function factorPair(n: Node, open: Opening): Node | null {
   const a = decompose(n.args[0]!, 1, open);
   const b = decompose(n.args[1]!, n.op === "sub" ? -1 : 1, open);
+  if (a === null || b === null) return null;
   const common = commonScalars(a, b);
   // A shared numeric factor comes out too: 2·P + 2·Q = 2·(P + Q).
   const shared =
@@ -363,4 +383,20 @@ export function factorHadamard(n: Node): Node | null {
   const tidy = collectTerms(inner) ?? inner;
   const whole = [...common, tidy].reduce((acc, f) => apply("emul", acc, f));
   return sameShape(whole, n) && sizeOf(whole) < sizeOf(n) ? whole : null;
+}
+
+/**
+ * The scalar factors of one matrix product, combined as a monomial: s·y'·x·x'/(t²·s) → y'·x·x'/t².
+ * Applied when it makes the term smaller.
+ */
+export function cancelScalarFactors(n: Node): Node | null {
+  // Only a product divided by a scalar can cancel (and decomposing every product would be costly).
+  if (n.op !== "div" || isScalar(n) || n.args[0]!.op !== "mul") return null;
+  for (const opening of ["none", "front"] as const) {
+    const d = decompose(n, 1, opening);
+    if (d === null || d.scalars.size === 0) continue;
+    const rebuilt = assemble(d.coefficient, [...d.scalars.values()], d.chain);
+    if (rebuilt !== null && sameShape(rebuilt, n) && sizeOf(rebuilt) < sizeOf(n)) return rebuilt;
+  }
+  return null;
 }
