@@ -39,7 +39,8 @@ export function derivativeError(
   const values = usableValues(problem, seed);
   if (values === null) return { kind: "skip", reason: "values out of the domain or range" };
   let best = Number.POSITIVE_INFINITY;
-  for (const step of [1e-5, 1e-7, 1e-3]) {
+  const estimates: Float64Array[] = [];
+  for (const step of [1e-5, 1e-7, 1e-3, 1e-6]) {
     try {
       const report = checkDerivative(problem, wrt, { ...options, values, step });
       // Numbers beyond 1e8 (a division by a denormal constant, say) leave differences no precision.
@@ -50,11 +51,22 @@ export function derivativeError(
       if (!(magnitude < 1e8)) return { kind: "skip", reason: "derivative values out of range" };
       best = Math.min(best, report.maxRelativeError);
       if (best < 1e-5) break;
+      estimates.push(report.finiteDifferences.data);
     } catch (error) {
       if (isMatcalcError(error) && error.diagnostic.kind !== "derivative")
         return { kind: "skip", reason: error.message };
       throw error;
     }
+  }
+  // Near a kink (abs, norm1, max) differences at neighbouring steps disagree with each other: the
+  // point says nothing about the derivative. A wrong derivative is wrong against consistent ones.
+  if (best >= 1e-5 && estimates.length >= 2) {
+    const [fine, finer] = [estimates[0]!, estimates[3] ?? estimates[1]!];
+    const spread = Math.max(
+      ...Array.from(fine, (v, k) => Math.abs(v - finer[k]!) / Math.max(1, Math.abs(finer[k]!))),
+    );
+    if (spread > best / 10)
+      return { kind: "skip", reason: "finite differences disagree with each other (a kink nearby)" };
   }
   return { kind: "checked", error: best };
 }

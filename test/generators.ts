@@ -2,27 +2,14 @@
 // generated as fully parenthesized source text over a fixed set of declared variables, typed as
 // S (scalar), V (vector n), W (vector m), M (matrix n×n), C (matrix n×m) and R (row 1×n).
 import fc from "fast-check";
+import { ELEMENTWISE_FUNCTIONS } from "../src/ops/index.js";
 
 export const DECLARATIONS =
   "a: scalar, b: scalar, x: vector(n), y: vector(n), z: vector(m), A: matrix(n, n), B: matrix(n, n), C: matrix(n, m)";
 
 type Gen = fc.Arbitrary<string>;
 
-const UNARY = [
-  "exp",
-  "log",
-  "sin",
-  "cos",
-  "tan",
-  "tanh",
-  "sqrt",
-  "abs",
-  "sign",
-  "sigmoid",
-  "relu",
-  "softplus",
-  "step",
-];
+const UNARY = [...ELEMENTWISE_FUNCTIONS];
 
 export const numbers: Gen = fc.oneof(
   fc.constantFrom("0", "1", "2", "3", "0.5", ".25", "1e-3", "2.5e10", "pi"),

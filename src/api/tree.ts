@@ -1,5 +1,5 @@
 // The syntax tree drawn as an outline, for `matcalc parse`.
-import { parseProblem, type SyntaxExpr } from "../syntax/index.js";
+import { parseProblem, type SyntaxExpr, syntaxChildren } from "../syntax/index.js";
 
 function label(expr: SyntaxExpr): string {
   switch (expr.kind) {
@@ -22,22 +22,6 @@ function label(expr: SyntaxExpr): string {
   }
 }
 
-function kids(expr: SyntaxExpr): readonly SyntaxExpr[] {
-  switch (expr.kind) {
-    case "negate":
-    case "transpose":
-      return [expr.operand];
-    case "binary":
-      return [expr.left, expr.right];
-    case "call":
-      return expr.args;
-    case "matrix":
-      return expr.rows.flat();
-    default:
-      return [];
-  }
-}
-
 /** An outline of declarations and expression, drawn without recursion. */
 export function syntaxTreeText(source: string): {
   text: string;
@@ -57,7 +41,7 @@ export function syntaxTreeText(source: string): {
     while (stack.length > 0) {
       const { expr, prefix, childPrefix } = stack.pop()!;
       lines.push(`${prefix}${label(expr)}`);
-      const children = kids(expr);
+      const children = syntaxChildren(expr);
       for (let i = children.length - 1; i >= 0; i--) {
         const last = i === children.length - 1;
         stack.push({

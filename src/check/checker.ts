@@ -18,7 +18,7 @@ import {
   symbolOperator,
   variable,
 } from "../ops/index.js";
-import type { DeclaredKind, SyntaxExpr, SyntaxProblem } from "../syntax/index.js";
+import { type DeclaredKind, type SyntaxExpr, type SyntaxProblem, syntaxChildren } from "../syntax/index.js";
 import { defaultKind, RESERVED_NAMES } from "./typing.js";
 import { type SizeHandle, SizeUnifier } from "./unify.js";
 
@@ -67,29 +67,13 @@ class CheckFailure {
   constructor(readonly diagnostic: Diagnostic) {}
 }
 
-function children(expr: SyntaxExpr): readonly SyntaxExpr[] {
-  switch (expr.kind) {
-    case "negate":
-    case "transpose":
-      return [expr.operand];
-    case "binary":
-      return [expr.left, expr.right];
-    case "call":
-      return expr.args;
-    case "matrix":
-      return expr.rows.flat();
-    default:
-      return [];
-  }
-}
-
 /** Syntax nodes bottom-up, without recursion (a long sum is a deep left chain). */
 function syntaxPostorder(root: SyntaxExpr): SyntaxExpr[] {
   const order: SyntaxExpr[] = [];
   const stackOfFrames: Array<{ expr: SyntaxExpr; next: number }> = [{ expr: root, next: 0 }];
   while (stackOfFrames.length > 0) {
     const frame = stackOfFrames[stackOfFrames.length - 1]!;
-    const kids = children(frame.expr);
+    const kids = syntaxChildren(frame.expr);
     if (frame.next < kids.length) stackOfFrames.push({ expr: kids[frame.next++]!, next: 0 });
     else {
       order.push(frame.expr);

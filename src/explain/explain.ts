@@ -5,7 +5,7 @@
 import { type DerivativeOptions, differentiate, type Layout } from "../calculus/index.js";
 import type { Dim, Shape } from "../core/index.js";
 import { type Node, postorder } from "../ir/index.js";
-import { apply, identity, rebuild, variable } from "../ops/index.js";
+import { apply, ELEMENTWISE_FUNCTIONS, identity, rebuild, variable } from "../ops/index.js";
 
 export type Mode = "forward" | "backward";
 
@@ -154,22 +154,6 @@ function substitute(root: Node, replacements: ReadonlyMap<number, Node>): Node {
   return done.get(root.id)!;
 }
 
-const UNARY_FUNCTIONS = new Set([
-  "exp",
-  "log",
-  "sin",
-  "cos",
-  "tan",
-  "tanh",
-  "sqrt",
-  "abs",
-  "sign",
-  "sigmoid",
-  "relu",
-  "softplus",
-  "step",
-]);
-
 /**
  * The lecture's vector chain rule: y = [f1(g1); f2(g2); …] with every entry an element-wise function
  * of a scalar expression of x. Then g = [g1; g2; …] is one vector intermediate and ∂y/∂g is the
@@ -179,7 +163,9 @@ function explainStackOfFunctions(expression: Node, x: Node, options: ExplainOpti
   if (expression.op !== "stack" || expression.shape.length !== 1) return null;
   const entries = expression.args;
   if (
-    !entries.every((e) => UNARY_FUNCTIONS.has(e.op) && e.args.length === 1 && e.args[0]!.shape.length === 0)
+    !entries.every(
+      (e) => ELEMENTWISE_FUNCTIONS.has(e.op) && e.args.length === 1 && e.args[0]!.shape.length === 0,
+    )
   )
     return null;
   const xName = x.attrs.name!;

@@ -24,6 +24,7 @@ function elementwise(
   derivative: (u: Node, fu: Node) => Node | null,
 ): OperatorDefinition {
   return {
+    elementwise: true,
     jvp: ([u], [du], node) => {
       if (du === null) return null;
       const d = derivative(u, node);

@@ -56,3 +56,8 @@ export function symbolOperator(kind: "binary" | "prefix" | "postfix", symbol: st
   if (!found) throw new Error(`no ${kind} operator '${symbol}'`);
   return found;
 }
+
+/** The element-wise functions of one argument: exp, log, sin, …, step. */
+export const ELEMENTWISE_FUNCTIONS: ReadonlySet<string> = new Set(
+  OPERATOR_NAMES.filter((op) => OPERATORS[op].elementwise === true),
+);

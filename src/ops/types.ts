@@ -119,6 +119,8 @@ export interface OperatorDefinition {
   readonly text: PrintTemplate;
   readonly latex: PrintTemplate;
   readonly jvp: JvpRule;
+  /** Set for the element-wise functions of one argument (exp, sin, relu, …). */
+  readonly elementwise?: true;
   /** Only linear operators have one; tangent expressions are built from these alone. */
   readonly transpose?: TransposeRule;
 }

@@ -1,7 +1,15 @@
 // The rewrite rules, by ruleset. Each rule is local, preserves shape and value (every rule is checked
 // numerically in the tests), and is named so the trace can say what happened.
 import type { Node } from "../ir/index.js";
-import { apply, constant, identity, rebuild, stack, stackLayout } from "../ops/index.js";
+import {
+  apply,
+  constant,
+  ELEMENTWISE_FUNCTIONS,
+  identity,
+  rebuild,
+  stack,
+  stackLayout,
+} from "../ops/index.js";
 import type { RewriteRule, Ruleset } from "./driver.js";
 import { normalizeMonomial } from "./monomials.js";
 import {
@@ -46,6 +54,7 @@ function flipSign(node: Node): Node | null {
   }
 }
 
+/** Operations through which entry i depends only on entries i of the operands. */
 const ELEMENTWISE_PATH = new Set([
   "add",
   "sub",
@@ -53,21 +62,9 @@ const ELEMENTWISE_PATH = new Set([
   "emul",
   "ediv",
   "epow",
-  "exp",
-  "log",
-  "sin",
-  "cos",
-  "tan",
-  "tanh",
-  "sqrt",
-  "abs",
-  "sign",
-  "sigmoid",
-  "relu",
-  "softplus",
-  "step",
   "max",
   "min",
+  ...ELEMENTWISE_FUNCTIONS,
 ]);
 
 /**
@@ -491,33 +488,16 @@ export const stackRules: Ruleset = {
         cols,
       );
     }),
-    rule("stacks-element-wise", (n) => {
-      // [a; b] .* [c; d] = [a*c; b*d] (and ./ likewise).
-      if (
-        (n.op !== "emul" && n.op !== "ediv") ||
-        n.args[0]!.op !== "stack" ||
-        n.args[1]!.op !== "stack" ||
-        !sameShape(n.args[0]!, n.args[1]!)
-      )
-        return null;
+    rule("stacks-entry-wise", (n) => {
+      // [a; b] + [c; d] = [a + c; b + d], and likewise for - .* ./
+      const entryOp = { add: "add", sub: "sub", emul: "mul", ediv: "div" }[
+        n.op as "add" | "sub" | "emul" | "ediv"
+      ];
+      const [a, b] = [n.args[0], n.args[1]];
+      if (entryOp === undefined || a?.op !== "stack" || b?.op !== "stack" || !sameShape(a, b)) return null;
       const { rows, cols } = stackLayout(n.shape);
       return stack(
-        n.args[0]!.args.map((e, k) => apply(n.op === "emul" ? "mul" : "div", e, n.args[1]!.args[k]!)),
-        rows,
-        cols,
-      );
-    }),
-    rule("stacks-add", (n) => {
-      if (
-        (n.op !== "add" && n.op !== "sub") ||
-        n.args[0]!.op !== "stack" ||
-        n.args[1]!.op !== "stack" ||
-        !sameShape(n.args[0]!, n.args[1]!)
-      )
-        return null;
-      const { rows, cols } = stackLayout(n.shape);
-      return stack(
-        n.args[0]!.args.map((e, k) => apply(n.op, e, n.args[1]!.args[k]!)),
+        a.args.map((e, k) => apply(entryOp, e, b.args[k]!)),
         rows,
         cols,
       );

@@ -48,3 +48,20 @@ export interface SyntaxProblem {
   readonly declarations: readonly Declaration[];
   readonly expression: SyntaxExpr | null;
 }
+
+/** The sub-expressions of a syntax node, in order. */
+export function syntaxChildren(expr: SyntaxExpr): readonly SyntaxExpr[] {
+  switch (expr.kind) {
+    case "negate":
+    case "transpose":
+      return [expr.operand];
+    case "binary":
+      return [expr.left, expr.right];
+    case "call":
+      return expr.args;
+    case "matrix":
+      return expr.rows.flat();
+    default:
+      return [];
+  }
+}
