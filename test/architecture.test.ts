@@ -100,6 +100,18 @@ describe("architecture", () => {
     expect(violations).toEqual([]);
   });
 
+  it("lets the playground (web/) use the public API only", () => {
+    const web = resolve(SRC, "..", "web");
+    const violations: string[] = [];
+    for (const file of readdirSync(web).filter((f) => f.endsWith(".ts"))) {
+      for (const specifier of importsOf(join(web, file))) {
+        if (specifier.startsWith("../") && specifier !== "../src/index.js")
+          violations.push(`web/${file} imports ${specifier}`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
   it("detects a violation (the check itself can fail)", () => {
     const fakeFile = join(SRC, "tensor", "fake.ts");
     const target = resolve(fakeFile, "..", "../ir/index.js");

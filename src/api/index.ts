@@ -21,6 +21,7 @@ export {
   type Layout,
   type SymmetricConvention,
 } from "./derivative.js";
+export { COOKBOOK_EXAMPLES, type Example, LECTURE_EXAMPLES } from "./examples.js";
 export {
   type ExplainOptions,
   type Explanation,

@@ -1,0 +1,166 @@
+// The playground in real headless Chromium (Debian's, driven by playwright-core): the page is built
+// with Vite and served by `vite preview` on a free port. Skipped with a message when no Chromium is
+// installed, unless REQUIRE_BROWSER=1 (as in CI), where that is a failure.
+import { existsSync, mkdirSync } from "node:fs";
+import { resolve } from "node:path";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { build, type PreviewServer, preview } from "vite";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { COOKBOOK_EXAMPLES, LECTURE_EXAMPLES } from "../../src/index.js";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const available = existsSync(CHROMIUM);
+if (!available && process.env.REQUIRE_BROWSER === "1")
+  throw new Error(`no Chromium at ${CHROMIUM}, and REQUIRE_BROWSER=1`);
+if (!available) console.warn(`[e2e] ${CHROMIUM} not found: skipping browser tests`);
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const SHOTS = resolve(ROOT, "test-output");
+
+describe.skipIf(!available)("playground", () => {
+  let server: PreviewServer;
+  let browser: Browser;
+  let url: string;
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    const configFile = resolve(ROOT, "vite.config.ts");
+    await build({ configFile, logLevel: "silent" });
+    server = await preview({ configFile, preview: { port: 0, host: "127.0.0.1" }, logLevel: "silent" });
+    url = server.resolvedUrls!.local[0]!;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+      ],
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  /** A fresh page that records console errors and uncaught exceptions. */
+  async function open(hash = ""): Promise<{ page: Page; errors: string[] }> {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
+    page.on("console", (m) => {
+      if (m.type() === "error") errors.push(`console: ${m.text()}`);
+    });
+    await page.goto(`${url}${hash}`);
+    await page.waitForSelector("#result .katex");
+    return { page, errors };
+  }
+
+  const resultLatex = (page: Page) => page.locator("#result annotation").textContent();
+
+  it("differentiates x'*A*x as it is typed, and switches layouts", async () => {
+    const { page, errors } = await open();
+    await page.fill("#problem", "");
+    await page.locator("#problem").pressSequentially("x'*A*x", { delay: 20 });
+    await expect
+      .poll(() => resultLatex(page))
+      .toBe("\\mathbf{x}^\\top \\left(\\mathbf{A} + \\mathbf{A}^\\top\\right)");
+    await page.getByLabel("denominator").check();
+    await expect
+      .poll(() => resultLatex(page))
+      .toBe("\\left(\\mathbf{A} + \\mathbf{A}^\\top\\right) \\mathbf{x}");
+    await expect
+      .poll(() => page.locator("#result-title").textContent())
+      .toMatch(/denominator layout, shape n/);
+    await expect.poll(() => page.locator("#check").textContent()).toMatch(/✓ check passed/);
+    await page.screenshot({ path: resolve(SHOTS, "playground-xAx.png"), fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
+  it("shows a broken expression's error inline, with a caret, and recovers", async () => {
+    const { page, errors } = await open();
+    await page.fill("#problem", "x'*A*");
+    await expect
+      .poll(() => page.locator("#error").textContent())
+      .toMatch(/expected an expression, found the end of the input/);
+    const text = (await page.locator("#error pre").textContent()) ?? "";
+    expect(text.split("\n")[2]).toMatch(/^\s+\^$/);
+    await page.screenshot({ path: resolve(SHOTS, "playground-error.png") });
+    for (const junk of ["(((", "x +* y", "@#$", "tr(x)", "[a; b", "log(det(", "'''"])
+      await page.fill("#problem", junk);
+    await page.fill("#problem", "sum(exp(x))");
+    await expect.poll(() => page.locator("#result-text").textContent()).toBe("exp(x)'");
+    expect(await page.locator("#error").isHidden()).toBe(true);
+    expect(errors).toEqual([]);
+  });
+
+  it("restores a shared URL", async () => {
+    const params = new URLSearchParams({
+      p: "S: symmetric(n)\nlogdet(S)",
+      wrt: "S",
+      order: "1",
+      layout: "denominator",
+      sym: "cookbook",
+      mode: "forward",
+    });
+    const { page, errors } = await open(`#${params}`);
+    expect(await page.inputValue("#problem")).toBe("S: symmetric(n)\nlogdet(S)");
+    await expect.poll(() => page.locator("#result-text").textContent()).toBe("2*inv(S) - I .* inv(S)");
+    expect(await page.isVisible("#symmetric-label")).toBe(true);
+    expect(errors).toEqual([]);
+  });
+
+  it("runs every gallery example to a result with a passing numeric check", async () => {
+    const { page, errors } = await open();
+    const titles = [...LECTURE_EXAMPLES, ...COOKBOOK_EXAMPLES].map((e) => e.title);
+    for (const title of titles) {
+      await page.getByRole("button", { name: title, exact: true }).click();
+      await expect
+        .poll(() => page.locator("#check").textContent(), { timeout: 15_000, message: title })
+        .toMatch(/✓ check passed/);
+      expect(await page.locator("#result .katex").count(), title).toBe(1);
+    }
+    await page.screenshot({ path: resolve(SHOTS, "playground-gallery.png"), fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
+  it("folds out the step-by-step derivation", async () => {
+    const { page, errors } = await open();
+    await page.getByRole("button", { name: "Single-variable chain rule", exact: true }).click();
+    await page.locator("#steps-details summary").click();
+    await expect
+      .poll(() => page.locator("#steps").textContent())
+      .toMatch(/Result: 6\*x\^2\*cos\(x\^3\)\/sin\(x\^3\)/);
+    expect(await page.locator("#steps table .katex").count()).toBeGreaterThanOrEqual(8);
+    await page.screenshot({ path: resolve(SHOTS, "playground-steps.png"), fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
+  it("is usable by keyboard and at phone width", async () => {
+    const { page, errors } = await open();
+    for (const label of [
+      "Declarations (optional) and one expression",
+      "Order",
+      "numerator",
+      "denominator",
+      "mixed",
+    ]) {
+      expect(await page.getByLabel(label).count(), label).toBeGreaterThan(0);
+    }
+    await page.focus("#problem");
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe("INPUT");
+    await page.setViewportSize({ width: 375, height: 800 });
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+    expect(overflow).toBeLessThanOrEqual(1);
+    await page.screenshot({ path: resolve(SHOTS, "playground-phone.png"), fullPage: true });
+    expect(errors).toEqual([]);
+  });
+});

@@ -1,0 +1,354 @@
+// The playground: the whole engine in the page. It reads the problem and options, recomputes as the
+// user types (debounced), renders with KaTeX, and keeps its state in the URL so it can be shared.
+// Whatever is typed, it shows a result or an inline error; it never throws.
+import katex from "katex";
+import "katex/dist/katex.min.css";
+import "./style.css";
+import {
+  analyze,
+  COOKBOOK_EXAMPLES,
+  checkDerivative,
+  type Derivative,
+  differentiate,
+  type Example,
+  explain,
+  explanationJson,
+  formatError,
+  formatShape,
+  type Layout,
+  LECTURE_EXAMPLES,
+  type Mode,
+  type Problem,
+  type SymmetricConvention,
+} from "../src/index.js";
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const problemInput = $<HTMLTextAreaElement>("problem");
+const orderInput = $<HTMLInputElement>("order");
+const symmetricSelect = $<HTMLSelectElement>("symmetric");
+
+interface State {
+  problem: string;
+  wrt: string[];
+  order: number;
+  layout: Layout;
+  symmetric: SymmetricConvention;
+  mode: Mode;
+}
+
+const DEFAULT: State = {
+  problem: "A: matrix(n, n), x: vector(n)\nx'*A*x",
+  wrt: ["x"],
+  order: 1,
+  layout: "numerator",
+  symmetric: "projection",
+  mode: "forward",
+};
+
+function tex(target: HTMLElement, latex: string, display = true): void {
+  try {
+    katex.render(latex, target, { displayMode: display, throwOnError: false, output: "htmlAndMathml" });
+  } catch {
+    target.textContent = latex;
+  }
+}
+
+function readState(): State {
+  const checked = [...document.querySelectorAll<HTMLInputElement>("#wrt input:checked")].map((i) => i.value);
+  const layout = (document.querySelector<HTMLInputElement>("input[name=layout]:checked")?.value ??
+    "numerator") as Layout;
+  const mode = (document.querySelector<HTMLInputElement>("input[name=mode]:checked")?.value ??
+    "forward") as Mode;
+  const order = Math.min(4, Math.max(1, Math.round(Number(orderInput.value) || 1)));
+  return {
+    problem: problemInput.value,
+    wrt: checked,
+    order,
+    layout,
+    symmetric: symmetricSelect.value as SymmetricConvention,
+    mode,
+  };
+}
+
+function writeState(state: State): void {
+  problemInput.value = state.problem;
+  orderInput.value = String(state.order);
+  symmetricSelect.value = state.symmetric;
+  for (const input of document.querySelectorAll<HTMLInputElement>("input[name=layout]"))
+    input.checked = input.value === state.layout;
+  for (const input of document.querySelectorAll<HTMLInputElement>("input[name=mode]"))
+    input.checked = input.value === state.mode;
+}
+
+function stateFromUrl(): State {
+  const params = new URLSearchParams(location.hash.slice(1));
+  const problem = params.get("p");
+  if (problem === null) return DEFAULT;
+  const layout = params.get("layout");
+  const mode = params.get("mode");
+  return {
+    problem,
+    wrt: (params.get("wrt") ?? "").split(",").filter((w) => w.length > 0),
+    order: Number(params.get("order") ?? 1) || 1,
+    layout: layout === "denominator" || layout === "mixed" ? layout : "numerator",
+    symmetric: params.get("sym") === "cookbook" ? "cookbook" : "projection",
+    mode: mode === "backward" ? "backward" : "forward",
+  };
+}
+
+function stateToUrl(state: State): void {
+  const params = new URLSearchParams({
+    p: state.problem,
+    wrt: state.wrt.join(","),
+    order: String(state.order),
+    layout: state.layout,
+    sym: state.symmetric,
+    mode: state.mode,
+  });
+  history.replaceState(null, "", `#${params.toString()}`);
+}
+
+/** Rebuilds the variable checkboxes for the problem's variables, keeping what was chosen. */
+function updateVariables(problem: Problem | null, wanted: readonly string[]): string[] {
+  const box = $("wrt");
+  const names = problem?.variables.map((v) => v.name) ?? [];
+  const current = [...box.querySelectorAll<HTMLInputElement>("input")].map((i) => i.value);
+  let chosen = wanted.filter((w) => names.includes(w));
+  if (chosen.length === 0 && names.length > 0) chosen = [names.find((n) => n === "x") ?? names[0]!];
+  if (current.join(",") !== names.join(",")) {
+    box.replaceChildren(
+      ...names.map((name) => {
+        const info = problem!.variables.find((v) => v.name === name)!;
+        const label = document.createElement("label");
+        const input = document.createElement("input");
+        input.type = "checkbox";
+        input.value = name;
+        input.addEventListener("change", () => onVariableToggle(input));
+        label.append(input, ` ${name} `);
+        const kind = document.createElement("span");
+        kind.className = "help";
+        kind.textContent =
+          info.kind === "symmetric"
+            ? `symmetric(${info.shape[0]})`
+            : info.shape.length === 0
+              ? "scalar"
+              : formatShape(info.shape);
+        label.append(kind);
+        return label;
+      }),
+    );
+  }
+  for (const input of box.querySelectorAll<HTMLInputElement>("input"))
+    input.checked = chosen.includes(input.value);
+  return chosen;
+}
+
+/** Several variables may be chosen only when all are scalars (they are stacked into one vector). */
+function onVariableToggle(changed: HTMLInputElement): void {
+  const analysis = analyze(problemInput.value);
+  const scalar = (name: string) =>
+    analysis.problem?.variables.find((v) => v.name === name)?.shape.length === 0;
+  if (changed.checked && !(scalar(changed.value) && readState().wrt.every(scalar))) {
+    for (const input of document.querySelectorAll<HTMLInputElement>("#wrt input"))
+      input.checked = input === changed;
+  }
+  schedule();
+}
+
+function showError(message: string): void {
+  const box = $("error");
+  const pre = document.createElement("pre");
+  pre.textContent = message;
+  box.replaceChildren(pre);
+  box.hidden = false;
+}
+
+function clearResult(): void {
+  for (const id of ["result", "result-text", "notes", "index", "steps", "check", "result-title"])
+    $(id).replaceChildren();
+  $("check").className = "badge";
+}
+
+function renderDerivative(d: Derivative): void {
+  const by = d.wrt.join(",");
+  $("result-title").textContent =
+    `${d.order === 1 ? "" : `order ${d.order}, `}by ${by} — ${d.layout} layout, shape ${formatShape(d.shape) || "scalar"}${d.kind === "index" ? ", index notation" : ""}`;
+  tex($("result"), d.latex);
+  $("result-text").textContent = d.text;
+  $("notes").replaceChildren(
+    ...d.notes.map((note) => {
+      const p = document.createElement("p");
+      p.className = "help";
+      p.textContent = note;
+      return p;
+    }),
+  );
+  const index = $("index");
+  index.textContent = d.index;
+}
+
+function renderSteps(state: State): void {
+  const steps = $("steps");
+  if (state.wrt.length !== 1 || state.order !== 1) {
+    steps.textContent = "Steps are shown for first derivatives by one variable.";
+    return;
+  }
+  const json = explanationJson(
+    explain(problemInput.value, state.wrt[0]!, { mode: state.mode, layout: state.layout }),
+  );
+  const table = document.createElement("table");
+  table.innerHTML = "<thead><tr><th>Intermediate variable</th><th>Local derivatives</th></tr></thead>";
+  const body = document.createElement("tbody");
+  const intermediates = json.intermediates as Array<{ name: string; latex: string }>;
+  // u1 → u_{1}, as the expressions themselves write it.
+  const sub = (name: string) => name.replace(/^([a-z]+)(\d+)$/, "$1_{$2}");
+  const locals = json.locals as Array<{ of: string; by: string; latex: string | null }>;
+  intermediates.forEach((u, k) => {
+    const row = document.createElement("tr");
+    const left = document.createElement("td");
+    const right = document.createElement("td");
+    tex(left, `${k === intermediates.length - 1 ? "y = " : ""}${sub(u.name)} = ${u.latex}`, false);
+    for (const l of locals.filter((x) => x.of === u.name)) {
+      const span = document.createElement("div");
+      tex(
+        span,
+        `\\frac{\\partial ${sub(l.of)}}{\\partial ${sub(l.by)}} = ${l.latex ?? "\\text{(tensor)}"}`,
+        false,
+      );
+      right.append(span);
+    }
+    row.append(left, right);
+    body.append(row);
+  });
+  table.append(body);
+  const chain = document.createElement("ol");
+  for (const step of json.chain as Array<{ target: string; terms: string[][]; bookkeeping: string[] }>) {
+    const li = document.createElement("li");
+    li.textContent = `${step.target} = ${step.terms.map((t) => t.join(" · ")).join(" + ")}   [${step.bookkeeping.join("; ")}]`;
+    chain.append(li);
+  }
+  const lines = document.createElement("div");
+  const line = (label: string, text: string | null) => {
+    if (text === null) return;
+    const p = document.createElement("p");
+    p.className = "mono";
+    p.textContent = `${label} ${text}`;
+    lines.append(p);
+  };
+  line("Apply:", json.applied as string | null);
+  line("Substitute:", json.substituted as string | null);
+  for (const s of json.simplification as Array<{ rule: string; before: string; after: string }>)
+    line(`${s.rule}:`, `${s.before} → ${s.after}`);
+  line("Result:", (json.result as { text: string }).text);
+  const costs = json.costs as { forward: string; backward: string };
+  line("Cost:", `forward ${costs.forward}, backward ${costs.backward} scalar multiplications`);
+  steps.replaceChildren(table, chain, lines);
+}
+
+function renderCheck(state: State): void {
+  const badge = $("check");
+  try {
+    const report = checkDerivative(problemInput.value, state.wrt, {
+      order: state.order,
+      layout: state.layout,
+      symmetric: state.symmetric,
+      seed: 7,
+    });
+    badge.className = `badge ${report.passed ? "pass" : "fail"}`;
+    const ad =
+      report.reverseModeError === null
+        ? ""
+        : `, ${report.reverseModeError.toExponential(1)} vs reverse-mode AD`;
+    badge.textContent = `${report.passed ? "✓ check passed" : "✗ check failed"}: max rel. error ${report.maxRelativeError.toExponential(1)} vs finite differences${ad}`;
+  } catch (error) {
+    badge.className = "badge";
+    badge.textContent = `no numeric check: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
+function recompute(): void {
+  const state = readState();
+  $("error").hidden = true;
+  clearResult();
+  try {
+    const analysis = analyze(state.problem);
+    if (analysis.diagnostics.length > 0 || analysis.problem === null) {
+      updateVariables(null, state.wrt);
+      const first = analysis.diagnostics[0];
+      if (first) showError(formatError(first, state.problem));
+      stateToUrl(state);
+      return;
+    }
+    const wrt = updateVariables(analysis.problem, state.wrt);
+    const info = analysis.problem.variables.find((v) => v.name === wrt[0]);
+    $("symmetric-label").hidden = !(wrt.length === 1 && info?.kind === "symmetric");
+    const current = { ...state, wrt };
+    stateToUrl(current);
+    if (wrt.length === 0) return;
+    const d = differentiate(analysis.problem, wrt, {
+      order: current.order,
+      layout: current.layout,
+      symmetric: current.symmetric,
+    });
+    renderDerivative(d);
+    renderCheck(current);
+    if (($("steps-details") as HTMLDetailsElement).open) renderSteps(current);
+  } catch (error) {
+    showError(formatError(error, state.problem));
+  }
+}
+
+let timer: ReturnType<typeof setTimeout> | undefined;
+function schedule(): void {
+  if (timer !== undefined) clearTimeout(timer);
+  timer = setTimeout(recompute, 150);
+}
+
+function load(example: Example): void {
+  writeState({
+    ...DEFAULT,
+    problem: example.problem,
+    wrt: example.wrt.split(","),
+    order: example.order ?? 1,
+  });
+  updateVariables(analyze(problemInput.value).problem, example.wrt.split(","));
+  recompute();
+}
+
+function buildGallery(): void {
+  const list = $("gallery");
+  for (const example of [...LECTURE_EXAMPLES, ...COOKBOOK_EXAMPLES]) {
+    const item = document.createElement("li");
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = example.title;
+    button.addEventListener("click", () => load(example));
+    item.append(button);
+    list.append(item);
+  }
+}
+
+$("copy-latex").addEventListener("click", () => {
+  const latex = $("result").querySelector("annotation")?.textContent ?? "";
+  navigator.clipboard?.writeText(latex).catch(() => undefined);
+  $("copy-latex").textContent = "Copied";
+  setTimeout(() => {
+    $("copy-latex").textContent = "Copy LaTeX";
+  }, 1200);
+});
+problemInput.addEventListener("input", schedule);
+orderInput.addEventListener("input", schedule);
+symmetricSelect.addEventListener("change", schedule);
+for (const input of document.querySelectorAll<HTMLInputElement>("input[name=layout], input[name=mode]"))
+  input.addEventListener("change", schedule);
+$("steps-details").addEventListener("toggle", () => recompute());
+window.addEventListener("error", (event) => {
+  event.preventDefault();
+  showError(`internal error: ${event.message}`);
+});
+
+buildGallery();
+const initial = stateFromUrl();
+writeState(initial);
+updateVariables(analyze(initial.problem).problem, initial.wrt);
+recompute();
