@@ -3,6 +3,7 @@
 // installed, unless REQUIRE_BROWSER=1 (as in CI), where that is a failure.
 import { existsSync, mkdirSync } from "node:fs";
 import { resolve } from "node:path";
+import fc from "fast-check";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { build, type PreviewServer, preview } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -96,6 +97,47 @@ describe.skipIf(!available)("playground", () => {
     await page.fill("#problem", "sum(exp(x))");
     await expect.poll(() => page.locator("#result-text").textContent()).toBe("exp(x)'");
     expect(await page.locator("#error").isHidden()).toBe(true);
+    expect(errors).toEqual([]);
+  });
+
+  it("never throws or goes blank, whatever is typed", async () => {
+    const { page, errors } = await open();
+    const tokens = [
+      "x",
+      "A",
+      "a",
+      "'",
+      "*",
+      "+",
+      "-",
+      ".^",
+      "(",
+      ")",
+      "[",
+      ";",
+      "]",
+      "exp(",
+      "inv(",
+      "det(",
+      "2",
+      ",",
+      "\n",
+      "x: vector(n)",
+      "@",
+    ];
+    const inputs = fc.sample(
+      fc.array(fc.constantFrom(...tokens), { maxLength: 12 }).map((t) => t.join("")),
+      { numRuns: 80, seed: 11 },
+    );
+    for (const input of inputs) {
+      await page.fill("#problem", input);
+      await page.evaluate(() => new Promise((done) => setTimeout(done, 170)));
+      const visible =
+        (await page.locator("#error").isVisible()) ||
+        (await page.locator("#result").textContent()) !== "" ||
+        input.trim() === "";
+      expect(visible, JSON.stringify(input)).toBe(true);
+    }
     expect(errors).toEqual([]);
   });
 
