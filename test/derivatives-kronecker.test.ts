@@ -30,11 +30,31 @@ describe("Kronecker forms", () => {
     ["A*x", "A", "x' ⊗ I"],
     ["inv(S)", "S", "-inv(S)' ⊗ inv(S)"],
     ["S + S*S", "S", "I ⊗ I + S' ⊗ I + I ⊗ S"],
+    ["x*x'", "x", "x ⊗ I + I ⊗ x"],
   ])("d vec(%s)/d vec(%s) = %s", (expr, wrt, expected) => {
     const d = differentiate(`${DECLARATIONS}\n${expr}`, wrt);
     expect(d.kind).toBe("index");
     expect(d.kronecker?.text).toBe(expected);
     expect(d.notes.join("\n")).toContain(`d vec(Y)/d vec(X) = ${expected}`);
+  });
+
+  it("matches the numbers for a vector variable: d vec(x*x')/dx", () => {
+    const d = differentiate(`${DECLARATIONS}\nx*x'`, "x");
+    const values = randomValues(d.problem, 5);
+    const t = d.evaluate(values);
+    const n = t.shape[0]!;
+    const bindings = bindProblemValues(d.problem, values);
+    const total = new Float64Array(n * n * n);
+    for (const term of d.kronecker!.terms) {
+      const [left, right] = evaluateNodes([term.left, term.right], bindings);
+      const k = kron(left!, right!);
+      for (let i = 0; i < k.data.length; i++) total[i]! += term.coefficient * k.data[i]!;
+    }
+    // Row (q, p) of d vec(Y)/dx is entry T[p, q, ·].
+    for (let p = 0; p < n; p++)
+      for (let q = 0; q < n; q++)
+        for (let r = 0; r < n; r++)
+          expect(total[(q * n + p) * n + r]).toBeCloseTo(t.data[(p * n + q) * n + r]!, 10);
   });
 
   it("has none where the derivative mixes axes (the transpose)", () => {

@@ -116,6 +116,8 @@ function lowerStructure(
     if (isLeaf(n) || !STRUCTURAL.has(n.op)) {
       if (n.op === "const" && n.attrs.symbol === undefined)
         return [{ coefficient: n.attrs.value!, factors: [], summed: [] }];
+      // A row's entries are its vector's: (x')[j] is x[j].
+      if (n.op === "transpose" && n.args[0]!.shape.length === 1) return tensor(n.args[0]!, idx);
       return tensor(n, idx);
     }
     const [a, b] = [n.args[0]!, n.args[1]!];

@@ -51,9 +51,33 @@ function asMatrix(
   return null;
 }
 
+/**
+ * The ways to read a term as M ⊗ N: normally M on (q, s) and N on (p, r). When the output is a vector
+ * (no q) its index may instead belong to M (N is then a row over r); when the variable is a vector
+ * (no s) its index may belong to M (N is then a column over p): d vec(x*x')/dx = x ⊗ I + I ⊗ x.
+ */
 function splitTerm(term: IndexTerm, roles: Roles, sizes: IndexForm["sizes"]): KroneckerTerm | null {
-  const leftIndices = new Set([roles.q, roles.s].filter((x): x is string => x !== undefined));
-  const rightIndices = new Set([roles.p, roles.r].filter((x): x is string => x !== undefined));
+  type Pair = [string | undefined, string | undefined];
+  const options: Array<{ left: Pair; right: Pair }> = [
+    { left: [roles.q, roles.s], right: [roles.p, roles.r] },
+  ];
+  if (roles.q === undefined) options.push({ left: [roles.p, roles.s], right: [undefined, roles.r] });
+  if (roles.s === undefined) options.push({ left: [roles.q, roles.r], right: [roles.p, undefined] });
+  for (const option of options) {
+    const split = splitWith(term, option.left, option.right, sizes);
+    if (split !== null) return split;
+  }
+  return null;
+}
+
+function splitWith(
+  term: IndexTerm,
+  [leftRow, leftCol]: [string | undefined, string | undefined],
+  [rightRow, rightCol]: [string | undefined, string | undefined],
+  sizes: IndexForm["sizes"],
+): KroneckerTerm | null {
+  const leftIndices = new Set([leftRow, leftCol].filter((x): x is string => x !== undefined));
+  const rightIndices = new Set([rightRow, rightCol].filter((x): x is string => x !== undefined));
   const left: IndexFactor[] = [];
   const right: IndexFactor[] = [];
   const scalars: Node[] = [];
@@ -68,8 +92,8 @@ function splitTerm(term: IndexTerm, roles: Roles, sizes: IndexForm["sizes"]): Kr
     else return null;
   }
   if (term.summed.length > 0) return null;
-  const l = asMatrix(left, roles.q, roles.s, sizes);
-  const r = asMatrix(right, roles.p, roles.r, sizes);
+  const l = asMatrix(left, leftRow, leftCol, sizes);
+  const r = asMatrix(right, rightRow, rightCol, sizes);
   if (l === null || r === null || l === "one" || r === "one") return null;
   return { coefficient: term.coefficient, scalars, left: l, right: r };
 }
