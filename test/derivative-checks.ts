@@ -11,16 +11,26 @@ import {
   type Problem,
   randomValues,
 } from "../src/api/index.js";
+import { bindProblemValues } from "../src/api/problem.js";
+import { postorder } from "../src/ir/index.js";
+import { evaluateNodes } from "../src/numeric/index.js";
 
 export type Verdict =
   | { readonly kind: "skip"; readonly reason: string }
   | { readonly kind: "checked"; readonly error: number };
 
+/**
+ * Random values at which every intermediate of the expression stays below 1e6 in magnitude: beyond
+ * that (exp of a large argument saturating a softmax, say) floating-point cancellation, not the
+ * derivative, decides what the numbers show.
+ */
 export function usableValues(problem: Problem, seed: number): Record<string, unknown> | null {
   const values = randomValues(problem, seed);
   try {
-    const v = evaluateProblem(problem, values);
-    if (v.data.some((e) => Math.abs(e) > 1e6)) return null;
+    evaluateProblem(problem, values);
+    const nodes = postorder(problem.expression);
+    const all = evaluateNodes(nodes, bindProblemValues(problem, values));
+    if (all.some((t) => t.data.some((e) => Math.abs(e) > 1e6))) return null;
     return values;
   } catch (error) {
     if (isMatcalcError(error)) return null;

@@ -4,6 +4,11 @@ import type { Node } from "./node.js";
 
 /** Every distinct node reachable from the roots, each after all of its arguments. */
 export function postorder(...roots: readonly Node[]): Node[] {
+  return postorderOf(roots);
+}
+
+/** postorder for a list of roots of any length (spreading a huge list would overflow the stack). */
+export function postorderOf(roots: readonly Node[]): Node[] {
   const order: Node[] = [];
   const seen = new Set<number>();
   const stack: Array<{ node: Node; next: number }> = [];

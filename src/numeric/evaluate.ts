@@ -1,7 +1,7 @@
 // The plain evaluator: every node once, bottom-up, through the operators' kernels. A result that is
 // not finite, or a kernel that refuses (a singular matrix), is reported against the node that did it.
 import { type Dim, MatcalcError } from "../core/index.js";
-import { type Node, postorder } from "../ir/index.js";
+import { type Node, postorderOf } from "../ir/index.js";
 import { type EvalContext, OPERATORS, type OperatorName, operands } from "../ops/index.js";
 import type { Tensor } from "../tensor/index.js";
 import type { Bindings } from "./values.js";
@@ -41,7 +41,7 @@ export function numericShape(node: Node, context: EvalContext): number[] {
 export function evaluateNodes(roots: readonly Node[], bindings: Bindings): Tensor[] {
   const context = contextFor(bindings);
   const values = new Map<number, Tensor>();
-  for (const node of postorder(...roots)) {
+  for (const node of postorderOf(roots)) {
     const args = node.args.map((a) => values.get(a.id)!);
     let result: Tensor;
     try {

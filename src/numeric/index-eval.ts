@@ -23,8 +23,10 @@ export function evaluateIndexForm(form: IndexForm, bindings: Bindings): Tensor {
   const size = (index: string) => context.size(form.sizes[index]!);
   const outputShape = form.indices.map(size);
   const output = new Float64Array(outputShape.reduce((a, b) => a * b, 1));
-  const nodes: Node[] = [];
-  for (const term of form.terms) for (const f of term.factors) if (f.kind === "tensor") nodes.push(f.node);
+  const distinct = new Map<number, Node>();
+  for (const term of form.terms)
+    for (const f of term.factors) if (f.kind === "tensor") distinct.set(f.node.id, f.node);
+  const nodes = [...distinct.values()];
   const values = new Map<number, Tensor>();
   for (const [k, v] of evaluateNodes(nodes, bindings).entries()) values.set(nodes[k]!.id, v);
 

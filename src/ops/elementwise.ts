@@ -1,7 +1,7 @@
 // Element-wise functions (SPEC §1): exp log sin cos tan tanh sqrt abs sign sigmoid relu softplus step,
 // and the binary max/min with scalar expansion.
 
-import type { Node } from "../ir/index.js";
+import { type Node, postorder } from "../ir/index.js";
 import { mapTensor, zipTensors } from "../tensor/index.js";
 import * as E from "./algebra.js";
 import { elementwiseShape, sameShapeAsArgument } from "./shape-rules.js";
@@ -40,16 +40,18 @@ function elementwise(
 }
 
 /**
- * The tangent of max(a, b) (and of min(a, b), with `d` = b − a instead of a − b). Against a constant
- * operand the other counts only where it strictly wins, so max(0, z) has derivative 0 at z = 0, as the
- * lecture defines it. When both vary, a tie splits evenly (as JAX and PyTorch do), which keeps
- * max(a, a) = a exact: (1 + sign(d))/2 · da + (1 − sign(d))/2 · db.
+ * The tangent of max(a, b) (and of min(a, b), with `d` = b − a instead of a − b). Against a numeric
+ * operand (the 0 of max(0, z)) the other counts only where it strictly wins, so relu has derivative 0
+ * at 0, as the lecture defines it. Otherwise a tie splits evenly, as JAX and PyTorch do — also when
+ * one operand is merely held fixed, so that partial derivatives add up to the total one and
+ * max(a, a) = a has derivative 1: (1 + sign(d))/2 · da + (1 − sign(d))/2 · db.
  */
 function extremumTangent(a: Node, b: Node, da: Tangent, db: Tangent, kind: "max" | "min"): Tangent {
   const d = kind === "max" ? E.sub(a, b) : E.sub(b, a);
   const reversed = kind === "max" ? E.sub(b, a) : E.sub(a, b);
-  if (db === null) return E.times(E.call("step", d), da);
-  if (da === null) return E.times(E.call("step", reversed), db);
+  const numeric = (n: Node) => postorder(n).every((m) => m.op !== "var");
+  if (db === null && numeric(b)) return E.times(E.call("step", d), da);
+  if (da === null && numeric(a)) return E.times(E.call("step", reversed), db);
   const s = E.call("sign", d);
   const half = (t: Node) => E.ediv(t, E.num(2));
   return E.plus(E.times(half(E.add(E.num(1), s)), da), E.times(half(E.sub(E.num(1), s)), db));
