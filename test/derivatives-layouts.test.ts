@@ -101,3 +101,23 @@ describe("symmetric matrix variables", () => {
     );
   });
 });
+
+describe("a check report", () => {
+  it("gives the finite differences in the symbolic result's shape and layout", () => {
+    const cases: Array<[string, string]> = [
+      ["A*x", "x"],
+      ["A*x", "A"],
+      ["y'*A*x", "A"],
+      ["x*c", "c"],
+    ];
+    for (const [expr, wrt] of cases) {
+      for (const layout of ["numerator", "denominator", "mixed"] as const) {
+        const report = checkDerivative(`${DECLARATIONS}\n${expr}`, wrt, { layout, values });
+        expect(report.finiteDifferences.shape).toEqual(report.symbolic.shape);
+        report.symbolic.data.forEach((v, i) => {
+          expect(report.finiteDifferences.data[i]).toBeCloseTo(v, 6);
+        });
+      }
+    }
+  });
+});

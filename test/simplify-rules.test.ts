@@ -4,6 +4,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { differentiate, isMatcalcError, loadProblem } from "../src/api/index.js";
+import type { Node } from "../src/ir/index.js";
+import { apply } from "../src/ops/index.js";
 import { runRules, simplify } from "../src/simplify/index.js";
 import { problems } from "./generators.js";
 import { describeRewrite, rewriteError } from "./trace-values.js";
@@ -50,13 +52,22 @@ describe("the driver", () => {
     expect(simplify(big, { nodeBudget: 10 }).stop).toBe("node-budget");
   });
 
+  it("reaches a fixed point at once when no rule fires", () => {
+    const idle = {
+      name: "idle",
+      rules: [{ name: "never", apply: (_n: Node) => null }],
+    };
+    expect(runRules(loadProblem("x'*x").expression, [idle], { maxPasses: 1 }).stop).toBe("fixed-point");
+  });
+
   it("stops at its pass budget and says so", () => {
+    // Wraps every variable in a negation, so each pass yields a new expression and none is final.
     const growing = {
       name: "grow",
-      rules: [
-        { name: "wrap", apply: (n: import("../src/ir/index.js").Node) => (n.op === "var" ? null : null) },
-      ],
+      rules: [{ name: "wrap", apply: (n: Node) => (n.op === "var" ? apply("neg", n) : null) }],
     };
-    expect(runRules(loadProblem("x'*x").expression, [growing], { maxPasses: 1 }).stop).toBe("fixed-point");
+    const result = runRules(loadProblem("x'*x").expression, [growing], { maxPasses: 3 });
+    expect(result.stop).toBe("pass-budget");
+    expect(result.passes).toBe(3);
   });
 });

@@ -9,6 +9,7 @@ import { reverseModeDerivative } from "./reverse-ad.js";
 export interface CheckReport {
   readonly values: Record<string, unknown>;
   readonly symbolic: Tensor;
+  /** The central differences, in the symbolic result's shape and layout. */
   readonly finiteDifferences: Tensor;
   /** max |symbolic − fd| / max(1, |fd|) over the entries. */
   readonly maxRelativeError: number;
@@ -58,7 +59,7 @@ function reverseModeReference(
   if (derivative.wrt.length === 1 && info?.kind === "symmetric") {
     const n = Math.round(Math.sqrt(ad.length));
     const out = new Float64Array(ad.length);
-    const cookbook = derivative.notes.some((note) => note.includes("Cookbook"));
+    const cookbook = derivative.symmetrized === "cookbook";
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < n; j++) {
         const [g, gt] = [ad[i * n + j]!, ad[j * n + i]!];
@@ -135,8 +136,8 @@ function entryCount(value: unknown): number {
 }
 
 /**
- * Finite differences of the natural derivative T[output…, variable…] of order `order`, then put in
- * the derivative's layout by the same rule the symbolic result follows (matched by shape and data).
+ * Central differences of the natural derivative T[output…, variable…] of the derivative's order,
+ * entries in natural order (output first, then variable), shaped [outputs, variable entries].
  */
 function finiteDifferences(derivative: Derivative, values: Record<string, unknown>, step: number): Tensor {
   const problem = derivative.problem;
@@ -160,7 +161,8 @@ function finiteDifferences(derivative: Derivative, values: Record<string, unknow
       const minus = base(perturb(values, name, e, -h, symmetricOffDiagonal));
       const column = new Float64Array(plus.length);
       for (let k = 0; k < plus.length; k++) column[k] = (plus[k]! - minus[k]!) / (2 * h);
-      if (symmetricOffDiagonal) halveOffDiagonal(column, values[name], e, derivative);
+      if (symmetricOffDiagonal)
+        halveOffDiagonal(column, values[name], e, derivative.symmetrized === "cookbook");
       columns.push(column);
     }
   }
@@ -173,12 +175,12 @@ function finiteDifferences(derivative: Derivative, values: Record<string, unknow
 }
 
 /** With the projection convention, an off-diagonal direction E_ij + E_ji counts the gradient twice. */
-function halveOffDiagonal(column: Float64Array, value: unknown, entry: number, derivative: Derivative): void {
+function halveOffDiagonal(column: Float64Array, value: unknown, entry: number, cookbook: boolean): void {
   const m = value as number[][];
   const cols = m[0]!.length;
   const [i, j] = [Math.floor(entry / cols), entry % cols];
   if (i === j) return;
-  const factor = derivative.notes.some((n) => n.includes("Cookbook")) ? 1 : 0.5;
+  const factor = cookbook ? 1 : 0.5;
   for (let k = 0; k < column.length; k++) column[k]! *= factor;
 }
 
@@ -222,6 +224,14 @@ export function toNatural(d: Derivative, t: Tensor): Float64Array {
   const gradient = outputRank === 0 && d.order === 1;
   if (gradient) return d.layout === "numerator" ? transpose2d(t.data, rows, cols) : t.data;
   return d.layout === "denominator" ? transpose2d(t.data, rows, cols) : t.data;
+}
+
+/** Puts entries in natural order back into the derivative's layout (the inverse of toNatural). */
+function fromNatural(d: Derivative, shape: readonly number[], natural: Float64Array): Float64Array {
+  const positions = toNatural(d, { shape: [...shape], data: Float64Array.from(natural, (_v, i) => i) });
+  const out = new Float64Array(natural.length);
+  for (let k = 0; k < natural.length; k++) out[positions[k]!] = natural[k]!;
+  return out;
 }
 
 function outputAxes(d: Derivative): number {
@@ -272,7 +282,7 @@ export function checkDerivative(
   return {
     values,
     symbolic,
-    finiteDifferences: { shape: symbolic.shape, data: fd.data },
+    finiteDifferences: { shape: symbolic.shape, data: fromNatural(derivative, symbolic.shape, fd.data) },
     maxRelativeError: worst,
     reverseModeError,
     passed: worst <= tolerance && (reverseModeError === null || reverseModeError <= 1e-8),

@@ -49,6 +49,8 @@ export interface Derivative {
    */
   readonly kronecker: KroneckerDisplay | null;
   readonly notes: readonly string[];
+  /** The convention applied to a gradient by a symmetric matrix, or null when none was applied. */
+  readonly symmetrized: SymmetricConvention | null;
   /** The rewrite rules the simplifier applied, in order. */
   readonly trace: readonly TraceEntry[];
   readonly stop: StopReason;
@@ -127,6 +129,7 @@ export function differentiate(
       return index;
     },
     notes,
+    symmetrized: result.symmetrized,
     kronecker,
     trace,
     stop,

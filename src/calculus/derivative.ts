@@ -34,6 +34,8 @@ export interface DerivativeResult {
   readonly order: number;
   /** How it was obtained, and caveats (index notation, the symmetric convention used). */
   readonly notes: readonly string[];
+  /** The convention applied to a gradient by a symmetric matrix, or null when none was applied. */
+  readonly symmetrized: SymmetricConvention | null;
 }
 
 /** The result before a layout: axes ordered output first, then the variable's. */
@@ -214,8 +216,10 @@ export function differentiate(
     expr.shape.length === 2 && expr.shape[0] === 1 ? 1 : axesOf(expr.shape).length,
   );
   for (let k = 2; k <= order; k++) natural = deriver.next(natural, x);
+  let symmetrized: SymmetricConvention | null = null;
   if (symmetric && natural.kind === "matrix" && expr.shape.length === 0) {
     const convention = options.symmetric ?? "projection";
+    symmetrized = convention;
     natural = { ...natural, node: simplify(symmetrize(natural.node, convention)) };
     deriver.notes.push(
       convention === "projection"
@@ -225,7 +229,7 @@ export function differentiate(
   }
   const value = present(natural, x.shape, layout, order);
   const shown = value.kind === "matrix" ? { ...value, node: simplify(value.node) } : value;
-  return { value: shown, layout, order, notes: deriver.notes };
+  return { value: shown, layout, order, notes: deriver.notes, symmetrized };
 }
 
 /** Several scalars stacked into one vector variable (the lecture's Jacobian by x and y). */
@@ -246,7 +250,6 @@ function stacked(
     }
   }
   let current = expr;
-  let shapeRank = expr.shape.length === 0 ? 0 : 1;
   for (let k = 1; k <= order; k++) {
     const columns = wrt.map((v) => deriver.byScalar(current, v));
     if (current.shape.length === 0) {
@@ -264,11 +267,9 @@ function stacked(
         "several stacked scalars need a scalar expression or a stack [f; g] of scalars (differentiate by each scalar instead)",
       );
     }
-    shapeRank = current.shape.length;
   }
-  void shapeRank;
   const natural: Natural = { kind: "matrix", node: current, outputRank: expr.shape.length === 0 ? 0 : 1 };
   const value = present(natural, [wrt.length], layout, order);
   const shown = value.kind === "matrix" ? { ...value, node: simplify(value.node) } : value;
-  return { value: shown, layout, order, notes: deriver.notes };
+  return { value: shown, layout, order, notes: deriver.notes, symmetrized: null };
 }

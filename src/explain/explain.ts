@@ -297,7 +297,6 @@ export function explainDerivative(expression: Node, x: Node, options: ExplainOpt
     // The expression is the variable itself: dy/dx = I.
     const name = "u1";
     intermediates.push({ name, definition: x, expression: x, shape: x.shape });
-    names.set(-1, name);
   }
 
   // Local derivatives ∂u_k/∂(input), by differentiating each definition by its input placeholder.

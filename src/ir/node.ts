@@ -60,8 +60,3 @@ export function internNode(
   table.set(key, node);
   return node;
 }
-
-/** How many distinct nodes have been interned (for tests and diagnostics). */
-export function internedCount(): number {
-  return table.size;
-}

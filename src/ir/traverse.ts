@@ -53,21 +53,6 @@ export function dagSize(...roots: readonly Node[]): number {
   return postorder(...roots).length;
 }
 
-/** Number of nodes in the tree the DAG unfolds to (what a printed expression's size grows with). */
-export function treeSize(root: Node): number {
-  return foldNodes<number>(root, (_node, args) => args.reduce((sum, size) => sum + size, 1));
-}
-
-/** Longest path from the root to a leaf, counted in nodes. */
-export function depthOf(root: Node): number {
-  return foldNodes<number>(root, (_node, args) => 1 + args.reduce((max, d) => Math.max(max, d), 0));
-}
-
-/** True when some node under the root (the root included) satisfies the predicate. */
-export function containsNode(root: Node, predicate: (node: Node) => boolean): boolean {
-  return postorder(root).some(predicate);
-}
-
 /** Names of the variables under the root, in first-appearance order. */
 export function freeVariables(root: Node): string[] {
   const names: string[] = [];

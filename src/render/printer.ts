@@ -65,7 +65,3 @@ export function toText(node: Node): string {
 export function toLatex(node: Node): string {
   return print(node, latexNotation).text;
 }
-
-export function printWith(node: Node, notation: Notation): Printed {
-  return print(node, notation);
-}

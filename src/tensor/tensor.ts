@@ -12,15 +12,6 @@ export function sizeOf(shape: readonly number[]): number {
   return size;
 }
 
-export function makeTensor(shape: readonly number[], data: Float64Array): Tensor {
-  if (data.length !== sizeOf(shape)) {
-    throw new RangeError(
-      `tensor data has ${data.length} entries, shape [${shape.join(", ")}] needs ${sizeOf(shape)}`,
-    );
-  }
-  return { shape: [...shape], data };
-}
-
 export function zerosTensor(shape: readonly number[]): Tensor {
   return { shape: [...shape], data: new Float64Array(sizeOf(shape)) };
 }
@@ -39,12 +30,6 @@ export function identityTensor(n: number): Tensor {
   return { shape: [n, n], data };
 }
 
-/** The single entry of a tensor with one entry (a scalar, 1-vector or 1×1 matrix). */
-export function scalarValue(t: Tensor): number {
-  if (t.data.length !== 1) throw new RangeError(`expected one entry, got shape [${t.shape.join(", ")}]`);
-  return t.data[0]!;
-}
-
 /** Nested arrays in the SPEC §3 JSON form: a number, a flat array, or an array of rows. */
 export type NestedNumbers = number | NestedNumbers[];
 
@@ -60,22 +45,6 @@ export function toNested(t: Tensor): NestedNumbers {
     return out;
   };
   return build(0, 0);
-}
-
-export function tensorsClose(
-  a: Tensor,
-  b: Tensor,
-  relativeTolerance = 1e-9,
-  absoluteTolerance = 1e-12,
-): boolean {
-  if (a.shape.length !== b.shape.length || a.shape.some((d, i) => d !== b.shape[i])) return false;
-  for (let i = 0; i < a.data.length; i++) {
-    const x = a.data[i]!;
-    const y = b.data[i]!;
-    if (Math.abs(x - y) > absoluteTolerance + relativeTolerance * Math.max(Math.abs(x), Math.abs(y)))
-      return false;
-  }
-  return true;
 }
 
 /** Max over entries of |a−b| / max(1, |b|): the error measure of numeric checks. */
