@@ -56,6 +56,23 @@ export function zeros(shape: Shape): Node {
   return internNode("zeros", [], shape);
 }
 
+/** The number a size stands for: a constant for a fixed size, else the size's symbol as a scalar. */
+export function sizeNode(d: Dim): Node {
+  return typeof d === "number" ? constant(d) : internNode("size", [], [], { name: d });
+}
+
+/** The number of entries of a shape, as an expression: n, m*n, or a constant. */
+export function entryCount(shape: Shape): Node {
+  let fixed = 1;
+  let symbolic: Node | null = null;
+  for (const d of shape) {
+    if (typeof d === "number") fixed *= d;
+    else symbolic = symbolic === null ? sizeNode(d) : apply("mul", symbolic, sizeNode(d));
+  }
+  if (symbolic === null) return constant(fixed);
+  return fixed === 1 ? symbolic : apply("mul", constant(fixed), symbolic);
+}
+
 export function ones(n: Dim): Node {
   return internNode("ones", [], [n]);
 }

@@ -62,6 +62,16 @@ export const leafOperators = {
     latex: { kind: "custom", print: () => atom("\\mathbf{1}") },
     jvp: constantTangent,
   },
+  size: {
+    syntax: { kind: "leaf" },
+    summary: "a size of the problem as a number (the n of mean(x) = sum(x)/n)",
+    shape: noShapeRule,
+    evaluate: (_args, node, context) =>
+      scalarTensor(sizeOrFail(node.attrs.name!, node.attrs.name!, context.size)),
+    text: { kind: "custom", print: (_args, node) => atom(node.attrs.name!) },
+    latex: { kind: "custom", print: (_args, node) => atom(node.attrs.name!) },
+    jvp: constantTangent,
+  },
   zeros: {
     syntax: { kind: "leaf" },
     summary: "a zero scalar, vector or matrix (what a vanishing derivative is)",

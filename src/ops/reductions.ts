@@ -1,6 +1,7 @@
-// Reductions and the ML functions (SPEC §1): sum, dot, norm2, norm1, softmax, logsumexp.
+// Reductions and the ML functions (SPEC §1): sum, mean, dot, norm2, norm1, softmax, logsumexp.
 import { dotEntries, euclideanNorm, mapTensor, scalarTensor, sumEntries } from "../tensor/index.js";
 import * as E from "./algebra.js";
+import { entryCount } from "./build.js";
 import { latexCall } from "./elementwise.js";
 import { failure, scalarResult, vectorArgument } from "./shape-rules.js";
 import { type OperatorDefinition, Precedence, type ShapeRule } from "./types.js";
@@ -22,6 +23,16 @@ export const reductionOperators = {
     latex: { kind: "custom", print: latexCall("\\operatorname{sum}") },
     jvp: (_args, [du]) => (du === null ? null : E.call("sum", du)),
     transpose: (ct, [u]) => [E.broadcast(ct, u.shape)],
+  },
+  mean: {
+    syntax: { kind: "function", name: "mean", arity: 1 },
+    summary: "mean of all entries, sum(a) divided by their number",
+    shape: scalarResult,
+    evaluate: ([a]) => scalarTensor(sumEntries(a!) / a!.data.length),
+    text: { kind: "call", name: "mean" },
+    latex: { kind: "custom", print: latexCall("\\operatorname{mean}") },
+    jvp: (_args, [du]) => (du === null ? null : E.call("mean", du)),
+    transpose: (ct, [u]) => [E.div(E.broadcast(ct, u.shape), entryCount(u.shape))],
   },
   dot: {
     syntax: { kind: "function", name: "dot", arity: 2 },
