@@ -18,8 +18,12 @@ const ALLOWED: Record<string, readonly string[]> = {
   simplify: ["ops", "ir", "core"],
   render: ["ops", "ir", "core"],
   numeric: ["ops", "ir", "tensor", "core"],
+  codegen: ["ops", "ir", "core"],
+  plot: [],
   explain: ["calculus", "simplify", "render", "ops", "ir", "core"],
   api: [
+    "codegen",
+    "plot",
     "check",
     "calculus",
     "simplify",

@@ -10,6 +10,7 @@ export {
   type SourceSpan,
 } from "../core/index.js";
 export type { Node } from "../ir/index.js";
+export { linePlotSvg, type PlotOptions, sparkline } from "../plot/plot.js";
 export { toLatex, toText } from "../render/index.js";
 export type { Tensor } from "../tensor/index.js";
 export { toNested } from "../tensor/index.js";
@@ -21,6 +22,16 @@ export {
   type Layout,
   type SymmetricConvention,
 } from "./derivative.js";
+export {
+  type Compiled,
+  type CompiledFunction,
+  compile,
+  type EmitOptions,
+  type Emitted,
+  emit,
+  TARGETS,
+  type Target,
+} from "./emit.js";
 export { COOKBOOK_EXAMPLES, type Example, LECTURE_EXAMPLES } from "./examples.js";
 export {
   type ExplainOptions,
@@ -32,4 +43,16 @@ export {
   type Mode,
 } from "./explain.js";
 export * from "./problem.js";
+export {
+  createTrainer,
+  type GradientCheck,
+  NEURON_PROBLEM,
+  type NeuronData,
+  neuronData,
+  type Optimizer,
+  type Trainer,
+  type TrainOptions,
+  type TrainState,
+  train,
+} from "./train.js";
 export { syntaxTreeText } from "./tree.js";

@@ -1,0 +1,474 @@
+// The helpers that generated JavaScript/TypeScript calls, as source text. Only the helpers a program
+// uses are copied into its code, so the output stands alone. They are written in TypeScript with type
+// annotations drawn from a small fixed vocabulary, which `stripTypes` removes for the JavaScript target
+// (the tests run both forms, and type-check the TypeScript one).
+
+export interface Helper {
+  readonly name: string;
+  /** Helpers this one calls. */
+  readonly needs: readonly string[];
+  readonly source: string;
+}
+
+const TYPES = `/** A matrix, or a vector as one column (a row as one row), stored row by row. */
+type Mat = { rows: number; cols: number; data: Float64Array };
+type Nested = number | Nested[];`;
+
+const helpers: Helper[] = [
+  {
+    name: "matrixArg",
+    needs: [],
+    source: `function matrixArg(name: string, value: number[][]): Mat {
+  if (!Array.isArray(value) || value.length === 0 || !Array.isArray(value[0])) {
+    throw new Error(\`\${name} must be a matrix: a non-empty array of rows\`);
+  }
+  const rows = value.length;
+  const cols = value[0].length;
+  const data = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) {
+    const row = value[i];
+    if (!Array.isArray(row) || row.length !== cols) {
+      throw new Error(\`\${name}: row \${i + 1} has \${Array.isArray(row) ? row.length : 0} entries, row 1 has \${cols}\`);
+    }
+    for (let j = 0; j < cols; j++) data[i * cols + j] = row[j];
+  }
+  return { rows, cols, data };
+}`,
+  },
+  {
+    name: "vectorArg",
+    needs: [],
+    source: `function vectorArg(name: string, value: ArrayLike<number>): Mat {
+  if (value === null || typeof value !== "object" || typeof value.length !== "number" || value.length === 0) {
+    throw new Error(\`\${name} must be a vector: a non-empty array of numbers\`);
+  }
+  return { rows: value.length, cols: 1, data: Float64Array.from(value) };
+}`,
+  },
+  {
+    name: "scalarArg",
+    needs: [],
+    source: `function scalarArg(name: string, value: number): number {
+  if (typeof value !== "number") throw new Error(\`\${name} must be a number\`);
+  return value;
+}`,
+  },
+  {
+    name: "expectShape",
+    needs: [],
+    source: `function expectShape(name: string, a: Mat, rows: number, cols: number, expected: string): void {
+  if (a.rows !== rows || a.cols !== cols) {
+    throw new Error(\`\${name} is \${a.rows}×\${a.cols}, expected \${expected} = \${rows}×\${cols}\`);
+  }
+}`,
+  },
+  {
+    name: "build",
+    needs: [],
+    source: `/** A rows×cols matrix whose entry number i (row by row) is entry(i). */
+function build(rows: number, cols: number, entry: (i: number) => number): Mat {
+  const data = new Float64Array(rows * cols);
+  for (let i = 0; i < data.length; i++) data[i] = entry(i);
+  return { rows, cols, data };
+}`,
+  },
+  {
+    name: "fromEntries",
+    needs: [],
+    source: `function fromEntries(rows: number, cols: number, entries: number[]): Mat {
+  return { rows, cols, data: Float64Array.from(entries) };
+}`,
+  },
+  {
+    name: "matmul",
+    needs: [],
+    source: `function matmul(a: Mat, b: Mat): Mat {
+  const m = a.rows;
+  const k = a.cols;
+  const n = b.cols;
+  const out = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let p = 0; p < k; p++) {
+      const aip = a.data[i * k + p];
+      if (aip === 0) continue;
+      for (let j = 0; j < n; j++) out[i * n + j] += aip * b.data[p * n + j];
+    }
+  }
+  return { rows: m, cols: n, data: out };
+}`,
+  },
+  {
+    name: "transpose",
+    needs: [],
+    source: `/** A vector and a row share their data; a matrix is copied. */
+function transpose(a: Mat): Mat {
+  if (a.rows === 1 || a.cols === 1) return { rows: a.cols, cols: a.rows, data: a.data };
+  const out = new Float64Array(a.data.length);
+  for (let i = 0; i < a.rows; i++) for (let j = 0; j < a.cols; j++) out[j * a.rows + i] = a.data[i * a.cols + j];
+  return { rows: a.cols, cols: a.rows, data: out };
+}`,
+  },
+  {
+    name: "sum",
+    needs: [],
+    source: `function sum(a: Mat): number {
+  let s = 0;
+  for (let i = 0; i < a.data.length; i++) s += a.data[i];
+  return s;
+}`,
+  },
+  {
+    name: "mean",
+    needs: ["sum"],
+    source: `function mean(a: Mat): number {
+  return sum(a) / a.data.length;
+}`,
+  },
+  {
+    name: "dot",
+    needs: [],
+    source: `function dot(a: Mat, b: Mat): number {
+  let s = 0;
+  for (let i = 0; i < a.data.length; i++) s += a.data[i] * b.data[i];
+  return s;
+}`,
+  },
+  {
+    name: "norm2",
+    needs: ["dot"],
+    source: `function norm2(a: Mat): number {
+  return Math.sqrt(dot(a, a));
+}`,
+  },
+  {
+    name: "norm1",
+    needs: [],
+    source: `function norm1(a: Mat): number {
+  let s = 0;
+  for (let i = 0; i < a.data.length; i++) s += Math.abs(a.data[i]);
+  return s;
+}`,
+  },
+  {
+    name: "trace",
+    needs: [],
+    source: `function trace(a: Mat): number {
+  let s = 0;
+  for (let i = 0; i < a.rows; i++) s += a.data[i * a.cols + i];
+  return s;
+}`,
+  },
+  {
+    name: "luFactor",
+    needs: [],
+    source: `/** LU with partial pivoting: the factors in place, the row order and the permutation's sign. */
+function luFactor(a: Mat): { lu: Float64Array; perm: Int32Array; sign: number } {
+  const n = a.rows;
+  if (a.cols !== n) throw new Error(\`expected a square matrix, got \${a.rows}×\${a.cols}\`);
+  const lu = Float64Array.from(a.data);
+  const perm = new Int32Array(n);
+  for (let i = 0; i < n; i++) perm[i] = i;
+  let sign = 1;
+  for (let k = 0; k < n; k++) {
+    let pivot = k;
+    for (let i = k + 1; i < n; i++) if (Math.abs(lu[i * n + k]) > Math.abs(lu[pivot * n + k])) pivot = i;
+    if (pivot !== k) {
+      for (let j = 0; j < n; j++) {
+        const t = lu[k * n + j];
+        lu[k * n + j] = lu[pivot * n + j];
+        lu[pivot * n + j] = t;
+      }
+      const t = perm[k];
+      perm[k] = perm[pivot];
+      perm[pivot] = t;
+      sign = -sign;
+    }
+    const d = lu[k * n + k];
+    if (d === 0) continue;
+    for (let i = k + 1; i < n; i++) {
+      const f = (lu[i * n + k] /= d);
+      if (f !== 0) for (let j = k + 1; j < n; j++) lu[i * n + j] -= f * lu[k * n + j];
+    }
+  }
+  return { lu, perm, sign };
+}`,
+  },
+  {
+    name: "det",
+    needs: ["luFactor"],
+    source: `function det(a: Mat): number {
+  const { lu, sign } = luFactor(a);
+  let d = sign;
+  for (let i = 0; i < a.rows; i++) d *= lu[i * a.rows + i];
+  return d;
+}`,
+  },
+  {
+    name: "logdet",
+    needs: ["luFactor"],
+    source: `function logdet(a: Mat): number {
+  const { lu, sign } = luFactor(a);
+  let s = sign;
+  let total = 0;
+  for (let i = 0; i < a.rows; i++) {
+    const d = lu[i * a.rows + i];
+    if (d === 0) throw new Error("logdet: the matrix is singular");
+    if (d < 0) s = -s;
+    total += Math.log(Math.abs(d));
+  }
+  if (s < 0) throw new Error("logdet: the determinant is negative");
+  return total;
+}`,
+  },
+  {
+    name: "inv",
+    needs: ["luFactor"],
+    source: `function inv(a: Mat): Mat {
+  const n = a.rows;
+  const { lu, perm } = luFactor(a);
+  for (let i = 0; i < n; i++) if (lu[i * n + i] === 0) throw new Error("inv: the matrix is singular");
+  const out = new Float64Array(n * n);
+  const x = new Float64Array(n);
+  for (let c = 0; c < n; c++) {
+    for (let i = 0; i < n; i++) {
+      let s = perm[i] === c ? 1 : 0;
+      for (let j = 0; j < i; j++) s -= lu[i * n + j] * x[j];
+      x[i] = s;
+    }
+    for (let i = n - 1; i >= 0; i--) {
+      let s = x[i];
+      for (let j = i + 1; j < n; j++) s -= lu[i * n + j] * x[j];
+      x[i] = s / lu[i * n + i];
+    }
+    for (let i = 0; i < n; i++) out[i * n + c] = x[i];
+  }
+  return { rows: n, cols: n, data: out };
+}`,
+  },
+  {
+    name: "diagMatrix",
+    needs: [],
+    source: `function diagMatrix(v: Mat): Mat {
+  const n = v.data.length;
+  const data = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) data[i * n + i] = v.data[i];
+  return { rows: n, cols: n, data };
+}`,
+  },
+  {
+    name: "diagOf",
+    needs: [],
+    source: `function diagOf(a: Mat): Mat {
+  const data = new Float64Array(a.rows);
+  for (let i = 0; i < a.rows; i++) data[i] = a.data[i * a.cols + i];
+  return { rows: a.rows, cols: 1, data };
+}`,
+  },
+  {
+    name: "eye",
+    needs: [],
+    source: `function eye(n: number): Mat {
+  const data = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) data[i * n + i] = 1;
+  return { rows: n, cols: n, data };
+}`,
+  },
+  {
+    name: "softmax",
+    needs: [],
+    source: `function softmax(a: Mat): Mat {
+  let top = -Infinity;
+  for (let i = 0; i < a.data.length; i++) top = Math.max(top, a.data[i]);
+  const data = new Float64Array(a.data.length);
+  let s = 0;
+  for (let i = 0; i < data.length; i++) s += data[i] = Math.exp(a.data[i] - top);
+  for (let i = 0; i < data.length; i++) data[i] /= s;
+  return { rows: a.rows, cols: a.cols, data };
+}`,
+  },
+  {
+    name: "logsumexp",
+    needs: [],
+    source: `function logsumexp(a: Mat): number {
+  let top = -Infinity;
+  for (let i = 0; i < a.data.length; i++) top = Math.max(top, a.data[i]);
+  let s = 0;
+  for (let i = 0; i < a.data.length; i++) s += Math.exp(a.data[i] - top);
+  return top + Math.log(s);
+}`,
+  },
+  {
+    name: "sigmoid",
+    needs: [],
+    source: `function sigmoid(x: number): number {
+  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+}`,
+  },
+  {
+    name: "softplus",
+    needs: [],
+    source: `function softplus(x: number): number {
+  return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+}`,
+  },
+  {
+    name: "unitVector",
+    needs: [],
+    source: `function unitVector(n: number, k: number): Mat {
+  const data = new Float64Array(n);
+  data[k] = 1;
+  return { rows: n, cols: 1, data };
+}`,
+  },
+  {
+    name: "einsum",
+    needs: [],
+    source: `/**
+ * Sums over repeated letters as numpy.einsum does ("ik,kj->ij"): a vector or row has one letter, a
+ * matrix two. Operands are multiplied in one at a time, and a letter is summed out as soon as no later
+ * operand and not the output uses it. Returns the result's entries, row-major in the output's letters.
+ */
+function einsum(spec: string, ...operands: Mat[]): Float64Array {
+  const arrow = spec.indexOf("->");
+  const subscripts = spec.slice(0, arrow).split(",");
+  const output = spec.slice(arrow + 2);
+  const size = new Array(128).fill(1);
+  subscripts.forEach((letters, k) => {
+    const a = operands[k];
+    if (letters.length === 1) size[letters.charCodeAt(0)] = a.data.length;
+    if (letters.length === 2) {
+      size[letters.charCodeAt(0)] = a.rows;
+      size[letters.charCodeAt(1)] = a.cols;
+    }
+  });
+  const strides = (letters: string) => {
+    const out = new Array(letters.length).fill(1);
+    for (let k = letters.length - 2; k >= 0; k--) out[k] = out[k + 1] * size[letters.charCodeAt(k + 1)];
+    return out;
+  };
+  let held = "";
+  let data = Float64Array.of(1);
+  for (let k = 0; k < subscripts.length; k++) {
+    const letters = subscripts[k];
+    const operand = operands[k];
+    const later = subscripts.slice(k + 1).join("") + output;
+    let all = held;
+    for (const c of letters) if (!all.includes(c)) all += c;
+    let kept = "";
+    for (const c of all) if (later.includes(c)) kept += c;
+    const allSizes = Array.from(all, (c) => size[c.charCodeAt(0)]);
+    const heldStrides = strides(held);
+    const keptStrides = strides(kept);
+    const heldAt = Array.from(held, (c) => all.indexOf(c));
+    const keptAt = Array.from(kept, (c) => all.indexOf(c));
+    const operandAt = Array.from(letters, (c) => all.indexOf(c));
+    const next = new Float64Array(keptStrides.length === 0 ? 1 : keptStrides[0] * size[kept.charCodeAt(0)]);
+    const at = new Array(all.length).fill(0);
+    const total = allSizes.reduce((x, y) => x * y, 1);
+    for (let p = 0; p < total; p++) {
+      let rest = p;
+      for (let q = all.length - 1; q >= 0; q--) {
+        at[q] = rest % allSizes[q];
+        rest = Math.floor(rest / allSizes[q]);
+      }
+      let h = 0;
+      for (let q = 0; q < heldAt.length; q++) h += at[heldAt[q]] * heldStrides[q];
+      let o = 0;
+      for (let q = 0; q < keptAt.length; q++) o += at[keptAt[q]] * keptStrides[q];
+      const e = operandAt.length === 2 ? at[operandAt[0]] * operand.cols + at[operandAt[1]] : operandAt.length === 1 ? at[operandAt[0]] : 0;
+      next[o] += data[h] * operand.data[e];
+    }
+    held = kept;
+    data = next;
+  }
+  if (held === output) return data;
+  // The same letters in another order: permute into the output's order.
+  const heldStrides = strides(held);
+  const outSizes = Array.from(output, (c) => size[c.charCodeAt(0)]);
+  const result = new Float64Array(data.length);
+  const at = new Array(output.length).fill(0);
+  for (let p = 0; p < result.length; p++) {
+    let rest = p;
+    for (let q = output.length - 1; q >= 0; q--) {
+      at[q] = rest % outSizes[q];
+      rest = Math.floor(rest / outSizes[q]);
+    }
+    let h = 0;
+    for (let q = 0; q < held.length; q++) h += at[output.indexOf(held[q])] * heldStrides[q];
+    result[p] = data[h];
+  }
+  return result;
+}`,
+  },
+  {
+    name: "addScaled",
+    needs: [],
+    source: `/** out += c * terms, entry by entry. */
+function addScaled(out: Float64Array, c: number, term: Float64Array): void {
+  for (let i = 0; i < out.length; i++) out[i] += c * term[i];
+}`,
+  },
+  {
+    name: "toFlat",
+    needs: [],
+    source: `function toFlat(a: Mat): number[] {
+  return Array.from(a.data);
+}`,
+  },
+  {
+    name: "toRows",
+    needs: [],
+    source: `function toRows(a: Mat): number[][] {
+  const out: number[][] = [];
+  for (let i = 0; i < a.rows; i++) out.push(Array.from(a.data.subarray(i * a.cols, (i + 1) * a.cols)));
+  return out;
+}`,
+  },
+  {
+    name: "toNested",
+    needs: [],
+    source: `/** A row-major array of the given shape as nested arrays. */
+function toNested(data: Float64Array, shape: number[]): Nested {
+  if (shape.length === 0) return data[0];
+  const [n, ...rest] = shape;
+  const size = data.length / n;
+  const out: Nested[] = [];
+  for (let i = 0; i < n; i++) out.push(toNested(data.subarray(i * size, (i + 1) * size), rest));
+  return out;
+}`,
+  },
+];
+
+const BY_NAME = new Map(helpers.map((h) => [h.name, h]));
+
+export const HELPER_NAMES: ReadonlySet<string> = new Set(BY_NAME.keys());
+
+/** The helpers' source, in a fixed order, for the given names and everything they need. */
+export function helperSource(names: Iterable<string>, typed: boolean): string {
+  const wanted = new Set<string>();
+  const visit = (name: string) => {
+    if (wanted.has(name)) return;
+    const helper = BY_NAME.get(name);
+    if (!helper) throw new Error(`no helper ${name}`);
+    wanted.add(name);
+    helper.needs.forEach(visit);
+  };
+  for (const n of names) visit(n);
+  const parts = helpers.filter((h) => wanted.has(h.name)).map((h) => h.source);
+  const text = [TYPES, ...parts].join("\n\n");
+  return typed ? text : stripTypes(text);
+}
+
+const TYPE_WORD =
+  "(?:Mat|Nested|number|string|void|Float64Array|Int32Array|ArrayLike<number>|\\{ lu: Float64Array; perm: Int32Array; sign: number \\}|\\(i: number\\) => number)(?:\\[\\])*(?![\\w.(<])";
+
+/** Removes the annotations of the vocabulary above (and the type aliases): TypeScript → JavaScript. */
+export function stripTypes(source: string): string {
+  return source
+    .split("\n")
+    .filter((line) => !/^type \w+ = /.test(line) && !line.startsWith("/** A matrix, or a vector"))
+    .join("\n")
+    .replace(new RegExp(`\\): ${TYPE_WORD}(?: \\| ${TYPE_WORD})* \\{`, "g"), ") {")
+    .replace(new RegExp(`(\\w): ${TYPE_WORD}(?: \\| ${TYPE_WORD})*`, "g"), "$1")
+    .replace(/^\n+/, "");
+}

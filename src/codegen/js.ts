@@ -1,0 +1,331 @@
+// JavaScript and TypeScript from a program: one function taking the variables (numbers, arrays of
+// numbers, arrays of rows) and returning the value and derivatives as numbers and arrays. Matrices are
+// `Mat` records over Float64Array; element-wise subexpressions become one `build` loop each.
+import type { Dim, Shape } from "../core/index.js";
+import type { IndexForm, Node } from "../ir/index.js";
+import { formatNumber, type OperatorName } from "../ops/index.js";
+import { HELPER_NAMES, helperSource } from "./js-runtime.js";
+import {
+  isElementwise,
+  NameTable,
+  type Program,
+  type ProgramInput,
+  type ProgramOutput,
+  termLetters,
+} from "./program.js";
+
+const JS_RESERVED = new Set(
+  (
+    "break case catch class const continue debugger default delete do else enum export extends false finally " +
+    "for function if import in instanceof new null return super switch this throw true try typeof var void " +
+    "while with yield let static implements interface package private protected public await arguments eval " +
+    "Math Error Float64Array Int32Array Array Number Infinity NaN undefined inputs i"
+  ).split(" "),
+);
+
+interface Printed {
+  readonly text: string;
+  /** 1 conditional, 2 sum, 3 product, 4 unary, 5 atom. */
+  readonly prec: number;
+}
+
+const atom = (text: string): Printed => ({ text, prec: 5 });
+const wrap = (p: Printed, needed: number) => (p.prec < needed ? `(${p.text})` : p.text);
+
+export interface JsOptions {
+  readonly typed: boolean;
+  readonly name: string;
+}
+
+/** Rows and columns of a node's shape as code. */
+function matrixSizes(shape: Shape, size: (d: Dim) => string): [string, string] {
+  if (shape.length === 1) return [size(shape[0]!), "1"];
+  return [size(shape[0]!), size(shape[1]!)];
+}
+
+export function printJs(program: Program, options: JsOptions): string {
+  const names = new NameTable(new Set([...JS_RESERVED, ...HELPER_NAMES, options.name]));
+  const used = new Set<string>();
+  const call = (helper: string, ...args: string[]) => {
+    used.add(helper);
+    return `${helper}(${args.join(", ")})`;
+  };
+  const nodeNames = new Map<number, string>();
+  // Sizes and variables keep their own names where JavaScript allows.
+  const sizeName = (d: Dim) => (typeof d === "number" ? String(d) : names.name(`size:${d}`, d));
+  for (const input of program.inputs) names.name(`var:${input.name}`, input.name);
+
+  const ref = (node: Node): string | undefined => {
+    if (node.op === "var") return names.name(`var:${node.attrs.name!}`, node.attrs.name!);
+    if (node.op === "size") return sizeName(node.attrs.name!);
+    return nodeNames.get(node.id);
+  };
+
+  /** A scalar expression; inside an element-wise loop (`entry`), matrices are read at entry i. */
+  const scalar = (node: Node, entry: boolean): Printed => {
+    const name = ref(node);
+    if (name !== undefined) return atom(node.shape.length === 0 ? name : entry ? `${name}.data[i]` : name);
+    const op = node.op as OperatorName;
+    const arg = (k: number) => scalar(node.args[k]!, entry);
+    const fn = (f: string, ...ks: number[]) => atom(`${f}(${ks.map((k) => arg(k).text).join(", ")})`);
+    const tensorArg = (k: number) => tensor(node.args[k]!);
+    switch (op) {
+      case "const": {
+        if (node.attrs.symbol === "pi") return atom("Math.PI");
+        const v = node.attrs.value!;
+        return v < 0 ? { text: formatNumber(v), prec: 3 } : atom(formatNumber(v));
+      }
+      case "add":
+        return { text: `${wrap(arg(0), 2)} + ${wrap(arg(1), 2)}`, prec: 2 };
+      case "sub":
+        return { text: `${wrap(arg(0), 2)} - ${wrap(arg(1), 3)}`, prec: 2 };
+      case "neg":
+        return { text: `-${wrap(arg(0), 5)}`, prec: 4 };
+      case "mul":
+        if (node.args[0]!.shape.length > 0 && node.args[1]!.shape.length > 0) {
+          // A 1×n row times an n-vector.
+          return atom(call("dot", tensorArg(0), tensorArg(1)));
+        }
+        return { text: `${wrap(arg(0), 3)} * ${wrap(arg(1), 4)}`, prec: 3 };
+      case "emul":
+        return { text: `${wrap(arg(0), 3)} * ${wrap(arg(1), 4)}`, prec: 3 };
+      case "div":
+      case "ediv":
+        return { text: `${wrap(arg(0), 3)} / ${wrap(arg(1), 4)}`, prec: 3 };
+      case "pow":
+      case "epow":
+        return fn("Math.pow", 0, 1);
+      case "exp":
+      case "log":
+      case "sin":
+      case "cos":
+      case "tan":
+      case "tanh":
+      case "sqrt":
+      case "abs":
+      case "sign":
+        return fn(`Math.${op}`, 0);
+      case "sigmoid":
+      case "softplus":
+        used.add(op);
+        return fn(op, 0);
+      case "relu":
+        return atom(`Math.max(${arg(0).text}, 0)`);
+      case "step":
+        return { text: `${wrap(arg(0), 3)} > 0 ? 1 : 0`, prec: 1 };
+      case "max":
+        return fn("Math.max", 0, 1);
+      case "min":
+        return fn("Math.min", 0, 1);
+      case "sum":
+      case "mean":
+        if (node.args[0]!.shape.length === 0) return arg(0);
+        return atom(call(op, tensorArg(0)));
+      case "norm2":
+      case "norm1":
+        if (node.args[0]!.shape.length === 0) return fn("Math.abs", 0);
+        return atom(call(op, tensorArg(0)));
+      case "dot":
+      case "logsumexp":
+      case "det":
+      case "logdet":
+        return atom(call(op, ...node.args.map((a) => tensor(a))));
+      case "tr":
+        return atom(call("trace", tensorArg(0)));
+      case "transpose":
+        return arg(0);
+      case "zeros":
+        return atom("0");
+      default:
+        throw new Error(`no scalar code for ${op}`);
+    }
+  };
+
+  /** An expression for a matrix-valued node. */
+  const tensor = (node: Node): string => {
+    const name = ref(node);
+    if (name !== undefined) return name;
+    const [rows, cols] = matrixSizes(node.shape, sizeName);
+    if (isElementwise(node)) return call("build", rows, cols, `(i) => ${scalar(node, true).text}`);
+    const op = node.op as OperatorName;
+    const arg = (k: number) => tensor(node.args[k]!);
+    switch (op) {
+      case "mul":
+        return call("matmul", arg(0), arg(1));
+      case "transpose":
+        return call("transpose", arg(0));
+      case "inv":
+        return call("inv", arg(0));
+      case "diagMatrix":
+        return call("diagMatrix", arg(0));
+      case "diagVector":
+        return call("diagOf", arg(0));
+      case "softmax":
+        return call("softmax", arg(0));
+      case "identity":
+        return call("eye", rows);
+      case "ones":
+        return call("build", rows, cols, "() => 1");
+      case "zeros":
+        return call("build", rows, cols, "() => 0");
+      case "stack":
+        return call("fromEntries", rows, cols, `[${node.args.map((a) => scalar(a, false).text).join(", ")}]`);
+      default:
+        throw new Error(`no matrix code for ${op}`);
+    }
+  };
+
+  const expression = (node: Node) => (node.shape.length === 0 ? scalar(node, false).text : tensor(node));
+
+  const body: string[] = [];
+  // Inputs: converted and checked.
+  const inputType = (input: ProgramInput) =>
+    input.shape.length === 0 ? "number" : input.shape.length === 1 ? "ArrayLike<number>" : "number[][]";
+  for (const input of program.inputs) {
+    const local = names.name(`var:${input.name}`, input.name);
+    const arg = `inputs.${input.name}`;
+    const converter =
+      input.shape.length === 0 ? "scalarArg" : input.shape.length === 1 ? "vectorArg" : "matrixArg";
+    body.push(`const ${local} = ${call(converter, JSON.stringify(input.name), arg)};`);
+  }
+  for (const s of program.sizes) {
+    const input = program.inputs.find((i) => i.name === s.input)!;
+    const local = names.name(`var:${input.name}`, input.name);
+    const axis = input.shape.length === 1 || s.axis === 0 ? "rows" : "cols";
+    body.push(`const ${sizeName(s.symbol)} = ${local}.${axis};`);
+  }
+  for (const input of program.inputs) {
+    if (input.shape.length === 0) continue;
+    const local = names.name(`var:${input.name}`, input.name);
+    const [rows, cols] = matrixSizes(input.shape, sizeName);
+    const expected = `${input.shape.length === 1 ? `${input.shape[0]}×1` : input.shape.join("×")}`;
+    body.push(
+      `${call("expectShape", JSON.stringify(input.name), local, rows, cols, JSON.stringify(expected))};`,
+    );
+  }
+  body.push("");
+  for (const node of program.temporaries) {
+    const text = expression(node);
+    const name = names.fresh("t");
+    nodeNames.set(node.id, name);
+    body.push(`const ${name} = ${text};`);
+  }
+  const returned: string[] = [];
+  const outputTypes: string[] = [];
+  for (const out of program.outputs) {
+    const key = out.key;
+    let text: string;
+    let type: string;
+    if (out.node) {
+      const shape = out.node.shape;
+      if (shape.length === 0) {
+        text = expression(out.node);
+        type = "number";
+      } else {
+        const flat = shape.length === 1 || shape[0] === 1 || shape[1] === 1;
+        text = call(flat ? "toFlat" : "toRows", tensor(out.node));
+        type = flat ? "number[]" : "number[][]";
+      }
+    } else {
+      const local = names.fresh(`${key}_`);
+      body.push(...indexFormSum(out, local, sizeName, ref, expression, call));
+      const shape = out.indexForm!.indices.map((i) => sizeName(out.indexForm!.sizes[i]!));
+      text = call("toNested", local, `[${shape.join(", ")}]`);
+      type = "Nested";
+    }
+    const local = names.name(`out:${key}`, key);
+    body.push(`const ${local} = ${text};`);
+    returned.push(local === key ? key : `${key}: ${local}`);
+    outputTypes.push(`${key}: ${type}`);
+  }
+  body.push(`return { ${returned.join(", ")} };`);
+
+  const parameterType = options.typed
+    ? `: { ${program.inputs.map((i) => `${i.name}: ${inputType(i)}`).join("; ")} }`
+    : "";
+  const resultType = options.typed ? `: { ${outputTypes.join("; ")} }` : "";
+  const lines = [
+    ...headerLines(program, "//"),
+    "",
+    `export function ${options.name}(inputs${parameterType})${resultType} {`,
+    ...body.map((l) => (l === "" ? "" : `  ${l}`)),
+    "}",
+    "",
+    helperSource(used, options.typed),
+    "",
+  ];
+  return lines.join("\n");
+}
+
+/** An index-form output as a sum of einsum terms (each contracted one operand at a time). */
+function indexFormSum(
+  out: ProgramOutput,
+  local: string,
+  sizeName: (d: Dim) => string,
+  ref: (node: Node) => string | undefined,
+  expression: (node: Node) => string,
+  call: (helper: string, ...args: string[]) => string,
+): string[] {
+  const form: IndexForm = out.indexForm!;
+  const total = form.indices.map((i) => sizeName(form.sizes[i]!)).join(" * ") || "1";
+  const lines = [`const ${local} = new Float64Array(${total});`];
+  const size = (i: string) => sizeName(form.sizes[i]!);
+  for (const term of form.terms) {
+    const letters = termLetters(form, term);
+    const operands: string[] = [];
+    const subscripts: string[] = [];
+    const scalars: string[] = [];
+    const mentioned = new Set<string>();
+    for (const f of term.factors) {
+      for (const i of f.indices) mentioned.add(i);
+      const sub = f.indices.map((i) => letters.get(i)!).join("");
+      if (f.kind === "delta") {
+        operands.push(call("eye", size(f.indices[0])));
+        subscripts.push(sub);
+      } else if (f.kind === "unit") {
+        operands.push(call("unitVector", size(f.indices[0]), String(f.position)));
+        subscripts.push(sub);
+      } else if (f.node.shape.length === 0) {
+        const text = ref(f.node) ?? expression(f.node);
+        scalars.push(/^[\w.]+$/.test(text) ? text : `(${text})`);
+      } else {
+        operands.push(ref(f.node) ?? expression(f.node));
+        subscripts.push(sub);
+      }
+    }
+    // Free indices that no factor mentions (the term is constant along them) and summed ones (each
+    // adds its size) get a factor of ones.
+    for (const i of [...form.indices, ...term.summed]) {
+      if (mentioned.has(i)) continue;
+      mentioned.add(i);
+      operands.push(call("build", size(i), "1", "() => 1"));
+      subscripts.push(letters.get(i)!);
+    }
+    const output = form.indices.map((i) => letters.get(i)!).join("");
+    const coefficient = [formatNumber(term.coefficient), ...scalars].join(" * ");
+    const einsum = call("einsum", JSON.stringify(`${subscripts.join(",")}->${output}`), ...operands);
+    lines.push(`${call("addScaled", local, coefficient, einsum)};`);
+  }
+  return lines;
+}
+
+/** The header: the problem, the inputs and what each output is. */
+export function headerLines(program: Program, comment: string): string[] {
+  const lines = [`${comment} ${program.problem.replace(/\n/g, "; ")}`];
+  lines.push(`${comment} inputs: ${program.inputs.map((i) => `${i.name}: ${describeInput(i)}`).join(", ")}`);
+  lines.push(`${comment} returns:`);
+  for (const out of program.outputs) {
+    lines.push(`${comment}   ${out.key}: ${out.description}`);
+    const formula = out.formula.length > 240 ? `${out.formula.slice(0, 240)}…` : out.formula;
+    if (out.key !== "value") lines.push(`${comment}     = ${formula}`);
+  }
+  for (const note of program.notes) lines.push(`${comment} ${note}`);
+  return lines;
+}
+
+function describeInput(input: ProgramInput): string {
+  if (input.shape.length === 0) return "scalar";
+  if (input.symmetric) return `symmetric(${input.shape[0]})`;
+  if (input.shape.length === 1) return `vector(${input.shape[0]})`;
+  return `matrix(${input.shape.join(", ")})`;
+}

@@ -1,0 +1,192 @@
+// A straight-line program for a set of outputs (a value and derivatives): every node of the shared
+// DAG once, in dependency order, with the decision of which nodes get a named temporary. The target
+// printers (JavaScript/TypeScript, NumPy, PyTorch, JAX) read this one program, so all of them compute
+// common subexpressions once and name the same temporaries.
+import type { Dim, Shape } from "../core/index.js";
+import { type IndexForm, type Node, postorderOf } from "../ir/index.js";
+import { OPERATORS, type OperatorName } from "../ops/index.js";
+
+export interface ProgramInput {
+  /** The variable's name in the problem. */
+  readonly name: string;
+  readonly shape: Shape;
+  readonly symmetric: boolean;
+}
+
+export interface ProgramOutput {
+  /** The key of the returned record: "value", "d_w", "d2_w". */
+  readonly key: string;
+  /** One line for the header: what the output is, its shape and layout. */
+  readonly description: string;
+  /** The output as a formula (the header shows it). */
+  readonly formula: string;
+  readonly shape: Shape;
+  /** A matrix expression, or null when the output is given in index form. */
+  readonly node: Node | null;
+  readonly indexForm: IndexForm | null;
+}
+
+export interface ProgramSpec {
+  /** The problem as the user wrote it. */
+  readonly problem: string;
+  readonly inputs: readonly ProgramInput[];
+  readonly outputs: readonly ProgramOutput[];
+  /** Lines of the header after the problem (layout, conventions). */
+  readonly notes: readonly string[];
+}
+
+export interface Program extends ProgramSpec {
+  /** Nodes computed into named temporaries, in dependency order. */
+  readonly temporaries: readonly Node[];
+  /** Ids of the nodes that are named: temporaries, variables and sizes. */
+  readonly named: ReadonlySet<number>;
+  /** The size symbols, each with the input and axis it is read from. */
+  readonly sizes: ReadonlyArray<{ readonly symbol: string; readonly input: string; readonly axis: number }>;
+  /** Nodes that depend on no variable (constants and sizes only). */
+  readonly constantNodes: ReadonlySet<number>;
+}
+
+const LEAVES = new Set(["var", "const", "size"]);
+
+/** Whether a node acts entry by entry on its operands (with scalar expansion). */
+export function isElementwise(node: Node): boolean {
+  const op = node.op as OperatorName;
+  if (OPERATORS[op]?.elementwise) return true;
+  switch (op) {
+    case "add":
+    case "sub":
+    case "neg":
+    case "emul":
+    case "ediv":
+    case "epow":
+    case "pow":
+    case "div":
+    case "max":
+    case "min":
+      return true;
+    case "mul":
+      return node.args[0]!.shape.length === 0 || node.args[1]!.shape.length === 0;
+    default:
+      return false;
+  }
+}
+
+/** Rough size of a node printed inline: past this a subexpression gets its own name. */
+const INLINE_LIMIT = 10;
+
+/** The tensor-valued nodes that an index-form output reads. */
+function indexFormNodes(form: IndexForm): Node[] {
+  const nodes: Node[] = [];
+  for (const term of form.terms) for (const f of term.factors) if (f.kind === "tensor") nodes.push(f.node);
+  return nodes;
+}
+
+export function buildProgram(spec: ProgramSpec): Program {
+  const roots: Node[] = [];
+  for (const out of spec.outputs) {
+    if (out.node) roots.push(out.node);
+    if (out.indexForm) roots.push(...indexFormNodes(out.indexForm));
+  }
+  const order = postorderOf(roots);
+  const uses = new Map<number, number>();
+  const use = (n: Node) => uses.set(n.id, (uses.get(n.id) ?? 0) + 1);
+  for (const node of order) for (const a of node.args) use(a);
+  for (const r of roots) use(r);
+
+  const named = new Set<number>();
+  const constantNodes = new Set<number>();
+  const weight = new Map<number, number>();
+  const temporaries: Node[] = [];
+  const mustName = new Set<number>();
+  // Operands that an element-wise loop reads entry by entry must be values already: a scalar
+  // subexpression is computed once outside the loop, a matrix product or inverse before it.
+  for (const node of order) {
+    if (!isElementwise(node) || node.shape.length === 0) continue;
+    for (const a of node.args) {
+      if (LEAVES.has(a.op)) continue;
+      if (a.shape.length === 0 || !isElementwise(a)) mustName.add(a.id);
+    }
+  }
+  // Index-form outputs read their factors entry by entry: those are values too.
+  for (const out of spec.outputs) {
+    if (out.indexForm)
+      for (const n of indexFormNodes(out.indexForm)) if (!LEAVES.has(n.op)) mustName.add(n.id);
+  }
+  for (const node of order) {
+    if (node.op === "var" || node.op === "size") {
+      named.add(node.id);
+      if (node.op === "size") constantNodes.add(node.id);
+      continue;
+    }
+    if (node.op !== "var" && node.args.every((a) => constantNodes.has(a.id))) constantNodes.add(node.id);
+    if (node.op === "const") continue;
+    let w = 1;
+    for (const a of node.args) if (!named.has(a.id)) w += weight.get(a.id) ?? 0;
+    const shared = (uses.get(node.id) ?? 0) > 1;
+    if (shared || mustName.has(node.id) || w > INLINE_LIMIT) {
+      named.add(node.id);
+      temporaries.push(node);
+      w = 0;
+    }
+    weight.set(node.id, w);
+  }
+
+  const sizes: { symbol: string; input: string; axis: number }[] = [];
+  const seen = new Set<string>();
+  for (const input of spec.inputs) {
+    input.shape.forEach((d: Dim, axis) => {
+      if (typeof d === "string" && !seen.has(d)) {
+        seen.add(d);
+        sizes.push({ symbol: d, input: input.name, axis });
+      }
+    });
+  }
+  return { ...spec, temporaries, named, sizes, constantNodes };
+}
+
+/** Names for the generated code: the problem's own names where the target allows them. */
+export class NameTable {
+  private readonly used = new Set<string>();
+  private readonly names = new Map<string, string>();
+
+  constructor(private readonly reserved: ReadonlySet<string>) {}
+
+  /** The code name for `key`, `preferred` if free (the same one every time it is asked). */
+  name(key: string, preferred: string): string {
+    const existing = this.names.get(key);
+    if (existing !== undefined) return existing;
+    let candidate = preferred;
+    while (this.reserved.has(candidate) || this.used.has(candidate)) candidate = `${candidate}_`;
+    this.used.add(candidate);
+    this.names.set(key, candidate);
+    return candidate;
+  }
+
+  /** A fresh name with the given stem: t1, t2, … */
+  fresh(stem: string): string {
+    for (let k = 1; ; k++) {
+      const candidate = `${stem}${k}`;
+      if (!this.reserved.has(candidate) && !this.used.has(candidate)) {
+        this.used.add(candidate);
+        return candidate;
+      }
+    }
+  }
+}
+
+/** The indices of one term mapped to single letters for einsum (free indices first, as in every term). */
+export function termLetters(form: IndexForm, term: IndexForm["terms"][number]): Map<string, string> {
+  const letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  const indices = termIndices(form, term);
+  if (indices.length > letters.length)
+    throw new Error(`a term with ${indices.length} indices is too many for einsum`);
+  return new Map(indices.map((i, k) => [i, letters[k]!]));
+}
+
+/** Every index of a term, free ones first, each once. */
+export function termIndices(form: IndexForm, term: IndexForm["terms"][number]): string[] {
+  const all = [...form.indices];
+  for (const i of term.summed) if (!all.includes(i)) all.push(i);
+  for (const f of term.factors) for (const i of f.indices) if (!all.includes(i)) all.push(i);
+  return all;
+}

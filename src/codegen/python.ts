@@ -1,0 +1,418 @@
+// NumPy, PyTorch and JAX from a program. Vectors and 1×n rows are one-dimensional arrays (as NumPy
+// writes x.T for a vector), matrices two-dimensional; products use @, np.outer for a column times a
+// row, and index-form outputs are einsum sums.
+import type { Dim, Shape } from "../core/index.js";
+import type { IndexForm, Node } from "../ir/index.js";
+import { formatNumber, type OperatorName } from "../ops/index.js";
+import { headerLines } from "./js.js";
+import { NameTable, type Program, termLetters } from "./program.js";
+
+export type PythonTarget = "numpy" | "torch" | "jax";
+
+const PY_RESERVED = new Set(
+  (
+    "False None True and as assert async await break class continue def del elif else except finally for from " +
+    "global if import in is lambda nonlocal not or pass raise return try while with yield np torch jax jnp math " +
+    "float int len abs sum max min array_arg check_shape sigmoid softmax logsumexp logdet unit dtype"
+  ).split(" "),
+);
+
+interface Printed {
+  readonly text: string;
+  /** 1 sum, 2 product, 3 unary, 4 power, 5 atom. */
+  readonly prec: number;
+}
+
+const atom = (text: string): Printed => ({ text, prec: 5 });
+const wrap = (p: Printed, needed: number) => (p.prec < needed ? `(${p.text})` : p.text);
+
+/** Whether a shape is stored as a one-dimensional array (vectors and 1×n rows). */
+function isFlat(shape: Shape): boolean {
+  return shape.length === 1 || (shape.length === 2 && shape[0] === 1);
+}
+
+interface Dialect {
+  readonly module: string;
+  readonly imports: string[];
+  readonly helpers: Record<string, string>;
+  readonly fn: Partial<Record<OperatorName, string>>;
+  /** Wraps a number-valued expression that a function needs as an array. */
+  readonly asArray: (text: string) => string;
+  readonly eye: (n: string) => string;
+  readonly filled: (value: 0 | 1, shape: string) => string;
+  readonly fromList: (items: string) => string;
+  readonly input: (name: string, arg: string, rank: number) => string;
+  readonly outer: string;
+  readonly step: (x: string) => string;
+  readonly maxmin: (f: "maximum" | "minimum", a: string, b: string) => string;
+}
+
+const COMMON_FN: Partial<Record<OperatorName, string>> = {
+  exp: "exp",
+  log: "log",
+  sin: "sin",
+  cos: "cos",
+  tan: "tan",
+  tanh: "tanh",
+  sqrt: "sqrt",
+  abs: "abs",
+  sign: "sign",
+  sum: "sum",
+  mean: "mean",
+  tr: "trace",
+  det: "linalg.det",
+  inv: "linalg.inv",
+  diagMatrix: "diag",
+  diagVector: "diag",
+};
+
+const NUMPY_HELPERS = {
+  sigmoid: `def sigmoid(x):
+    return np.exp(-np.logaddexp(0.0, -x))`,
+  softmax: `def softmax(x):
+    e = np.exp(x - np.max(x))
+    return e / np.sum(e)`,
+  logsumexp: `def logsumexp(x):
+    top = np.max(x)
+    return top + np.log(np.sum(np.exp(x - top)))`,
+  logdet: `def logdet(a):
+    sign, value = np.linalg.slogdet(a)
+    if sign <= 0:
+        raise ValueError("logdet: the determinant is not positive")
+    return value`,
+};
+
+function dialect(target: PythonTarget): Dialect {
+  switch (target) {
+    case "numpy":
+      return {
+        module: "np",
+        imports: ["import numpy as np"],
+        helpers: {
+          ...NUMPY_HELPERS,
+          array_arg: `def array_arg(name, value, rank):
+    a = np.asarray(value, dtype=np.float64)
+    if a.ndim != rank:
+        raise ValueError(f"{name} must have {rank} dimension(s), got shape {a.shape}")
+    return a`,
+        },
+        fn: {
+          ...COMMON_FN,
+          sigmoid: "@sigmoid",
+          softmax: "@softmax",
+          logsumexp: "@logsumexp",
+          logdet: "@logdet",
+          softplus: "np.logaddexp(0.0, #)",
+          relu: "np.maximum(#, 0.0)",
+          norm2: "linalg.norm",
+        },
+        asArray: (t) => t,
+        eye: (n) => `np.eye(${n})`,
+        filled: (v, shape) => `np.${v === 0 ? "zeros" : "ones"}(${shape})`,
+        fromList: (items) => `np.array(${items})`,
+        input: (name, arg, rank) => `array_arg(${JSON.stringify(name)}, ${arg}, ${rank})`,
+        outer: "np.outer",
+        step: (x) => `np.heaviside(${x}, 0.0)`,
+        maxmin: (f, a, b) => `np.${f}(${a}, ${b})`,
+      };
+    case "torch":
+      return {
+        module: "torch",
+        imports: ["import torch"],
+        helpers: {
+          array_arg: `def array_arg(name, value, rank):
+    a = torch.as_tensor(value, dtype=torch.float64)
+    if a.dim() != rank:
+        raise ValueError(f"{name} must have {rank} dimension(s), got shape {tuple(a.shape)}")
+    return a`,
+        },
+        fn: {
+          ...COMMON_FN,
+          sigmoid: "sigmoid",
+          relu: "relu",
+          softplus: "nn.functional.softplus",
+          softmax: "torch.softmax(#, 0)",
+          logsumexp: "torch.logsumexp(#, 0)",
+          logdet: "logdet",
+          norm2: "linalg.norm",
+        },
+        asArray: (t) => `torch.as_tensor(${t}, dtype=torch.float64)`,
+        eye: (n) => `torch.eye(${n}, dtype=torch.float64)`,
+        filled: (v, shape) => `torch.${v === 0 ? "zeros" : "ones"}(${shape}, dtype=torch.float64)`,
+        fromList: (items) => `torch.tensor(${items}, dtype=torch.float64)`,
+        input: (name, arg, rank) => `array_arg(${JSON.stringify(name)}, ${arg}, ${rank})`,
+        outer: "torch.outer",
+        step: (x) => `(${x} > 0).to(torch.float64)`,
+        maxmin: (f, a, b) => `torch.${f}(${a}, ${b})`,
+      };
+    case "jax":
+      return {
+        module: "jnp",
+        imports: [
+          "import jax",
+          'jax.config.update("jax_enable_x64", True)',
+          "import jax.numpy as jnp",
+          "from jax.scipy.special import logsumexp as jax_logsumexp",
+        ],
+        helpers: {
+          array_arg: `def array_arg(name, value, rank):
+    a = jnp.asarray(value, dtype=jnp.float64)
+    if a.ndim != rank:
+        raise ValueError(f"{name} must have {rank} dimension(s), got shape {a.shape}")
+    return a`,
+        },
+        fn: {
+          ...COMMON_FN,
+          sigmoid: "jax.nn.sigmoid(#)",
+          relu: "jax.nn.relu(#)",
+          softplus: "jax.nn.softplus(#)",
+          softmax: "jax.nn.softmax(#)",
+          logsumexp: "jax_logsumexp(#)",
+          logdet: "jnp.linalg.slogdet(#)[1]",
+          norm2: "linalg.norm",
+        },
+        asArray: (t) => t,
+        eye: (n) => `jnp.eye(${n})`,
+        filled: (v, shape) => `jnp.${v === 0 ? "zeros" : "ones"}(${shape})`,
+        fromList: (items) => `jnp.array(${items})`,
+        input: (name, arg, rank) => `array_arg(${JSON.stringify(name)}, ${arg}, ${rank})`,
+        outer: "jnp.outer",
+        step: (x) => `jnp.heaviside(${x}, 0.0)`,
+        maxmin: (f, a, b) => `jnp.${f}(${a}, ${b})`,
+      };
+  }
+}
+
+export function printPython(program: Program, target: PythonTarget, functionName: string): string {
+  const d = dialect(target);
+  const names = new NameTable(new Set([...PY_RESERVED, functionName]));
+  const usedHelpers = new Set<string>();
+  const nodeNames = new Map<number, string>();
+  const sizeName = (dim: Dim) => (typeof dim === "number" ? String(dim) : names.name(`size:${dim}`, dim));
+  for (const input of program.inputs) names.name(`var:${input.name}`, input.name);
+  const ref = (node: Node): string | undefined => {
+    if (node.op === "var") return names.name(`var:${node.attrs.name!}`, node.attrs.name!);
+    if (node.op === "size") return sizeName(node.attrs.name!);
+    return nodeNames.get(node.id);
+  };
+
+  /** `f(args)` from a dialect entry: "name" or "a.b" (in the module), "@helper", or a full template with #. */
+  const apply = (entry: string, args: string[]): Printed => {
+    if (entry.includes("#")) return atom(entry.replace("#", args.join(", ")));
+    if (entry.startsWith("@")) {
+      usedHelpers.add(entry.slice(1));
+      return atom(`${entry.slice(1)}(${args.join(", ")})`);
+    }
+    if (entry.startsWith("jax.")) return atom(`${entry}(${args.join(", ")})`);
+    return atom(`${d.module}.${entry}(${args.join(", ")})`);
+  };
+
+  const shapeText = (shape: Shape) => {
+    const dims = shape.length === 2 && shape[0] === 1 ? [shape[1]!] : shape;
+    return dims.length === 1 ? `(${sizeName(dims[0]!)},)` : `(${dims.map(sizeName).join(", ")})`;
+  };
+
+  const print = (node: Node): Printed => {
+    const name = ref(node);
+    if (name !== undefined) return atom(name);
+    const op = node.op as OperatorName;
+    const a = (k: number) => print(node.args[k]!);
+    // Functions need arrays in PyTorch: a subexpression of constants and sizes is a Python number.
+    const fnArg = (k: number) =>
+      program.constantNodes.has(node.args[k]!.id) ? d.asArray(a(k).text) : a(k).text;
+    const binary = (symbol: string, prec: number) => ({
+      text: `${wrap(a(0), prec)} ${symbol} ${wrap(a(1), prec + 1)}`,
+      prec,
+    });
+    switch (op) {
+      case "const":
+        if (node.attrs.symbol === "pi") return atom(target === "torch" ? "torch.pi" : `${d.module}.pi`);
+        return node.attrs.value! < 0
+          ? { text: formatNumber(node.attrs.value!), prec: 3 }
+          : atom(formatNumber(node.attrs.value!));
+      case "add":
+        return { text: `${wrap(a(0), 1)} + ${wrap(a(1), 1)}`, prec: 1 };
+      case "sub":
+        return binary("-", 1);
+      case "neg":
+        return { text: `-${wrap(a(0), 3)}`, prec: 3 };
+      case "emul":
+        return binary("*", 2);
+      case "div":
+      case "ediv":
+        return binary("/", 2);
+      case "pow":
+      case "epow":
+        return { text: `${wrap(a(0), 5)} ** ${wrap(a(1), 3)}`, prec: 4 };
+      case "mul": {
+        const [l, r] = [node.args[0]!.shape, node.args[1]!.shape];
+        if (l.length === 0 || r.length === 0) return binary("*", 2);
+        const rightIsRow = r.length === 2 && r[0] === 1;
+        if (rightIsRow && (l.length === 1 || l[1] === 1))
+          return atom(`${d.outer}(${a(0).text}, ${a(1).text})`);
+        return binary("@", 2);
+      }
+      case "dot":
+        return binary("@", 2);
+      case "transpose": {
+        const from = node.args[0]!.shape;
+        if (from.length === 0 || isFlat(from) || isFlat(node.shape)) {
+          return isFlat(from) === isFlat(node.shape)
+            ? a(0)
+            : atom(`${wrap(a(0), 5)}.reshape(${shapeText(node.shape)})`);
+        }
+        return atom(`${wrap(a(0), 5)}.T`);
+      }
+      case "max":
+      case "min":
+        return atom(d.maxmin(op === "max" ? "maximum" : "minimum", fnArg(0), fnArg(1)));
+      case "step":
+        return atom(d.step(fnArg(0)));
+      case "norm1":
+        return apply("sum", [apply("abs", [a(0).text]).text]);
+      case "identity":
+        return atom(d.eye(sizeName(node.shape[0]!)));
+      case "ones":
+        return atom(d.filled(1, shapeText(node.shape)));
+      case "zeros":
+        return atom(d.filled(0, node.shape.length === 0 ? "()" : shapeText(node.shape)));
+      case "stack": {
+        const entries = node.args.map((x) => print(x).text);
+        const rows = node.shape.length === 2 && node.shape[0] !== 1 ? Number(node.shape[0]) : 1;
+        const cols = entries.length / rows;
+        const list =
+          rows === 1
+            ? `[${entries.join(", ")}]`
+            : `[${Array.from({ length: rows }, (_, i) => `[${entries.slice(i * cols, (i + 1) * cols).join(", ")}]`).join(", ")}]`;
+        if (target === "torch") {
+          const items = entries.map((e) => `torch.as_tensor(${e}, dtype=torch.float64)`);
+          const stacked = `torch.stack([${items.join(", ")}])`;
+          return atom(rows === 1 ? stacked : `${stacked}.reshape(${rows}, ${cols})`);
+        }
+        return atom(d.fromList(list));
+      }
+      default: {
+        const entry = d.fn[op];
+        if (entry === undefined) throw new Error(`no ${target} code for ${op}`);
+        return apply(
+          entry,
+          node.args.map((_x, k) => fnArg(k)),
+        );
+      }
+    }
+  };
+
+  const body: string[] = [];
+  for (const input of program.inputs) {
+    const local = names.name(`var:${input.name}`, input.name);
+    const rank = input.shape.length === 0 ? 0 : isFlat(input.shape) ? 1 : 2;
+    usedHelpers.add("array_arg");
+    body.push(`${local} = ${d.input(input.name, local, rank)}`);
+  }
+  for (const s of program.sizes) {
+    const input = program.inputs.find((i) => i.name === s.input)!;
+    body.push(`${sizeName(s.symbol)} = ${names.name(`var:${input.name}`, input.name)}.shape[${s.axis}]`);
+  }
+  for (const input of program.inputs) {
+    if (input.shape.length === 0) continue;
+    usedHelpers.add("check_shape");
+    const local = names.name(`var:${input.name}`, input.name);
+    body.push(
+      `check_shape(${JSON.stringify(input.name)}, ${local}, ${shapeText(input.shape)}, ${JSON.stringify(shapeText(input.shape))})`,
+    );
+  }
+  body.push("");
+  for (const node of program.temporaries) {
+    const printed = print(node);
+    // A transpose between a vector and a row is no operation here: the temporary is its operand.
+    if (printed.prec === 5 && /^[A-Za-z_]\w*$/.test(printed.text)) {
+      nodeNames.set(node.id, printed.text);
+      continue;
+    }
+    const name = names.fresh("t");
+    nodeNames.set(node.id, name);
+    body.push(`${name} = ${printed.text}`);
+  }
+  const returned: string[] = [];
+  for (const out of program.outputs) {
+    let text: string;
+    if (out.node) text = print(out.node).text;
+    else text = einsumSum(out.indexForm!, ref, print, sizeName, d, target);
+    const local = names.name(`out:${out.key}`, out.key);
+    body.push(`${local} = ${text}`);
+    returned.push(`${JSON.stringify(out.key)}: ${local}`);
+  }
+  body.push(`return {${returned.join(", ")}}`);
+
+  const helpers: Record<string, string> = {
+    ...d.helpers,
+    check_shape: `def check_shape(name, a, expected, written):
+    if tuple(a.shape) != expected:
+        raise ValueError(f"{name} has shape {tuple(a.shape)}, expected {written} = {expected}")`,
+    unit: `def unit(n, k):
+    e = ${d.filled(0, "n")}
+    ${target === "jax" ? "return e.at[k].set(1.0)" : "e[k] = 1.0\n    return e"}`,
+  };
+  const helperText = Object.keys(helpers)
+    .filter((h) => usedHelpers.has(h))
+    .map((h) => helpers[h]!);
+  const params = program.inputs.map((i) => names.name(`var:${i.name}`, i.name)).join(", ");
+  return [
+    ...headerLines(program, "#"),
+    ...d.imports,
+    "",
+    ...helperText.flatMap((h) => [h, ""]),
+    "",
+    `def ${functionName}(${params}):`,
+    ...body.map((l) => (l === "" ? "" : `    ${l}`)),
+    "",
+  ].join("\n");
+
+  function einsumSum(
+    form: IndexForm,
+    refOf: (n: Node) => string | undefined,
+    printNode: (n: Node) => Printed,
+    size: (dim: Dim) => string,
+    dia: Dialect,
+    tgt: PythonTarget,
+  ): string {
+    const terms = form.terms.map((term) => {
+      const letters = termLetters(form, term);
+      const operands: string[] = [];
+      const subscripts: string[] = [];
+      const scalars: string[] = [];
+      const mentioned = new Set<string>();
+      for (const f of term.factors) {
+        for (const i of f.indices) mentioned.add(i);
+        if (f.kind === "delta") {
+          operands.push(dia.eye(size(form.sizes[f.indices[0]]!)));
+          subscripts.push(f.indices.map((i) => letters.get(i)!).join(""));
+        } else if (f.kind === "unit") {
+          usedHelpers.add("unit");
+          operands.push(`unit(${size(form.sizes[f.indices[0]]!)}, ${f.position})`);
+          subscripts.push(letters.get(f.indices[0])!);
+        } else if (f.node.shape.length === 0) {
+          scalars.push(refOf(f.node) ?? printNode(f.node).text);
+        } else {
+          const name = refOf(f.node) ?? printNode(f.node).text;
+          operands.push(name);
+          subscripts.push(f.indices.map((i) => letters.get(i)!).join(""));
+        }
+      }
+      // Free indices no factor mentions (the term is constant along them) and summed ones (each adds
+      // its size) get a factor of ones.
+      for (const i of [...form.indices, ...term.summed]) {
+        if (mentioned.has(i)) continue;
+        mentioned.add(i);
+        operands.push(dia.filled(1, `(${size(form.sizes[i]!)},)`));
+        subscripts.push(letters.get(i)!);
+      }
+      const output = form.indices.map((i) => letters.get(i)!).join("");
+      const einsum = `${tgt === "torch" ? "torch" : dia.module}.einsum("${subscripts.join(",")}->${output}", ${operands.join(", ")})`;
+      return [formatNumber(term.coefficient), ...scalars, einsum].join(" * ");
+    });
+    return (
+      terms.join(" + ") || dia.filled(0, `(${form.indices.map((i) => size(form.sizes[i]!)).join(", ")},)`)
+    );
+  }
+}
