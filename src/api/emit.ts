@@ -11,9 +11,9 @@ export const TARGETS = ["ts", "js", "numpy", "torch", "jax"] as const;
 export type Target = (typeof TARGETS)[number];
 
 export interface EmitOptions extends DifferentiateOptions {
-  readonly target?: Target;
+  readonly target?: Target | undefined;
   /** The generated function's name (default "derivatives"). */
-  readonly name?: string;
+  readonly name?: string | undefined;
 }
 
 export interface Emitted {

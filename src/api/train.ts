@@ -15,20 +15,20 @@ export type Optimizer = "adam" | "gd";
 
 export interface TrainOptions {
   /** A scalar problem; the lecture's neuron by default. */
-  readonly problem?: string | Problem;
+  readonly problem?: string | Problem | undefined;
   /** The trained variables (default for the neuron: w, b); the others are data. */
-  readonly params?: readonly string[];
+  readonly params?: readonly string[] | undefined;
   /** Values of the data variables (default for the neuron: `neuronData()`). */
-  readonly data?: Record<string, unknown>;
+  readonly data?: Record<string, unknown> | undefined;
   /** Starting values of the parameters (default: seeded uniform in [-0.5, 0.5]). */
-  readonly init?: Record<string, unknown>;
-  readonly optimizer?: Optimizer;
+  readonly init?: Record<string, unknown> | undefined;
+  readonly optimizer?: Optimizer | undefined;
   /** Default 0.05 for Adam, 0.1 for gradient descent. */
-  readonly learningRate?: number;
-  readonly steps?: number;
+  readonly learningRate?: number | undefined;
+  readonly steps?: number | undefined;
   /** Cross-check the gradient against reverse-mode AD every this many steps (0: never). */
-  readonly checkEvery?: number;
-  readonly seed?: number;
+  readonly checkEvery?: number | undefined;
+  readonly seed?: number | undefined;
 }
 
 export interface GradientCheck {

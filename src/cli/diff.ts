@@ -13,10 +13,10 @@ import { formatTensor, tensorJson } from "./format.js";
 import { type CliIo, EXIT_BAD_INPUT, EXIT_OK, readValues, UsageError } from "./io.js";
 import type { Options } from "./main.js";
 
-const LAYOUTS: readonly Layout[] = ["numerator", "denominator", "mixed"];
-const CONVENTIONS: readonly SymmetricConvention[] = ["projection", "cookbook"];
+export const LAYOUTS: readonly Layout[] = ["numerator", "denominator", "mixed"];
+export const CONVENTIONS: readonly SymmetricConvention[] = ["projection", "cookbook"];
 
-function parseOrder(text: string | undefined): number {
+export function parseOrder(text: string | undefined): number {
   if (text === undefined) return 1;
   const order = Number(text);
   if (!Number.isInteger(order) || order < 1 || order > 8)
@@ -24,7 +24,7 @@ function parseOrder(text: string | undefined): number {
   return order;
 }
 
-function choice<T extends string>(
+export function choice<T extends string>(
   name: string,
   text: string | undefined,
   allowed: readonly T[],

@@ -1,4 +1,4 @@
-// The `matcalc` command line: parse, shape and eval (more commands join as the engine grows).
+// The `matcalc` command line: tour, parse, shape, eval, diff, steps, emit and train.
 // Everything it prints goes through the public API; errors are one line plus a caret, never a trace.
 import { parseArgs } from "node:util";
 import {
@@ -10,6 +10,7 @@ import {
   syntaxTreeText,
 } from "../api/index.js";
 import { runDiff } from "./diff.js";
+import { runEmit } from "./emit.js";
 import { describeShapeOfValue, formatTensor, tensorJson } from "./format.js";
 import {
   type CliIo,
@@ -23,6 +24,7 @@ import {
 } from "./io.js";
 import { runSteps } from "./steps.js";
 import { runTour } from "./tour.js";
+import { runTrain } from "./train.js";
 
 const PROBLEM_HELP = `PROBLEM is one argument: optional declarations, then the expression, separated by newlines or
 commas (for example "A: matrix(n, n), x: vector(n), x'*A*x"); '-' reads it from standard input,
@@ -73,6 +75,38 @@ const COMMANDS: Record<string, { summary: string; usage: string; help: string }>
       "--json gives one object (with --at, the derivative's value too).",
     ].join("\n"),
   },
+  emit: {
+    summary: "generated code for the value and derivatives: ts, js, numpy, torch, jax",
+    usage:
+      "matcalc emit PROBLEM --wrt v[,w] [--target ts|js|numpy|torch|jax] [--order k] [--layout L]\n       [--symmetric C] [--name f] [--out FILE]",
+    help: [
+      "Writes one function that takes the variables and returns the value and, for each variable named",
+      "by --wrt, its derivatives up to --order (2 adds the Hessian) in the chosen layout: d_w, d2_w, …",
+      "The inputs' shapes are checked, common subexpressions are computed once, and a header names the",
+      "problem, each derivative with its formula, shape and layout. TypeScript is the default target;",
+      "js is the same without types; numpy, torch and jax write Python.",
+      "--name f        the function's name (default: derivatives)",
+      "--out FILE      write the code to FILE instead of standard output",
+    ].join("\n"),
+  },
+  train: {
+    summary: "train a scalar problem by gradient descent or Adam (default: the lecture's neuron)",
+    usage:
+      "matcalc train [PROBLEM --params w,b --data file.json|file.csv] [--optimizer adam|gd] [--lr r]\n       [--steps k] [--check-every k] [--plot loss.svg] [--seed s]",
+    help: [
+      "Minimizes a scalar problem over the --params variables with the compiled symbolic gradient.",
+      "Without a PROBLEM it trains the lecture's ReLU neuron C(w, b) = mean((y - max(0, X'*w + b)).^2)",
+      "on 200 samples made from a known w and b (X holds the samples as columns, as in the lecture).",
+      "--data F        values of the other variables: JSON by name, or CSV with a header (a column per",
+      "                vector; X_1, X_2, … for the columns of a matrix X; one sample per line)",
+      "--optimizer O   adam (default) or gd (plain gradient descent)",
+      "--lr r          learning rate (default 0.05 for Adam, 0.1 for gradient descent)",
+      "--steps k       number of steps (default 500)",
+      "--check-every k compare the gradient with reverse-mode AD every k steps (default 50; 0: never)",
+      "--plot F        where to write the loss curve as SVG (default loss.svg)",
+      "--seed s        seed of the starting values (default 1)",
+    ].join("\n"),
+  },
   eval: {
     summary: "evaluate a problem at given values",
     usage: "matcalc eval PROBLEM --at values.json [--file F] [--json]",
@@ -90,6 +124,25 @@ const OPTIONS: Record<string, Record<string, { type: "string" | "boolean" }>> = 
     format: { type: "string" },
     at: { type: "string" },
     json: { type: "boolean" },
+  },
+  emit: {
+    wrt: { type: "string" },
+    target: { type: "string" },
+    order: { type: "string" },
+    layout: { type: "string" },
+    symmetric: { type: "string" },
+    name: { type: "string" },
+    out: { type: "string" },
+  },
+  train: {
+    params: { type: "string" },
+    data: { type: "string" },
+    optimizer: { type: "string" },
+    lr: { type: "string" },
+    steps: { type: "string" },
+    "check-every": { type: "string" },
+    plot: { type: "string" },
+    seed: { type: "string" },
   },
   diff: {
     wrt: { type: "string" },
@@ -137,6 +190,17 @@ export interface Options {
     latex?: boolean;
     mode?: string;
     format?: string;
+    target?: string;
+    name?: string;
+    out?: string;
+    params?: string;
+    data?: string;
+    optimizer?: string;
+    lr?: string;
+    steps?: string;
+    "check-every"?: string;
+    plot?: string;
+    seed?: string;
   };
 }
 
@@ -203,6 +267,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       if (options.positionals.length > 0) throw new UsageError("tour takes no arguments");
       return runTour(io);
     }
+    if (command === "train" && options.positionals.length === 0 && options.values.file === undefined) {
+      return runTrain(undefined, options, io);
+    }
     source = await readProblem(options.positionals, options.values.file, io);
     return run(command, source, options, io);
   } catch (error) {
@@ -257,6 +324,10 @@ function run(command: string, source: string, options: Options, io: CliIo): numb
     }
     case "diff":
       return runDiff(source, options, io);
+    case "emit":
+      return runEmit(source, options, io);
+    case "train":
+      return runTrain(source, options, io);
     case "steps":
       return runSteps(source, options, io);
     default:
