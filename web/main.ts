@@ -8,18 +8,27 @@ import {
   analyze,
   COOKBOOK_EXAMPLES,
   checkDerivative,
+  createTrainer,
   type Derivative,
   differentiate,
   type Example,
+  emit,
   explain,
   explanationJson,
   formatError,
   formatShape,
   type Layout,
   LECTURE_EXAMPLES,
+  linePlotSvg,
   type Mode,
+  NEURON_PROBLEM,
+  neuronData,
+  type Optimizer,
   type Problem,
+  randomValues,
   type SymmetricConvention,
+  type Target,
+  type Trainer,
 } from "../src/index.js";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -266,6 +275,128 @@ function renderCheck(state: State): void {
   }
 }
 
+function renderCode(state: State): void {
+  const code = $("code");
+  try {
+    code.textContent = emit(problemInput.value, state.wrt, {
+      target: $<HTMLSelectElement>("target").value as Target,
+      order: state.order,
+      layout: state.layout,
+      symmetric: state.symmetric,
+    }).code;
+  } catch (error) {
+    code.textContent = `no code: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
+// The Train panel: runs the same loop as `matcalc train`, a chunk of steps per frame, drawing the
+// loss curve as it goes.
+let running: { trainer: Trainer; stop: boolean } | null = null;
+let dataFor = "";
+
+function dataValues(problem: Problem, params: readonly string[]): Record<string, unknown> {
+  if (problem.source === NEURON_PROBLEM) {
+    const { X, y } = neuronData();
+    return { X, y };
+  }
+  const values = randomValues(problem, 3);
+  for (const p of params) delete values[p];
+  return values;
+}
+
+function paramsList(): string[] {
+  return $<HTMLInputElement>("params")
+    .value.split(",")
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0);
+}
+
+function updateTrainPanel(problem: Problem | null, wrt: readonly string[]): void {
+  const scalar = problem !== null && problem.expression.shape.length === 0;
+  $("train-controls").hidden = !scalar;
+  const note = $("train-unavailable");
+  note.hidden = scalar;
+  note.textContent = problem === null ? "" : "Training needs a scalar problem (a loss).";
+  if (!scalar || running) return;
+  if (dataFor !== problem.source) {
+    dataFor = problem.source;
+    const names = problem.variables.map((v) => v.name);
+    const params =
+      problem.source === NEURON_PROBLEM
+        ? ["w", "b"]
+        : paramsList().every((p) => names.includes(p)) && paramsList().length > 0
+          ? paramsList()
+          : [...wrt];
+    $<HTMLInputElement>("params").value = params.join(",");
+    $<HTMLTextAreaElement>("data").value = JSON.stringify(dataValues(problem, params));
+    $("train-status").textContent = "";
+    $("train-result").textContent = "";
+    $("loss-plot").replaceChildren();
+  }
+}
+
+function showTraining(trainer: Trainer): void {
+  const state = trainer.state();
+  const check = state.checks.at(-1);
+  $("train-status").textContent =
+    `step ${state.step}/${state.steps}  loss ${state.loss.toPrecision(4)}` +
+    (check ? `  check ${check.error < 1e-6 ? "ok" : "FAILED"} (${check.error.toExponential(1)})` : "");
+  $("loss-plot").innerHTML = linePlotSvg(state.losses, { title: "loss", width: 640, height: 300 });
+  if (state.done) {
+    $("train-result").textContent = Object.entries(trainer.values())
+      .map(
+        ([name, value]) =>
+          `${name} = ${JSON.stringify(value, (_k, v) => (typeof v === "number" ? Number(v.toPrecision(6)) : v))}`,
+      )
+      .join("   ");
+  }
+}
+
+function startTraining(): void {
+  const button = $<HTMLButtonElement>("train");
+  if (running) {
+    running.stop = true;
+    return;
+  }
+  try {
+    const trainer = createTrainer({
+      problem: problemInput.value,
+      params: paramsList(),
+      data: JSON.parse($<HTMLTextAreaElement>("data").value) as Record<string, unknown>,
+      optimizer: $<HTMLSelectElement>("optimizer").value as Optimizer,
+      learningRate: Number($<HTMLInputElement>("lr").value),
+      steps: Math.round(Number($<HTMLInputElement>("train-steps").value)),
+    });
+    running = { trainer, stop: false };
+    button.textContent = "Stop";
+    $("train-result").textContent = "";
+    const chunk = Math.max(1, Math.ceil(trainer.state().steps / 60));
+    const tick = () => {
+      if (!running) return;
+      try {
+        const state = running.trainer.advance(chunk);
+        showTraining(running.trainer);
+        if (state.done || running.stop) {
+          running = null;
+          button.textContent = "Train";
+          return;
+        }
+        requestAnimationFrame(tick);
+      } catch (error) {
+        running = null;
+        button.textContent = "Train";
+        $("train-status").textContent = formatError(error, problemInput.value);
+      }
+    };
+    requestAnimationFrame(tick);
+  } catch (error) {
+    $("train-status").textContent =
+      error instanceof SyntaxError
+        ? `the data are not valid JSON: ${error.message}`
+        : formatError(error, problemInput.value);
+  }
+}
+
 function recompute(): void {
   const state = readState();
   $("error").hidden = true;
@@ -274,12 +405,14 @@ function recompute(): void {
     const analysis = analyze(state.problem);
     if (analysis.diagnostics.length > 0 || analysis.problem === null) {
       updateVariables(null, state.wrt);
+      updateTrainPanel(null, []);
       const first = analysis.diagnostics[0];
       if (first) showError(formatError(first, state.problem));
       stateToUrl(state);
       return;
     }
     const wrt = updateVariables(analysis.problem, state.wrt);
+    updateTrainPanel(analysis.problem, wrt);
     const info = analysis.problem.variables.find((v) => v.name === wrt[0]);
     $("symmetric-label").hidden = !(wrt.length === 1 && info?.kind === "symmetric");
     const current = { ...state, wrt };
@@ -293,6 +426,7 @@ function recompute(): void {
     renderDerivative(d);
     renderCheck(current);
     if (($("steps-details") as HTMLDetailsElement).open) renderSteps(current);
+    if (($("code-details") as HTMLDetailsElement).open) renderCode(current);
   } catch (error) {
     showError(formatError(error, state.problem));
   }
@@ -317,6 +451,17 @@ function load(example: Example): void {
 
 function buildGallery(): void {
   const list = $("gallery");
+  const neuron = document.createElement("li");
+  const trainButton = document.createElement("button");
+  trainButton.type = "button";
+  trainButton.id = "load-neuron";
+  trainButton.textContent = "Train the lecture's ReLU neuron: mean((y - max(0, X'*w + b)).^2)";
+  trainButton.addEventListener("click", () => {
+    load({ title: "neuron", problem: NEURON_PROBLEM, wrt: "w" });
+    $("train-panel").scrollIntoView();
+  });
+  neuron.append(trainButton);
+  list.append(neuron);
   for (const example of [...LECTURE_EXAMPLES, ...COOKBOOK_EXAMPLES]) {
     const item = document.createElement("li");
     const button = document.createElement("button");
@@ -342,6 +487,20 @@ symmetricSelect.addEventListener("change", schedule);
 for (const input of document.querySelectorAll<HTMLInputElement>("input[name=layout], input[name=mode]"))
   input.addEventListener("change", schedule);
 $("steps-details").addEventListener("toggle", () => recompute());
+$("code-details").addEventListener("toggle", () => recompute());
+$("target").addEventListener("change", () => renderCode(readState()));
+$("copy-code").addEventListener("click", () => {
+  navigator.clipboard?.writeText($("code").textContent ?? "").catch(() => undefined);
+  $("copy-code").textContent = "Copied";
+  setTimeout(() => {
+    $("copy-code").textContent = "Copy code";
+  }, 1200);
+});
+$("train").addEventListener("click", startTraining);
+$("fill-data").addEventListener("click", () => {
+  const problem = analyze(problemInput.value).problem;
+  if (problem) $<HTMLTextAreaElement>("data").value = JSON.stringify(dataValues(problem, paramsList()));
+});
 window.addEventListener("error", (event) => {
   event.preventDefault();
   showError(`internal error: ${event.message}`);

@@ -183,6 +183,57 @@ describe.skipIf(!available)("playground", () => {
     expect(errors).toEqual([]);
   });
 
+  it("shows the generated code for each target, and the JavaScript runs to the engine's numbers", async () => {
+    const { page, errors } = await open();
+    await page.locator("#code-details summary").click();
+    await expect
+      .poll(() => page.locator("#code").textContent())
+      .toContain("export function derivatives(inputs: { A: number[][]; x: ArrayLike<number> })");
+    await page.selectOption("#target", "numpy");
+    await expect.poll(() => page.locator("#code").textContent()).toContain("import numpy as np");
+    await page.screenshot({ path: resolve(SHOTS, "playground-code.png"), fullPage: true });
+    await page.selectOption("#target", "js");
+    await expect.poll(() => page.locator("#code").textContent()).toContain("function matmul(a, b)");
+    const gradient = await page.evaluate(() => {
+      const code = document.getElementById("code")!.textContent!;
+      const make = new Function(`${code.replace(/^export function/m, "function")}\nreturn derivatives;`);
+      return make()({
+        A: [
+          [1, 2],
+          [3, 4],
+        ],
+        x: [1, -1],
+      }).d_x;
+    });
+    // x'(A + A') at x = [1, -1].
+    expect(gradient).toEqual([-3, -3]);
+    await page.getByRole("button", { name: "Copy code" }).click();
+    await expect.poll(() => page.getByRole("button", { name: "Copied" }).count()).toBe(1);
+    expect(errors).toEqual([]);
+  });
+
+  it("trains the lecture's neuron in the page with a live loss plot", async () => {
+    const { page, errors } = await open();
+    await page.click("#load-neuron");
+    await expect.poll(() => page.locator("#params").inputValue()).toBe("w,b");
+    await page.click("#train");
+    await expect.poll(() => page.locator("#train-status").textContent()).toMatch(/step \d+\/300/);
+    await expect
+      .poll(() => page.locator("#train-result").textContent(), { timeout: 30_000 })
+      .toContain("w = [1.5,-2,0.5]   b = 0.3");
+    expect(await page.locator("#train-status").textContent()).toMatch(
+      /step 300\/300 {2}loss \d\.\d+e-\d+ {2}check ok/,
+    );
+    expect(await page.locator("#loss-plot svg polyline").count()).toBe(1);
+    await page.screenshot({ path: resolve(SHOTS, "playground-train.png"), fullPage: true });
+    // A vector problem cannot be trained, and says so.
+    await page.fill("#problem", "A*x");
+    await expect
+      .poll(() => page.locator("#train-unavailable").textContent())
+      .toContain("needs a scalar problem");
+    expect(errors).toEqual([]);
+  });
+
   it("is usable by keyboard and at phone width", async () => {
     const { page, errors } = await open();
     for (const label of [
