@@ -67,7 +67,7 @@ export function typedExpressions(
         from((p, q, f) => `${f}(${p}, ${q})`, S, S, fc.constantFrom("max", "min")),
         from((r, v) => `(${r}*${v})`, R, V),
         from((v, w) => `(${v}'*${w})`, V, V),
-        from((v) => `sum(${v})`, fc.oneof(V, M, W)),
+        from((v, f) => `${f}(${v})`, fc.oneof(V, M, W), fc.constantFrom("sum", "mean")),
         from((v, w) => `dot(${v}, ${w})`, V, V),
         from((v) => `norm2(${v})`, fc.oneof(V, M)),
         from((v) => `norm1(${v})`, fc.oneof(V, C)),

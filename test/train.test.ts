@@ -68,10 +68,14 @@ describe("training the lecture's neuron", () => {
   });
 
   it("refuses what it cannot train with a message", () => {
-    expect(() => createTrainer({ problem: "A*x", params: ["x"], data: { A: [[1]] } })).toThrow("scalar problem");
+    expect(() => createTrainer({ problem: "A*x", params: ["x"], data: { A: [[1]] } })).toThrow(
+      "scalar problem",
+    );
     expect(() => createTrainer({ problem: "x'*A*x", params: ["q"] })).toThrow("q is not a variable");
     expect(() => createTrainer({ problem: "x'*A*x", params: ["x"] })).toThrow("no data for A");
-    expect(() => createTrainer({ problem: "x'*x", params: ["x"], data: {} })).toThrow("do not fix the size n of x");
+    expect(() => createTrainer({ problem: "x'*x", params: ["x"], data: {} })).toThrow(
+      "do not fix the size n of x",
+    );
   });
 });
 
@@ -133,12 +137,20 @@ describe("matcalc train", () => {
 
   it("places a matrix's CSV columns along the axis the samples run", () => {
     const csv = "X_1,X_2,y\n1,2,3\n4,5,6\n7,8,9";
-    const asColumns = csvData(csv, loadProblem("X: matrix(d, N), y: vector(N), w: vector(d)\nsum(X'*w - y)"), "f");
+    const asColumns = csvData(
+      csv,
+      loadProblem("X: matrix(d, N), y: vector(N), w: vector(d)\nsum(X'*w - y)"),
+      "f",
+    );
     expect(asColumns.X).toEqual([
       [1, 4, 7],
       [2, 5, 8],
     ]);
-    const asRows = csvData(csv, loadProblem("X: matrix(N, d), y: vector(N), w: vector(d)\nsum(X*w - y)"), "f");
+    const asRows = csvData(
+      csv,
+      loadProblem("X: matrix(N, d), y: vector(N), w: vector(d)\nsum(X*w - y)"),
+      "f",
+    );
     expect(asRows.X).toEqual([
       [1, 2],
       [4, 5],
@@ -160,7 +172,9 @@ describe("matcalc emit", () => {
   it("prints the code for each target", async () => {
     const ts = await runCli(["emit", "x'*A*x", "--wrt", "x", "--order", "2"]);
     expect(ts.code).toBe(0);
-    expect(ts.stdout).toContain("export function derivatives(inputs: { x: ArrayLike<number>; A: number[][] })");
+    expect(ts.stdout).toContain(
+      "export function derivatives(inputs: { x: ArrayLike<number>; A: number[][] })",
+    );
     const py = await runCli(["emit", "x'*A*x", "--wrt", "x", "--target", "torch", "--name", "f"]);
     expect(py.stdout).toContain("import torch");
     expect(py.stdout).toContain("def f(x, A):");
