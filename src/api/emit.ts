@@ -132,13 +132,22 @@ export interface Compiled {
 }
 
 /** The generated JavaScript, made into a function of this process. */
+export interface CompileOptions extends DifferentiateOptions {
+  /**
+   * Return matrices as computed, {rows, cols, data} (row-major Float64Array), instead of arrays; the
+   * inputs may be given that way too, which saves converting them on every call.
+   */
+  readonly raw?: boolean | undefined;
+}
+
 export function compile(
   problem: string | Problem,
   wrt: string | readonly string[],
-  options: DifferentiateOptions = {},
+  options: CompileOptions = {},
 ): Compiled {
-  const { program, derivatives } = programFor(problem, wrt, options);
-  const code = printJs(program, { typed: false, name: "derivatives" });
+  const { raw, ...differentiateOptions } = options;
+  const { program, derivatives } = programFor(problem, wrt, differentiateOptions);
+  const code = printJs(program, { typed: false, name: "derivatives", raw: raw === true });
   const factory = new Function(`${code.replace(/^export function/m, "function")}\nreturn derivatives;`);
   const run = factory() as CompiledFunction;
   return { run, outputs: program.outputs.map((o) => o.key), derivatives, code };

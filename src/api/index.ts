@@ -23,6 +23,7 @@ export {
   type SymmetricConvention,
 } from "./derivative.js";
 export {
+  type CompileOptions,
   type Compiled,
   type CompiledFunction,
   compile,

@@ -18,7 +18,10 @@ const helpers: Helper[] = [
   {
     name: "matrixArg",
     needs: [],
-    source: `function matrixArg(name: string, value: number[][]): Mat {
+    source: `function matrixArg(name: string, value: number[][] | Mat): Mat {
+  if (!Array.isArray(value) && value !== null && typeof value === "object" && value.data instanceof Float64Array) {
+    return value;
+  }
   if (!Array.isArray(value) || value.length === 0 || !Array.isArray(value[0])) {
     throw new Error(\`\${name} must be a matrix: a non-empty array of rows\`);
   }
@@ -38,8 +41,10 @@ const helpers: Helper[] = [
   {
     name: "vectorArg",
     needs: [],
-    source: `function vectorArg(name: string, value: ArrayLike<number>): Mat {
-  if (value === null || typeof value !== "object" || typeof value.length !== "number" || value.length === 0) {
+    source: `function vectorArg(name: string, value: ArrayLike<number> | Mat): Mat {
+  if (value === null || typeof value !== "object") throw new Error(\`\${name} must be a vector: a non-empty array of numbers\`);
+  if ("data" in value) return { rows: value.data.length, cols: 1, data: Float64Array.from(value.data) };
+  if (typeof value.length !== "number" || value.length === 0) {
     throw new Error(\`\${name} must be a vector: a non-empty array of numbers\`);
   }
   return { rows: value.length, cols: 1, data: Float64Array.from(value) };
@@ -80,21 +85,131 @@ function build(rows: number, cols: number, entry: (i: number) => number): Mat {
 }`,
   },
   {
+    name: "alloc",
+    needs: [],
+    source: `function alloc(rows: number, cols: number): Mat {
+  return { rows, cols, data: new Float64Array(rows * cols) };
+}`,
+  },
+  {
     name: "matmul",
     needs: [],
-    source: `function matmul(a: Mat, b: Mat): Mat {
+    source: `/** a*b. Four rows of b at a time, so each pass over a row of the result does four times the work. */
+function matmul(a: Mat, b: Mat): Mat {
   const m = a.rows;
   const k = a.cols;
   const n = b.cols;
+  const A = a.data;
+  const B = b.data;
   const out = new Float64Array(m * n);
+  if (n === 1) {
+    for (let i = 0; i < m; i++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) s += A[i * k + p] * B[p];
+      out[i] = s;
+    }
+    return { rows: m, cols: 1, data: out };
+  }
   for (let i = 0; i < m; i++) {
-    for (let p = 0; p < k; p++) {
-      const aip = a.data[i * k + p];
-      if (aip === 0) continue;
-      for (let j = 0; j < n; j++) out[i * n + j] += aip * b.data[p * n + j];
+    const c = i * n;
+    let p = 0;
+    for (; p + 3 < k; p += 4) {
+      const a0 = A[i * k + p];
+      const a1 = A[i * k + p + 1];
+      const a2 = A[i * k + p + 2];
+      const a3 = A[i * k + p + 3];
+      const r0 = p * n;
+      const r1 = r0 + n;
+      const r2 = r1 + n;
+      const r3 = r2 + n;
+      for (let j = 0; j < n; j++) out[c + j] += a0 * B[r0 + j] + a1 * B[r1 + j] + a2 * B[r2 + j] + a3 * B[r3 + j];
+    }
+    for (; p < k; p++) {
+      const ap = A[i * k + p];
+      const r = p * n;
+      for (let j = 0; j < n; j++) out[c + j] += ap * B[r + j];
     }
   }
   return { rows: m, cols: n, data: out };
+}`,
+  },
+  {
+    name: "matmulTN",
+    needs: [],
+    source: `/** a'*b without forming a': rows of a and b are read together. */
+function matmulTN(a: Mat, b: Mat): Mat {
+  const k = a.rows;
+  const m = a.cols;
+  const n = b.cols;
+  const A = a.data;
+  const B = b.data;
+  const out = new Float64Array(m * n);
+  let p = 0;
+  for (; p + 1 < k; p += 2) {
+    const r0 = p * n;
+    const r1 = r0 + n;
+    for (let i = 0; i < m; i++) {
+      const a0 = A[p * m + i];
+      const a1 = A[(p + 1) * m + i];
+      const c = i * n;
+      for (let j = 0; j < n; j++) out[c + j] += a0 * B[r0 + j] + a1 * B[r1 + j];
+    }
+  }
+  for (; p < k; p++) {
+    const r = p * n;
+    for (let i = 0; i < m; i++) {
+      const ap = A[p * m + i];
+      const c = i * n;
+      for (let j = 0; j < n; j++) out[c + j] += ap * B[r + j];
+    }
+  }
+  return { rows: m, cols: n, data: out };
+}`,
+  },
+  {
+    name: "matmulNT",
+    needs: [],
+    source: `/** a*b' without forming b': each entry is a dot product of two rows. */
+function matmulNT(a: Mat, b: Mat): Mat {
+  const m = a.rows;
+  const k = a.cols;
+  const n = b.rows;
+  const A = a.data;
+  const B = b.data;
+  const out = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) s += A[i * k + p] * B[j * k + p];
+      out[i * n + j] = s;
+    }
+  }
+  return { rows: m, cols: n, data: out };
+}`,
+  },
+  {
+    name: "scaleRows",
+    needs: [],
+    source: `/** diag(v)*b: row i of b times v[i]. */
+function scaleRows(v: Mat, b: Mat): Mat {
+  const out = new Float64Array(b.data.length);
+  for (let i = 0; i < b.rows; i++) {
+    const s = v.data[i];
+    for (let j = 0; j < b.cols; j++) out[i * b.cols + j] = s * b.data[i * b.cols + j];
+  }
+  return { rows: b.rows, cols: b.cols, data: out };
+}`,
+  },
+  {
+    name: "scaleCols",
+    needs: [],
+    source: `/** a*diag(v): column j of a times v[j]. */
+function scaleCols(a: Mat, v: Mat): Mat {
+  const out = new Float64Array(a.data.length);
+  for (let i = 0; i < a.rows; i++) {
+    for (let j = 0; j < a.cols; j++) out[i * a.cols + j] = a.data[i * a.cols + j] * v.data[j];
+  }
+  return { rows: a.rows, cols: a.cols, data: out };
 }`,
   },
   {

@@ -35,6 +35,13 @@ const wrap = (p: Printed, needed: number) => (p.prec < needed ? `(${p.text})` : 
 export interface JsOptions {
   readonly typed: boolean;
   readonly name: string;
+  /** Return matrices as they are computed ({rows, cols, data}) instead of as arrays. */
+  readonly raw?: boolean;
+}
+
+/** A matrix proper: two axes, neither of them 1 (a vector's transpose is free already). */
+function isMatrix(node: Node): boolean {
+  return node.shape.length === 2 && node.shape[0] !== 1 && node.shape[1] !== 1;
 }
 
 /** Rows and columns of a node's shape as code. */
@@ -146,12 +153,24 @@ export function printJs(program: Program, options: JsOptions): string {
     const name = ref(node);
     if (name !== undefined) return name;
     const [rows, cols] = matrixSizes(node.shape, sizeName);
-    if (isElementwise(node)) return call("build", rows, cols, `(i) => ${scalar(node, true).text}`);
+    if (isElementwise(node)) {
+      // One fused loop, written out before the statement that needs it.
+      const name = names.fresh("t");
+      pending.push(...loop(node, name));
+      return name;
+    }
     const op = node.op as OperatorName;
     const arg = (k: number) => tensor(node.args[k]!);
     switch (op) {
-      case "mul":
+      case "mul": {
+        const [a, b] = [node.args[0]!, node.args[1]!];
+        const view = (x: Node, what: string) => x.op === what && ref(x) === undefined;
+        if (view(a, "diagMatrix")) return call("scaleRows", tensor(a.args[0]!), tensor(b));
+        if (view(b, "diagMatrix")) return call("scaleCols", tensor(a), tensor(b.args[0]!));
+        if (view(a, "transpose") && isMatrix(a.args[0]!)) return call("matmulTN", tensor(a.args[0]!), tensor(b));
+        if (view(b, "transpose") && isMatrix(b.args[0]!)) return call("matmulNT", tensor(a), tensor(b.args[0]!));
         return call("matmul", arg(0), arg(1));
+      }
       case "transpose":
         return call("transpose", arg(0));
       case "inv":
@@ -176,6 +195,21 @@ export function printJs(program: Program, options: JsOptions): string {
   };
 
   const expression = (node: Node) => (node.shape.length === 0 ? scalar(node, false).text : tensor(node));
+
+  /** Statements a subexpression needs first (fused loops); flushed before the statement using them. */
+  const pending: string[] = [];
+  function loop(node: Node, name: string): string[] {
+    const [rows, cols] = matrixSizes(node.shape, sizeName);
+    const entry = scalar(node, true).text;
+    return [
+      `const ${name} = ${call("alloc", rows, cols)};`,
+      `for (let i = 0; i < ${name}.data.length; i++) ${name}.data[i] = ${entry};`,
+    ];
+  }
+  const flush = () => {
+    body.push(...pending);
+    pending.length = 0;
+  };
 
   const body: string[] = [];
   // Inputs: converted and checked.
@@ -205,9 +239,18 @@ export function printJs(program: Program, options: JsOptions): string {
   }
   body.push("");
   for (const node of program.temporaries) {
+    if (node.shape.length > 0 && isElementwise(node)) {
+      const name = names.fresh("t");
+      const lines = loop(node, name);
+      flush();
+      body.push(...lines);
+      nodeNames.set(node.id, name);
+      continue;
+    }
     const text = expression(node);
     const name = names.fresh("t");
     nodeNames.set(node.id, name);
+    flush();
     body.push(`const ${name} = ${text};`);
   }
   const returned: string[] = [];
@@ -221,6 +264,9 @@ export function printJs(program: Program, options: JsOptions): string {
       if (shape.length === 0) {
         text = expression(out.node);
         type = "number";
+      } else if (options.raw) {
+        text = tensor(out.node);
+        type = "Mat";
       } else {
         const flat = shape.length === 1 || shape[0] === 1 || shape[1] === 1;
         text = call(flat ? "toFlat" : "toRows", tensor(out.node));
@@ -228,12 +274,15 @@ export function printJs(program: Program, options: JsOptions): string {
       }
     } else {
       const local = names.fresh(`${key}_`);
-      body.push(...indexFormSum(out, local, sizeName, ref, expression, call));
+      const lines = indexFormSum(out, local, sizeName, ref, expression, call);
+      flush();
+      body.push(...lines);
       const shape = out.indexForm!.indices.map((i) => sizeName(out.indexForm!.sizes[i]!));
-      text = call("toNested", local, `[${shape.join(", ")}]`);
-      type = "Nested";
+      text = options.raw ? `{ shape: [${shape.join(", ")}], data: ${local} }` : call("toNested", local, `[${shape.join(", ")}]`);
+      type = options.raw ? "{ shape: number[]; data: Float64Array }" : "Nested";
     }
     const local = names.name(`out:${key}`, key);
+    flush();
     body.push(`const ${local} = ${text};`);
     returned.push(local === key ? key : `${key}: ${local}`);
     outputTypes.push(`${key}: ${type}`);

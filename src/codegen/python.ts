@@ -247,6 +247,16 @@ export function printPython(program: Program, target: PythonTarget, functionName
       case "mul": {
         const [l, r] = [node.args[0]!.shape, node.args[1]!.shape];
         if (l.length === 0 || r.length === 0) return binary("*", 2);
+        // diag(v)*B scales B's rows and A*diag(v) its columns, without a dense diagonal matrix.
+        const [left, right] = [node.args[0]!, node.args[1]!];
+        if (left.op === "diagMatrix" && ref(left) === undefined) {
+          const v = print(left.args[0]!);
+          const rows = r.length === 2 && !isFlat(r) ? `${wrap(v, 5)}[:, None]` : wrap(v, 5);
+          return { text: `${rows} * ${wrap(print(right), 3)}`, prec: 2 };
+        }
+        if (right.op === "diagMatrix" && ref(right) === undefined) {
+          return { text: `${wrap(print(left), 2)} * ${wrap(print(right.args[0]!), 3)}`, prec: 2 };
+        }
         const rightIsRow = r.length === 2 && r[0] === 1;
         if (rightIsRow && (l.length === 1 || l[1] === 1))
           return atom(`${d.outer}(${a(0).text}, ${a(1).text})`);

@@ -1,0 +1,530 @@
+// `npm run bench`: one process, one run. For each function of the table at n = 100, 300, 1000 (2000 with
+// BENCH_SIZES=100,300,1000,2000): matcalc's compiled gradient or Hessian, matcalc's reverse-mode AD over
+// the IR, TF.js (wasm backend) tf.grad and row-by-row Hessians, and a closed-form NumPy reference run in
+// a python3 that has NumPy. Medians, ratios to NumPy, symbolic derivation time and output size, and
+// GEMM GFLOP/s; each target of the issue is marked met or missed. Writes bench/results/latest.{json,md}.
+// Timings are never asserted anywhere: the machines are shared and noisy.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import {
+  compile,
+  differentiate,
+  LECTURE_EXAMPLES,
+  loadProblem,
+  type Problem,
+} from "../src/api/index.js";
+import { reverseModeDerivative } from "../src/api/reverse-ad.js";
+import { dagSize } from "../src/ir/index.js";
+import { matmulRaw } from "../src/tensor/index.js";
+
+const SIZES = (process.env.BENCH_SIZES ?? "100,300,1000").split(",").map(Number);
+const BUDGET_MS = Number(process.env.BENCH_BUDGET_MS ?? 300);
+const TF_HESSIAN_BUDGET_MS = Number(process.env.BENCH_TF_HESSIAN_MS ?? 3000);
+const OUT = resolve(import.meta.dirname, "results");
+/** Which parts to run: cases, symbolic, gemm (all by default). */
+const PARTS = new Set((process.env.BENCH_PARTS ?? "cases,symbolic,gemm").split(","));
+
+const live = process.stderr.isTTY === true;
+function progress(text: string): void {
+  if (live) process.stderr.write(`\r\x1b[K${text}`);
+  else process.stderr.write(`${text}\n`);
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+/** Median milliseconds of f over at least 5 runs or the time budget (after one warm-up). */
+async function time(f: () => unknown, budget = BUDGET_MS): Promise<number> {
+  const first = performance.now();
+  await f();
+  const once = performance.now() - first;
+  // Something that takes seconds is timed once (its first run).
+  if (once > 2000) return once;
+  const times: number[] = [];
+  const start = performance.now();
+  while (times.length < 5 || (performance.now() - start < budget && times.length < 200)) {
+    const t = performance.now();
+    await f();
+    times.push(performance.now() - t);
+  }
+  return median(times);
+}
+
+// ---------------------------------------------------------------------------------------------- data
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 2 ** 32;
+  };
+}
+
+interface Mat {
+  rows: number;
+  cols: number;
+  data: Float64Array;
+}
+
+function mat(rows: number, cols: number, random: () => number, diagonal = 0): Mat {
+  const data = Float64Array.from({ length: rows * cols }, () => 2 * random() - 1);
+  for (let i = 0; i < Math.min(rows, cols); i++) data[i * cols + i]! += diagonal;
+  return { rows, cols, data };
+}
+
+function vec(n: number, random: () => number, f = (u: number) => 2 * u - 1): Mat {
+  return { rows: n, cols: 1, data: Float64Array.from({ length: n }, () => f(random())) };
+}
+
+interface Case {
+  readonly name: string;
+  readonly kind: "gradient" | "Hessian";
+  readonly problem: string;
+  readonly wrt: string;
+  /** Sizes at which it runs (default all). */
+  readonly sizes?: readonly number[];
+  values(n: number): Record<string, Mat | number>;
+}
+
+const CASES: Case[] = [
+  {
+    name: "grad x'Ax",
+    kind: "gradient",
+    problem: "A: matrix(n, n), x: vector(n)\nx'*A*x",
+    wrt: "x",
+    values: (n) => {
+      const r = rng(n);
+      return { A: mat(n, n, r), x: vec(n, r) };
+    },
+  },
+  {
+    name: "grad least squares",
+    kind: "gradient",
+    problem: "A: matrix(m, n), b: vector(m), x: vector(n)\nsum((A*x - b).^2)",
+    wrt: "x",
+    values: (n) => {
+      const r = rng(n + 1);
+      return { A: mat(2 * n, n, r), b: vec(2 * n, r), x: vec(n, r) };
+    },
+  },
+  {
+    name: "grad logistic loss",
+    kind: "gradient",
+    problem: "X: matrix(m, n), y: vector(m), w: vector(n)\nsum(log(1 + exp(-y .* (X*w))))",
+    wrt: "w",
+    values: (n) => {
+      const r = rng(n + 2);
+      return { X: mat(2 * n, n, r), y: vec(2 * n, r, (u) => (u > 0.5 ? 1 : -1)), w: vec(n, r) };
+    },
+  },
+  {
+    name: "grad |T-UV'|^2 by U",
+    kind: "gradient",
+    problem: "T: matrix(n, n), U: matrix(n, k), V: matrix(n, k)\nsum((T - U*V').^2)",
+    wrt: "U",
+    values: (n) => {
+      const r = rng(n + 3);
+      return { T: mat(n, n, r), U: mat(n, 10, r), V: mat(n, 10, r) };
+    },
+  },
+  {
+    name: "grad neuron MSE",
+    kind: "gradient",
+    problem: "X: matrix(d, N), y: vector(N), w: vector(d), b: scalar\nmean((y - max(0, X'*w + b)).^2)",
+    wrt: "w",
+    values: (n) => {
+      const r = rng(n + 4);
+      return { X: mat(n, 10 * n, r), y: vec(10 * n, r, (u) => u), w: vec(n, r), b: 0.1 };
+    },
+  },
+  {
+    name: "grad logdet(X)",
+    kind: "gradient",
+    problem: "X: matrix(n, n)\nlogdet(X)",
+    wrt: "X",
+    values: (n) => ({ X: mat(n, n, rng(n + 5), n) }),
+  },
+  {
+    name: "Hessian x'Ax",
+    kind: "Hessian",
+    problem: "A: matrix(n, n), x: vector(n)\nx'*A*x",
+    wrt: "x",
+    values: (n) => {
+      const r = rng(n);
+      return { A: mat(n, n, r), x: vec(n, r) };
+    },
+  },
+  {
+    name: "Hessian |T-UV'|^2 by U",
+    kind: "Hessian",
+    problem: "T: matrix(n, n), U: matrix(n, k), V: matrix(n, k)\nsum((T - U*V').^2)",
+    wrt: "U",
+    sizes: [100],
+    values: (n) => {
+      const r = rng(n + 3);
+      return { T: mat(n, n, r), U: mat(n, 10, r), V: mat(n, 10, r) };
+    },
+  },
+  {
+    name: "Hessian least squares",
+    kind: "Hessian",
+    problem: "A: matrix(m, n), b: vector(m), x: vector(n)\nsum((A*x - b).^2)",
+    wrt: "x",
+    values: (n) => {
+      const r = rng(n + 1);
+      return { A: mat(2 * n, n, r), b: vec(2 * n, r), x: vec(n, r) };
+    },
+  },
+  {
+    name: "Hessian logistic loss",
+    kind: "Hessian",
+    problem: "X: matrix(m, n), y: vector(m), w: vector(n)\nsum(log(1 + exp(-y .* (X*w))))",
+    wrt: "w",
+    values: (n) => {
+      const r = rng(n + 2);
+      return { X: mat(2 * n, n, r), y: vec(2 * n, r, (u) => (u > 0.5 ? 1 : -1)), w: vec(n, r) };
+    },
+  },
+];
+
+function nested(value: Mat | number): unknown {
+  if (typeof value === "number") return value;
+  if (value.cols === 1) return Array.from(value.data);
+  return Array.from({ length: value.rows }, (_, i) =>
+    Array.from(value.data.subarray(i * value.cols, (i + 1) * value.cols)),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------- TF.js
+
+type Tf = typeof import("@tensorflow/tfjs");
+
+async function loadTf(): Promise<Tf | null> {
+  try {
+    const tf = await import("@tensorflow/tfjs");
+    await import("@tensorflow/tfjs-backend-wasm");
+    await tf.setBackend("wasm");
+    await tf.ready();
+    return tf;
+  } catch (error) {
+    progress(`TF.js unavailable: ${(error as Error).message}`);
+    return null;
+  }
+}
+
+/** The case's loss written with TF.js ops (float32), as a function of the differentiated variable. */
+function tfLoss(tf: Tf, c: Case, v: Record<string, Mat | number>): { f: (x: import("@tensorflow/tfjs").Tensor) => import("@tensorflow/tfjs").Scalar; x: import("@tensorflow/tfjs").Tensor } {
+  const t = (m: Mat | number) =>
+    typeof m === "number" ? tf.scalar(m) : m.cols === 1 ? tf.tensor1d(Float32Array.from(m.data)) : tf.tensor2d(Float32Array.from(m.data), [m.rows, m.cols]);
+  const col = (x: import("@tensorflow/tfjs").Tensor) => x.reshape([-1, 1]);
+  switch (c.problem.split("\n")[1]) {
+    case "x'*A*x": {
+      const A = t(v.A!);
+      return { x: t(v.x!), f: (x) => tf.sum(tf.mul(x, tf.matMul(A, col(x)).reshape([-1]))) };
+    }
+    case "sum((A*x - b).^2)": {
+      const [A, b] = [t(v.A!), t(v.b!)];
+      return { x: t(v.x!), f: (x) => tf.sum(tf.square(tf.sub(tf.matMul(A, col(x)).reshape([-1]), b))) };
+    }
+    case "sum(log(1 + exp(-y .* (X*w))))": {
+      const [X, y] = [t(v.X!), t(v.y!)];
+      return {
+        x: t(v.w!),
+        f: (w) => tf.sum(tf.softplus(tf.neg(tf.mul(y, tf.matMul(X, col(w)).reshape([-1]))))),
+      };
+    }
+    case "sum((T - U*V').^2)": {
+      const [T, V] = [t(v.T!), t(v.V!)];
+      return { x: t(v.U!), f: (U) => tf.sum(tf.square(tf.sub(T, tf.matMul(U, V, false, true)))) };
+    }
+    case "mean((y - max(0, X'*w + b)).^2)": {
+      const [X, y, b] = [t(v.X!), t(v.y!), t(v.b!)];
+      return {
+        x: t(v.w!),
+        f: (w) => tf.mean(tf.square(tf.sub(y, tf.relu(tf.add(tf.matMul(X, col(w), true, false).reshape([-1]), b))))),
+      };
+    }
+    default:
+      throw new Error("no TF.js form");
+  }
+}
+
+// ---------------------------------------------------------------------------------------------- runs
+
+interface Row {
+  name: string;
+  kind: string;
+  n: number;
+  compiled: number | null;
+  reverseAd: number | null;
+  tf: number | null;
+  tfNote: string;
+  numpy: number | null;
+}
+
+async function runCases(tf: Tf | null): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const c of CASES) {
+    const compiled = compile(c.problem, c.wrt, { layout: "denominator", order: c.kind === "Hessian" ? 2 : 1, raw: true });
+    const problem: Problem = loadProblem(c.problem);
+    for (const n of c.sizes ?? SIZES) {
+      if (!SIZES.includes(n)) continue;
+      progress(`${c.name} n=${n}: compiled`);
+      const values = c.values(n);
+      const row: Row = { name: c.name, kind: c.kind, n, compiled: null, reverseAd: null, tf: null, tfNote: "", numpy: null };
+      row.compiled = await time(() => compiled.run(values));
+      if (c.kind === "gradient" && (n <= 300 || c.name !== "grad logdet(X)")) {
+        progress(`${c.name} n=${n}: reverse AD`);
+        const plain = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, nested(v)]));
+        row.reverseAd = await time(() => reverseModeDerivative(problem, problem.expression, [c.wrt], plain), BUDGET_MS);
+      }
+      if (tf && !c.name.includes("logdet")) {
+        progress(`${c.name} n=${n}: TF.js`);
+        const { f, x } = tfLoss(tf, c, values);
+        if (c.kind === "gradient") {
+          const g = tf.grad(f);
+          row.tf = await time(async () => {
+            const r = g(x);
+            await r.data();
+            r.dispose();
+          });
+        } else {
+          // Row by row: one gradient of (grad f)·e_i per row; timed over the rows that fit the budget.
+          const size = x.size;
+          const g = tf.grad(f);
+          const rowGrad = (i: number) =>
+            tf.grad((z: import("@tensorflow/tfjs").Tensor) => tf.sum(tf.mul(g(z), tf.oneHot(i, size).reshape(z.shape).toFloat())))(x);
+          const start = performance.now();
+          let done = 0;
+          while (done < size && (done < 2 || performance.now() - start < TF_HESSIAN_BUDGET_MS)) {
+            const r = tf.tidy(() => rowGrad(done));
+            await r.data();
+            r.dispose();
+            done++;
+          }
+          row.tf = ((performance.now() - start) / done) * size;
+          if (done < size) row.tfNote = `est. from ${done} of ${size} rows`;
+        }
+      }
+      rows.push(row);
+    }
+  }
+  return rows;
+}
+
+function findPython(): string | null {
+  for (const p of [process.env.PYTHON, "python3", "/usr/bin/python3"]) {
+    if (!p) continue;
+    try {
+      execFileSync(p, ["-c", "import numpy"], { stdio: "ignore" });
+      return p;
+    } catch {
+      // next
+    }
+  }
+  return null;
+}
+
+function numpyReference(): { version: string; results: Record<string, Record<string, { ms: number }>> } | null {
+  const python = findPython();
+  if (!python) return null;
+  progress("NumPy reference");
+  const skip = { "Hessian |T-UV'|^2 by U": SIZES.filter((n) => n !== 100) };
+  const out = execFileSync(
+    python,
+    [resolve(import.meta.dirname, "reference.py"), JSON.stringify({ sizes: SIZES, budget: BUDGET_MS / 1000, skip })],
+    { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], maxBuffer: 1 << 26, env: { ...process.env, OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1" } },
+  );
+  const parsed = JSON.parse(out);
+  return { version: parsed.numpy, results: parsed.results };
+}
+
+// ---------------------------------------------------------------------------------------------- symbolic
+
+interface SymbolicRow {
+  name: string;
+  inputSize: number;
+  ms: number;
+  outputSize: number;
+  target: number | null;
+}
+
+async function symbolic(): Promise<SymbolicRow[]> {
+  const rows: SymbolicRow[] = [];
+  const measure = async (name: string, source: string, wrt: string, target: number | null, order = 1) => {
+    progress(`derivation: ${name}`);
+    const problem = loadProblem(source);
+    const ms = await time(() => differentiate(source, wrt, { order }), 200);
+    const d = differentiate(source, wrt, { order });
+    const outputSize = d.node ? dagSize(d.node) : d.index.length;
+    rows.push({ name, inputSize: dagSize(problem.expression), ms, outputSize, target });
+  };
+  for (const e of LECTURE_EXAMPLES) await measure(`lecture: ${e.title}`, e.problem, e.wrt, 1, e.order ?? 1);
+  for (const terms of [10, 100, 1000]) {
+    const decl = Array.from({ length: terms }, (_, i) => `A${i + 1}: matrix(n, n)`).join(", ");
+    const sum = Array.from({ length: terms }, (_, i) => `x'*A${i + 1}*x`).join(" + ");
+    await measure(`sum of ${terms} x'*A_i*x`, `x: vector(n), ${decl}\n${sum}`, "x", terms === 100 ? 20 : null);
+  }
+  for (const k of [2, 4, 8, 16, 32]) {
+    const decl = Array.from({ length: k }, (_, i) => `A${i + 1}: matrix(n, n)`).join(", ");
+    const chain = Array.from({ length: k }, (_, i) => `A${i + 1}*X`).join("*");
+    await measure(`tr chain K=${k}`, `X: matrix(n, n), ${decl}\ntr(${chain})`, "X", k === 16 ? 20 : null);
+  }
+  let net = "x";
+  for (let l = 1; l <= 8; l++) net = `tanh(W${l}*${net})`;
+  const decl = Array.from({ length: 8 }, (_, i) => `W${i + 1}: matrix(n, n)`).join(", ");
+  await measure("8-layer tanh Jacobian", `x: vector(n), ${decl}\n${net}`, "x", 50);
+  return rows;
+}
+
+// ---------------------------------------------------------------------------------------------- GEMM
+
+async function gemm(): Promise<Array<{ n: number; threads: number; gflops: number | null }>> {
+  const out: Array<{ n: number; threads: number; gflops: number | null }> = [];
+  for (const n of [200, 500, 1000]) {
+    progress(`GEMM n=${n}`);
+    const r = rng(n);
+    const a = Float64Array.from({ length: n * n }, r);
+    const b = Float64Array.from({ length: n * n }, r);
+    const ms = await time(() => matmulRaw(a, b, n, n, n), n >= 1000 ? 2000 : BUDGET_MS);
+    out.push({ n, threads: 1, gflops: (2 * n ** 3) / (ms * 1e6) });
+    out.push({ n, threads: 2, gflops: null });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------- report
+
+const fmt = (ms: number | null) => (ms === null ? "—" : ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : ms < 1000 ? `${ms.toFixed(2)} ms` : `${(ms / 1000).toFixed(2)} s`);
+const ratio = (a: number | null, b: number | null) => (a === null || b === null ? "—" : `${(a / b).toFixed(2)}×`);
+
+interface Target {
+  readonly what: string;
+  readonly met: boolean | null;
+  readonly detail: string;
+}
+
+function geomean(xs: number[]): number {
+  return Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
+}
+
+function targets(rows: Row[], sym: SymbolicRow[], gemms: Awaited<ReturnType<typeof gemm>>): Target[] {
+  const t: Target[] = [];
+  const r = (row: Row) => (row.numpy === null ? null : row.compiled! / row.numpy);
+  const big = rows.filter(
+    (x) => x.kind === "gradient" && x.n >= 300 && ["grad x'Ax", "grad least squares", "grad logistic loss", "grad neuron MSE"].includes(x.name),
+  );
+  const ratios = big.map(r).filter((x): x is number => x !== null);
+  if (ratios.length > 0) {
+    const g = geomean(ratios);
+    t.push({ what: "gradients at n ≥ 300: geometric mean ≤ 1.5× NumPy", met: g <= 1.5, detail: `${g.toFixed(2)}×` });
+    const worst = Math.max(...ratios);
+    t.push({ what: "gradients at n ≥ 300: none worse than 3× NumPy", met: worst <= 3, detail: `worst ${worst.toFixed(2)}×` });
+  }
+  const small = rows.filter((x) => x.kind === "gradient" && x.n <= 100 && !x.name.includes("logdet") && !x.name.includes("UV"));
+  const smallRatios = small.map(r).filter((x): x is number => x !== null);
+  if (smallRatios.length > 0) {
+    const worst = Math.max(...smallRatios);
+    t.push({ what: "gradients at n ≤ 100: faster than NumPy", met: worst < 1, detail: `worst ${worst.toFixed(2)}×` });
+  }
+  const each = (name: string, bound: number, what: string) => {
+    const xs = rows.filter((x) => x.name === name).map(r).filter((x): x is number => x !== null);
+    if (xs.length > 0) {
+      const worst = Math.max(...xs);
+      t.push({ what, met: worst <= bound, detail: `worst ${worst.toFixed(2)}×` });
+    }
+  };
+  each("grad |T-UV'|^2 by U", 2, "‖T−UV'‖² gradient ≤ 2× NumPy");
+  each("grad logdet(X)", 3, "logdet gradient ≤ 3× NumPy");
+  const vsTf = rows.filter((x) => x.kind === "gradient" && x.tf !== null);
+  if (vsTf.length > 0) {
+    const slower = vsTf.filter((x) => x.compiled! >= x.tf!);
+    t.push({
+      what: "faster than TF.js on every gradient at every size",
+      met: slower.length === 0,
+      detail: slower.length === 0 ? "all" : `slower on ${slower.map((x) => `${x.name} n=${x.n}`).join(", ")}`,
+    });
+  }
+  const structured = rows.filter((x) => ["Hessian x'Ax", "Hessian |T-UV'|^2 by U"].includes(x.name));
+  const pytorch: Record<string, number> = { "Hessian x'Ax": 673, "Hessian |T-UV'|^2 by U": 211 };
+  for (const x of structured.filter((x) => x.n === 1000 || x.name.includes("UV"))) {
+    const speedup = pytorch[x.name]! / x.compiled!;
+    t.push({ what: `${x.name} n=${x.n}: ≥ 100× faster than PyTorch's hessian (${pytorch[x.name]} ms)`, met: speedup >= 100, detail: `${speedup.toFixed(0)}×` });
+    if (x.tf !== null) {
+      const s = x.tf / x.compiled!;
+      t.push({ what: `${x.name} n=${x.n}: ≥ 1000× faster than TF.js`, met: s >= 1000, detail: `${s.toFixed(0)}×` });
+    }
+  }
+  const pytorchVectorized: Record<string, number> = { "Hessian least squares": 225, "Hessian logistic loss": 252 };
+  for (const x of rows.filter((x) => x.name in pytorchVectorized && x.n === 1000)) {
+    const q = r(x);
+    if (q !== null) t.push({ what: `${x.name} n=1000: ≤ 2× NumPy`, met: q <= 2, detail: `${q.toFixed(2)}×` });
+    t.push({
+      what: `${x.name} n=1000: faster than PyTorch's vectorized hessian (${pytorchVectorized[x.name]} ms)`,
+      met: x.compiled! < pytorchVectorized[x.name]!,
+      detail: fmt(x.compiled),
+    });
+  }
+  const g1 = gemms.find((g) => g.n === 1000 && g.threads === 1);
+  if (g1) t.push({ what: "GEMM ≥ 15 GFLOP/s on one thread at n = 1000", met: (g1.gflops ?? 0) >= 15, detail: `${g1.gflops?.toFixed(2)} GFLOP/s` });
+  const g2 = gemms.find((g) => g.n === 1000 && g.threads === 2);
+  if (g2) t.push({ what: "GEMM ≥ 25 GFLOP/s on two threads at n = 1000", met: (g2.gflops ?? 0) >= 25, detail: g2.gflops === null ? "no two-thread kernel" : `${g2.gflops.toFixed(2)} GFLOP/s` });
+  const lecture = sym.filter((s) => s.name.startsWith("lecture"));
+  if (lecture.length > 0) {
+    const worst = lecture.reduce((a, b) => (b.ms > a.ms ? b : a));
+    t.push({ what: "each lecture example derived in ≤ 1 ms", met: worst.ms <= 1, detail: `worst ${fmt(worst.ms)} (${worst.name.slice(9)})` });
+  }
+  for (const s of sym.filter((s) => s.target !== null && !s.name.startsWith("lecture"))) {
+    t.push({ what: `${s.name} derived in ≤ ${s.target} ms`, met: s.ms <= s.target!, detail: fmt(s.ms) });
+  }
+  const sums = sym.filter((s) => s.name.startsWith("sum of"));
+  if (sums.length >= 2) {
+    const growth = sums.at(-1)!.outputSize / sums.at(-1)!.inputSize / (sums[0]!.outputSize / sums[0]!.inputSize);
+    t.push({ what: "output size linear in the input's (sum of terms)", met: growth < 2, detail: `output/input ratio changes ${growth.toFixed(2)}× from 10 to 1000 terms` });
+  }
+  return t;
+}
+
+async function main() {
+  const started = Date.now();
+  const tf = PARTS.has("cases") ? await loadTf() : null;
+  const reference = PARTS.has("cases") ? numpyReference() : null;
+  const rows = PARTS.has("cases") ? await runCases(tf) : [];
+  for (const row of rows) row.numpy = reference?.results[row.name]?.[String(row.n)]?.ms ?? null;
+  const sym = PARTS.has("symbolic") ? await symbolic() : [];
+  const gemms = PARTS.has("gemm") ? await gemm() : [];
+  const marks = targets(rows, sym, gemms);
+  if (live) process.stderr.write("\r\x1b[K");
+
+  const md: string[] = [];
+  md.push(`# matcalc benchmark (${new Date().toISOString().slice(0, 10)}, Node ${process.version}, NumPy ${reference?.version ?? "absent"}, TF.js ${tf ? `${tf.version.tfjs} ${tf.getBackend()}` : "absent"})`, "");
+  md.push("Medians of one run in one process; ratios are to the NumPy closed form measured in the same run.", "");
+  md.push("| function | n | NumPy | matcalc compiled | ratio | matcalc reverse AD | ratio | TF.js | ratio |", "|---|---|---|---|---|---|---|---|---|");
+  for (const x of rows) {
+    md.push(
+      `| ${x.name} | ${x.n} | ${fmt(x.numpy)} | ${fmt(x.compiled)} | ${ratio(x.compiled, x.numpy)} | ${fmt(x.reverseAd)} | ${ratio(x.reverseAd, x.numpy)} | ${x.tf === null ? (x.name.includes("logdet") ? "cannot" : "—") : `${fmt(x.tf)}${x.tfNote ? ` (${x.tfNote})` : ""}`} | ${ratio(x.tf, x.numpy)} |`,
+    );
+  }
+  md.push("", "## Symbolic derivation", "", "| problem | input nodes | time | output nodes |", "|---|---|---|---|");
+  for (const s of sym) md.push(`| ${s.name} | ${s.inputSize} | ${fmt(s.ms)} | ${s.outputSize} |`);
+  md.push("", "## GEMM", "", "| n | threads | GFLOP/s |", "|---|---|---|");
+  for (const g of gemms) md.push(`| ${g.n} | ${g.threads} | ${g.gflops === null ? "— (no kernel)" : g.gflops.toFixed(2)} |`);
+  md.push("", "## Targets", "", "| target | | measured |", "|---|---|---|");
+  for (const m of marks) md.push(`| ${m.what} | ${m.met === null ? "?" : m.met ? "met" : "MISSED"} | ${m.detail} |`);
+  md.push("", `Total time ${((Date.now() - started) / 1000).toFixed(0)} s.`);
+  const text = md.join("\n");
+  process.stdout.write(`${text}\n`);
+  mkdirSync(OUT, { recursive: true });
+  writeFileSync(resolve(OUT, "latest.md"), `${text}\n`);
+  writeFileSync(
+    resolve(OUT, "latest.json"),
+    `${JSON.stringify({ date: new Date().toISOString(), node: process.version, numpy: reference?.version ?? null, rows, symbolic: sym, gemm: gemms, targets: marks }, null, 2)}\n`,
+  );
+}
+
+await main();

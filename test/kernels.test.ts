@@ -1,0 +1,105 @@
+// Every kernel against plain loops on random shapes and values: the evaluator's product and the
+// runtime helpers that generated JavaScript carries (products with and without a transpose, row and
+// column scaling by a diagonal, einsum).
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { helperSource } from "../src/codegen/js-runtime.js";
+import { matmulRaw } from "../src/tensor/index.js";
+
+interface Mat {
+  rows: number;
+  cols: number;
+  data: Float64Array;
+}
+
+const runtime = new Function(
+  `${helperSource(["matmul", "matmulTN", "matmulNT", "scaleRows", "scaleCols", "einsum", "transpose"], false)}
+return { matmul, matmulTN, matmulNT, scaleRows, scaleCols, einsum, transpose };`,
+)() as Record<string, (...args: unknown[]) => Mat & Float64Array>;
+
+function naive(a: Mat, b: Mat): Float64Array {
+  const out = new Float64Array(a.rows * b.cols);
+  for (let i = 0; i < a.rows; i++)
+    for (let j = 0; j < b.cols; j++) {
+      let s = 0;
+      for (let p = 0; p < a.cols; p++) s += a.data[i * a.cols + p]! * b.data[p * b.cols + j]!;
+      out[i * b.cols + j] = s;
+    }
+  return out;
+}
+
+function transposed(a: Mat): Mat {
+  const data = new Float64Array(a.data.length);
+  for (let i = 0; i < a.rows; i++)
+    for (let j = 0; j < a.cols; j++) data[j * a.rows + i] = a.data[i * a.cols + j]!;
+  return { rows: a.cols, cols: a.rows, data };
+}
+
+const size = fc.integer({ min: 1, max: 40 });
+const matrix = (rows: number, cols: number) =>
+  fc
+    .array(fc.double({ min: -10, max: 10, noNaN: true }), { minLength: rows * cols, maxLength: rows * cols })
+    .map((xs) => ({ rows, cols, data: Float64Array.from(xs) }));
+const pair = fc.tuple(size, size, size).chain(([m, k, n]) => fc.tuple(matrix(m, k), matrix(k, n)));
+
+function close(a: ArrayLike<number>, b: ArrayLike<number>): void {
+  expect(a.length).toBe(b.length);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!) / (1 + Math.abs(b[i]!)));
+  expect(worst).toBeLessThanOrEqual(1e-9);
+}
+
+describe("kernels agree with plain loops", () => {
+  it("the evaluator's blocked product (sizes across its block edges)", () => {
+    fc.assert(
+      fc.property(pair, ([a, b]) => close(matmulRaw(a.data, b.data, a.rows, a.cols, b.cols), naive(a, b))),
+      { numRuns: 80 },
+    );
+    const big = { rows: 67, cols: 600, data: Float64Array.from({ length: 67 * 600 }, (_, i) => Math.sin(i)) };
+    const wide = {
+      rows: 600,
+      cols: 530,
+      data: Float64Array.from({ length: 600 * 530 }, (_, i) => Math.cos(i)),
+    };
+    close(matmulRaw(big.data, wide.data, 67, 600, 530), naive(big, wide));
+  });
+
+  it("the generated code's products, transposed products and diagonal scalings", () => {
+    fc.assert(
+      fc.property(pair, ([a, b]) => {
+        close(runtime.matmul!(a, b).data, naive(a, b));
+        close(runtime.matmulTN!(transposed(a), b).data, naive(a, b));
+        close(runtime.matmulNT!(a, transposed(b)).data, naive(a, b));
+        const v = { rows: a.rows, cols: 1, data: a.data.slice(0, a.rows).map((x, i) => x + i) };
+        const diag = { rows: a.rows, cols: a.rows, data: new Float64Array(a.rows * a.rows) };
+        for (let i = 0; i < a.rows; i++) diag.data[i * a.rows + i] = v.data[i]!;
+        close(runtime.scaleRows!(v, a).data, naive(diag, a));
+        const w = { rows: a.cols, cols: 1, data: Float64Array.from({ length: a.cols }, (_, i) => i - 1.5) };
+        const diagW = { rows: a.cols, cols: a.cols, data: new Float64Array(a.cols * a.cols) };
+        for (let i = 0; i < a.cols; i++) diagW.data[i * a.cols + i] = w.data[i]!;
+        close(runtime.scaleCols!(a, w).data, naive(a, diagW));
+      }),
+      { numRuns: 80 },
+    );
+  });
+
+  it("einsum: a product, a trace, an outer product and a permuted output", () => {
+    fc.assert(
+      fc.property(pair, ([a, b]) => {
+        close(runtime.einsum!("ik,kj->ij", a, b), naive(a, b));
+        close(
+          runtime.einsum!("ik,kj->ji", a, b),
+          transposed({ rows: a.rows, cols: b.cols, data: naive(a, b) }).data,
+        );
+        const square = { rows: a.rows, cols: a.rows, data: naive(a, transposed(a)) };
+        let trace = 0;
+        for (let i = 0; i < a.rows; i++) trace += square.data[i * a.rows + i]!;
+        close(runtime.einsum!("ii->", square), [trace]);
+        const x = { rows: a.rows, cols: 1, data: a.data.slice(0, a.rows) };
+        const y = { rows: b.cols, cols: 1, data: b.data.slice(0, b.cols) };
+        close(runtime.einsum!("i,j->ij", x, y), naive(x, { rows: 1, cols: b.cols, data: y.data }));
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
