@@ -7,13 +7,7 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import {
-  compile,
-  differentiate,
-  LECTURE_EXAMPLES,
-  loadProblem,
-  type Problem,
-} from "../src/api/index.js";
+import { compile, differentiate, LECTURE_EXAMPLES, loadProblem, type Problem } from "../src/api/index.js";
 import { reverseModeDerivative } from "../src/api/reverse-ad.js";
 import { dagSize } from "../src/ir/index.js";
 import { matmulRaw } from "../src/tensor/index.js";
@@ -218,9 +212,20 @@ async function loadTf(): Promise<Tf | null> {
 }
 
 /** The case's loss written with TF.js ops (float32), as a function of the differentiated variable. */
-function tfLoss(tf: Tf, c: Case, v: Record<string, Mat | number>): { f: (x: import("@tensorflow/tfjs").Tensor) => import("@tensorflow/tfjs").Scalar; x: import("@tensorflow/tfjs").Tensor } {
+function tfLoss(
+  tf: Tf,
+  c: Case,
+  v: Record<string, Mat | number>,
+): {
+  f: (x: import("@tensorflow/tfjs").Tensor) => import("@tensorflow/tfjs").Scalar;
+  x: import("@tensorflow/tfjs").Tensor;
+} {
   const t = (m: Mat | number) =>
-    typeof m === "number" ? tf.scalar(m) : m.cols === 1 ? tf.tensor1d(Float32Array.from(m.data)) : tf.tensor2d(Float32Array.from(m.data), [m.rows, m.cols]);
+    typeof m === "number"
+      ? tf.scalar(m)
+      : m.cols === 1
+        ? tf.tensor1d(Float32Array.from(m.data))
+        : tf.tensor2d(Float32Array.from(m.data), [m.rows, m.cols]);
   const col = (x: import("@tensorflow/tfjs").Tensor) => x.reshape([-1, 1]);
   switch (c.problem.split("\n")[1]) {
     case "x'*A*x": {
@@ -246,7 +251,8 @@ function tfLoss(tf: Tf, c: Case, v: Record<string, Mat | number>): { f: (x: impo
       const [X, y, b] = [t(v.X!), t(v.y!), t(v.b!)];
       return {
         x: t(v.w!),
-        f: (w) => tf.mean(tf.square(tf.sub(y, tf.relu(tf.add(tf.matMul(X, col(w), true, false).reshape([-1]), b))))),
+        f: (w) =>
+          tf.mean(tf.square(tf.sub(y, tf.relu(tf.add(tf.matMul(X, col(w), true, false).reshape([-1]), b))))),
       };
     }
     default:
@@ -270,18 +276,34 @@ interface Row {
 async function runCases(tf: Tf | null): Promise<Row[]> {
   const rows: Row[] = [];
   for (const c of CASES) {
-    const compiled = compile(c.problem, c.wrt, { layout: "denominator", order: c.kind === "Hessian" ? 2 : 1, raw: true });
+    const compiled = compile(c.problem, c.wrt, {
+      layout: "denominator",
+      order: c.kind === "Hessian" ? 2 : 1,
+      raw: true,
+    });
     const problem: Problem = loadProblem(c.problem);
     for (const n of c.sizes ?? SIZES) {
       if (!SIZES.includes(n)) continue;
       progress(`${c.name} n=${n}: compiled`);
       const values = c.values(n);
-      const row: Row = { name: c.name, kind: c.kind, n, compiled: null, reverseAd: null, tf: null, tfNote: "", numpy: null };
+      const row: Row = {
+        name: c.name,
+        kind: c.kind,
+        n,
+        compiled: null,
+        reverseAd: null,
+        tf: null,
+        tfNote: "",
+        numpy: null,
+      };
       row.compiled = await time(() => compiled.run(values));
       if (c.kind === "gradient" && (n <= 300 || c.name !== "grad logdet(X)")) {
         progress(`${c.name} n=${n}: reverse AD`);
         const plain = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, nested(v)]));
-        row.reverseAd = await time(() => reverseModeDerivative(problem, problem.expression, [c.wrt], plain), BUDGET_MS);
+        row.reverseAd = await time(
+          () => reverseModeDerivative(problem, problem.expression, [c.wrt], plain),
+          BUDGET_MS,
+        );
       }
       if (tf && !c.name.includes("logdet")) {
         progress(`${c.name} n=${n}: TF.js`);
@@ -298,7 +320,9 @@ async function runCases(tf: Tf | null): Promise<Row[]> {
           const size = x.size;
           const g = tf.grad(f);
           const rowGrad = (i: number) =>
-            tf.grad((z: import("@tensorflow/tfjs").Tensor) => tf.sum(tf.mul(g(z), tf.oneHot(i, size).reshape(z.shape).toFloat())))(x);
+            tf.grad((z: import("@tensorflow/tfjs").Tensor) =>
+              tf.sum(tf.mul(g(z), tf.oneHot(i, size).reshape(z.shape).toFloat())),
+            )(x);
           const start = performance.now();
           let done = 0;
           while (done < size && (done < 2 || performance.now() - start < TF_HESSIAN_BUDGET_MS)) {
@@ -330,15 +354,26 @@ function findPython(): string | null {
   return null;
 }
 
-function numpyReference(): { version: string; results: Record<string, Record<string, { ms: number }>> } | null {
+function numpyReference(): {
+  version: string;
+  results: Record<string, Record<string, { ms: number }>>;
+} | null {
   const python = findPython();
   if (!python) return null;
   progress("NumPy reference");
   const skip = { "Hessian |T-UV'|^2 by U": SIZES.filter((n) => n !== 100) };
   const out = execFileSync(
     python,
-    [resolve(import.meta.dirname, "reference.py"), JSON.stringify({ sizes: SIZES, budget: BUDGET_MS / 1000, skip })],
-    { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], maxBuffer: 1 << 26, env: { ...process.env, OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1" } },
+    [
+      resolve(import.meta.dirname, "reference.py"),
+      JSON.stringify({ sizes: SIZES, budget: BUDGET_MS / 1000, skip }),
+    ],
+    {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+      maxBuffer: 1 << 26,
+      env: { ...process.env, OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1" },
+    },
   );
   const parsed = JSON.parse(out);
   return { version: parsed.numpy, results: parsed.results };
@@ -368,7 +403,12 @@ async function symbolic(): Promise<SymbolicRow[]> {
   for (const terms of [10, 100, 1000]) {
     const decl = Array.from({ length: terms }, (_, i) => `A${i + 1}: matrix(n, n)`).join(", ");
     const sum = Array.from({ length: terms }, (_, i) => `x'*A${i + 1}*x`).join(" + ");
-    await measure(`sum of ${terms} x'*A_i*x`, `x: vector(n), ${decl}\n${sum}`, "x", terms === 100 ? 20 : null);
+    await measure(
+      `sum of ${terms} x'*A_i*x`,
+      `x: vector(n), ${decl}\n${sum}`,
+      "x",
+      terms === 100 ? 20 : null,
+    );
   }
   for (const k of [2, 4, 8, 16, 32]) {
     const decl = Array.from({ length: k }, (_, i) => `A${i + 1}: matrix(n, n)`).join(", ");
@@ -400,8 +440,16 @@ async function gemm(): Promise<Array<{ n: number; threads: number; gflops: numbe
 
 // ---------------------------------------------------------------------------------------------- report
 
-const fmt = (ms: number | null) => (ms === null ? "—" : ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : ms < 1000 ? `${ms.toFixed(2)} ms` : `${(ms / 1000).toFixed(2)} s`);
-const ratio = (a: number | null, b: number | null) => (a === null || b === null ? "—" : `${(a / b).toFixed(2)}×`);
+const fmt = (ms: number | null) =>
+  ms === null
+    ? "—"
+    : ms < 1
+      ? `${(ms * 1000).toFixed(0)} µs`
+      : ms < 1000
+        ? `${ms.toFixed(2)} ms`
+        : `${(ms / 1000).toFixed(2)} s`;
+const ratio = (a: number | null, b: number | null) =>
+  a === null || b === null ? "—" : `${(a / b).toFixed(2)}×`;
 
 interface Target {
   readonly what: string;
@@ -417,23 +465,43 @@ function targets(rows: Row[], sym: SymbolicRow[], gemms: Awaited<ReturnType<type
   const t: Target[] = [];
   const r = (row: Row) => (row.numpy === null ? null : row.compiled! / row.numpy);
   const big = rows.filter(
-    (x) => x.kind === "gradient" && x.n >= 300 && ["grad x'Ax", "grad least squares", "grad logistic loss", "grad neuron MSE"].includes(x.name),
+    (x) =>
+      x.kind === "gradient" &&
+      x.n >= 300 &&
+      ["grad x'Ax", "grad least squares", "grad logistic loss", "grad neuron MSE"].includes(x.name),
   );
   const ratios = big.map(r).filter((x): x is number => x !== null);
   if (ratios.length > 0) {
     const g = geomean(ratios);
-    t.push({ what: "gradients at n ≥ 300: geometric mean ≤ 1.5× NumPy", met: g <= 1.5, detail: `${g.toFixed(2)}×` });
+    t.push({
+      what: "gradients at n ≥ 300: geometric mean ≤ 1.5× NumPy",
+      met: g <= 1.5,
+      detail: `${g.toFixed(2)}×`,
+    });
     const worst = Math.max(...ratios);
-    t.push({ what: "gradients at n ≥ 300: none worse than 3× NumPy", met: worst <= 3, detail: `worst ${worst.toFixed(2)}×` });
+    t.push({
+      what: "gradients at n ≥ 300: none worse than 3× NumPy",
+      met: worst <= 3,
+      detail: `worst ${worst.toFixed(2)}×`,
+    });
   }
-  const small = rows.filter((x) => x.kind === "gradient" && x.n <= 100 && !x.name.includes("logdet") && !x.name.includes("UV"));
+  const small = rows.filter(
+    (x) => x.kind === "gradient" && x.n <= 100 && !x.name.includes("logdet") && !x.name.includes("UV"),
+  );
   const smallRatios = small.map(r).filter((x): x is number => x !== null);
   if (smallRatios.length > 0) {
     const worst = Math.max(...smallRatios);
-    t.push({ what: "gradients at n ≤ 100: faster than NumPy", met: worst < 1, detail: `worst ${worst.toFixed(2)}×` });
+    t.push({
+      what: "gradients at n ≤ 100: faster than NumPy",
+      met: worst < 1,
+      detail: `worst ${worst.toFixed(2)}×`,
+    });
   }
   const each = (name: string, bound: number, what: string) => {
-    const xs = rows.filter((x) => x.name === name).map(r).filter((x): x is number => x !== null);
+    const xs = rows
+      .filter((x) => x.name === name)
+      .map(r)
+      .filter((x): x is number => x !== null);
     if (xs.length > 0) {
       const worst = Math.max(...xs);
       t.push({ what, met: worst <= bound, detail: `worst ${worst.toFixed(2)}×` });
@@ -454,13 +522,24 @@ function targets(rows: Row[], sym: SymbolicRow[], gemms: Awaited<ReturnType<type
   const pytorch: Record<string, number> = { "Hessian x'Ax": 673, "Hessian |T-UV'|^2 by U": 211 };
   for (const x of structured.filter((x) => x.n === 1000 || x.name.includes("UV"))) {
     const speedup = pytorch[x.name]! / x.compiled!;
-    t.push({ what: `${x.name} n=${x.n}: ≥ 100× faster than PyTorch's hessian (${pytorch[x.name]} ms)`, met: speedup >= 100, detail: `${speedup.toFixed(0)}×` });
+    t.push({
+      what: `${x.name} n=${x.n}: ≥ 100× faster than PyTorch's hessian (${pytorch[x.name]} ms)`,
+      met: speedup >= 100,
+      detail: `${speedup.toFixed(0)}×`,
+    });
     if (x.tf !== null) {
       const s = x.tf / x.compiled!;
-      t.push({ what: `${x.name} n=${x.n}: ≥ 1000× faster than TF.js`, met: s >= 1000, detail: `${s.toFixed(0)}×` });
+      t.push({
+        what: `${x.name} n=${x.n}: ≥ 1000× faster than TF.js`,
+        met: s >= 1000,
+        detail: `${s.toFixed(0)}×`,
+      });
     }
   }
-  const pytorchVectorized: Record<string, number> = { "Hessian least squares": 225, "Hessian logistic loss": 252 };
+  const pytorchVectorized: Record<string, number> = {
+    "Hessian least squares": 225,
+    "Hessian logistic loss": 252,
+  };
   for (const x of rows.filter((x) => x.name in pytorchVectorized && x.n === 1000)) {
     const q = r(x);
     if (q !== null) t.push({ what: `${x.name} n=1000: ≤ 2× NumPy`, met: q <= 2, detail: `${q.toFixed(2)}×` });
@@ -471,21 +550,40 @@ function targets(rows: Row[], sym: SymbolicRow[], gemms: Awaited<ReturnType<type
     });
   }
   const g1 = gemms.find((g) => g.n === 1000 && g.threads === 1);
-  if (g1) t.push({ what: "GEMM ≥ 15 GFLOP/s on one thread at n = 1000", met: (g1.gflops ?? 0) >= 15, detail: `${g1.gflops?.toFixed(2)} GFLOP/s` });
+  if (g1)
+    t.push({
+      what: "GEMM ≥ 15 GFLOP/s on one thread at n = 1000",
+      met: (g1.gflops ?? 0) >= 15,
+      detail: `${g1.gflops?.toFixed(2)} GFLOP/s`,
+    });
   const g2 = gemms.find((g) => g.n === 1000 && g.threads === 2);
-  if (g2) t.push({ what: "GEMM ≥ 25 GFLOP/s on two threads at n = 1000", met: (g2.gflops ?? 0) >= 25, detail: g2.gflops === null ? "no two-thread kernel" : `${g2.gflops.toFixed(2)} GFLOP/s` });
+  if (g2)
+    t.push({
+      what: "GEMM ≥ 25 GFLOP/s on two threads at n = 1000",
+      met: (g2.gflops ?? 0) >= 25,
+      detail: g2.gflops === null ? "no two-thread kernel" : `${g2.gflops.toFixed(2)} GFLOP/s`,
+    });
   const lecture = sym.filter((s) => s.name.startsWith("lecture"));
   if (lecture.length > 0) {
     const worst = lecture.reduce((a, b) => (b.ms > a.ms ? b : a));
-    t.push({ what: "each lecture example derived in ≤ 1 ms", met: worst.ms <= 1, detail: `worst ${fmt(worst.ms)} (${worst.name.slice(9)})` });
+    t.push({
+      what: "each lecture example derived in ≤ 1 ms",
+      met: worst.ms <= 1,
+      detail: `worst ${fmt(worst.ms)} (${worst.name.slice(9)})`,
+    });
   }
   for (const s of sym.filter((s) => s.target !== null && !s.name.startsWith("lecture"))) {
     t.push({ what: `${s.name} derived in ≤ ${s.target} ms`, met: s.ms <= s.target!, detail: fmt(s.ms) });
   }
   const sums = sym.filter((s) => s.name.startsWith("sum of"));
   if (sums.length >= 2) {
-    const growth = sums.at(-1)!.outputSize / sums.at(-1)!.inputSize / (sums[0]!.outputSize / sums[0]!.inputSize);
-    t.push({ what: "output size linear in the input's (sum of terms)", met: growth < 2, detail: `output/input ratio changes ${growth.toFixed(2)}× from 10 to 1000 terms` });
+    const growth =
+      sums.at(-1)!.outputSize / sums.at(-1)!.inputSize / (sums[0]!.outputSize / sums[0]!.inputSize);
+    t.push({
+      what: "output size linear in the input's (sum of terms)",
+      met: growth < 2,
+      detail: `output/input ratio changes ${growth.toFixed(2)}× from 10 to 1000 terms`,
+    });
   }
   return t;
 }
@@ -502,20 +600,37 @@ async function main() {
   if (live) process.stderr.write("\r\x1b[K");
 
   const md: string[] = [];
-  md.push(`# matcalc benchmark (${new Date().toISOString().slice(0, 10)}, Node ${process.version}, NumPy ${reference?.version ?? "absent"}, TF.js ${tf ? `${tf.version.tfjs} ${tf.getBackend()}` : "absent"})`, "");
-  md.push("Medians of one run in one process; ratios are to the NumPy closed form measured in the same run.", "");
-  md.push("| function | n | NumPy | matcalc compiled | ratio | matcalc reverse AD | ratio | TF.js | ratio |", "|---|---|---|---|---|---|---|---|---|");
+  md.push(
+    `# matcalc benchmark (${new Date().toISOString().slice(0, 10)}, Node ${process.version}, NumPy ${reference?.version ?? "absent"}, TF.js ${tf ? `${tf.version.tfjs} ${tf.getBackend()}` : "absent"})`,
+    "",
+  );
+  md.push(
+    "Medians of one run in one process; ratios are to the NumPy closed form measured in the same run.",
+    "",
+  );
+  md.push(
+    "| function | n | NumPy | matcalc compiled | ratio | matcalc reverse AD | ratio | TF.js | ratio |",
+    "|---|---|---|---|---|---|---|---|---|",
+  );
   for (const x of rows) {
     md.push(
       `| ${x.name} | ${x.n} | ${fmt(x.numpy)} | ${fmt(x.compiled)} | ${ratio(x.compiled, x.numpy)} | ${fmt(x.reverseAd)} | ${ratio(x.reverseAd, x.numpy)} | ${x.tf === null ? (x.name.includes("logdet") ? "cannot" : "—") : `${fmt(x.tf)}${x.tfNote ? ` (${x.tfNote})` : ""}`} | ${ratio(x.tf, x.numpy)} |`,
     );
   }
-  md.push("", "## Symbolic derivation", "", "| problem | input nodes | time | output nodes |", "|---|---|---|---|");
+  md.push(
+    "",
+    "## Symbolic derivation",
+    "",
+    "| problem | input nodes | time | output nodes |",
+    "|---|---|---|---|",
+  );
   for (const s of sym) md.push(`| ${s.name} | ${s.inputSize} | ${fmt(s.ms)} | ${s.outputSize} |`);
   md.push("", "## GEMM", "", "| n | threads | GFLOP/s |", "|---|---|---|");
-  for (const g of gemms) md.push(`| ${g.n} | ${g.threads} | ${g.gflops === null ? "— (no kernel)" : g.gflops.toFixed(2)} |`);
+  for (const g of gemms)
+    md.push(`| ${g.n} | ${g.threads} | ${g.gflops === null ? "— (no kernel)" : g.gflops.toFixed(2)} |`);
   md.push("", "## Targets", "", "| target | | measured |", "|---|---|---|");
-  for (const m of marks) md.push(`| ${m.what} | ${m.met === null ? "?" : m.met ? "met" : "MISSED"} | ${m.detail} |`);
+  for (const m of marks)
+    md.push(`| ${m.what} | ${m.met === null ? "?" : m.met ? "met" : "MISSED"} | ${m.detail} |`);
   md.push("", `Total time ${((Date.now() - started) / 1000).toFixed(0)} s.`);
   const text = md.join("\n");
   process.stdout.write(`${text}\n`);

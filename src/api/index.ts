@@ -23,9 +23,9 @@ export {
   type SymmetricConvention,
 } from "./derivative.js";
 export {
-  type CompileOptions,
   type Compiled,
   type CompiledFunction,
+  type CompileOptions,
   compile,
   type EmitOptions,
   type Emitted,

@@ -167,8 +167,10 @@ export function printJs(program: Program, options: JsOptions): string {
         const view = (x: Node, what: string) => x.op === what && ref(x) === undefined;
         if (view(a, "diagMatrix")) return call("scaleRows", tensor(a.args[0]!), tensor(b));
         if (view(b, "diagMatrix")) return call("scaleCols", tensor(a), tensor(b.args[0]!));
-        if (view(a, "transpose") && isMatrix(a.args[0]!)) return call("matmulTN", tensor(a.args[0]!), tensor(b));
-        if (view(b, "transpose") && isMatrix(b.args[0]!)) return call("matmulNT", tensor(a), tensor(b.args[0]!));
+        if (view(a, "transpose") && isMatrix(a.args[0]!))
+          return call("matmulTN", tensor(a.args[0]!), tensor(b));
+        if (view(b, "transpose") && isMatrix(b.args[0]!))
+          return call("matmulNT", tensor(a), tensor(b.args[0]!));
         return call("matmul", arg(0), arg(1));
       }
       case "transpose":
@@ -278,7 +280,9 @@ export function printJs(program: Program, options: JsOptions): string {
       flush();
       body.push(...lines);
       const shape = out.indexForm!.indices.map((i) => sizeName(out.indexForm!.sizes[i]!));
-      text = options.raw ? `{ shape: [${shape.join(", ")}], data: ${local} }` : call("toNested", local, `[${shape.join(", ")}]`);
+      text = options.raw
+        ? `{ shape: [${shape.join(", ")}], data: ${local} }`
+        : call("toNested", local, `[${shape.join(", ")}]`);
       type = options.raw ? "{ shape: number[]; data: Float64Array }" : "Nested";
     }
     const local = names.name(`out:${key}`, key);

@@ -124,8 +124,7 @@ export function buildProgram(spec: ProgramSpec): Program {
     for (const a of node.args) if (!named.has(a.id)) w += weight.get(a.id) ?? 0;
     // A transpose of a matrix and a diagonal matrix are read in place by the products that use them
     // (a'*b, diag(v)*b): naming them for being shared would build them.
-    const view =
-      (node.op === "transpose" && node.args[0]!.shape.length === 2) || node.op === "diagMatrix";
+    const view = (node.op === "transpose" && node.args[0]!.shape.length === 2) || node.op === "diagMatrix";
     const shared = (uses.get(node.id) ?? 0) > 1 && !view;
     if (shared || mustName.has(node.id) || w > INLINE_LIMIT) {
       named.add(node.id);
