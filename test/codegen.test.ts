@@ -111,6 +111,26 @@ describe(`generated JavaScript and TypeScript (seed ${SEED})`, () => {
     expect(py.match(/A @ x/g)?.length).toBe(1);
   });
 
+  it("orders products by cost: chains from the vector, scalars and sums onto the thin side, transposes in place", () => {
+    // The code without its header, which shows the formula as derived.
+    const py = (problem: string, wrt: string) =>
+      emit(problem, wrt, { target: "numpy", layout: "denominator" })
+        .code.split("\n")
+        .filter((line) => !line.startsWith("#"))
+        .join("\n");
+    expect(py("A: matrix(n, n), B: matrix(n, n), x: vector(n)\nsum(A*B*x)", "x")).not.toContain("A @ B");
+    expect(py("A: matrix(n, n), B: matrix(n, n), x: vector(n)\nx'*A*B*x", "x")).toMatch(/B @ x/);
+    const quadratic = py("x'*A*x", "x");
+    expect(quadratic).not.toMatch(/A \+ /);
+    expect(quadratic).toMatch(/A @ x/);
+    expect(py("sum((A*x - b).^2)", "x")).toMatch(/d_x = 2 \* t\d/);
+    const js = emit("x'*A*x", "x", { target: "js", layout: "denominator" }).code;
+    expect(js).toContain("matmulTN(A, x)");
+    expect(js).not.toContain("transpose(A)");
+    const diagonal = emit("X'*diag(w)*X", "w", { target: "js" }).code;
+    expect(diagonal).not.toContain("diagMatrix(");
+  });
+
   it("names the problem, the derivatives and the layout in its header", () => {
     const { code } = emit("x'*A*x", "x", { target: "numpy", layout: "denominator", order: 2 });
     expect(code).toContain("# x'*A*x");

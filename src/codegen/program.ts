@@ -5,6 +5,7 @@
 import type { Dim, Shape } from "../core/index.js";
 import { type IndexForm, type Node, postorderOf } from "../ir/index.js";
 import { OPERATORS, type OperatorName } from "../ops/index.js";
+import { orderProducts } from "./order.js";
 
 export interface ProgramInput {
   /** The variable's name in the problem. */
@@ -81,7 +82,15 @@ function indexFormNodes(form: IndexForm): Node[] {
   return nodes;
 }
 
-export function buildProgram(spec: ProgramSpec): Program {
+/** The outputs with products ordered by cost (see order.ts); index forms keep their factors. */
+function ordered(outputs: readonly ProgramOutput[]): ProgramOutput[] {
+  const nodes = outputs.flatMap((o) => (o.node ? [o.node] : []));
+  const map = orderProducts(nodes);
+  return outputs.map((o) => (o.node ? { ...o, node: map.get(o.node.id)! } : o));
+}
+
+export function buildProgram(input: ProgramSpec): Program {
+  const spec = { ...input, outputs: ordered(input.outputs) };
   const roots: Node[] = [];
   for (const out of spec.outputs) {
     if (out.node) roots.push(out.node);

@@ -37,8 +37,17 @@ export function tryApply(op: string, ...args: Node[]): Node | null {
 
 /** Distinct nodes in the tree under n, counted with repetition (the printed size). */
 export function sizeOf(n: Node): number {
-  return foldNodes<number>(n, (_node, args) => args.reduce((s, a) => s + a, 1));
+  const known = sizes.get(n.id);
+  if (known !== undefined) return known;
+  return foldNodes<number>(n, (node, args) => {
+    const cached = sizes.get(node.id);
+    if (cached !== undefined) return cached;
+    const size = args.reduce((s, a) => s + a, 1);
+    sizes.set(node.id, size);
+    return size;
+  });
 }
+const sizes = new Map<number, number>();
 
 const keys = new Map<number, { text: string; hash: number }>();
 const KEY_TEXT = 160;

@@ -52,8 +52,19 @@ function termsOf(root: Node): Term[] | null {
   return terms;
 }
 
+/** Transposes under n, counted with repetition; cached by node (nodes are immutable). */
+const transposeCounts = new Map<number, number>();
 function transposeCount(n: Node): number {
-  return foldNodes<number>(n, (node, args) => args.reduce((a, b) => a + b, node.op === "transpose" ? 1 : 0));
+  const known = transposeCounts.get(n.id);
+  if (known !== undefined) return known;
+  const count = foldNodes<number>(n, (node, args) => {
+    const cached = transposeCounts.get(node.id);
+    if (cached !== undefined) return cached;
+    const c = args.reduce((a, b) => a + b, node.op === "transpose" ? 1 : 0);
+    transposeCounts.set(node.id, c);
+    return c;
+  });
+  return count;
 }
 
 function termNode(t: Term, magnitudeOnly: boolean): Node {

@@ -1,0 +1,73 @@
+// Products ordered by cost before code is generated. The derivative's compact form is the one a
+// person reads — (A + A')*x, 2*A'*(A*x - b) — but as written it builds an n×n sum, or scales a whole
+// matrix by 2, where a vector would do. These rewrites keep the value and move work onto the thin
+// operands: a scalar factor multiplies the product's result, a chain ending in a vector is evaluated
+// from the vector (A*B*x as A*(B*x)), a row chain from the row, and a sum of matrices times a vector
+// becomes a sum of matrix-vector products.
+import { type Node, postorderOf } from "../ir/index.js";
+import { apply, rebuild } from "../ops/index.js";
+
+const isScalar = (n: Node) => n.shape.length === 0;
+const isVector = (n: Node) => n.shape.length === 1;
+const isRow = (n: Node) => n.shape.length === 2 && n.shape[0] === 1;
+const isMatrix = (n: Node) => n.shape.length === 2 && n.shape[0] !== 1;
+const sameShape = (a: Node, b: Node) =>
+  a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
+const isMatrixSum = (n: Node) =>
+  (n.op === "add" || n.op === "sub") && isMatrix(n) && sameShape(n.args[0]!, n) && sameShape(n.args[1]!, n);
+
+/** One rewrite at the top of `node`, or null. */
+function step(node: Node): Node | null {
+  if (node.op !== "mul") return null;
+  const [a, b] = [node.args[0]!, node.args[1]!];
+  if (isScalar(a) || isScalar(b)) {
+    // (s*P)*Q is handled below from the outer product's side; nothing to do for a scaling itself.
+    return null;
+  }
+  // (s*P)*Q → s*(P*Q) and P*(s*Q) → s*(P*Q): the scalar multiplies the (often smaller) result.
+  if (a.op === "mul" && isScalar(a.args[0]!) && !isScalar(a.args[1]!))
+    return apply("mul", a.args[0]!, apply("mul", a.args[1]!, b));
+  if (b.op === "mul" && isScalar(b.args[0]!) && !isScalar(b.args[1]!))
+    return apply("mul", b.args[0]!, apply("mul", a, b.args[1]!));
+  // (P*Q)*v → P*(Q*v) for a vector v; r*(P*Q) → (r*P)*Q for a row r.
+  if (isVector(b) && isMatrix(a) && a.op === "mul" && !isScalar(a.args[0]!) && !isScalar(a.args[1]!)) {
+    return apply("mul", a.args[0]!, apply("mul", a.args[1]!, b));
+  }
+  if (isRow(a) && isMatrix(b) && b.op === "mul" && !isScalar(b.args[0]!) && !isScalar(b.args[1]!)) {
+    return apply("mul", apply("mul", a, b.args[0]!), b.args[1]!);
+  }
+  // (P ± Q)*v → P*v ± Q*v and r*(P ± Q) → r*P ± r*Q: no n×n sum is formed.
+  if (isVector(b) && isMatrixSum(a))
+    return apply(a.op, apply("mul", a.args[0]!, b), apply("mul", a.args[1]!, b));
+  if (isRow(a) && isMatrixSum(b))
+    return apply(b.op, apply("mul", a, b.args[0]!), apply("mul", a, b.args[1]!));
+  return null;
+}
+
+/** Rewrites at the top until none applies; the operands a rewrite builds are settled too. */
+function settle(node: Node): Node {
+  let current = node;
+  for (let k = 0; k < 64; k++) {
+    const next = step(current);
+    if (next === null) return current;
+    current = rebuild(next, next.args.map(settle));
+  }
+  return current;
+}
+
+/** Every node of the roots' DAG mapped to its reordered form (the same node where nothing applies). */
+export function orderProducts(roots: readonly Node[]): Map<number, Node> {
+  const done = new Map<number, Node>();
+  for (const node of postorderOf(roots)) {
+    done.set(
+      node.id,
+      settle(
+        rebuild(
+          node,
+          node.args.map((a) => done.get(a.id)!),
+        ),
+      ),
+    );
+  }
+  return done;
+}
