@@ -1,10 +1,15 @@
 // Every kernel against plain loops on random shapes and values: the evaluator's product and the
 // runtime helpers that generated JavaScript carries (products with and without a transpose, row and
 // column scaling by a diagonal, einsum).
+
+import { resolve } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { assemble } from "../scripts/build-kernels.js";
 import { helperSource } from "../src/codegen/js-runtime.js";
-import { matmulRaw } from "../src/tensor/index.js";
+import { GEMM_WASM_BASE64 } from "../src/tensor/gemm-wasm.js";
+import { gemm, matmulLoops, matmulRaw } from "../src/tensor/index.js";
+import { gemmWasm, wasmKernel } from "../src/tensor/wasm-gemm.js";
 
 interface Mat {
   rows: number;
@@ -50,9 +55,12 @@ function close(a: ArrayLike<number>, b: ArrayLike<number>): void {
 }
 
 describe("kernels agree with plain loops", () => {
-  it("the evaluator's blocked product (sizes across its block edges)", () => {
+  it("the evaluator's blocked loops and its product (sizes across the block edges)", () => {
     fc.assert(
-      fc.property(pair, ([a, b]) => close(matmulRaw(a.data, b.data, a.rows, a.cols, b.cols), naive(a, b))),
+      fc.property(pair, ([a, b]) => {
+        close(matmulLoops(a.data, b.data, a.rows, a.cols, b.cols), naive(a, b));
+        close(matmulRaw(a.data, b.data, a.rows, a.cols, b.cols), naive(a, b));
+      }),
       { numRuns: 80 },
     );
     const big = { rows: 67, cols: 600, data: Float64Array.from({ length: 67 * 600 }, (_, i) => Math.sin(i)) };
@@ -61,6 +69,7 @@ describe("kernels agree with plain loops", () => {
       cols: 530,
       data: Float64Array.from({ length: 600 * 530 }, (_, i) => Math.cos(i)),
     };
+    close(matmulLoops(big.data, wide.data, 67, 600, 530), naive(big, wide));
     close(matmulRaw(big.data, wide.data, 67, 600, 530), naive(big, wide));
   });
 
@@ -101,5 +110,29 @@ describe("kernels agree with plain loops", () => {
       }),
       { numRuns: 100 },
     );
+  });
+
+  it("the WebAssembly SIMD product, plain and with either operand transposed", () => {
+    expect(wasmKernel(), "WebAssembly SIMD is available in Node 20").not.toBeNull();
+    fc.assert(
+      fc.property(pair, ([a, b]) => {
+        const want = naive(a, b);
+        const [m, k, n] = [a.rows, a.cols, b.cols];
+        close(gemmWasm(a.data, b.data, m, k, n)!, want);
+        close(gemmWasm(transposed(a).data, b.data, m, k, n, true, false)!, want);
+        close(gemmWasm(a.data, transposed(b).data, m, k, n, false, true)!, want);
+        close(gemm(transposed(a).data, transposed(b).data, m, k, n, true, true), want);
+      }),
+      { numRuns: 80 },
+    );
+    // Deeper than one kernel call (the depth is cut into ranges of 256).
+    const deep = { rows: 9, cols: 700, data: Float64Array.from({ length: 9 * 700 }, (_, i) => Math.sin(i)) };
+    const tall = { rows: 700, cols: 6, data: Float64Array.from({ length: 700 * 6 }, (_, i) => Math.cos(i)) };
+    close(gemmWasm(deep.data, tall.data, 9, 700, 6)!, naive(deep, tall));
+  });
+
+  it("the committed kernel bytes are the assembled gemm.wat", async () => {
+    const bytes = await assemble(resolve(import.meta.dirname, "../src/tensor/gemm.wat"));
+    expect(Buffer.from(bytes).toString("base64")).toBe(GEMM_WASM_BASE64);
   });
 });

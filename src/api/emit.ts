@@ -4,6 +4,7 @@
 import { buildProgram, type Program, type ProgramOutput, printJs, printPython } from "../codegen/index.js";
 import { MatcalcError, type Shape } from "../core/index.js";
 import { toText } from "../render/index.js";
+import { gemm } from "../tensor/index.js";
 import { type Derivative, type DifferentiateOptions, differentiate } from "./derivative.js";
 import { asProblem, type Problem } from "./problem.js";
 
@@ -120,6 +121,31 @@ export function emit(
   return { target, name, code, outputs: program.outputs.map((o) => o.key), derivatives };
 }
 
+interface Mat {
+  readonly rows: number;
+  readonly cols: number;
+  readonly data: Float64Array;
+}
+
+/** The generated code's product helpers, on the library's kernels. */
+const KERNELS = {
+  matmul: (a: Mat, b: Mat): Mat => ({
+    rows: a.rows,
+    cols: b.cols,
+    data: gemm(a.data, b.data, a.rows, a.cols, b.cols),
+  }),
+  matmulTN: (a: Mat, b: Mat): Mat => ({
+    rows: a.cols,
+    cols: b.cols,
+    data: gemm(a.data, b.data, a.cols, a.rows, b.cols, true, false),
+  }),
+  matmulNT: (a: Mat, b: Mat): Mat => ({
+    rows: a.rows,
+    cols: b.rows,
+    data: gemm(a.data, b.data, a.rows, a.cols, b.rows, false, true),
+  }),
+};
+
 /** A compiled problem: values by variable name in, the value and derivatives by key out. */
 export type CompiledFunction = (values: Record<string, unknown>) => Record<string, unknown>;
 
@@ -147,8 +173,14 @@ export function compile(
 ): Compiled {
   const { raw, ...differentiateOptions } = options;
   const { program, derivatives } = programFor(problem, wrt, differentiateOptions);
-  const code = printJs(program, { typed: false, name: "derivatives", raw: raw === true });
-  const factory = new Function(`${code.replace(/^export function/m, "function")}\nreturn derivatives;`);
-  const run = factory() as CompiledFunction;
+  const external = new Set(Object.keys(KERNELS));
+  const code = printJs(program, { typed: false, name: "derivatives", raw: raw === true, external });
+  // The products run on this library's kernels (WebAssembly SIMD for large ones) instead of the
+  // plain loops that the standalone code carries.
+  const factory = new Function(
+    "kernels",
+    `const { ${[...external].join(", ")} } = kernels;\n${code.replace(/^export function/m, "function")}\nreturn derivatives;`,
+  );
+  const run = factory(KERNELS) as CompiledFunction;
   return { run, outputs: program.outputs.map((o) => o.key), derivatives, code };
 }

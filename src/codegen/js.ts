@@ -37,6 +37,8 @@ export interface JsOptions {
   readonly name: string;
   /** Return matrices as they are computed ({rows, cols, data}) instead of as arrays. */
   readonly raw?: boolean;
+  /** Helpers the caller provides (bound before the code runs) instead of their source. */
+  readonly external?: ReadonlySet<string>;
 }
 
 /** A matrix proper: two axes, neither of them 1 (a vector's transpose is free already). */
@@ -304,7 +306,10 @@ export function printJs(program: Program, options: JsOptions): string {
     ...body.map((l) => (l === "" ? "" : `  ${l}`)),
     "}",
     "",
-    helperSource(used, options.typed),
+    helperSource(
+      [...used].filter((h) => !options.external?.has(h)),
+      options.typed,
+    ),
     "",
   ];
   return lines.join("\n");

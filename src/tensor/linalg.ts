@@ -1,12 +1,53 @@
 // Dense linear algebra on row-major matrices: products, transpose, and LU with partial pivoting for
 // det, logdet, inverse and solve. Singularity is reported, never papered over.
 import { sizeOf, type Tensor } from "./tensor.js";
+import { gemmWasm } from "./wasm-gemm.js";
+
+/** Below this many multiply-adds the plain loops win (packing costs more than it saves). */
+const WASM_THRESHOLD = 48 * 48 * 48;
+
+/**
+ * C = op(A)·op(B), row-major, op(A) m×k and op(B) k×n; transA: A is stored k×m, transB: B is stored
+ * n×k (a transpose is read in place, never formed). Large products run on the WebAssembly SIMD
+ * kernel, small ones and runtimes without SIMD on plain loops.
+ */
+export function gemm(
+  a: Float64Array,
+  b: Float64Array,
+  m: number,
+  k: number,
+  n: number,
+  transA = false,
+  transB = false,
+): Float64Array {
+  if (m * k * n >= WASM_THRESHOLD && m >= 4 && n >= 4) {
+    const c = gemmWasm(a, b, m, k, n, transA, transB);
+    if (c) return c;
+  }
+  if (!transA && !transB) return matmulLoops(a, b, m, k, n);
+  // Small transposed products: read the operands through their strides.
+  const c = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++)
+        s += (transA ? a[p * m + i]! : a[i * k + p]!) * (transB ? b[j * k + p]! : b[p * n + j]!);
+      c[i * n + j] = s;
+    }
+  }
+  return c;
+}
+
+/** C = A·B for A (m×k) and B (k×n), row-major: the SIMD kernel for large products, else plain loops. */
+export function matmulRaw(a: Float64Array, b: Float64Array, m: number, k: number, n: number): Float64Array {
+  return gemm(a, b, m, k, n);
+}
 
 /**
  * C = A·B for A (m×k) and B (k×n), row-major. Loops run i-k-j so the inner loop streams along rows,
  * four rows of B per pass (a quarter of the passes over C), over blocks of B that stay in cache.
  */
-export function matmulRaw(a: Float64Array, b: Float64Array, m: number, k: number, n: number): Float64Array {
+export function matmulLoops(a: Float64Array, b: Float64Array, m: number, k: number, n: number): Float64Array {
   const c = new Float64Array(m * n);
   if (n === 1) {
     for (let i = 0; i < m; i++) {
