@@ -4,7 +4,7 @@
 import { buildProgram, type Program, type ProgramOutput, printJs, printPython } from "../codegen/index.js";
 import { MatcalcError, type Shape } from "../core/index.js";
 import { toText } from "../render/index.js";
-import { gemm } from "../tensor/index.js";
+import { gemm, inverseRaw, luDeterminant, luFactor, luLogAbsDeterminant } from "../tensor/index.js";
 import { type Derivative, type DifferentiateOptions, differentiate } from "./derivative.js";
 import { asProblem, type Problem } from "./problem.js";
 
@@ -127,8 +127,26 @@ interface Mat {
   readonly data: Float64Array;
 }
 
-/** The generated code's product helpers, on the library's kernels. */
+function factorOf(a: Mat, what: string) {
+  if (a.rows !== a.cols) throw new Error(`${what}: expected a square matrix, got ${a.rows}×${a.cols}`);
+  return luFactor(a.data, a.rows);
+}
+
+/** The generated code's product and factorization helpers, on the library's kernels. */
 const KERNELS = {
+  inv: (a: Mat): Mat => {
+    const f = factorOf(a, "inv");
+    if (f.singular) throw new Error("inv: the matrix is singular");
+    return { rows: a.rows, cols: a.cols, data: inverseRaw(f) };
+  },
+  det: (a: Mat): number => luDeterminant(factorOf(a, "det")),
+  logdet: (a: Mat): number => {
+    const f = factorOf(a, "logdet");
+    if (f.singular) throw new Error("logdet: the matrix is singular");
+    const { logAbs, sign } = luLogAbsDeterminant(f);
+    if (sign < 0) throw new Error("logdet: the determinant is negative");
+    return logAbs;
+  },
   matmul: (a: Mat, b: Mat): Mat => ({
     rows: a.rows,
     cols: b.cols,

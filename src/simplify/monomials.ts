@@ -206,11 +206,18 @@ function rebuild(m: Monomial, shapeOf: Node): Node {
   return result;
 }
 
+/** Results by node: a product met again (the next pass, the next derivative) is not rebuilt. */
+const normalized = new Map<number, Node | null>();
+
 export function normalizeMonomial(n: Node): Node | null {
   const elementwise = !isScalar(n);
   if (!isFactorOp(n, elementwise)) return null;
+  const known = normalized.get(n.id);
+  if (known !== undefined) return known;
   const monomial = flatten(n, elementwise);
   recognizeSigmoid(monomial);
-  const result = rebuild(monomial, n);
-  return result === n ? null : result;
+  const rebuilt = rebuild(monomial, n);
+  const result = rebuilt === n ? null : rebuilt;
+  normalized.set(n.id, result);
+  return result;
 }

@@ -25,8 +25,30 @@ export function gemm(
     if (c) return c;
   }
   if (!transA && !transB) return matmulLoops(a, b, m, k, n);
-  // Small transposed products: read the operands through their strides.
   const c = new Float64Array(m * n);
+  if (transA && !transB) {
+    // A'·B as a sum of outer products of rows of A and B: both are read along their rows.
+    for (let p = 0; p < k; p++) {
+      for (let i = 0; i < m; i++) {
+        const api = a[p * m + i]!;
+        if (api === 0) continue;
+        for (let j = 0; j < n; j++) c[i * n + j]! += api * b[p * n + j]!;
+      }
+    }
+    return c;
+  }
+  if (!transA && transB) {
+    // A·B': each entry is the dot product of a row of A and a row of B.
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let p = 0; p < k; p++) s += a[i * k + p]! * b[j * k + p]!;
+        c[i * n + j] = s;
+      }
+    }
+    return c;
+  }
+  // Both transposed (rare): read the operands through their strides.
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       let s = 0;
