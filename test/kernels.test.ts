@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { assemble } from "../scripts/build-kernels.js";
 import { helperSource } from "../src/codegen/js-runtime.js";
 import { GEMM_WASM_BASE64 } from "../src/tensor/gemm-wasm.js";
-import { gemm, matmulLoops, matmulRaw } from "../src/tensor/index.js";
+import { gemm, gram, matmulLoops, matmulRaw } from "../src/tensor/index.js";
 import { gemmWasm, wasmKernel } from "../src/tensor/wasm-gemm.js";
 
 interface Mat {
@@ -18,8 +18,8 @@ interface Mat {
 }
 
 const runtime = new Function(
-  `${helperSource(["matmul", "matmulTN", "matmulNT", "scaleRows", "scaleCols", "einsum", "transpose"], false)}
-return { matmul, matmulTN, matmulNT, scaleRows, scaleCols, einsum, transpose };`,
+  `${helperSource(["matmul", "matmulTN", "matmulNT", "scaleRows", "scaleCols", "einsum", "transpose", "gram"], false)}
+return { matmul, matmulTN, matmulNT, scaleRows, scaleCols, einsum, transpose, gram };`,
 )() as Record<string, (...args: unknown[]) => Mat & Float64Array>;
 
 function naive(a: Mat, b: Mat): Float64Array {
@@ -134,5 +134,36 @@ describe("kernels agree with plain loops", () => {
   it("the committed kernel bytes are the assembled gemm.wat", async () => {
     const bytes = await assemble(resolve(import.meta.dirname, "../src/tensor/gemm.wat"));
     expect(Buffer.from(bytes).toString("base64")).toBe(GEMM_WASM_BASE64);
+  });
+
+  it("Gram products X'*X and X'*diag(s)*X, computing half and mirroring (kernel, loops and generated code)", () => {
+    const tall = fc.tuple(size, fc.integer({ min: 1, max: 60 })).chain(([k, n]) => matrix(k, n));
+    fc.assert(
+      fc.property(tall, (x) => {
+        const s = Float64Array.from({ length: x.rows }, (_, p) => Math.cos(p) + 0.5);
+        const scaled = {
+          rows: x.rows,
+          cols: x.cols,
+          data: x.data.map((v, i) => v * s[Math.floor(i / x.cols)]!),
+        };
+        const plain = naive(transposed(x), x);
+        const weighted = naive(transposed(x), scaled);
+        close(gram(x.data, x.rows, x.cols), plain);
+        close(gram(x.data, x.rows, x.cols, s), weighted);
+        if (x.cols >= 4) {
+          close(gemmWasm(x.data, x.data, x.cols, x.rows, x.cols, true, false, { symmetric: true })!, plain);
+          close(
+            gemmWasm(x.data, x.data, x.cols, x.rows, x.cols, true, false, {
+              symmetric: true,
+              scaleRowsOfB: s,
+            })!,
+            weighted,
+          );
+        }
+        close(runtime.gram!(x, null).data, plain);
+        close(runtime.gram!(x, { rows: x.rows, cols: 1, data: s }).data, weighted);
+      }),
+      { numRuns: 60 },
+    );
   });
 });

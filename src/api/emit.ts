@@ -4,7 +4,7 @@
 import { buildProgram, type Program, type ProgramOutput, printJs, printPython } from "../codegen/index.js";
 import { MatcalcError, type Shape } from "../core/index.js";
 import { toText } from "../render/index.js";
-import { gemm, inverseRaw, luDeterminant, luFactor, luLogAbsDeterminant } from "../tensor/index.js";
+import { gemm, gram, inverseRaw, luDeterminant, luFactor, luLogAbsDeterminant } from "../tensor/index.js";
 import { type Derivative, type DifferentiateOptions, differentiate } from "./derivative.js";
 import { asProblem, type Problem } from "./problem.js";
 
@@ -134,6 +134,11 @@ function factorOf(a: Mat, what: string) {
 
 /** The generated code's product and factorization helpers, on the library's kernels. */
 const KERNELS = {
+  gram: (x: Mat, s: Mat | null): Mat => ({
+    rows: x.cols,
+    cols: x.cols,
+    data: gram(x.data, x.rows, x.cols, s?.data),
+  }),
   inv: (a: Mat): Mat => {
     const f = factorOf(a, "inv");
     if (f.singular) throw new Error("inv: the matrix is singular");

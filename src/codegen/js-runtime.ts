@@ -188,6 +188,25 @@ function matmulNT(a: Mat, b: Mat): Mat {
 }`,
   },
   {
+    name: "gram",
+    needs: [],
+    source: `/** x'*diag(s)*x (x'*x without s): symmetric, so only its upper half is computed. */
+function gram(x: Mat, s: Mat | null): Mat {
+  const k = x.rows;
+  const n = x.cols;
+  const out = new Float64Array(n * n);
+  for (let p = 0; p < k; p++) {
+    const w = s === null ? 1 : s.data[p];
+    for (let i = 0; i < n; i++) {
+      const xi = w * x.data[p * n + i];
+      for (let j = i; j < n; j++) out[i * n + j] += xi * x.data[p * n + j];
+    }
+  }
+  for (let i = 1; i < n; i++) for (let j = 0; j < i; j++) out[i * n + j] = out[j * n + i];
+  return { rows: n, cols: n, data: out };
+}`,
+  },
+  {
     name: "scaleRows",
     needs: [],
     source: `/** diag(v)*b: row i of b times v[i]. */
@@ -575,7 +594,7 @@ export function helperSource(names: Iterable<string>, typed: boolean): string {
 }
 
 const TYPE_WORD =
-  "(?:Mat|Nested|number|string|void|Float64Array|Int32Array|ArrayLike<number>|\\{ lu: Float64Array; perm: Int32Array; sign: number \\}|\\(i: number\\) => number)(?:\\[\\])*(?![\\w.(<])";
+  "(?:Mat \\| null|Mat|Nested|number|string|void|Float64Array|Int32Array|ArrayLike<number>|\\{ lu: Float64Array; perm: Int32Array; sign: number \\}|\\(i: number\\) => number)(?:\\[\\])*(?![\\w.(<])";
 
 /** Removes the annotations of the vocabulary above (and the type aliases): TypeScript → JavaScript. */
 export function stripTypes(source: string): string {

@@ -167,6 +167,22 @@ export function printJs(program: Program, options: JsOptions): string {
       case "mul": {
         const [a, b] = [node.args[0]!, node.args[1]!];
         const view = (x: Node, what: string) => x.op === what && ref(x) === undefined;
+        // X'*X and X'*diag(s)*X are symmetric: a Gram product computes half of them.
+        if (view(a, "transpose") && isMatrix(b)) {
+          const x = a.args[0]!;
+          if (b === x) return call("gram", tensor(x), "null");
+          if (view(b, "mul") && view(b.args[0]!, "diagMatrix") && b.args[1] === x) {
+            return call("gram", tensor(x), tensor(b.args[0]!.args[0]!));
+          }
+        }
+        if (
+          view(a, "mul") &&
+          view(a.args[0]!, "transpose") &&
+          view(a.args[1]!, "diagMatrix") &&
+          isMatrix(b)
+        ) {
+          if (a.args[0]!.args[0] === b) return call("gram", tensor(b), tensor(a.args[1]!.args[0]!));
+        }
         if (view(a, "diagMatrix")) return call("scaleRows", tensor(a.args[0]!), tensor(b));
         if (view(b, "diagMatrix")) return call("scaleCols", tensor(a), tensor(b.args[0]!));
         if (view(a, "transpose") && isMatrix(a.args[0]!))

@@ -6,9 +6,10 @@
   (memory (export "memory") 1)
   ;; ap, bp, c: byte offsets of the packed A, the packed B and C (row-major, n4 columns).
   ;; m4, n4: rows of A and columns of B, multiples of 4. k: depth of a panel. k0, kc: the range of k.
+  ;; upper: 1 when C is symmetric (A'·A or A'·D·A), so only blocks on and above the diagonal are computed.
   (func (export "gemm")
     (param $ap i32) (param $bp i32) (param $c i32) (param $m4 i32) (param $n4 i32)
-    (param $k i32) (param $k0 i32) (param $kc i32)
+    (param $k i32) (param $k0 i32) (param $kc i32) (param $upper i32)
     (local $ib i32) (local $jb i32) (local $p i32) (local $pa i32) (local $pb i32)
     (local $q0 i32) (local $q1 i32) (local $q2 i32) (local $q3 i32) (local $row i32)
     (local $a v128) (local $b0 v128) (local $b1 v128)
@@ -19,7 +20,7 @@
     (block $done_i
       (loop $next_i
         (br_if $done_i (i32.ge_u (local.get $ib) (local.get $m4)))
-        (local.set $jb (i32.const 0))
+        (local.set $jb (select (local.get $ib) (i32.const 0) (local.get $upper)))
         (block $done_j
           (loop $next_j
             (br_if $done_j (i32.ge_u (local.get $jb) (local.get $n4)))

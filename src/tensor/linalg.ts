@@ -3,6 +3,30 @@
 import { sizeOf, type Tensor } from "./tensor.js";
 import { gemmWasm } from "./wasm-gemm.js";
 
+/**
+ * The Gram matrix X'·diag(s)·X (or X'·X without s) of X (k×n, row-major): symmetric, so only half of
+ * it is computed, on the SIMD kernel when it is large.
+ */
+export function gram(x: Float64Array, k: number, n: number, s?: Float64Array): Float64Array {
+  if (n * n * k >= WASM_THRESHOLD && n >= 4) {
+    const c = gemmWasm(x, x, n, k, n, true, false, { scaleRowsOfB: s, symmetric: true });
+    if (c) return c;
+  }
+  const c = new Float64Array(n * n);
+  for (let p = 0; p < k; p++) {
+    const w = s ? s[p]! : 1;
+    if (w === 0) continue;
+    const row = p * n;
+    for (let i = 0; i < n; i++) {
+      const xi = w * x[row + i]!;
+      if (xi === 0) continue;
+      for (let j = i; j < n; j++) c[i * n + j]! += xi * x[row + j]!;
+    }
+  }
+  for (let i = 1; i < n; i++) for (let j = 0; j < i; j++) c[i * n + j] = c[j * n + i]!;
+  return c;
+}
+
 /** Below this many multiply-adds the plain loops win (packing costs more than it saves). */
 const WASM_THRESHOLD = 48 * 48 * 48;
 

@@ -15,6 +15,7 @@ interface Kernel {
     k: number,
     k0: number,
     kc: number,
+    upper: number,
   ) => void;
 }
 
@@ -44,6 +45,13 @@ export function wasmKernel(): Kernel | null {
   return kernel;
 }
 
+export interface GemmOptions {
+  /** B's row p is multiplied by scaleRowsOfB[p] as it is packed: A·diag(s)·B in one pass. */
+  readonly scaleRowsOfB?: Float64Array | undefined;
+  /** The result is symmetric (A'·A, A'·D·A): only its upper half is computed. */
+  readonly symmetric?: boolean | undefined;
+}
+
 /** Depth of one kernel call: a 4×KC panel of A and of B is 8 KiB each. */
 const KC = 256;
 
@@ -59,7 +67,10 @@ export function gemmWasm(
   n: number,
   transA = false,
   transB = false,
+  options: GemmOptions = {},
 ): Float64Array | null {
+  const scale = options.scaleRowsOfB;
+  const symmetric = options.symmetric === true && m === n;
   const w = wasmKernel();
   if (!w) return null;
   const m4 = (m + 3) & ~3;
@@ -87,13 +98,18 @@ export function gemmWasm(
     for (let p = 0; p < k; p++) {
       for (let c = 0; c < 4; c++) {
         const j = 4 * q + c;
-        mem[base + 4 * p + c] = j >= n ? 0 : transB ? b[j * k + p]! : b[p * n + j]!;
+        const entry = j >= n ? 0 : transB ? b[j * k + p]! : b[p * n + j]!;
+        mem[base + 4 * p + c] = scale ? scale[p]! * entry : entry;
       }
     }
   }
   mem.fill(0, cp, cp + m4 * n4);
-  for (let k0 = 0; k0 < k; k0 += KC) w.gemm(ap * 8, bp * 8, cp * 8, m4, n4, k, k0, Math.min(KC, k - k0));
+  for (let k0 = 0; k0 < k; k0 += KC) {
+    w.gemm(ap * 8, bp * 8, cp * 8, m4, n4, k, k0, Math.min(KC, k - k0), symmetric ? 1 : 0);
+  }
   const out = new Float64Array(m * n);
   for (let i = 0; i < m; i++) out.set(mem.subarray(cp + i * n4, cp + i * n4 + n), i * n);
+  // Only the blocks on and above the diagonal were computed: the rest is their mirror image.
+  if (symmetric) for (let i = 1; i < n; i++) for (let j = 0; j < i; j++) out[i * n + j] = out[j * n + i]!;
   return out;
 }
