@@ -9,6 +9,8 @@ export interface RewriteRule {
   readonly name: string;
   /** The rewritten node, or null when the rule does not apply. Must preserve shape and value. */
   readonly apply: (node: Node) => Node | null;
+  /** Remember results by node (for rules whose work is large, such as taking a sum apart). */
+  readonly remember?: boolean;
 }
 
 export interface Ruleset {
@@ -39,13 +41,35 @@ export interface SimplifyOptions {
   readonly trace?: boolean;
 }
 
+/**
+ * What the costly rules (those that take a whole sum apart) made of each node. Rules are pure
+ * functions of an immutable node, so a sum met again — in the next pass, or as the left part of a
+ * longer sum — is not taken apart again.
+ */
+const memo = new WeakMap<RewriteRule, Map<number, Node | null>>();
+
+function applyRule(rule: RewriteRule, node: Node): Node | null {
+  if (!rule.remember) return rule.apply(node);
+  let table = memo.get(rule);
+  if (table === undefined) {
+    table = new Map();
+    memo.set(rule, table);
+  }
+  let next = table.get(node.id);
+  if (next === undefined) {
+    next = rule.apply(node);
+    table.set(node.id, next);
+  }
+  return next;
+}
+
 /** Rewrites one node with the first rule that applies, repeatedly, up to a small bound. */
 function rewriteHere(node: Node, rules: readonly RewriteRule[], trace: TraceEntry[] | null): Node {
   let current = node;
   for (let steps = 0; steps < 64; steps++) {
     let fired = false;
     for (const rule of rules) {
-      const next = rule.apply(current);
+      const next = applyRule(rule, current);
       if (next === null || next === current) continue;
       trace?.push({ rule: rule.name, before: current, after: next });
       current = next;

@@ -508,9 +508,9 @@ export const stackRules: Ruleset = {
 export const sumRules: Ruleset = {
   name: "sums",
   rules: [
-    rule("collect-like-terms", collectTerms),
+    { ...rule("collect-like-terms", collectTerms), remember: true },
     rule("cancel-scalar-factors", cancelScalarFactors),
-    rule("factor-common", factorCommon),
+    { ...rule("factor-common", factorCommon), remember: true },
     rule("factor-hadamard", factorHadamard),
   ],
 };
