@@ -36,11 +36,12 @@ const ALLOWED: Record<string, readonly string[]> = {
     "tensor",
     "core",
   ],
-  cli: ["api"],
+  node: ["tensor", "core"],
+  cli: ["api", "node"],
   "index.ts": ["api"],
 };
 
-const FRONT_ENDS = new Set(["cli"]);
+const FRONT_ENDS = new Set(["cli", "node"]);
 const NODE_IO = /^node:(fs|child_process|net|http|https|readline|worker_threads|process)/;
 
 function sourceFiles(dir: string): string[] {

@@ -7,9 +7,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { assemble } from "../scripts/build-kernels.js";
 import { helperSource } from "../src/codegen/js-runtime.js";
+import { useTwoThreads } from "../src/node/threads.js";
 import { GEMM_WASM_BASE64 } from "../src/tensor/gemm-wasm.js";
 import { gemm, gram, matmulLoops, matmulRaw } from "../src/tensor/index.js";
-import { gemmWasm, wasmKernel } from "../src/tensor/wasm-gemm.js";
+import { gemmWasm, useSecondThread, wasmKernel } from "../src/tensor/wasm-gemm.js";
 
 interface Mat {
   rows: number;
@@ -165,5 +166,28 @@ describe("kernels agree with plain loops", () => {
       }),
       { numRuns: 60 },
     );
+  });
+
+  it("products split between two threads (a worker on shared memory) agree with one thread", () => {
+    const fill = (rows: number, cols: number, f: (i: number) => number) => ({
+      rows,
+      cols,
+      data: Float64Array.from({ length: rows * cols }, (_, i) => f(i)),
+    });
+    const a = fill(130, 100, (i) => Math.sin(i));
+    const b = fill(100, 97, (i) => Math.cos(i * 0.7));
+    const x = fill(150, 121, (i) => Math.sin(i * 1.3));
+    const s = Float64Array.from({ length: 150 }, (_, p) => 1 + (p % 3));
+    useTwoThreads();
+    try {
+      for (let run = 0; run < 3; run++) {
+        close(gemm(a.data, b.data, 130, 100, 97), naive(a, b));
+        close(gemm(transposed(a).data, b.data, 130, 100, 97, true, false), naive(a, b));
+        const scaled = { rows: 150, cols: 121, data: x.data.map((v, i) => v * s[Math.floor(i / 121)]!) };
+        close(gram(x.data, 150, 121, s), naive(transposed(x), scaled));
+      }
+    } finally {
+      useSecondThread(null);
+    }
   });
 });

@@ -13,6 +13,7 @@ import {
   type TrainState,
   toText,
 } from "../api/index.js";
+import { useTwoThreads } from "../node/threads.js";
 import { choice } from "./diff.js";
 import { type CliIo, EXIT_BAD_INPUT, EXIT_OK, InputError, UsageError } from "./io.js";
 import type { Options } from "./main.js";
@@ -144,6 +145,8 @@ export function runTrain(source: string | undefined, options: Options, io: CliIo
     throw new UsageError("give the data variables' values with --data file.json or file.csv");
   }
   const data = v.data !== undefined ? readData(v.data, problem) : undefined;
+  // Large data sets make large products: let a second thread share them.
+  useTwoThreads();
   const optimizer = choice<Optimizer>("optimizer", v.optimizer, ["adam", "gd"]);
   const trainer = createTrainer({
     problem,

@@ -3,23 +3,24 @@
 ;; wide, so that the innermost loop reads both operands sequentially. A 4×4 block of C lives in eight
 ;; registers for the whole range. Assembled by scripts/build-kernels.ts into src/tensor/gemm-wasm.ts.
 (module
-  (memory (export "memory") 1)
+  ;; MEMORY (the build writes a private exported memory, and a variant importing a shared one)
   ;; ap, bp, c: byte offsets of the packed A, the packed B and C (row-major, n4 columns).
   ;; m4, n4: rows of A and columns of B, multiples of 4. k: depth of a panel. k0, kc: the range of k.
+  ;; i0, i1: the rows of C computed (multiples of 4), so that two threads can share one product.
   ;; upper: 1 when C is symmetric (A'·A or A'·D·A), so only blocks on and above the diagonal are computed.
   (func (export "gemm")
     (param $ap i32) (param $bp i32) (param $c i32) (param $m4 i32) (param $n4 i32)
-    (param $k i32) (param $k0 i32) (param $kc i32) (param $upper i32)
+    (param $k i32) (param $k0 i32) (param $kc i32) (param $i0 i32) (param $i1 i32) (param $upper i32)
     (local $ib i32) (local $jb i32) (local $p i32) (local $pa i32) (local $pb i32)
     (local $q0 i32) (local $q1 i32) (local $q2 i32) (local $q3 i32) (local $row i32)
     (local $a v128) (local $b0 v128) (local $b1 v128)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
     (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
     (local.set $row (i32.shl (local.get $n4) (i32.const 3)))
-    (local.set $ib (i32.const 0))
+    (local.set $ib (local.get $i0))
     (block $done_i
       (loop $next_i
-        (br_if $done_i (i32.ge_u (local.get $ib) (local.get $m4)))
+        (br_if $done_i (i32.ge_u (local.get $ib) (local.get $i1)))
         (local.set $jb (select (local.get $ib) (i32.const 0) (local.get $upper)))
         (block $done_j
           (loop $next_j

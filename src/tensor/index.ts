@@ -2,3 +2,4 @@
 export * from "./elementwise.js";
 export * from "./linalg.js";
 export * from "./tensor.js";
+export { type ProductJob, type SecondThread, sharedKernelBytes, useSecondThread } from "./wasm-gemm.js";

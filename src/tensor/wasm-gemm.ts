@@ -2,7 +2,7 @@
 // four-wide panels in the module's memory (which persists and grows across calls), the kernel runs over
 // depth ranges that keep a panel pair in the first-level cache, and the result is copied out. Where
 // WebAssembly SIMD is missing the caller falls back to the plain loops.
-import { GEMM_WASM_BASE64 } from "./gemm-wasm.js";
+import { GEMM_WASM_BASE64, GEMM_WASM_SHARED_BASE64 } from "./gemm-wasm.js";
 
 interface Kernel {
   readonly memory: WebAssembly.Memory;
@@ -15,14 +15,58 @@ interface Kernel {
     k: number,
     k0: number,
     kc: number,
+    i0: number,
+    i1: number,
     upper: number,
   ) => void;
 }
 
+/** The parameters of one product for the kernel (byte offsets, sizes, the rows to compute). */
+export interface ProductJob {
+  readonly ap: number;
+  readonly bp: number;
+  readonly cp: number;
+  readonly m4: number;
+  readonly n4: number;
+  readonly k: number;
+  readonly i0: number;
+  readonly i1: number;
+  readonly upper: number;
+  readonly kc: number;
+}
+
+/**
+ * Another thread that runs the kernel on the same shared memory (a front end that has threads provides
+ * one, see src/node/): `start` begins its share of a product and returns a function that waits for it.
+ */
+export interface SecondThread {
+  readonly memory: WebAssembly.Memory;
+  start(job: ProductJob): () => void;
+}
+
+let second: { thread: SecondThread; gemm: Kernel["gemm"] } | null = null;
+
+/** The kernel importing a shared memory, compiled from its bytes (what a second thread instantiates). */
+export function sharedKernelBytes(): Uint8Array<ArrayBuffer> {
+  return decode(GEMM_WASM_SHARED_BASE64);
+}
+
+/** Splits large products between this thread and `thread` (null: this thread alone). */
+export function useSecondThread(thread: SecondThread | null): void {
+  if (thread === null) {
+    second = null;
+    return;
+  }
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(sharedKernelBytes()), {
+    env: { memory: thread.memory },
+  });
+  second = { thread, gemm: (instance.exports as unknown as Kernel).gemm };
+}
+
 let kernel: Kernel | null | undefined;
 
-function bytes(): Uint8Array<ArrayBuffer> {
-  const text = atob(GEMM_WASM_BASE64);
+function decode(base64: string): Uint8Array<ArrayBuffer> {
+  const text = atob(base64);
   const out = new Uint8Array(new ArrayBuffer(text.length));
   for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
   return out;
@@ -32,7 +76,7 @@ function bytes(): Uint8Array<ArrayBuffer> {
 export function wasmKernel(): Kernel | null {
   if (kernel !== undefined) return kernel;
   try {
-    const code = bytes();
+    const code = decode(GEMM_WASM_BASE64);
     if (typeof WebAssembly === "undefined" || !WebAssembly.validate(code)) {
       kernel = null;
       return null;
@@ -73,15 +117,17 @@ export function gemmWasm(
   const symmetric = options.symmetric === true && m === n;
   const w = wasmKernel();
   if (!w) return null;
+  const memory = second ? second.thread.memory : w.memory;
+  const run = second ? second.gemm : w.gemm;
   const m4 = (m + 3) & ~3;
   const n4 = (n + 3) & ~3;
   const ap = 0;
   const bp = m4 * k;
   const cp = bp + k * n4;
   const needed = (cp + m4 * n4) * 8;
-  const have = w.memory.buffer.byteLength;
-  if (needed > have) w.memory.grow(Math.ceil((needed - have) / 65536));
-  const mem = new Float64Array(w.memory.buffer);
+  const have = memory.buffer.byteLength;
+  if (needed > have) memory.grow(Math.ceil((needed - have) / 65536));
+  const mem = new Float64Array(memory.buffer);
   // A in panels of four rows: panel q holds rows 4q..4q+3, entry (p, r) at q·4k + 4p + r.
   for (let q = 0; q < m4 / 4; q++) {
     const base = ap + q * 4 * k;
@@ -104,8 +150,32 @@ export function gemmWasm(
     }
   }
   mem.fill(0, cp, cp + m4 * n4);
-  for (let k0 = 0; k0 < k; k0 += KC) {
-    w.gemm(ap * 8, bp * 8, cp * 8, m4, n4, k, k0, Math.min(KC, k - k0), symmetric ? 1 : 0);
+  const upper = symmetric ? 1 : 0;
+  const rows = (i0: number, i1: number) => {
+    for (let k0 = 0; k0 < k; k0 += KC)
+      run(ap * 8, bp * 8, cp * 8, m4, n4, k, k0, Math.min(KC, k - k0), i0, i1, upper);
+  };
+  if (second && m4 >= 64 && m * n * k >= 4 * 64 * 64 * 64) {
+    // Two threads, each a band of rows of C with the same work: half the rows, or for a symmetric
+    // result (upper blocks only) the band that holds half of the upper triangle.
+    const split = symmetric ? m4 * (1 - Math.SQRT1_2) : m4 / 2;
+    const mid = Math.max(4, Math.min(m4 - 4, Math.round(split / 4) * 4));
+    const wait = second.thread.start({
+      ap: ap * 8,
+      bp: bp * 8,
+      cp: cp * 8,
+      m4,
+      n4,
+      k,
+      i0: mid,
+      i1: m4,
+      upper,
+      kc: KC,
+    });
+    rows(0, mid);
+    wait();
+  } else {
+    rows(0, m4);
   }
   const out = new Float64Array(m * n);
   for (let i = 0; i < m; i++) out.set(mem.subarray(cp + i * n4, cp + i * n4 + n), i * n);

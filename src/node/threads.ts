@@ -1,0 +1,51 @@
+// A second thread for large matrix products, for Node: a worker that instantiates the same
+// WebAssembly kernel on a shared memory and computes its band of rows of a product while this thread
+// computes the other. They meet on a small shared control array (Atomics.wait and notify), so a product
+// stays a synchronous call. Opt-in (`useTwoThreads()`): the command line and the benchmark turn it on.
+import { Worker } from "node:worker_threads";
+import { type ProductJob, sharedKernelBytes, useSecondThread } from "../tensor/index.js";
+
+// The worker: wait for a job, run the kernel over every depth range of its rows, report, repeat.
+const WORKER = `
+const { workerData } = require("node:worker_threads");
+const { memory, bytes, control } = workerData;
+const gemm = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports.gemm;
+const ctl = new Int32Array(control);
+for (;;) {
+  Atomics.wait(ctl, 0, 0);
+  const [ap, bp, cp, m4, n4, k, i0, i1, upper, kc] = ctl.subarray(1, 11);
+  for (let k0 = 0; k0 < k; k0 += kc) gemm(ap, bp, cp, m4, n4, k, k0, Math.min(kc, k - k0), i0, i1, upper);
+  Atomics.store(ctl, 0, 0);
+  Atomics.store(ctl, 11, 1);
+  Atomics.notify(ctl, 11);
+}
+`;
+
+let enabled = false;
+
+/** Splits large products between this thread and a worker. Safe to call more than once. */
+export function useTwoThreads(): void {
+  if (enabled) return;
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: 32768, shared: true });
+  const control = new SharedArrayBuffer(12 * 4);
+  const ctl = new Int32Array(control);
+  const worker = new Worker(WORKER, {
+    eval: true,
+    workerData: { memory, bytes: sharedKernelBytes(), control },
+  });
+  // The worker waits for work forever; it must not keep the process alive.
+  worker.unref();
+  useSecondThread({
+    memory,
+    start(job: ProductJob) {
+      ctl.set([job.ap, job.bp, job.cp, job.m4, job.n4, job.k, job.i0, job.i1, job.upper, job.kc], 1);
+      Atomics.store(ctl, 11, 0);
+      Atomics.store(ctl, 0, 1);
+      Atomics.notify(ctl, 0);
+      return () => {
+        while (Atomics.load(ctl, 11) === 0) Atomics.wait(ctl, 11, 0, 1000);
+      };
+    },
+  });
+  enabled = true;
+}
