@@ -30,7 +30,10 @@ function shareImportedMemory(bytes: Uint8Array): Uint8Array {
   return out;
 }
 
-export async function assemble(watPath: string, memory: keyof typeof MEMORY = "private"): Promise<Uint8Array> {
+export async function assemble(
+  watPath: string,
+  memory: keyof typeof MEMORY = "private",
+): Promise<Uint8Array> {
   const w = await wabt();
   const text = readFileSync(watPath, "utf8").replace(/^ *;; MEMORY.*$/m, `  ${MEMORY[memory]}`);
   const module = w.parseWat(watPath, text, { simd: true });
@@ -41,7 +44,10 @@ export async function assemble(watPath: string, memory: keyof typeof MEMORY = "p
 }
 
 function constant(name: string, bytes: Uint8Array): string {
-  const lines = Buffer.from(bytes).toString("base64").match(/.{1,100}/g) ?? [];
+  const lines =
+    Buffer.from(bytes)
+      .toString("base64")
+      .match(/.{1,100}/g) ?? [];
   return `export const ${name} =\n${lines.map((l) => `  "${l}"`).join(" +\n")};\n`;
 }
 
