@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { assemble } from "../scripts/build-kernels.js";
 import { helperSource } from "../src/codegen/js-runtime.js";
 import { useTwoThreads } from "../src/node/threads.js";
-import { GEMM_WASM_BASE64 } from "../src/tensor/gemm-wasm.js";
+import { GEMM_WASM_BASE64, GEMM_WASM_SHARED_BASE64 } from "../src/tensor/gemm-wasm.js";
 import { gemm, gram, matmulLoops, matmulRaw } from "../src/tensor/index.js";
 import { gemmWasm, useSecondThread, wasmKernel } from "../src/tensor/wasm-gemm.js";
 
@@ -133,8 +133,9 @@ describe("kernels agree with plain loops", () => {
   });
 
   it("the committed kernel bytes are the assembled gemm.wat", async () => {
-    const bytes = await assemble(resolve(import.meta.dirname, "../src/tensor/gemm.wat"));
-    expect(Buffer.from(bytes).toString("base64")).toBe(GEMM_WASM_BASE64);
+    const wat = resolve(import.meta.dirname, "../src/tensor/gemm.wat");
+    expect(Buffer.from(await assemble(wat, "private")).toString("base64")).toBe(GEMM_WASM_BASE64);
+    expect(Buffer.from(await assemble(wat, "shared")).toString("base64")).toBe(GEMM_WASM_SHARED_BASE64);
   });
 
   it("Gram products X'*X and X'*diag(s)*X, computing half and mirroring (kernel, loops and generated code)", () => {
