@@ -9,7 +9,17 @@ import { assemble } from "../scripts/build-kernels.js";
 import { helperSource } from "../src/codegen/js-runtime.js";
 import { useTwoThreads } from "../src/node/threads.js";
 import { GEMM_WASM_BASE64, GEMM_WASM_SHARED_BASE64 } from "../src/tensor/gemm-wasm.js";
-import { gemm, gram, matmulLoops, matmulRaw } from "../src/tensor/index.js";
+import {
+  gemm,
+  gram,
+  inverseRaw,
+  luDeterminant,
+  luFactor,
+  luFactorLoops,
+  luSolve,
+  matmulLoops,
+  matmulRaw,
+} from "../src/tensor/index.js";
 import { gemmWasm, useSecondThread, wasmKernel } from "../src/tensor/wasm-gemm.js";
 
 interface Mat {
@@ -190,5 +200,42 @@ describe("kernels agree with plain loops", () => {
     } finally {
       useSecondThread(null);
     }
+  });
+
+  it("the blocked LU and inverse agree with the unblocked ones (and find a singular matrix)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 128, max: 200 }), fc.integer({ min: 1, max: 1000 }), (n, seed) => {
+        // Entries in [-1, 1] and a modest diagonal: well enough conditioned to compare inverses, and
+        // still pivoting (the diagonal does not dominate).
+        const a = Float64Array.from(
+          { length: n * n },
+          (_, i) => Math.sin(seed + i * 0.37) * Math.cos(i * seed) + (i % (n + 1) === 0 ? Math.sqrt(n) : 0),
+        );
+        // Without the diagonal almost every column pivots: the factors' determinants still agree.
+        const wild = a.map((v, i) => (i % (n + 1) === 0 ? v - Math.sqrt(n) : v));
+        const [w1, w2] = [luDeterminant(luFactor(wild, n)), luDeterminant(luFactorLoops(wild, n))];
+        expect(Math.abs(w1 - w2)).toBeLessThanOrEqual(1e-6 * Math.abs(w2));
+        const blocked = luFactor(a, n);
+        const loops = luFactorLoops(a, n);
+        expect(blocked.singular).toBe(loops.singular);
+        const [d1, d2] = [luDeterminant(blocked), luDeterminant(loops)];
+        expect(Math.abs(d1 - d2)).toBeLessThanOrEqual(1e-8 * Math.abs(d2));
+        close(
+          inverseRaw(blocked),
+          luSolve(
+            loops,
+            Float64Array.from({ length: n * n }, (_, i) => (i % (n + 1) === 0 ? 1 : 0)),
+            n,
+          ),
+        );
+      }),
+      { numRuns: 6 },
+    );
+    const n = 150;
+    const rankDeficient = Float64Array.from(
+      { length: n * n },
+      (_, i) => ((i % n) + 1) * (Math.floor(i / n) + 1),
+    );
+    expect(luFactor(rankDeficient, n).singular).toBe(true);
   });
 });

@@ -268,7 +268,11 @@ function renderCheck(state: State): void {
       report.reverseModeError === null
         ? ""
         : `, ${report.reverseModeError.toExponential(1)} vs reverse-mode AD`;
-    badge.textContent = `${report.passed ? "✓ check passed" : "✗ check failed"}: max rel. error ${report.maxRelativeError.toExponential(1)} vs finite differences${ad}`;
+    const forward =
+      report.forwardModeError === null
+        ? ""
+        : `, ${report.forwardModeError.toExponential(1)} vs forward-mode AD`;
+    badge.textContent = `${report.passed ? "✓ check passed" : "✗ check failed"}: max rel. error ${report.maxRelativeError.toExponential(1)} vs finite differences${ad}${forward}`;
   } catch (error) {
     badge.className = "badge";
     badge.textContent = `no numeric check: ${error instanceof Error ? error.message : String(error)}`;

@@ -4,7 +4,7 @@ import { MatcalcError } from "../core/index.js";
 import type { Tensor } from "../tensor/index.js";
 import { type Derivative, type DifferentiateOptions, differentiate } from "./derivative.js";
 import { bindProblemValues, evaluateAt, type Problem } from "./problem.js";
-import { reverseModeDerivative } from "./reverse-ad.js";
+import { forwardModeDerivative, reverseModeDerivative } from "./reverse-ad.js";
 
 export interface CheckReport {
   readonly values: Record<string, unknown>;
@@ -18,6 +18,8 @@ export interface CheckReport {
    * apply (a previous order in index notation).
    */
   readonly reverseModeError: number | null;
+  /** The same against forward-mode AD (one sweep per entry of the variable). */
+  readonly forwardModeError: number | null;
   readonly passed: boolean;
   readonly tolerance: number;
 }
@@ -32,13 +34,14 @@ function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /**
- * Reverse-mode AD of the expression (order 1) or of the previous order's natural result, with the
- * symmetric convention applied as the symbolic result applies it.
+ * Forward- or reverse-mode AD of the expression (order 1) or of the previous order's natural result,
+ * with the symmetric convention applied as the symbolic result applies it.
  */
-function reverseModeReference(
+function adReference(
   derivative: Derivative,
   values: Record<string, unknown>,
   options: DifferentiateOptions,
+  mode: "forward" | "reverse",
 ): Float64Array | null {
   const problem = derivative.problem;
   let root = problem.expression;
@@ -53,7 +56,12 @@ function reverseModeReference(
     if (previous.node === null) return null;
     root = previous.node;
   }
-  const ad = reverseModeDerivative(problem, root, derivative.wrt, values);
+  const ad = (mode === "forward" ? forwardModeDerivative : reverseModeDerivative)(
+    problem,
+    root,
+    derivative.wrt,
+    values,
+  );
   if (ad === null) return null;
   const info = problem.variables.find((v) => v.name === derivative.wrt[0]);
   if (derivative.wrt.length === 1 && info?.kind === "symmetric") {
@@ -276,8 +284,10 @@ export function checkDerivative(
     );
   }
   const worst = relativeError(natural, fd.data);
-  const ad = reverseModeReference(derivative, values, options);
+  const ad = adReference(derivative, values, options, "reverse");
   const reverseModeError = ad === null ? null : relativeError(natural, ad);
+  const forward = adReference(derivative, values, options, "forward");
+  const forwardModeError = forward === null ? null : relativeError(natural, forward);
   const tolerance = options.tolerance ?? 1e-5;
   return {
     values,
@@ -285,7 +295,11 @@ export function checkDerivative(
     finiteDifferences: { shape: symbolic.shape, data: fromNatural(derivative, symbolic.shape, fd.data) },
     maxRelativeError: worst,
     reverseModeError,
-    passed: worst <= tolerance && (reverseModeError === null || reverseModeError <= 1e-8),
+    forwardModeError,
+    passed:
+      worst <= tolerance &&
+      (reverseModeError === null || reverseModeError <= 1e-8) &&
+      (forwardModeError === null || forwardModeError <= 1e-8),
     tolerance,
   };
 }

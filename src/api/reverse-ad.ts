@@ -52,3 +52,47 @@ export function reverseModeDerivative(
     for (let v = 0; v < columns.length; v++) natural[o * columns.length + v] = columns[v]![o]!;
   return natural;
 }
+
+/**
+ * Forward-mode AD as the other cross-check: the forward rules' tangent graph, evaluated numerically
+ * once per entry of the variables with a unit seed there — one column of the natural derivative
+ * T[output…, variable…] per sweep, without simplification, Jacobian extraction or layout.
+ */
+export function forwardModeDerivative(
+  problem: Problem,
+  root: Node,
+  wrt: readonly string[],
+  values: Record<string, unknown>,
+): Float64Array | null {
+  const bindings = bindProblemValues(problem, values);
+  const output = evaluateNodes([root], bindings)[0]!;
+  const outputCount = output.data.length;
+  const columns: Float64Array[] = [];
+  for (const name of wrt) {
+    const info = problem.variables.find((v) => v.name === name);
+    if (!info) return null;
+    const x = variable(name, info.shape, info.kind === "symmetric");
+    const seed = variable(SEED, info.shape);
+    const tangent = jvp(root, x, seed);
+    const value = bindings.variables.get(name)!;
+    for (let e = 0; e < value.data.length; e++) {
+      if (tangent === null) {
+        columns.push(new Float64Array(outputCount));
+        continue;
+      }
+      const data = new Float64Array(value.data.length);
+      data[e] = 1;
+      const local = new Map(bindings.variables);
+      local.set(SEED, { shape: value.shape, data });
+      const [t] = evaluateNodes([tangent], { variables: local, sizes: bindings.sizes });
+      // A tangent may come out as a scalar spread over the output (a constant direction): widen it.
+      columns.push(
+        t!.data.length === outputCount ? t!.data : new Float64Array(outputCount).fill(t!.data[0]!),
+      );
+    }
+  }
+  const natural = new Float64Array(outputCount * columns.length);
+  for (let o = 0; o < outputCount; o++)
+    for (let v = 0; v < columns.length; v++) natural[o * columns.length + v] = columns[v]![o]!;
+  return natural;
+}

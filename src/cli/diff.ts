@@ -98,6 +98,10 @@ export function runDiff(source: string, options: Options, io: CliIo): number {
           check.reverseModeError === null
             ? ""
             : `, ${check.reverseModeError.toExponential(2)} against reverse-mode AD`
+        }${
+          check.forwardModeError === null
+            ? ""
+            : `, ${check.forwardModeError.toExponential(2)} against forward-mode AD`
         } (${verdict})\n`,
       );
     }

@@ -155,7 +155,91 @@ export interface LuFactors {
   readonly singular: boolean;
 }
 
+/** Block size of the blocked LU and solves: panels this wide are factored with loops, the rest by products. */
+const NB = 64;
+
+/**
+ * LU with partial pivoting, PA = LU. Matrices of 128 rows and more are factored in panels of NB
+ * columns: a panel with loops, then the rows of U right of it by a small triangular solve, and the
+ * trailing matrix by one matrix product (the SIMD kernel), where almost all the work is.
+ */
 export function luFactor(a: Float64Array, n: number): LuFactors {
+  return n >= 2 * NB ? luFactorBlocked(a, n) : luFactorLoops(a, n);
+}
+
+function luFactorBlocked(a: Float64Array, n: number): LuFactors {
+  const lu = Float64Array.from(a);
+  const perm = new Int32Array(n);
+  for (let i = 0; i < n; i++) perm[i] = i;
+  let sign = 1;
+  let scale = 0;
+  for (const x of a) scale = Math.max(scale, Math.abs(x));
+  const tiny = scale * n * Number.EPSILON;
+  let singular = scale === 0;
+  for (let k0 = 0; k0 < n; k0 += NB) {
+    const k1 = Math.min(n, k0 + NB);
+    // The panel: columns k0..k1 of rows k0..n, with row exchanges applied to whole rows.
+    for (let k = k0; k < k1; k++) {
+      let pivotRow = k;
+      let pivotAbs = Math.abs(lu[k * n + k]!);
+      for (let i = k + 1; i < n; i++) {
+        const v = Math.abs(lu[i * n + k]!);
+        if (v > pivotAbs) {
+          pivotAbs = v;
+          pivotRow = i;
+        }
+      }
+      if (pivotRow !== k) {
+        for (let j = 0; j < n; j++) {
+          const t = lu[k * n + j]!;
+          lu[k * n + j] = lu[pivotRow * n + j]!;
+          lu[pivotRow * n + j] = t;
+        }
+        const t = perm[k]!;
+        perm[k] = perm[pivotRow]!;
+        perm[pivotRow] = t;
+        sign = -sign;
+      }
+      if (pivotAbs <= tiny) {
+        singular = true;
+        continue;
+      }
+      const pivot = lu[k * n + k]!;
+      for (let i = k + 1; i < n; i++) {
+        const f = lu[i * n + k]! / pivot;
+        lu[i * n + k] = f;
+        if (f === 0) continue;
+        for (let j = k + 1; j < k1; j++) lu[i * n + j]! -= f * lu[k * n + j]!;
+      }
+    }
+    if (k1 === n) break;
+    // U12 = L11⁻¹ A12 (L11 unit lower triangular).
+    for (let i = k0 + 1; i < k1; i++) {
+      for (let p = k0; p < i; p++) {
+        const l = lu[i * n + p]!;
+        if (l === 0) continue;
+        for (let j = k1; j < n; j++) lu[i * n + j]! -= l * lu[p * n + j]!;
+      }
+    }
+    // A22 -= L21 U12, as one product.
+    const rows = n - k1;
+    const width = k1 - k0;
+    const cols = n - k1;
+    const l21 = new Float64Array(rows * width);
+    for (let i = 0; i < rows; i++)
+      for (let p = 0; p < width; p++) l21[i * width + p] = lu[(k1 + i) * n + k0 + p]!;
+    const u12 = new Float64Array(width * cols);
+    for (let p = 0; p < width; p++) u12.set(lu.subarray((k0 + p) * n + k1, (k0 + p + 1) * n), p * cols);
+    const update = gemm(l21, u12, rows, width, cols);
+    for (let i = 0; i < rows; i++) {
+      const row = (k1 + i) * n + k1;
+      for (let j = 0; j < cols; j++) lu[row + j]! -= update[i * cols + j]!;
+    }
+  }
+  return { n, lu, perm, sign, singular };
+}
+
+export function luFactorLoops(a: Float64Array, n: number): LuFactors {
   const lu = Float64Array.from(a);
   const perm = new Int32Array(n);
   for (let i = 0; i < n; i++) perm[i] = i;
@@ -245,7 +329,52 @@ export function luSolve(f: LuFactors, b: Float64Array, cols: number): Float64Arr
 export function inverseRaw(f: LuFactors): Float64Array {
   const eye = new Float64Array(f.n * f.n);
   for (let i = 0; i < f.n; i++) eye[i * f.n + i] = 1;
-  return luSolve(f, eye, f.n);
+  return f.n >= 2 * NB ? luSolveBlocked(f, eye, f.n) : luSolve(f, eye, f.n);
+}
+
+/**
+ * Solves A X = B by blocks of NB rows: each block first takes the product of its row of L (or U) with
+ * the rows already solved — one matrix product — then a small triangular solve.
+ */
+function luSolveBlocked(f: LuFactors, b: Float64Array, cols: number): Float64Array {
+  const { n, lu, perm } = f;
+  const x = new Float64Array(n * cols);
+  for (let i = 0; i < n; i++) x.set(b.subarray(perm[i]! * cols, (perm[i]! + 1) * cols), i * cols);
+  const subtractProduct = (r0: number, r1: number, c0: number, c1: number) => {
+    // x[r0..r1) -= lu[r0..r1, c0..c1) · x[c0..c1)
+    const h = r1 - r0;
+    const w = c1 - c0;
+    if (w === 0) return;
+    const block = new Float64Array(h * w);
+    for (let i = 0; i < h; i++) block.set(lu.subarray((r0 + i) * n + c0, (r0 + i) * n + c1), i * w);
+    const update = gemm(block, x.subarray(c0 * cols, c1 * cols), h, w, cols);
+    for (let i = 0; i < h * cols; i++) x[r0 * cols + i]! -= update[i]!;
+  };
+  for (let r0 = 0; r0 < n; r0 += NB) {
+    const r1 = Math.min(n, r0 + NB);
+    subtractProduct(r0, r1, 0, r0);
+    for (let i = r0 + 1; i < r1; i++) {
+      for (let k = r0; k < i; k++) {
+        const l = lu[i * n + k]!;
+        if (l === 0) continue;
+        for (let j = 0; j < cols; j++) x[i * cols + j]! -= l * x[k * cols + j]!;
+      }
+    }
+  }
+  for (let r1 = n; r1 > 0; r1 -= NB) {
+    const r0 = Math.max(0, r1 - NB);
+    subtractProduct(r0, r1, r1, n);
+    for (let i = r1 - 1; i >= r0; i--) {
+      for (let k = i + 1; k < r1; k++) {
+        const u = lu[i * n + k]!;
+        if (u === 0) continue;
+        for (let j = 0; j < cols; j++) x[i * cols + j]! -= u * x[k * cols + j]!;
+      }
+      const d = lu[i * n + i]!;
+      for (let j = 0; j < cols; j++) x[i * cols + j]! /= d;
+    }
+  }
+  return x;
 }
 
 export function matmul(a: Tensor, b: Tensor): Tensor {
