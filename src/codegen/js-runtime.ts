@@ -234,11 +234,17 @@ function scaleCols(a: Mat, v: Mat): Mat {
   {
     name: "transpose",
     needs: [],
-    source: `/** A vector and a row share their data; a matrix is copied. */
+    source: `/** A vector and a row share their data; a matrix is copied in 32×32 tiles (kind to the cache). */
 function transpose(a: Mat): Mat {
   if (a.rows === 1 || a.cols === 1) return { rows: a.cols, cols: a.rows, data: a.data };
   const out = new Float64Array(a.data.length);
-  for (let i = 0; i < a.rows; i++) for (let j = 0; j < a.cols; j++) out[j * a.rows + i] = a.data[i * a.cols + j];
+  for (let i0 = 0; i0 < a.rows; i0 += 32) {
+    for (let j0 = 0; j0 < a.cols; j0 += 32) {
+      const i1 = Math.min(a.rows, i0 + 32);
+      const j1 = Math.min(a.cols, j0 + 32);
+      for (let i = i0; i < i1; i++) for (let j = j0; j < j1; j++) out[j * a.rows + i] = a.data[i * a.cols + j];
+    }
+  }
   return { rows: a.cols, cols: a.rows, data: out };
 }`,
   },
@@ -459,67 +465,106 @@ function luFactor(a: Mat): { lu: Float64Array; perm: Int32Array; sign: number } 
     needs: [],
     source: `/**
  * Sums over repeated letters as numpy.einsum does ("ik,kj->ij"): a vector or row has one letter, a
- * matrix two. Operands are multiplied in one at a time, and a letter is summed out as soon as no later
- * operand and not the output uses it. Returns the result's entries, row-major in the output's letters.
+ * matrix two (a repeated letter takes its diagonal). Operands are contracted two at a time, always the
+ * pair whose result is smallest (letters no one else needs are summed out on the way), as opt_einsum's
+ * greedy order does. Returns the result's entries, row-major in the output's letters.
  */
 function einsum(spec: string, ...operands: Mat[]): Float64Array {
+  type Item = { idx: string; data: Float64Array };
   const arrow = spec.indexOf("->");
   const subscripts = spec.slice(0, arrow).split(",");
   const output = spec.slice(arrow + 2);
   const size = new Array(128).fill(1);
-  subscripts.forEach((letters, k) => {
+  const items: Item[] = subscripts.map((letters, k) => {
     const a = operands[k];
     if (letters.length === 1) size[letters.charCodeAt(0)] = a.data.length;
     if (letters.length === 2) {
       size[letters.charCodeAt(0)] = a.rows;
       size[letters.charCodeAt(1)] = a.cols;
+      if (letters[0] === letters[1]) {
+        const d = new Float64Array(a.rows);
+        for (let i = 0; i < a.rows; i++) d[i] = a.data[i * a.cols + i];
+        return { idx: letters[0], data: d };
+      }
     }
+    return { idx: letters, data: a.data };
   });
+  const count = (letters: string) => {
+    let n = 1;
+    for (const c of letters) n *= size[c.charCodeAt(0)];
+    return n;
+  };
   const strides = (letters: string) => {
     const out = new Array(letters.length).fill(1);
     for (let k = letters.length - 2; k >= 0; k--) out[k] = out[k + 1] * size[letters.charCodeAt(k + 1)];
     return out;
   };
-  let held = "";
-  let data = Float64Array.of(1);
-  for (let k = 0; k < subscripts.length; k++) {
-    const letters = subscripts[k];
-    const operand = operands[k];
-    const later = subscripts.slice(k + 1).join("") + output;
-    let all = held;
-    for (const c of letters) if (!all.includes(c)) all += c;
+  /** x·y over the union of their letters, keeping only the letters in keep. */
+  const contract = (x: Item, y: Item, keep: string): Item => {
+    let all = x.idx;
+    for (const c of y.idx) if (!all.includes(c)) all += c;
     let kept = "";
-    for (const c of all) if (later.includes(c)) kept += c;
+    for (const c of all) if (keep.includes(c)) kept += c;
     const allSizes = Array.from(all, (c) => size[c.charCodeAt(0)]);
-    const heldStrides = strides(held);
-    const keptStrides = strides(kept);
-    const heldAt = Array.from(held, (c) => all.indexOf(c));
-    const keptAt = Array.from(kept, (c) => all.indexOf(c));
-    const operandAt = Array.from(letters, (c) => all.indexOf(c));
-    const next = new Float64Array(keptStrides.length === 0 ? 1 : keptStrides[0] * size[kept.charCodeAt(0)]);
+    const xs = strides(x.idx);
+    const ys = strides(y.idx);
+    const ks = strides(kept);
+    const xAt = Array.from(x.idx, (c) => all.indexOf(c));
+    const yAt = Array.from(y.idx, (c) => all.indexOf(c));
+    const kAt = Array.from(kept, (c) => all.indexOf(c));
+    const out = new Float64Array(count(kept));
     const at = new Array(all.length).fill(0);
-    const total = allSizes.reduce((x, y) => x * y, 1);
+    const total = count(all);
     for (let p = 0; p < total; p++) {
       let rest = p;
       for (let q = all.length - 1; q >= 0; q--) {
         at[q] = rest % allSizes[q];
         rest = Math.floor(rest / allSizes[q]);
       }
-      let h = 0;
-      for (let q = 0; q < heldAt.length; q++) h += at[heldAt[q]] * heldStrides[q];
+      let xi = 0;
+      for (let q = 0; q < xAt.length; q++) xi += at[xAt[q]] * xs[q];
+      let yi = 0;
+      for (let q = 0; q < yAt.length; q++) yi += at[yAt[q]] * ys[q];
       let o = 0;
-      for (let q = 0; q < keptAt.length; q++) o += at[keptAt[q]] * keptStrides[q];
-      const e = operandAt.length === 2 ? at[operandAt[0]] * operand.cols + at[operandAt[1]] : operandAt.length === 1 ? at[operandAt[0]] : 0;
-      next[o] += data[h] * operand.data[e];
+      for (let q = 0; q < kAt.length; q++) o += at[kAt[q]] * ks[q];
+      out[o] += x.data[xi] * y.data[yi];
     }
-    held = kept;
-    data = next;
+    return { idx: kept, data: out };
+  };
+  /** The letters that the output or another item than x and y still needs. */
+  const needed = (x: number, y: number) => {
+    let letters = output;
+    items.forEach((item, k) => {
+      if (k !== x && k !== y) letters += item.idx;
+    });
+    return letters;
+  };
+  while (items.length > 1) {
+    let best = [0, 1];
+    let bestSize = Infinity;
+    for (let x = 0; x < items.length; x++) {
+      for (let y = x + 1; y < items.length; y++) {
+        const keep = needed(x, y);
+        let result = "";
+        for (const c of items[x].idx + items[y].idx) if (keep.includes(c) && !result.includes(c)) result += c;
+        const cost = count(result);
+        if (cost < bestSize) {
+          bestSize = cost;
+          best = [x, y];
+        }
+      }
+    }
+    const [x, y] = best;
+    const merged = contract(items[x], items[y], needed(x, y));
+    items.splice(y, 1);
+    items.splice(x, 1, merged);
   }
-  if (held === output) return data;
-  // The same letters in another order: permute into the output's order.
-  const heldStrides = strides(held);
+  // Letters only the last item has and the output lacks are summed out; then the output's order.
+  const last = contract(items[0], { idx: "", data: Float64Array.of(1) }, output);
+  if (last.idx === output) return last.data;
+  const held = strides(last.idx);
   const outSizes = Array.from(output, (c) => size[c.charCodeAt(0)]);
-  const result = new Float64Array(data.length);
+  const result = new Float64Array(last.data.length);
   const at = new Array(output.length).fill(0);
   for (let p = 0; p < result.length; p++) {
     let rest = p;
@@ -528,8 +573,8 @@ function einsum(spec: string, ...operands: Mat[]): Float64Array {
       rest = Math.floor(rest / outSizes[q]);
     }
     let h = 0;
-    for (let q = 0; q < held.length; q++) h += at[output.indexOf(held[q])] * heldStrides[q];
-    result[p] = data[h];
+    for (let q = 0; q < last.idx.length; q++) h += at[output.indexOf(last.idx[q])] * held[q];
+    result[p] = last.data[h];
   }
   return result;
 }`,
@@ -594,15 +639,15 @@ export function helperSource(names: Iterable<string>, typed: boolean): string {
 }
 
 const TYPE_WORD =
-  "(?:Mat \\| null|Mat|Nested|number|string|void|Float64Array|Int32Array|ArrayLike<number>|\\{ lu: Float64Array; perm: Int32Array; sign: number \\}|\\(i: number\\) => number)(?:\\[\\])*(?![\\w.(<])";
+  "(?:Mat \\| null|Mat|Item|Nested|number|string|void|Float64Array|Int32Array|ArrayLike<number>|\\{ lu: Float64Array; perm: Int32Array; sign: number \\}|\\(i: number\\) => number)(?:\\[\\])*(?![\\w.(<])";
 
 /** Removes the annotations of the vocabulary above (and the type aliases): TypeScript → JavaScript. */
 export function stripTypes(source: string): string {
   return source
     .split("\n")
-    .filter((line) => !/^type \w+ = /.test(line) && !line.startsWith("/** A matrix, or a vector"))
+    .filter((line) => !/^\s*type \w+ = /.test(line) && !line.startsWith("/** A matrix, or a vector"))
     .join("\n")
-    .replace(new RegExp(`\\): ${TYPE_WORD}(?: \\| ${TYPE_WORD})* \\{`, "g"), ") {")
+    .replace(new RegExp(`\\): ${TYPE_WORD}(?: \\| ${TYPE_WORD})* (\\{|=>)`, "g"), ") $1")
     .replace(new RegExp(`(\\w): ${TYPE_WORD}(?: \\| ${TYPE_WORD})*`, "g"), "$1")
     .replace(/^\n+/, "");
 }

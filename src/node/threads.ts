@@ -3,7 +3,7 @@
 // computes the other. They meet on a small shared control array (Atomics.wait and notify), so a product
 // stays a synchronous call. Opt-in (`useTwoThreads()`): the command line and the benchmark turn it on.
 import { Worker } from "node:worker_threads";
-import { type ProductJob, sharedKernelBytes, useSecondThread } from "../tensor/index.js";
+import { type ProductJob, type SecondThread, sharedKernelBytes, useSecondThread } from "../tensor/index.js";
 
 // The worker: wait for a job, run the kernel over every depth range of its rows, report, repeat.
 const WORKER = `
@@ -21,11 +21,14 @@ for (;;) {
 }
 `;
 
-let enabled = false;
+let thread: SecondThread | null = null;
 
-/** Splits large products between this thread and a worker. Safe to call more than once. */
+/** Splits large products between this thread and a worker (started once, reused on later calls). */
 export function useTwoThreads(): void {
-  if (enabled) return;
+  if (thread) {
+    useSecondThread(thread);
+    return;
+  }
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 32768, shared: true });
   const control = new SharedArrayBuffer(12 * 4);
   const ctl = new Int32Array(control);
@@ -35,7 +38,7 @@ export function useTwoThreads(): void {
   });
   // The worker waits for work forever; it must not keep the process alive.
   worker.unref();
-  useSecondThread({
+  thread = {
     memory,
     start(job: ProductJob) {
       ctl.set([job.ap, job.bp, job.cp, job.m4, job.n4, job.k, job.i0, job.i1, job.upper, job.kc], 1);
@@ -46,6 +49,6 @@ export function useTwoThreads(): void {
         while (Atomics.load(ctl, 11) === 0) Atomics.wait(ctl, 11, 0, 1000);
       };
     },
-  });
-  enabled = true;
+  };
+  useSecondThread(thread);
 }
