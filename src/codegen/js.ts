@@ -7,6 +7,7 @@ import { formatNumber, type OperatorName } from "../ops/index.js";
 import { HELPER_NAMES, helperSource } from "./js-runtime.js";
 import {
   isElementwise,
+  isTransposedMatrix,
   NameTable,
   type Program,
   type ProgramInput,
@@ -71,9 +72,16 @@ export function printJs(program: Program, options: JsOptions): string {
   };
 
   /** A scalar expression; inside an element-wise loop (`entry`), matrices are read at entry i. */
+  // Inside an element-wise loop: flat (entry i) or, when a transposed matrix is read, a grid of rows r
+  // and columns c of the result (rows × cols) walked in tiles, the transpose read as its operand's (c, r).
+  let grid: { rows: string; cols: string } | null = null;
+  const at = (name: string) => (grid ? `${name}.data[r * ${grid.cols} + c]` : `${name}.data[i]`);
   const scalar = (node: Node, entry: boolean): Printed => {
     const name = ref(node);
-    if (name !== undefined) return atom(node.shape.length === 0 ? name : entry ? `${name}.data[i]` : name);
+    if (name !== undefined) return atom(node.shape.length === 0 ? name : entry ? at(name) : name);
+    if (entry && grid && isTransposedMatrix(node)) {
+      return atom(`${tensor(node.args[0]!)}.data[c * ${grid.rows} + r]`);
+    }
     const op = node.op as OperatorName;
     const arg = (k: number) => scalar(node.args[k]!, entry);
     const fn = (f: string, ...ks: number[]) => atom(`${f}(${ks.map((k) => arg(k).text).join(", ")})`);
@@ -218,12 +226,34 @@ export function printJs(program: Program, options: JsOptions): string {
 
   /** Statements a subexpression needs first (fused loops); flushed before the statement using them. */
   const pending: string[] = [];
+  /** Whether the loop for node reads a transposed matrix in place. */
+  const readsTranspose = (node: Node): boolean =>
+    node.args.some(
+      (a) =>
+        ref(a) === undefined &&
+        (isTransposedMatrix(a) || (a.shape.length > 0 && isElementwise(a) && readsTranspose(a))),
+    );
   function loop(node: Node, name: string): string[] {
     const [rows, cols] = matrixSizes(node.shape, sizeName);
+    if (!readsTranspose(node)) {
+      const entry = scalar(node, true).text;
+      return [
+        `const ${name} = ${call("alloc", rows, cols)};`,
+        `for (let i = 0; i < ${name}.data.length; i++) ${name}.data[i] = ${entry};`,
+      ];
+    }
+    grid = { rows, cols };
     const entry = scalar(node, true).text;
+    grid = null;
     return [
       `const ${name} = ${call("alloc", rows, cols)};`,
-      `for (let i = 0; i < ${name}.data.length; i++) ${name}.data[i] = ${entry};`,
+      `for (let r0 = 0; r0 < ${rows}; r0 += 32) {`,
+      `  const r1 = Math.min(r0 + 32, ${rows});`,
+      `  for (let c0 = 0; c0 < ${cols}; c0 += 32) {`,
+      `    const c1 = Math.min(c0 + 32, ${cols});`,
+      `    for (let r = r0; r < r1; r++) for (let c = c0; c < c1; c++) ${name}.data[r * ${cols} + c] = ${entry};`,
+      "  }",
+      "}",
     ];
   }
   const flush = () => {

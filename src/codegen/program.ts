@@ -72,6 +72,11 @@ export function isElementwise(node: Node): boolean {
   }
 }
 
+/** A transpose of a matrix proper (neither axis 1): element-wise loops read it in place. */
+export function isTransposedMatrix(node: Node): boolean {
+  return node.op === "transpose" && node.shape.length === 2 && node.shape[0] !== 1 && node.shape[1] !== 1;
+}
+
 /** Rough size of a node printed inline: past this a subexpression gets its own name. */
 const INLINE_LIMIT = 10;
 
@@ -113,6 +118,12 @@ export function buildProgram(input: ProgramSpec): Program {
     if (!isElementwise(node) || node.shape.length === 0) continue;
     for (const a of node.args) {
       if (LEAVES.has(a.op)) continue;
+      // A transposed matrix is read in place by the loop (through its operand, which must be a value).
+      if (isTransposedMatrix(a)) {
+        const inner = a.args[0]!;
+        if (!LEAVES.has(inner.op)) mustName.add(inner.id);
+        continue;
+      }
       if (a.shape.length === 0 || !isElementwise(a)) mustName.add(a.id);
     }
   }

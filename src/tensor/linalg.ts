@@ -50,6 +50,16 @@ export function gemm(
   }
   if (!transA && !transB) return matmulLoops(a, b, m, k, n);
   const c = new Float64Array(m * n);
+  if (transA && !transB && n === 1) {
+    // A'·b: a sum of the rows of A weighted by b, each row read once, contiguously.
+    for (let p = 0; p < k; p++) {
+      const bp = b[p]!;
+      if (bp === 0) continue;
+      const row = p * m;
+      for (let i = 0; i < m; i++) c[i]! += a[row + i]! * bp;
+    }
+    return c;
+  }
   if (transA && !transB) {
     // A'·B as a sum of outer products of rows of A and B: both are read along their rows.
     for (let p = 0; p < k; p++) {
@@ -96,10 +106,22 @@ export function matmulRaw(a: Float64Array, b: Float64Array, m: number, k: number
 export function matmulLoops(a: Float64Array, b: Float64Array, m: number, k: number, n: number): Float64Array {
   const c = new Float64Array(m * n);
   if (n === 1) {
+    // A matrix times a vector: one dot product per row, four partial sums to keep the adder busy.
     for (let i = 0; i < m; i++) {
-      let s = 0;
-      for (let p = 0; p < k; p++) s += a[i * k + p]! * b[p]!;
-      c[i] = s;
+      const row = i * k;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      let p = 0;
+      for (; p + 3 < k; p += 4) {
+        s0 += a[row + p]! * b[p]!;
+        s1 += a[row + p + 1]! * b[p + 1]!;
+        s2 += a[row + p + 2]! * b[p + 2]!;
+        s3 += a[row + p + 3]! * b[p + 3]!;
+      }
+      for (; p < k; p++) s0 += a[row + p]! * b[p]!;
+      c[i] = s0 + s1 + s2 + s3;
     }
     return c;
   }
