@@ -117,6 +117,7 @@ export const BROAD_PROBLEMS: ReadonlyArray<[string, string, number]> = [
   ["x*x'", "x", 1],
   ["x'*ones * (x .^ 3)", "x", 2],
   ["mean(X*y) + sum(X)", "X", 2],
+  ["X: matrix(m, n), Y: matrix(n, m)\nsum((X' + 2*Y) .* exp(Y - X'))", "Y", 2],
 ];
 
 function broadCases(seed: number): CodeCase[] {
