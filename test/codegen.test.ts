@@ -88,6 +88,23 @@ describe(`generated JavaScript and TypeScript (seed ${SEED})`, () => {
     expect(compiled.outputs).toEqual(["value", "d_w", "d2_w", "d_b", "d2_b"]);
   });
 
+  it("compiles only the highest order when asked (a Hessian alone, as autodiff libraries give it)", () => {
+    const hessian = compile("x'*A*x", "x", { order: 2, highestOnly: true, layout: "denominator" });
+    expect(hessian.outputs).toEqual(["d2_x"]);
+    const result = hessian.run({
+      A: [
+        [1, 2],
+        [3, 4],
+      ],
+      x: [1, -1],
+    });
+    expect(Object.keys(result)).toEqual(["d2_x"]);
+    expect(result.d2_x).toEqual([
+      [2, 5],
+      [5, 8],
+    ]);
+  });
+
   it("checks the shapes of its inputs with a clear message", () => {
     const { run } = compile("x'*A*x", "x");
     expect(() =>

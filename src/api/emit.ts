@@ -55,7 +55,7 @@ function variableNames(problem: Problem, wrt: string | readonly string[]): strin
 export function programFor(
   problem: string | Problem,
   wrt: string | readonly string[],
-  options: DifferentiateOptions = {},
+  options: DifferentiateOptions & { readonly highestOnly?: boolean | undefined } = {},
 ): { program: Program; derivatives: Derivative[] } {
   const p = asProblem(problem);
   const names = variableNames(p, wrt);
@@ -63,21 +63,24 @@ export function programFor(
   if (!Number.isInteger(order) || order < 1 || order > 4) {
     throw new MatcalcError("usage", `the order must be 1, 2, 3 or 4, got ${order}`);
   }
-  const outputs: ProgramOutput[] = [
-    {
-      key: "value",
-      description: `the problem's value (${shapeWords(p.expression.shape)})`,
-      formula: toText(p.expression),
-      shape: p.expression.shape,
-      node: p.expression,
-      indexForm: null,
-    },
-  ];
+  const outputs: ProgramOutput[] = options.highestOnly
+    ? []
+    : [
+        {
+          key: "value",
+          description: `the problem's value (${shapeWords(p.expression.shape)})`,
+          formula: toText(p.expression),
+          shape: p.expression.shape,
+          node: p.expression,
+          indexForm: null,
+        },
+      ];
   const derivatives: Derivative[] = [];
   const notes = new Set<string>();
   for (const name of names) {
-    for (let k = 1; k <= order; k++) {
-      const d = differentiate(p, name, { ...options, order: k });
+    for (let k = options.highestOnly ? order : 1; k <= order; k++) {
+      const { highestOnly: _, ...differentiateOptions } = options;
+      const d = differentiate(p, name, { ...differentiateOptions, order: k });
       derivatives.push(d);
       const what = k === 1 ? "derivative" : k === 2 ? "second derivative" : `order-${k} derivative`;
       const form = d.kind === "index" ? ", in index form (no matrix form)" : "";
@@ -187,6 +190,8 @@ export interface CompileOptions extends DifferentiateOptions {
    * inputs may be given that way too, which saves converting them on every call.
    */
   readonly raw?: boolean | undefined;
+  /** Compute only the derivatives of the highest order (no value, no lower orders). */
+  readonly highestOnly?: boolean | undefined;
 }
 
 export function compile(
@@ -194,8 +199,8 @@ export function compile(
   wrt: string | readonly string[],
   options: CompileOptions = {},
 ): Compiled {
-  const { raw, ...differentiateOptions } = options;
-  const { program, derivatives } = programFor(problem, wrt, differentiateOptions);
+  const { raw, ...programOptions } = options;
+  const { program, derivatives } = programFor(problem, wrt, programOptions);
   const external = new Set(Object.keys(KERNELS));
   const code = printJs(program, { typed: false, name: "derivatives", raw: raw === true, external });
   // The products run on this library's kernels (WebAssembly SIMD for large ones) instead of the

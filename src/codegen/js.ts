@@ -73,14 +73,25 @@ export function printJs(program: Program, options: JsOptions): string {
 
   /** A scalar expression; inside an element-wise loop (`entry`), matrices are read at entry i. */
   // Inside an element-wise loop: flat (entry i) or, when a transposed matrix is read, a grid of rows r
-  // and columns c of the result (rows × cols) walked in tiles, the transpose read as its operand's (c, r).
-  let grid: { rows: string; cols: string } | null = null;
-  const at = (name: string) => (grid ? `${name}.data[r * ${grid.cols} + c]` : `${name}.data[i]`);
+  // and columns c of the result (rows × cols) walked in 64×64 tiles, the transpose read as its operand's
+  // (c, r), each matrix's data under a local name.
+  let grid: { rows: string; cols: string; data: Map<string, string> } | null = null;
+  /** The data array of a matrix inside a grid loop, under a local name (read faster than a.data). */
+  const dataOf = (name: string) => {
+    if (!grid) return `${name}.data`;
+    let local = grid.data.get(name);
+    if (local === undefined) {
+      local = names.fresh(`${name.replace(/\W/g, "")}_`);
+      grid.data.set(name, local);
+    }
+    return local;
+  };
+  const at = (name: string) => (grid ? `${dataOf(name)}[r * ${grid.cols} + c]` : `${name}.data[i]`);
   const scalar = (node: Node, entry: boolean): Printed => {
     const name = ref(node);
     if (name !== undefined) return atom(node.shape.length === 0 ? name : entry ? at(name) : name);
     if (entry && grid && isTransposedMatrix(node)) {
-      return atom(`${tensor(node.args[0]!)}.data[c * ${grid.rows} + r]`);
+      return atom(`${dataOf(tensor(node.args[0]!))}[c * ${grid.rows} + r]`);
     }
     const op = node.op as OperatorName;
     const arg = (k: number) => scalar(node.args[k]!, entry);
@@ -242,16 +253,19 @@ export function printJs(program: Program, options: JsOptions): string {
         `for (let i = 0; i < ${name}.data.length; i++) ${name}.data[i] = ${entry};`,
       ];
     }
-    grid = { rows, cols };
+    grid = { rows, cols, data: new Map() };
+    const target = dataOf(name);
     const entry = scalar(node, true).text;
+    const locals = [...grid.data].map(([matrix, local]) => `const ${local} = ${matrix}.data;`);
     grid = null;
     return [
       `const ${name} = ${call("alloc", rows, cols)};`,
-      `for (let r0 = 0; r0 < ${rows}; r0 += 32) {`,
-      `  const r1 = Math.min(r0 + 32, ${rows});`,
-      `  for (let c0 = 0; c0 < ${cols}; c0 += 32) {`,
-      `    const c1 = Math.min(c0 + 32, ${cols});`,
-      `    for (let r = r0; r < r1; r++) for (let c = c0; c < c1; c++) ${name}.data[r * ${cols} + c] = ${entry};`,
+      ...locals,
+      `for (let r0 = 0; r0 < ${rows}; r0 += 64) {`,
+      `  const r1 = Math.min(r0 + 64, ${rows});`,
+      `  for (let c0 = 0; c0 < ${cols}; c0 += 64) {`,
+      `    const c1 = Math.min(c0 + 64, ${cols});`,
+      `    for (let r = r0; r < r1; r++) for (let c = c0; c < c1; c++) ${target}[r * ${cols} + c] = ${entry};`,
       "  }",
       "}",
     ];
