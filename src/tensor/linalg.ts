@@ -51,10 +51,17 @@ export function gemm(
   if (!transA && !transB) return matmulLoops(a, b, m, k, n);
   const c = new Float64Array(m * n);
   if (transA && !transB && n === 1) {
-    // A'·b: a sum of the rows of A weighted by b, each row read once, contiguously.
-    for (let p = 0; p < k; p++) {
+    // A'·b: a sum of the rows of A weighted by b, each row read once, contiguously, four rows per
+    // pass over the result.
+    let p = 0;
+    for (; p + 3 < k; p += 4) {
+      const [b0, b1, b2, b3] = [b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!];
+      const [r0, r1, r2, r3] = [p * m, (p + 1) * m, (p + 2) * m, (p + 3) * m];
+      for (let i = 0; i < m; i++)
+        c[i]! += a[r0 + i]! * b0 + a[r1 + i]! * b1 + a[r2 + i]! * b2 + a[r3 + i]! * b3;
+    }
+    for (; p < k; p++) {
       const bp = b[p]!;
-      if (bp === 0) continue;
       const row = p * m;
       for (let i = 0; i < m; i++) c[i]! += a[row + i]! * bp;
     }
