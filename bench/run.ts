@@ -283,6 +283,7 @@ async function runCases(tf: Tf | null): Promise<Row[]> {
       order: c.kind === "Hessian" ? 2 : 1,
       raw: true,
       highestOnly: true,
+      reuse: true,
     });
     const problem: Problem = loadProblem(c.problem);
     for (const n of c.sizes ?? SIZES) {

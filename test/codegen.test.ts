@@ -105,6 +105,33 @@ describe(`generated JavaScript and TypeScript (seed ${SEED})`, () => {
     ]);
   });
 
+  it("reuses its working arrays when asked, and stays right across calls and sizes", () => {
+    const problem = "sum(exp(A*x) .* (A'*y)) + x'*(A + A')*y";
+    const plain = compile(problem, "x", { order: 2 });
+    const reused = compile(problem, "x", { order: 2, raw: true, reuse: true });
+    expect(reused.code).toContain("buffer(0,");
+    for (const n of [3, 3, 5, 3]) {
+      const values = {
+        A: Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => Math.sin(n + 3 * i + j))),
+        x: Array.from({ length: n }, (_, i) => Math.cos(n + i) / 2),
+        y: Array.from({ length: n }, (_, i) => Math.sin(2 * n + i)),
+      };
+      const want = plain.run(values);
+      const got = reused.run(values) as Record<string, { data: Float64Array } | number>;
+      const flat = (v: unknown): number[] =>
+        typeof v === "number"
+          ? [v]
+          : Array.isArray(v)
+            ? v.flatMap(flat)
+            : Array.from((v as { data: Float64Array }).data);
+      for (const key of Object.keys(want)) {
+        const [a, b] = [flat(got[key]), flat(want[key])];
+        expect(a.length).toBe(b.length);
+        a.forEach((x, i) => expect(Math.abs(x - b[i]!)).toBeLessThan(1e-12 * (1 + Math.abs(b[i]!))));
+      }
+    }
+  });
+
   it("checks the shapes of its inputs with a clear message", () => {
     const { run } = compile("x'*A*x", "x");
     expect(() =>

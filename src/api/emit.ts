@@ -192,6 +192,11 @@ export interface CompileOptions extends DifferentiateOptions {
   readonly raw?: boolean | undefined;
   /** Compute only the derivatives of the highest order (no value, no lower orders). */
   readonly highestOnly?: boolean | undefined;
+  /**
+   * Reuse working arrays between calls (with `raw`): faster for repeated calls, but each call's
+   * matrices are overwritten by the next one.
+   */
+  readonly reuse?: boolean | undefined;
 }
 
 export function compile(
@@ -199,10 +204,10 @@ export function compile(
   wrt: string | readonly string[],
   options: CompileOptions = {},
 ): Compiled {
-  const { raw, ...programOptions } = options;
+  const { raw, reuse, ...programOptions } = options;
   const { program, derivatives } = programFor(problem, wrt, programOptions);
   const external = new Set(Object.keys(KERNELS));
-  const code = printJs(program, { typed: false, name: "derivatives", raw: raw === true, external });
+  const code = printJs(program, { typed: false, name: "derivatives", raw: raw === true, external, reuse: reuse === true });
   // The products run on this library's kernels (WebAssembly SIMD for large ones) instead of the
   // plain loops that the standalone code carries.
   const factory = new Function(

@@ -92,6 +92,19 @@ function build(rows: number, cols: number, entry: (i: number) => number): Mat {
 }`,
   },
   {
+    name: "buffer",
+    needs: [],
+    source: `/** The k-th working matrix, reused from the previous call when the size is the same. */
+const buffers: Mat[] = [];
+function buffer(k: number, rows: number, cols: number): Mat {
+  const b = buffers[k];
+  if (b !== undefined && b.rows === rows && b.cols === cols) return b;
+  const fresh = { rows, cols, data: new Float64Array(rows * cols) };
+  buffers[k] = fresh;
+  return fresh;
+}`,
+  },
+  {
     name: "matmul",
     needs: [],
     source: `/** a*b. Four rows of b at a time, so each pass over a row of the result does four times the work. */

@@ -40,6 +40,11 @@ export interface JsOptions {
   readonly raw?: boolean;
   /** Helpers the caller provides (bound before the code runs) instead of their source. */
   readonly external?: ReadonlySet<string>;
+  /**
+   * Reuse the arrays of element-wise results from one call to the next (they are overwritten, entry
+   * by entry): saves allocating them, but a result is valid only until the next call.
+   */
+  readonly reuse?: boolean;
 }
 
 /** A matrix proper: two axes, neither of them 1 (a vector's transpose is free already). */
@@ -235,6 +240,10 @@ export function printJs(program: Program, options: JsOptions): string {
 
   const expression = (node: Node) => (node.shape.length === 0 ? scalar(node, false).text : tensor(node));
 
+  let site = 0;
+  const allocate = (rows: string, cols: string) =>
+    options.reuse ? call("buffer", String(site++), rows, cols) : call("alloc", rows, cols);
+
   /** Statements a subexpression needs first (fused loops); flushed before the statement using them. */
   const pending: string[] = [];
   /** Whether the loop for node reads a transposed matrix in place. */
@@ -249,7 +258,7 @@ export function printJs(program: Program, options: JsOptions): string {
     if (!readsTranspose(node)) {
       const entry = scalar(node, true).text;
       return [
-        `const ${name} = ${call("alloc", rows, cols)};`,
+        `const ${name} = ${allocate(rows, cols)};`,
         `for (let i = 0; i < ${name}.data.length; i++) ${name}.data[i] = ${entry};`,
       ];
     }
@@ -259,7 +268,7 @@ export function printJs(program: Program, options: JsOptions): string {
     const locals = [...grid.data].map(([matrix, local]) => `const ${local} = ${matrix}.data;`);
     grid = null;
     return [
-      `const ${name} = ${call("alloc", rows, cols)};`,
+      `const ${name} = ${allocate(rows, cols)};`,
       ...locals,
       `for (let r0 = 0; r0 < ${rows}; r0 += 64) {`,
       `  const r1 = Math.min(r0 + 64, ${rows});`,
