@@ -207,7 +207,13 @@ export function compile(
   const { raw, reuse, ...programOptions } = options;
   const { program, derivatives } = programFor(problem, wrt, programOptions);
   const external = new Set(Object.keys(KERNELS));
-  const code = printJs(program, { typed: false, name: "derivatives", raw: raw === true, external, reuse: reuse === true });
+  const code = printJs(program, {
+    typed: false,
+    name: "derivatives",
+    raw: raw === true,
+    external,
+    reuse: reuse === true,
+  });
   // The products run on this library's kernels (WebAssembly SIMD for large ones) instead of the
   // plain loops that the standalone code carries.
   const factory = new Function(
