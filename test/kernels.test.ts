@@ -16,7 +16,7 @@ import {
   luDeterminant,
   luFactor,
   luFactorLoops,
-  luSolve,
+  luSolveLoops,
   matmulLoops,
   matmulRaw,
 } from "../src/tensor/index.js";
@@ -222,7 +222,7 @@ describe("kernels agree with plain loops", () => {
         expect(Math.abs(d1 - d2)).toBeLessThanOrEqual(1e-8 * Math.abs(d2));
         close(
           inverseRaw(blocked),
-          luSolve(
+          luSolveLoops(
             loops,
             Float64Array.from({ length: n * n }, (_, i) => (i % (n + 1) === 0 ? 1 : 0)),
             n,

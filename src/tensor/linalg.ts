@@ -193,10 +193,15 @@ const NB = 64;
  * trailing matrix by one matrix product (the SIMD kernel), where almost all the work is.
  */
 export function luFactor(a: Float64Array, n: number): LuFactors {
-  return n >= 2 * NB ? luFactorBlocked(a, n) : luFactorLoops(a, n);
+  return factorInPanels(a, n, n >= 2 * NB ? NB : n);
 }
 
-function luFactorBlocked(a: Float64Array, n: number): LuFactors {
+/** The same factorization with one panel of all columns: plain loops throughout. */
+export function luFactorLoops(a: Float64Array, n: number): LuFactors {
+  return factorInPanels(a, n, n);
+}
+
+function factorInPanels(a: Float64Array, n: number, width: number): LuFactors {
   const lu = Float64Array.from(a);
   const perm = new Int32Array(n);
   for (let i = 0; i < n; i++) perm[i] = i;
@@ -205,8 +210,8 @@ function luFactorBlocked(a: Float64Array, n: number): LuFactors {
   for (const x of a) scale = Math.max(scale, Math.abs(x));
   const tiny = scale * n * Number.EPSILON;
   let singular = scale === 0;
-  for (let k0 = 0; k0 < n; k0 += NB) {
-    const k1 = Math.min(n, k0 + NB);
+  for (let k0 = 0; k0 < n; k0 += width) {
+    const k1 = Math.min(n, k0 + width);
     // The panel: columns k0..k1 of rows k0..n, with row exchanges applied to whole rows.
     for (let k = k0; k < k1; k++) {
       let pivotRow = k;
@@ -252,62 +257,17 @@ function luFactorBlocked(a: Float64Array, n: number): LuFactors {
     }
     // A22 -= L21 U12, as one product.
     const rows = n - k1;
-    const width = k1 - k0;
+    const depth = k1 - k0;
     const cols = n - k1;
-    const l21 = new Float64Array(rows * width);
+    const l21 = new Float64Array(rows * depth);
     for (let i = 0; i < rows; i++)
-      for (let p = 0; p < width; p++) l21[i * width + p] = lu[(k1 + i) * n + k0 + p]!;
-    const u12 = new Float64Array(width * cols);
-    for (let p = 0; p < width; p++) u12.set(lu.subarray((k0 + p) * n + k1, (k0 + p + 1) * n), p * cols);
-    const update = gemm(l21, u12, rows, width, cols);
+      for (let p = 0; p < depth; p++) l21[i * depth + p] = lu[(k1 + i) * n + k0 + p]!;
+    const u12 = new Float64Array(depth * cols);
+    for (let p = 0; p < depth; p++) u12.set(lu.subarray((k0 + p) * n + k1, (k0 + p + 1) * n), p * cols);
+    const update = gemm(l21, u12, rows, depth, cols);
     for (let i = 0; i < rows; i++) {
       const row = (k1 + i) * n + k1;
       for (let j = 0; j < cols; j++) lu[row + j]! -= update[i * cols + j]!;
-    }
-  }
-  return { n, lu, perm, sign, singular };
-}
-
-export function luFactorLoops(a: Float64Array, n: number): LuFactors {
-  const lu = Float64Array.from(a);
-  const perm = new Int32Array(n);
-  for (let i = 0; i < n; i++) perm[i] = i;
-  let sign = 1;
-  let scale = 0;
-  for (const x of a) scale = Math.max(scale, Math.abs(x));
-  const tiny = scale * n * Number.EPSILON;
-  let singular = scale === 0;
-  for (let k = 0; k < n; k++) {
-    let pivotRow = k;
-    let pivotAbs = Math.abs(lu[k * n + k]!);
-    for (let i = k + 1; i < n; i++) {
-      const v = Math.abs(lu[i * n + k]!);
-      if (v > pivotAbs) {
-        pivotAbs = v;
-        pivotRow = i;
-      }
-    }
-    if (pivotRow !== k) {
-      for (let j = 0; j < n; j++) {
-        const t = lu[k * n + j]!;
-        lu[k * n + j] = lu[pivotRow * n + j]!;
-        lu[pivotRow * n + j] = t;
-      }
-      const t = perm[k]!;
-      perm[k] = perm[pivotRow]!;
-      perm[pivotRow] = t;
-      sign = -sign;
-    }
-    if (pivotAbs <= tiny) {
-      singular = true;
-      continue;
-    }
-    const pivot = lu[k * n + k]!;
-    for (let i = k + 1; i < n; i++) {
-      const f = lu[i * n + k]! / pivot;
-      lu[i * n + k] = f;
-      if (f === 0) continue;
-      for (let j = k + 1; j < n; j++) lu[i * n + j]! -= f * lu[k * n + j]!;
     }
   }
   return { n, lu, perm, sign, singular };
@@ -333,39 +293,26 @@ export function luLogAbsDeterminant(f: LuFactors): { logAbs: number; sign: numbe
 
 /** Solves A X = B for B with `cols` columns (row-major n×cols). */
 export function luSolve(f: LuFactors, b: Float64Array, cols: number): Float64Array {
-  const { n, lu, perm } = f;
-  const x = new Float64Array(n * cols);
-  for (let i = 0; i < n; i++) for (let j = 0; j < cols; j++) x[i * cols + j] = b[perm[i]! * cols + j]!;
-  for (let i = 0; i < n; i++) {
-    for (let k = 0; k < i; k++) {
-      const l = lu[i * n + k]!;
-      if (l === 0) continue;
-      for (let j = 0; j < cols; j++) x[i * cols + j]! -= l * x[k * cols + j]!;
-    }
-  }
-  for (let i = n - 1; i >= 0; i--) {
-    for (let k = i + 1; k < n; k++) {
-      const u = lu[i * n + k]!;
-      if (u === 0) continue;
-      for (let j = 0; j < cols; j++) x[i * cols + j]! -= u * x[k * cols + j]!;
-    }
-    const d = lu[i * n + i]!;
-    for (let j = 0; j < cols; j++) x[i * cols + j]! /= d;
-  }
-  return x;
+  return solveInBlocks(f, b, cols, f.n >= 2 * NB ? NB : f.n);
+}
+
+/** The same solve as plain substitution (one block of all rows). */
+export function luSolveLoops(f: LuFactors, b: Float64Array, cols: number): Float64Array {
+  return solveInBlocks(f, b, cols, f.n);
 }
 
 export function inverseRaw(f: LuFactors): Float64Array {
   const eye = new Float64Array(f.n * f.n);
   for (let i = 0; i < f.n; i++) eye[i * f.n + i] = 1;
-  return f.n >= 2 * NB ? luSolveBlocked(f, eye, f.n) : luSolve(f, eye, f.n);
+  return luSolve(f, eye, f.n);
 }
 
 /**
- * Solves A X = B by blocks of NB rows: each block first takes the product of its row of L (or U) with
- * the rows already solved — one matrix product — then a small triangular solve.
+ * Forward and back substitution by blocks of `height` rows: each block first takes the product of its
+ * row of L (or U) with the rows already solved — one matrix product — then a small triangular solve.
+ * One block of all rows is the plain substitution.
  */
-function luSolveBlocked(f: LuFactors, b: Float64Array, cols: number): Float64Array {
+function solveInBlocks(f: LuFactors, b: Float64Array, cols: number, height: number): Float64Array {
   const { n, lu, perm } = f;
   const x = new Float64Array(n * cols);
   for (let i = 0; i < n; i++) x.set(b.subarray(perm[i]! * cols, (perm[i]! + 1) * cols), i * cols);
@@ -379,8 +326,8 @@ function luSolveBlocked(f: LuFactors, b: Float64Array, cols: number): Float64Arr
     const update = gemm(block, x.subarray(c0 * cols, c1 * cols), h, w, cols);
     for (let i = 0; i < h * cols; i++) x[r0 * cols + i]! -= update[i]!;
   };
-  for (let r0 = 0; r0 < n; r0 += NB) {
-    const r1 = Math.min(n, r0 + NB);
+  for (let r0 = 0; r0 < n; r0 += height) {
+    const r1 = Math.min(n, r0 + height);
     subtractProduct(r0, r1, 0, r0);
     for (let i = r0 + 1; i < r1; i++) {
       for (let k = r0; k < i; k++) {
@@ -390,8 +337,8 @@ function luSolveBlocked(f: LuFactors, b: Float64Array, cols: number): Float64Arr
       }
     }
   }
-  for (let r1 = n; r1 > 0; r1 -= NB) {
-    const r0 = Math.max(0, r1 - NB);
+  for (let r1 = n; r1 > 0; r1 -= height) {
+    const r0 = Math.max(0, r1 - height);
     subtractProduct(r0, r1, r1, n);
     for (let i = r1 - 1; i >= r0; i--) {
       for (let k = i + 1; k < r1; k++) {
