@@ -11,6 +11,14 @@ import { bindProblemValues, type Problem } from "./problem.js";
 const SEED = "\u2202ad";
 const COTANGENT = "\u2202ct";
 
+/** T[output, variable entry] from one column per variable entry. */
+function naturalFromColumns(columns: readonly Float64Array[], outputCount: number): Float64Array {
+  const natural = new Float64Array(outputCount * columns.length);
+  for (let o = 0; o < outputCount; o++)
+    for (let v = 0; v < columns.length; v++) natural[o * columns.length + v] = columns[v]![o]!;
+  return natural;
+}
+
 /** The natural first derivative of `root` by the named variables (entries in order), or null. */
 export function reverseModeDerivative(
   problem: Problem,
@@ -47,10 +55,7 @@ export function reverseModeDerivative(
     const entries = rows[0]?.length ?? 0;
     for (let e = 0; e < entries; e++) columns.push(Float64Array.from(rows, (r) => r[e]!));
   }
-  const natural = new Float64Array(outputCount * columns.length);
-  for (let o = 0; o < outputCount; o++)
-    for (let v = 0; v < columns.length; v++) natural[o * columns.length + v] = columns[v]![o]!;
-  return natural;
+  return naturalFromColumns(columns, outputCount);
 }
 
 /**
@@ -91,8 +96,5 @@ export function forwardModeDerivative(
       );
     }
   }
-  const natural = new Float64Array(outputCount * columns.length);
-  for (let o = 0; o < outputCount; o++)
-    for (let v = 0; v < columns.length; v++) natural[o * columns.length + v] = columns[v]![o]!;
-  return natural;
+  return naturalFromColumns(columns, outputCount);
 }

@@ -3,6 +3,7 @@
 // neuron C(w, b) = mean((y - max(0, X'*w + b)).^2) on data made from a known w and b; X holds the
 // samples as columns, X = [x_1 … x_N], as in the lecture.
 import { MatcalcError, type Shape } from "../core/index.js";
+import { toNested } from "../tensor/index.js";
 import { randomSource } from "./check.js";
 import { type Compiled, compile } from "./emit.js";
 import { asProblem, type Problem } from "./problem.js";
@@ -106,13 +107,6 @@ function sizesFromData(problem: Problem, data: Record<string, unknown>): Map<str
   return sizes;
 }
 
-function nested(shape: readonly number[], data: Float64Array): unknown {
-  if (shape.length === 0) return data[0]!;
-  if (shape.length === 1) return Array.from(data);
-  const [rows, cols] = [shape[0]!, shape[1]!];
-  return Array.from({ length: rows }, (_, i) => Array.from(data.subarray(i * cols, (i + 1) * cols)));
-}
-
 export function createTrainer(options: TrainOptions = {}): Trainer {
   const neuron = options.problem === undefined;
   const problem = asProblem(options.problem ?? NEURON_PROBLEM);
@@ -188,7 +182,7 @@ export function createTrainer(options: TrainOptions = {}): Trainer {
 
   const values = (): Record<string, unknown> => {
     const out: Record<string, unknown> = {};
-    for (const p of params) out[p] = nested(shapes.get(p)!, state.get(p)!);
+    for (const p of params) out[p] = toNested({ shape: shapes.get(p)!, data: state.get(p)! });
     return out;
   };
 
