@@ -1,6 +1,5 @@
 // Generated code: a straight-line program over the derivative's DAG, printed for each target.
 export { printJs } from "./js.js";
-export { stripTypes } from "./js-runtime.js";
 export {
   buildProgram,
   type Program,

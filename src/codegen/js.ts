@@ -6,13 +6,16 @@ import type { IndexForm, Node } from "../ir/index.js";
 import { formatNumber, type OperatorName } from "../ops/index.js";
 import { HELPER_NAMES, helperSource } from "./js-runtime.js";
 import {
+  atom,
   isElementwise,
   isTransposedMatrix,
   NameTable,
+  type Printed,
   type Program,
   type ProgramInput,
   type ProgramOutput,
   termLetters,
+  wrap,
 } from "./program.js";
 
 const JS_RESERVED = new Set(
@@ -24,14 +27,7 @@ const JS_RESERVED = new Set(
   ).split(" "),
 );
 
-interface Printed {
-  readonly text: string;
-  /** 1 conditional, 2 sum, 3 product, 4 unary, 5 atom. */
-  readonly prec: number;
-}
-
-const atom = (text: string): Printed => ({ text, prec: 5 });
-const wrap = (p: Printed, needed: number) => (p.prec < needed ? `(${p.text})` : p.text);
+// Binding strengths: 1 conditional, 2 sum, 3 product, 4 unary, 5 atom.
 
 export interface JsOptions {
   readonly typed: boolean;

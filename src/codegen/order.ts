@@ -4,6 +4,7 @@
 // operands: a scalar factor multiplies the product's result, a chain ending in a vector is evaluated
 // from the vector (A*B*x as A*(B*x)), a row chain from the row, and a sum of matrices times a vector
 // becomes a sum of matrix-vector products.
+import { shapesEqual } from "../core/index.js";
 import { type Node, postorderOf } from "../ir/index.js";
 import { apply, rebuild } from "../ops/index.js";
 
@@ -11,10 +12,11 @@ const isScalar = (n: Node) => n.shape.length === 0;
 const isVector = (n: Node) => n.shape.length === 1;
 const isRow = (n: Node) => n.shape.length === 2 && n.shape[0] === 1;
 const isMatrix = (n: Node) => n.shape.length === 2 && n.shape[0] !== 1;
-const sameShape = (a: Node, b: Node) =>
-  a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
 const isMatrixSum = (n: Node) =>
-  (n.op === "add" || n.op === "sub") && isMatrix(n) && sameShape(n.args[0]!, n) && sameShape(n.args[1]!, n);
+  (n.op === "add" || n.op === "sub") &&
+  isMatrix(n) &&
+  shapesEqual(n.args[0]!.shape, n.shape) &&
+  shapesEqual(n.args[1]!.shape, n.shape);
 
 /** One rewrite at the top of `node`, or null. */
 function step(node: Node): Node | null {

@@ -39,8 +39,6 @@ export interface ProgramSpec {
 export interface Program extends ProgramSpec {
   /** Nodes computed into named temporaries, in dependency order. */
   readonly temporaries: readonly Node[];
-  /** Ids of the nodes that are named: temporaries, variables and sizes. */
-  readonly named: ReadonlySet<number>;
   /** The size symbols, each with the input and axis it is read from. */
   readonly sizes: ReadonlyArray<{ readonly symbol: string; readonly input: string; readonly axis: number }>;
   /** Nodes that depend on no variable (constants and sizes only). */
@@ -164,8 +162,19 @@ export function buildProgram(input: ProgramSpec): Program {
       }
     });
   }
-  return { ...spec, temporaries, named, sizes, constantNodes };
+  return { ...spec, temporaries, sizes, constantNodes };
 }
+
+/** A printed subexpression and how tightly it binds (larger binds tighter; 5 is an atom). */
+export interface Printed {
+  readonly text: string;
+  readonly prec: number;
+}
+
+export const atom = (text: string): Printed => ({ text, prec: 5 });
+
+/** The text, parenthesized when it binds looser than its slot needs. */
+export const wrap = (p: Printed, needed: number) => (p.prec < needed ? `(${p.text})` : p.text);
 
 /** Names for the generated code: the problem's own names where the target allows them. */
 export class NameTable {

@@ -5,7 +5,7 @@ import type { Dim, Shape } from "../core/index.js";
 import type { IndexForm, Node } from "../ir/index.js";
 import { formatNumber, type OperatorName } from "../ops/index.js";
 import { headerLines } from "./js.js";
-import { NameTable, type Program, termLetters } from "./program.js";
+import { atom, NameTable, type Printed, type Program, termLetters, wrap } from "./program.js";
 
 export type PythonTarget = "numpy" | "torch" | "jax";
 
@@ -17,14 +17,7 @@ const PY_RESERVED = new Set(
   ).split(" "),
 );
 
-interface Printed {
-  readonly text: string;
-  /** 1 sum, 2 product, 3 unary, 4 power, 5 atom. */
-  readonly prec: number;
-}
-
-const atom = (text: string): Printed => ({ text, prec: 5 });
-const wrap = (p: Printed, needed: number) => (p.prec < needed ? `(${p.text})` : p.text);
+// Binding strengths: 1 sum, 2 product, 3 unary, 4 power, 5 atom.
 
 /** Whether a shape is stored as a one-dimensional array (vectors and 1×n rows). */
 function isFlat(shape: Shape): boolean {
