@@ -380,7 +380,7 @@ export function printJs(program: Program, options: JsOptions): string {
   return lines.join("\n");
 }
 
-/** An index-form output as a sum of einsum terms (each contracted one operand at a time). */
+/** An index-form output as a sum of einsum terms (each contracted pair by pair, cheapest pair first). */
 function indexFormSum(
   out: ProgramOutput,
   local: string,
