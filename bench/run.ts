@@ -11,7 +11,7 @@ import { compile, differentiate, LECTURE_EXAMPLES, loadProblem, type Problem } f
 import { reverseModeDerivative } from "../src/api/reverse-ad.js";
 import { dagSize } from "../src/ir/index.js";
 import { useTwoThreads } from "../src/node/threads.js";
-import { gemm as gemmKernel, matmulLoops, useSecondThread } from "../src/tensor/index.js";
+import { gemm as gemmKernel, matmulLoops, useKernel, useSecondThread } from "../src/tensor/index.js";
 
 const SIZES = (process.env.BENCH_SIZES ?? "100,300,1000").split(",").map(Number);
 const BUDGET_MS = Number(process.env.BENCH_BUDGET_MS ?? 300);
@@ -493,6 +493,15 @@ async function symbolic(): Promise<SymbolicRow[]> {
 
 // ---------------------------------------------------------------------------------------------- GEMM
 
+const KERNEL_NAMES = { simd: "WebAssembly SIMD", fused: "WebAssembly relaxed SIMD (FMA)" } as const;
+
+/** The fastest kernel measured for n threads at n = 1000. */
+function bestGemm(gemms: Awaited<ReturnType<typeof gemm>>, threads: number) {
+  const kernels = new Set<string>(Object.values(KERNEL_NAMES));
+  const found = gemms.filter((g) => g.n === 1000 && g.threads === threads && kernels.has(g.kernel));
+  return found.length === 0 ? undefined : found.reduce((a, b) => ((b.gflops ?? 0) > (a.gflops ?? 0) ? b : a));
+}
+
 async function gemm(): Promise<Array<{ n: number; threads: number; kernel: string; gflops: number | null }>> {
   const out: Array<{ n: number; threads: number; kernel: string; gflops: number | null }> = [];
   for (const n of [200, 500, 1000]) {
@@ -505,10 +514,16 @@ async function gemm(): Promise<Array<{ n: number; threads: number; kernel: strin
       out.push({ n, threads, kernel, gflops: (2 * n ** 3) / (ms * 1e6) });
     };
     await measure("plain JS loops", 1, () => matmulLoops(a, b, n, n, n));
-    useSecondThread(null);
-    await measure("WebAssembly SIMD", 1, () => gemmKernel(a, b, n, n, n));
-    useTwoThreads();
-    await measure("WebAssembly SIMD", 2, () => gemmKernel(a, b, n, n, n));
+    for (const variant of ["simd", "fused"] as const) {
+      // The fused build needs relaxed SIMD (npm run bench turns it on in Node 20).
+      if (useKernel(variant) !== variant) continue;
+      const kernel = KERNEL_NAMES[variant];
+      useSecondThread(null);
+      await measure(kernel, 1, () => gemmKernel(a, b, n, n, n));
+      useTwoThreads();
+      await measure(kernel, 2, () => gemmKernel(a, b, n, n, n));
+    }
+    useKernel("best");
   }
   return out;
 }
@@ -624,19 +639,19 @@ function targets(rows: Row[], sym: SymbolicRow[], gemms: Awaited<ReturnType<type
       detail: fmt(x.compiled),
     });
   }
-  const g1 = gemms.find((g) => g.n === 1000 && g.threads === 1 && g.kernel === "WebAssembly SIMD");
+  const g1 = bestGemm(gemms, 1);
   if (g1)
     t.push({
       what: "GEMM ≥ 15 GFLOP/s on one thread at n = 1000",
       met: (g1.gflops ?? 0) >= 15,
-      detail: `${g1.gflops?.toFixed(2)} GFLOP/s`,
+      detail: `${g1.gflops?.toFixed(2)} GFLOP/s (${g1.kernel})`,
     });
-  const g2 = gemms.find((g) => g.n === 1000 && g.threads === 2 && g.kernel === "WebAssembly SIMD");
+  const g2 = bestGemm(gemms, 2);
   if (g2)
     t.push({
       what: "GEMM ≥ 25 GFLOP/s on two threads at n = 1000",
       met: (g2.gflops ?? 0) >= 25,
-      detail: g2.gflops === null ? "no two-thread kernel" : `${g2.gflops.toFixed(2)} GFLOP/s`,
+      detail: g2.gflops === null ? "no two-thread kernel" : `${g2.gflops.toFixed(2)} GFLOP/s (${g2.kernel})`,
     });
   const lecture = sym.filter((s) => s.name.startsWith("lecture"));
   if (lecture.length > 0) {

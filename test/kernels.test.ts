@@ -3,12 +3,18 @@
 // column scaling by a diagonal, einsum).
 
 import { resolve } from "node:path";
+import { setFlagsFromString } from "node:v8";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { assemble } from "../scripts/build-kernels.js";
+import { assembleAll } from "../scripts/build-kernels.js";
 import { helperSource } from "../src/codegen/js-runtime.js";
 import { useTwoThreads } from "../src/node/threads.js";
-import { GEMM_WASM_BASE64, GEMM_WASM_SHARED_BASE64 } from "../src/tensor/gemm-wasm.js";
+import {
+  GEMM_WASM_BASE64,
+  GEMM_WASM_FUSED_BASE64,
+  GEMM_WASM_SHARED_BASE64,
+  GEMM_WASM_SHARED_FUSED_BASE64,
+} from "../src/tensor/gemm-wasm.js";
 import {
   gemm,
   gram,
@@ -20,7 +26,7 @@ import {
   matmulLoops,
   matmulRaw,
 } from "../src/tensor/index.js";
-import { gemmWasm, useSecondThread, wasmKernel } from "../src/tensor/wasm-gemm.js";
+import { gemmWasm, kernelVariant, useKernel, useSecondThread, wasmKernel } from "../src/tensor/wasm-gemm.js";
 
 interface Mat {
   rows: number;
@@ -123,8 +129,14 @@ describe("kernels agree with plain loops", () => {
     );
   });
 
-  it("the WebAssembly SIMD product, plain and with either operand transposed", () => {
-    expect(wasmKernel(), "WebAssembly SIMD is available in Node 20").not.toBeNull();
+  const products = (variant: "simd" | "fused") => () => {
+    if (variant === "fused") {
+      // Node 20 has relaxed SIMD behind a flag (on by default from Node 22, and in Chromium).
+      setFlagsFromString("--experimental-wasm-relaxed-simd");
+    }
+    expect(useKernel(variant), `the ${variant} kernel is available in Node 20`).toBe(variant);
+    expect(kernelVariant()).toBe(variant);
+    expect(wasmKernel()).not.toBeNull();
     fc.assert(
       fc.property(pair, ([a, b]) => {
         const want = naive(a, b);
@@ -140,12 +152,29 @@ describe("kernels agree with plain loops", () => {
     const deep = { rows: 9, cols: 700, data: Float64Array.from({ length: 9 * 700 }, (_, i) => Math.sin(i)) };
     const tall = { rows: 700, cols: 6, data: Float64Array.from({ length: 700 * 6 }, (_, i) => Math.cos(i)) };
     close(gemmWasm(deep.data, tall.data, 9, 700, 6)!, naive(deep, tall));
-  });
+    // Wider than one block of 64 columns, and a symmetric result across blocks.
+    const wide = {
+      rows: 70,
+      cols: 150,
+      data: Float64Array.from({ length: 70 * 150 }, (_, i) => Math.sin(0.3 * i)),
+    };
+    close(
+      gemmWasm(wide.data, wide.data, 150, 70, 150, true, false, { symmetric: true })!,
+      naive(transposed(wide), wide),
+    );
+  };
+
+  it("the WebAssembly SIMD product, plain and with either operand transposed", products("simd"));
+  it("the same with fused multiply-adds (relaxed SIMD)", products("fused"));
 
   it("the committed kernel bytes are the assembled gemm.wat", async () => {
     const wat = resolve(import.meta.dirname, "../src/tensor/gemm.wat");
-    expect(Buffer.from(await assemble(wat, "private")).toString("base64")).toBe(GEMM_WASM_BASE64);
-    expect(Buffer.from(await assemble(wat, "shared")).toString("base64")).toBe(GEMM_WASM_SHARED_BASE64);
+    const builds = await assembleAll(wat);
+    const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64");
+    expect(base64(builds.own)).toBe(GEMM_WASM_BASE64);
+    expect(base64(builds.shared)).toBe(GEMM_WASM_SHARED_BASE64);
+    expect(base64(builds.ownFused)).toBe(GEMM_WASM_FUSED_BASE64);
+    expect(base64(builds.sharedFused)).toBe(GEMM_WASM_SHARED_FUSED_BASE64);
   });
 
   it("Gram products X'*X and X'*diag(s)*X, computing half and mirroring (kernel, loops and generated code)", () => {

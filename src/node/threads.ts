@@ -8,16 +8,18 @@ import { type ProductJob, type SecondThread, sharedKernelBytes, useSecondThread 
 // The worker: wait for a job, run the kernel over every depth range of its rows, report, repeat.
 const WORKER = `
 const { workerData } = require("node:worker_threads");
-const { memory, bytes, control } = workerData;
-const gemm = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports.gemm;
+const { memory, plain, fused, control } = workerData;
+const kernel = (bytes) => new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports.gemm;
+const kernels = [kernel(plain), fused === null ? null : kernel(fused)];
 const ctl = new Int32Array(control);
 for (;;) {
   Atomics.wait(ctl, 0, 0);
-  const [ap, bp, cp, m4, n4, k, i0, i1, upper, kc] = ctl.subarray(1, 11);
+  const [ap, bp, cp, m4, n4, k, i0, i1, upper, kc, withFma] = ctl.subarray(1, 12);
+  const gemm = kernels[withFma] ?? kernels[0];
   for (let k0 = 0; k0 < k; k0 += kc) gemm(ap, bp, cp, m4, n4, k, k0, Math.min(kc, k - k0), i0, i1, upper);
   Atomics.store(ctl, 0, 0);
-  Atomics.store(ctl, 11, 1);
-  Atomics.notify(ctl, 11);
+  Atomics.store(ctl, 12, 1);
+  Atomics.notify(ctl, 12);
 }
 `;
 
@@ -30,23 +32,26 @@ export function useTwoThreads(): void {
     return;
   }
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 32768, shared: true });
-  const control = new SharedArrayBuffer(12 * 4);
+  const control = new SharedArrayBuffer(13 * 4);
   const ctl = new Int32Array(control);
   const worker = new Worker(WORKER, {
     eval: true,
-    workerData: { memory, bytes: sharedKernelBytes(), control },
+    workerData: { memory, plain: sharedKernelBytes(false), fused: sharedKernelBytes(true), control },
   });
   // The worker waits for work forever; it must not keep the process alive.
   worker.unref();
   thread = {
     memory,
     start(job: ProductJob) {
-      ctl.set([job.ap, job.bp, job.cp, job.m4, job.n4, job.k, job.i0, job.i1, job.upper, job.kc], 1);
-      Atomics.store(ctl, 11, 0);
+      ctl.set(
+        [job.ap, job.bp, job.cp, job.m4, job.n4, job.k, job.i0, job.i1, job.upper, job.kc, job.fused],
+        1,
+      );
+      Atomics.store(ctl, 12, 0);
       Atomics.store(ctl, 0, 1);
       Atomics.notify(ctl, 0);
       return () => {
-        while (Atomics.load(ctl, 11) === 0) Atomics.wait(ctl, 11, 0, 1000);
+        while (Atomics.load(ctl, 12) === 0) Atomics.wait(ctl, 12, 0, 1000);
       };
     },
   };

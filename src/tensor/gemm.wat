@@ -1,7 +1,11 @@
 ;; Double-precision matrix product on 128-bit SIMD lanes (f64x2): C += A·B over a range of k, for
 ;; A and B packed into panels of four rows (A) or four columns (B), each panel k entries deep and four
 ;; wide, so that the innermost loop reads both operands sequentially. A 4×4 block of C lives in eight
-;; registers for the whole range. Assembled by scripts/build-kernels.ts into src/tensor/gemm-wasm.ts.
+;; registers for the whole range. Columns of C are taken 64 at a time (the outermost loop), so the
+;; 64 × kc block of packed B that every row band reads stays in the second-level cache.
+;; Each multiply-add is written `(f64x2.add c (f64x2.mul a b))`; scripts/build-kernels.ts assembles this
+;; file as it is and, for runtimes with relaxed SIMD, with each of them fused (f64x2.relaxed_madd),
+;; into src/tensor/gemm-wasm.ts.
 (module
   ;; MEMORY (the build writes a private exported memory, and a variant importing a shared one)
   ;; ap, bp, c: byte offsets of the packed A, the packed B and C (row-major, n4 columns).
@@ -13,18 +17,28 @@
     (param $k i32) (param $k0 i32) (param $kc i32) (param $i0 i32) (param $i1 i32) (param $upper i32)
     (local $ib i32) (local $jb i32) (local $p i32) (local $pa i32) (local $pb i32)
     (local $q0 i32) (local $q1 i32) (local $q2 i32) (local $q3 i32) (local $row i32)
-    (local $a v128) (local $b0 v128) (local $b1 v128)
+    (local $jc i32) (local $jend i32) (local $a v128) (local $b0 v128) (local $b1 v128)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
     (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
     (local.set $row (i32.shl (local.get $n4) (i32.const 3)))
+    (local.set $jc (i32.const 0))
+    (block $done_c
+      (loop $next_c
+    (br_if $done_c (i32.ge_u (local.get $jc) (local.get $n4)))
+    ;; jend = min(jc + 64, n4)
+    (local.set $jend (i32.add (local.get $jc) (i32.const 64)))
+    (local.set $jend (select (local.get $n4) (local.get $jend) (i32.gt_u (local.get $jend) (local.get $n4))))
     (local.set $ib (local.get $i0))
     (block $done_i
       (loop $next_i
         (br_if $done_i (i32.ge_u (local.get $ib) (local.get $i1)))
-        (local.set $jb (select (local.get $ib) (i32.const 0) (local.get $upper)))
+        ;; jb starts at jc, or for a symmetric result at max(jc, ib)
+        (local.set $jb (select
+          (select (local.get $ib) (local.get $jc) (i32.gt_u (local.get $ib) (local.get $jc)))
+          (local.get $jc) (local.get $upper)))
         (block $done_j
           (loop $next_j
-            (br_if $done_j (i32.ge_u (local.get $jb) (local.get $n4)))
+            (br_if $done_j (i32.ge_u (local.get $jb) (local.get $jend)))
             (local.set $pa (i32.add (local.get $ap)
               (i32.shl (i32.add (i32.mul (local.get $ib) (local.get $k)) (i32.shl (local.get $k0) (i32.const 2))) (i32.const 3))))
             (local.set $pb (i32.add (local.get $bp)
@@ -75,4 +89,6 @@
             (local.set $jb (i32.add (local.get $jb) (i32.const 4)))
             (br $next_j)))
         (local.set $ib (i32.add (local.get $ib) (i32.const 4)))
-        (br $next_i)))))
+        (br $next_i)))
+    (local.set $jc (i32.add (local.get $jc) (i32.const 64)))
+    (br $next_c)))))

@@ -2,4 +2,12 @@
 export * from "./elementwise.js";
 export * from "./linalg.js";
 export * from "./tensor.js";
-export { type ProductJob, type SecondThread, sharedKernelBytes, useSecondThread } from "./wasm-gemm.js";
+export {
+  type KernelVariant,
+  kernelVariant,
+  type ProductJob,
+  type SecondThread,
+  sharedKernelBytes,
+  useKernel,
+  useSecondThread,
+} from "./wasm-gemm.js";

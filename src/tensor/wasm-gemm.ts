@@ -1,8 +1,15 @@
 // The WebAssembly SIMD matrix product behind matmulRaw for large products: operands are packed into
 // four-wide panels in the module's memory (which persists and grows across calls), the kernel runs over
 // depth ranges that keep a panel pair in the first-level cache, and the result is copied out. Where
-// WebAssembly SIMD is missing the caller falls back to the plain loops.
-import { GEMM_WASM_BASE64, GEMM_WASM_SHARED_BASE64 } from "./gemm-wasm.js";
+// WebAssembly SIMD is missing the caller falls back to the plain loops. Where the runtime has relaxed
+// SIMD (Chromium; Node 22, or Node 20 with --experimental-wasm-relaxed-simd), the build whose
+// multiply-adds are fused is used instead, found with WebAssembly.validate.
+import {
+  GEMM_WASM_BASE64,
+  GEMM_WASM_FUSED_BASE64,
+  GEMM_WASM_SHARED_BASE64,
+  GEMM_WASM_SHARED_FUSED_BASE64,
+} from "./gemm-wasm.js";
 
 interface Kernel {
   readonly memory: WebAssembly.Memory;
@@ -33,6 +40,8 @@ export interface ProductJob {
   readonly i1: number;
   readonly upper: number;
   readonly kc: number;
+  /** 1: run the build with fused multiply-adds (as this thread does), 0: the plain SIMD build. */
+  readonly fused: number;
 }
 
 /**
@@ -46,9 +55,48 @@ export interface SecondThread {
 
 let second: { thread: SecondThread; gemm: Kernel["gemm"] } | null = null;
 
-/** The kernel importing a shared memory, compiled from its bytes (what a second thread instantiates). */
-export function sharedKernelBytes(): Uint8Array<ArrayBuffer> {
-  return decode(GEMM_WASM_SHARED_BASE64);
+/** Which build of the kernel runs: with fused multiply-adds, plain SIMD, or none (plain loops). */
+export type KernelVariant = "fused" | "simd" | "none";
+
+/** The build to use: "fused" where the runtime validates it, else "simd" (null: not chosen yet). */
+let preferred: KernelVariant | null = null;
+
+function validates(base64: string): boolean {
+  return typeof WebAssembly !== "undefined" && WebAssembly.validate(decode(base64));
+}
+
+function chosenVariant(): KernelVariant {
+  if (preferred === null) {
+    preferred = validates(GEMM_WASM_FUSED_BASE64) ? "fused" : validates(GEMM_WASM_BASE64) ? "simd" : "none";
+  }
+  return preferred;
+}
+
+/**
+ * Chooses the kernel's build (for comparisons and tests; by default the fastest the runtime validates).
+ * Returns the build now in use, which is `variant` if the runtime supports it.
+ */
+export function useKernel(variant: "fused" | "simd" | "best" = "best"): KernelVariant {
+  kernel = undefined;
+  preferred = null;
+  if (variant === "simd" && validates(GEMM_WASM_BASE64)) preferred = "simd";
+  const chosen = chosenVariant();
+  if (second) useSecondThread(second.thread);
+  return chosen;
+}
+
+/** The build of the kernel that products run on. */
+export function kernelVariant(): KernelVariant {
+  return wasmKernel() === null ? "none" : chosenVariant();
+}
+
+/**
+ * The kernel importing a shared memory, compiled from its bytes (what a second thread instantiates):
+ * the plain SIMD build, or the fused one (null where the runtime lacks relaxed SIMD).
+ */
+export function sharedKernelBytes(fused = false): Uint8Array<ArrayBuffer> | null {
+  if (!fused) return decode(GEMM_WASM_SHARED_BASE64);
+  return validates(GEMM_WASM_SHARED_FUSED_BASE64) ? decode(GEMM_WASM_SHARED_FUSED_BASE64) : null;
 }
 
 /** Splits large products between this thread and `thread` (null: this thread alone). */
@@ -57,7 +105,8 @@ export function useSecondThread(thread: SecondThread | null): void {
     second = null;
     return;
   }
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(sharedKernelBytes()), {
+  const bytes = sharedKernelBytes(chosenVariant() === "fused") ?? sharedKernelBytes(false)!;
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
     env: { memory: thread.memory },
   });
   second = { thread, gemm: (instance.exports as unknown as Kernel).gemm };
@@ -76,11 +125,12 @@ function decode(base64: string): Uint8Array<ArrayBuffer> {
 export function wasmKernel(): Kernel | null {
   if (kernel !== undefined) return kernel;
   try {
-    const code = decode(GEMM_WASM_BASE64);
-    if (typeof WebAssembly === "undefined" || !WebAssembly.validate(code)) {
+    const variant = chosenVariant();
+    if (variant === "none") {
       kernel = null;
       return null;
     }
+    const code = decode(variant === "fused" ? GEMM_WASM_FUSED_BASE64 : GEMM_WASM_BASE64);
     const instance = new WebAssembly.Instance(new WebAssembly.Module(code), {});
     kernel = instance.exports as unknown as Kernel;
   } catch {
@@ -171,6 +221,7 @@ export function gemmWasm(
       i1: m4,
       upper,
       kc: KC,
+      fused: kernelVariant() === "fused" ? 1 : 0,
     });
     rows(0, mid);
     wait();
