@@ -39,7 +39,11 @@ export const leafOperators = {
       print: (_args, node) => {
         if (node.attrs.symbol !== undefined) return atom(`\\${node.attrs.symbol}`);
         const value = node.attrs.value!;
-        return { text: latexNumber(value), precedence: value < 0 ? Precedence.Unary : Precedence.Atom };
+        const text = latexNumber(value);
+        // 4.9 \cdot 10^{-324} is a product: a power or a transpose of it needs parentheses.
+        const precedence =
+          value < 0 ? Precedence.Unary : text.includes("\\cdot") ? Precedence.Product : Precedence.Atom;
+        return { text, precedence };
       },
     },
     jvp: constantTangent,
