@@ -11,11 +11,20 @@ import { compile, differentiate, LECTURE_EXAMPLES, loadProblem, type Problem } f
 import { reverseModeDerivative } from "../src/api/reverse-ad.js";
 import { dagSize } from "../src/ir/index.js";
 import { useTwoThreads } from "../src/node/threads.js";
-import { gemm as gemmKernel, matmulLoops, useKernel, useSecondThread } from "../src/tensor/index.js";
+import {
+  gemm as gemmKernel,
+  matmulLoops,
+  releaseResident,
+  residentMatrix,
+  useKernel,
+  useSecondThread,
+} from "../src/tensor/index.js";
 
 const SIZES = (process.env.BENCH_SIZES ?? "100,300,1000").split(",").map(Number);
 const BUDGET_MS = Number(process.env.BENCH_BUDGET_MS ?? 300);
 const TF_HESSIAN_BUDGET_MS = Number(process.env.BENCH_TF_HESSIAN_MS ?? 3000);
+/** Only the cases whose name contains this text (all by default). */
+const ONLY = process.env.BENCH_CASES ?? "";
 const OUT = resolve(import.meta.dirname, "results");
 /** Which parts to run: cases, symbolic, gemm (all by default). */
 const PARTS = new Set((process.env.BENCH_PARTS ?? "cases,symbolic,gemm").split(","));
@@ -66,10 +75,16 @@ interface Mat {
   data: Float64Array;
 }
 
+/**
+ * A random matrix, resident in the kernels' memory (as a caller that calls a compiled function on the
+ * same data repeatedly keeps it, and as NumPy's arrays live in NumPy's memory).
+ */
 function mat(rows: number, cols: number, random: () => number, diagonal = 0): Mat {
-  const data = Float64Array.from({ length: rows * cols }, () => 2 * random() - 1);
+  const m = residentMatrix(rows, cols);
+  const data = m.data;
+  for (let i = 0; i < data.length; i++) data[i] = 2 * random() - 1;
   for (let i = 0; i < Math.min(rows, cols); i++) data[i * cols + i]! += diagonal;
-  return { rows, cols, data };
+  return m;
 }
 
 function vec(n: number, random: () => number, f = (u: number) => 2 * u - 1): Mat {
@@ -276,7 +291,7 @@ interface Row {
 
 async function runCases(tf: Tf | null): Promise<Row[]> {
   const rows: Row[] = [];
-  for (const c of CASES) {
+  for (const c of CASES.filter((c) => c.name.includes(ONLY))) {
     // The derivative alone (gradient or Hessian), as the references compute it.
     const compiled = compile(c.problem, c.wrt, {
       layout: "denominator",
@@ -340,6 +355,7 @@ async function runCases(tf: Tf | null): Promise<Row[]> {
         }
       }
       rows.push(row);
+      for (const v of Object.values(values)) if (typeof v !== "number") releaseResident(v);
     }
   }
   return rows;

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { compile, emit, loadProblem } from "../src/api/index.js";
+import { compile, emit, loadProblem, releaseResident, residentMatrix } from "../src/api/index.js";
 import {
   type CodeCase,
   codeCases,
@@ -105,6 +105,39 @@ describe(`generated JavaScript and TypeScript (seed ${SEED})`, () => {
     ]);
   });
 
+  it("writes a term with a Kronecker delta only where its tied indices agree (no identity is built)", () => {
+    const problem = "T: matrix(n, n), U: matrix(n, k), V: matrix(n, k)\nsum((T - U*V').^2)";
+    const options = { order: 2, layout: "denominator", highestOnly: true } as const;
+    const plain = compile(problem, "U", options);
+    const reused = compile(problem, "U", { ...options, raw: true, reuse: true });
+    expect(plain.code).toContain("addScaledTied(");
+    expect(plain.code).not.toContain("eye(");
+    for (const [n, k] of [
+      [4, 2],
+      [3, 3],
+      [4, 2],
+    ] as const) {
+      const matrix = (rows: number, cols: number, f: (i: number) => number) =>
+        Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => f(i * cols + j)));
+      const V = matrix(n, k, (i) => Math.cos(i + n));
+      const values = { T: matrix(n, n, Math.sin), U: matrix(n, k, (i) => i / 7), V };
+      // The Hessian is 2 δ[i,a] (V'V)[b,j] at [i,j,a,b].
+      const want: number[] = [];
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < k; j++)
+          for (let a = 0; a < n; a++)
+            for (let b = 0; b < k; b++) {
+              let vtv = 0;
+              for (let p = 0; p < n; p++) vtv += V[p]![b]! * V[p]![j]!;
+              want.push(i === a ? 2 * vtv : 0);
+            }
+      const flat = (v: unknown): number[] =>
+        Array.isArray(v) ? v.flat(3) : Array.from((v as { data: Float64Array }).data);
+      expect(flat(plain.run(values).d2_U)).toEqual(want.map((w) => expect.closeTo(w, 12)));
+      expect(flat(reused.run(values).d2_U)).toEqual(want.map((w) => expect.closeTo(w, 12)));
+    }
+  });
+
   it("reuses its working arrays when asked, and stays right across calls and sizes", () => {
     const problem = "sum(exp(A*x) .* (A'*y)) + x'*(A + A')*y";
     const plain = compile(problem, "x", { order: 2 });
@@ -117,19 +150,24 @@ describe(`generated JavaScript and TypeScript (seed ${SEED})`, () => {
         y: Array.from({ length: n }, (_, i) => Math.sin(2 * n + i)),
       };
       const want = plain.run(values);
-      const got = reused.run(values) as Record<string, { data: Float64Array } | number>;
       const flat = (v: unknown): number[] =>
         typeof v === "number"
           ? [v]
           : Array.isArray(v)
             ? v.flatMap(flat)
             : Array.from((v as { data: Float64Array }).data);
-      for (const key of Object.keys(want)) {
-        const [a, b] = [flat(got[key]), flat(want[key])];
-        expect(a.length).toBe(b.length);
-        const worst = Math.max(0, ...a.map((x, i) => Math.abs(x - b[i]!) / (1 + Math.abs(b[i]!))));
-        expect(worst).toBeLessThan(1e-12);
+      // The same with A resident in the kernels' memory (read in place by matrix-vector kernels).
+      const resident = residentMatrix(n, n, values.A.flat());
+      for (const input of [values, { ...values, A: resident }]) {
+        const got = reused.run(input) as Record<string, { data: Float64Array } | number>;
+        for (const key of Object.keys(want)) {
+          const [a, b] = [flat(got[key]), flat(want[key])];
+          expect(a.length).toBe(b.length);
+          const worst = Math.max(0, ...a.map((x, i) => Math.abs(x - b[i]!) / (1 + Math.abs(b[i]!))));
+          expect(worst).toBeLessThan(1e-12);
+        }
       }
+      releaseResident(resident);
     }
   });
 
@@ -170,7 +208,9 @@ describe(`generated JavaScript and TypeScript (seed ${SEED})`, () => {
     expect(quadratic).toMatch(/A @ x/);
     expect(py("sum((A*x - b).^2)", "x")).toMatch(/d_x = 2 \* t\d/);
     const js = emit("x'*A*x", "x", { target: "js", layout: "denominator" }).code;
-    expect(js).toContain("matmulTN(A, x)");
+    // (A + A')*x as one call that reads A in place for both terms (two passes in standalone code).
+    expect(js).toContain("plusTransposeTimes(A, x)");
+    expect(js).toContain("matmulTN(a, x)");
     expect(js).not.toContain("transpose(A)");
     const diagonal = emit("X'*diag(w)*X", "w", { target: "js" }).code;
     expect(diagonal).not.toContain("diagMatrix(");

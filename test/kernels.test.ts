@@ -6,7 +6,7 @@ import { resolve } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { assembleAll } from "../scripts/build-kernels.js";
+import { assemble, assembleAll } from "../scripts/build-kernels.js";
 import { helperSource } from "../src/codegen/js-runtime.js";
 import { useTwoThreads } from "../src/node/threads.js";
 import {
@@ -15,16 +15,22 @@ import {
   GEMM_WASM_SHARED_BASE64,
   GEMM_WASM_SHARED_FUSED_BASE64,
 } from "../src/tensor/gemm-wasm.js";
+import { GEMV_WASM_SHARED_BASE64 } from "../src/tensor/gemv-wasm.js";
 import {
   gemm,
   gram,
   inverseRaw,
+  isResident,
   luDeterminant,
   luFactor,
   luFactorLoops,
   luSolveLoops,
   matmulLoops,
   matmulRaw,
+  plusTransposeTimes,
+  releaseResident,
+  residentAvailable,
+  residentMatrix,
 } from "../src/tensor/index.js";
 import { gemmWasm, kernelVariant, useKernel, useSecondThread, wasmKernel } from "../src/tensor/wasm-gemm.js";
 
@@ -167,7 +173,60 @@ describe("kernels agree with plain loops", () => {
   it("the WebAssembly SIMD product, plain and with either operand transposed", products("simd"));
   it("the same with fused multiply-adds (relaxed SIMD)", products("fused"));
 
-  it("the committed kernel bytes are the assembled gemm.wat", async () => {
+  it("matrix-vector products on resident matrices (A*x, A'*x, x'*A, (A+A')*x), in place or not", () => {
+    expect(residentAvailable(), "shared memory is available in Node").toBe(true);
+    const shapes = fc.tuple(size, size).chain(([m, n]) => fc.tuple(matrix(m, n), matrix(n, 1), matrix(m, 1)));
+    fc.assert(
+      fc.property(shapes, fc.boolean(), ([a, x, z], inPlace) => {
+        const [m, n] = [a.rows, a.cols];
+        const resident = residentMatrix(m, n, a.data);
+        const into = inPlace ? residentMatrix(Math.max(m, n), 1) : undefined;
+        const target = (length: number) => into?.data.subarray(0, length);
+        try {
+          expect(isResident(resident.data)).toBe(true);
+          close(gemm(resident.data, x.data, m, n, 1, false, false, target(m)), naive(a, x));
+          close(gemm(resident.data, z.data, n, m, 1, true, false, target(n)), naive(transposed(a), z));
+          const row = { rows: 1, cols: m, data: z.data };
+          close(gemm(z.data, resident.data, 1, m, n, false, false, target(n)), naive(row, a));
+          if (m === n) {
+            const sum = {
+              rows: n,
+              cols: n,
+              data: a.data.map((v, k) => v + a.data[(k % n) * n + Math.floor(k / n)]!),
+            };
+            close(plusTransposeTimes(resident.data, x.data, n, target(n)), naive(sum, x));
+            // The same without residency: two products.
+            close(plusTransposeTimes(a.data, x.data, n), naive(sum, x));
+          }
+        } finally {
+          releaseResident(resident);
+          if (into) releaseResident(into);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("resident memory is reused after release and survives growth", () => {
+    const a = residentMatrix(
+      10,
+      10,
+      Float64Array.from({ length: 100 }, (_, i) => i),
+    );
+    const b = residentMatrix(5, 5);
+    releaseResident(b);
+    const c = residentMatrix(5, 5);
+    expect(c.data.byteOffset).toBe(b.data.byteOffset);
+    // A large allocation grows the memory; earlier views stay valid.
+    const big = residentMatrix(3000, 1000);
+    expect(a.data[99]).toBe(99);
+    a.data[0] = -1;
+    expect(a.data[0]).toBe(-1);
+    for (const m of [a, c, big]) releaseResident(m);
+    expect(() => residentMatrix(2, 2, [1, 2, 3])).toThrow(/expected 4 values for a 2×2 matrix, got 3/);
+  });
+
+  it("the committed kernel bytes are the assembled gemm.wat and gemv.wat", async () => {
     const wat = resolve(import.meta.dirname, "../src/tensor/gemm.wat");
     const builds = await assembleAll(wat);
     const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64");
@@ -175,6 +234,8 @@ describe("kernels agree with plain loops", () => {
     expect(base64(builds.shared)).toBe(GEMM_WASM_SHARED_BASE64);
     expect(base64(builds.ownFused)).toBe(GEMM_WASM_FUSED_BASE64);
     expect(base64(builds.sharedFused)).toBe(GEMM_WASM_SHARED_FUSED_BASE64);
+    const gemv = await assemble(resolve(import.meta.dirname, "../src/tensor/gemv.wat"), "shared");
+    expect(base64(gemv)).toBe(GEMV_WASM_SHARED_BASE64);
   });
 
   it("Gram products X'*X and X'*diag(s)*X, computing half and mirroring (kernel, loops and generated code)", () => {

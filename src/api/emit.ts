@@ -4,7 +4,19 @@
 import { buildProgram, type Program, type ProgramOutput, printJs, printPython } from "../codegen/index.js";
 import { MatcalcError, type Shape } from "../core/index.js";
 import { toText } from "../render/index.js";
-import { gemm, gram, inverseRaw, luDeterminant, luFactor, luLogAbsDeterminant } from "../tensor/index.js";
+import {
+  clear,
+  gemm,
+  gram,
+  inverseRaw,
+  luDeterminant,
+  luFactor,
+  luLogAbsDeterminant,
+  plusTransposeTimes,
+  type ResidentMatrix,
+  releaseResident,
+  residentMatrix,
+} from "../tensor/index.js";
 import { type Derivative, type DifferentiateOptions, differentiate } from "./derivative.js";
 import { asProblem, type Problem } from "./problem.js";
 
@@ -137,6 +149,7 @@ function factorOf(a: Mat, what: string) {
 
 /** The generated code's product and factorization helpers, on the library's kernels. */
 const KERNELS = {
+  clear,
   gram: (x: Mat, s: Mat | null): Mat => ({
     rows: x.cols,
     cols: x.cols,
@@ -155,22 +168,32 @@ const KERNELS = {
     if (sign < 0) throw new Error("logdet: the determinant is negative");
     return logAbs;
   },
-  matmul: (a: Mat, b: Mat): Mat => ({
+  matmul: (a: Mat, b: Mat, into?: Mat): Mat => ({
     rows: a.rows,
     cols: b.cols,
-    data: gemm(a.data, b.data, a.rows, a.cols, b.cols),
+    data: gemm(a.data, b.data, a.rows, a.cols, b.cols, false, false, into?.data),
   }),
-  matmulTN: (a: Mat, b: Mat): Mat => ({
+  matmulTN: (a: Mat, b: Mat, into?: Mat): Mat => ({
     rows: a.cols,
     cols: b.cols,
-    data: gemm(a.data, b.data, a.cols, a.rows, b.cols, true, false),
+    data: gemm(a.data, b.data, a.cols, a.rows, b.cols, true, false, into?.data),
   }),
-  matmulNT: (a: Mat, b: Mat): Mat => ({
+  plusTransposeTimes: (a: Mat, x: Mat, into?: Mat): Mat => ({
+    rows: a.rows,
+    cols: 1,
+    data: plusTransposeTimes(a.data, x.data, a.rows, into?.data),
+  }),
+  matmulNT: (a: Mat, b: Mat, into?: Mat): Mat => ({
     rows: a.rows,
     cols: b.rows,
-    data: gemm(a.data, b.data, a.rows, a.cols, b.rows, false, true),
+    data: gemm(a.data, b.data, a.rows, a.cols, b.rows, false, true, into?.data),
   }),
 };
+
+/** Gives a compiled function's working matrices back when the function is collected. */
+const released = new FinalizationRegistry<ResidentMatrix[]>((buffers) => {
+  for (const b of buffers) releaseResident(b);
+});
 
 /** A compiled problem: values by variable name in, the value and derivatives by key out. */
 export type CompiledFunction = (values: Record<string, unknown>) => Record<string, unknown>;
@@ -206,7 +229,19 @@ export function compile(
 ): Compiled {
   const { raw, reuse, ...programOptions } = options;
   const { program, derivatives } = programFor(problem, wrt, programOptions);
-  const external = new Set(Object.keys(KERNELS));
+  // With reuse, working matrices are kept from call to call in the kernels' resident memory, where the
+  // matrix-vector kernels read and write them in place; they are released with the function.
+  const buffers: ResidentMatrix[] = [];
+  const buffer = (k: number, rows: number, cols: number): ResidentMatrix => {
+    const b = buffers[k];
+    if (b !== undefined && b.rows === rows && b.cols === cols) return b;
+    if (b !== undefined) releaseResident(b);
+    const fresh = residentMatrix(rows, cols);
+    buffers[k] = fresh;
+    return fresh;
+  };
+  const kernels = reuse === true ? { ...KERNELS, buffer } : KERNELS;
+  const external = new Set(Object.keys(kernels));
   const code = printJs(program, {
     typed: false,
     name: "derivatives",
@@ -220,6 +255,7 @@ export function compile(
     "kernels",
     `const { ${[...external].join(", ")} } = kernels;\n${code.replace(/^export function/m, "function")}\nreturn derivatives;`,
   );
-  const run = factory(KERNELS) as CompiledFunction;
+  const run = factory(kernels) as CompiledFunction;
+  if (reuse === true) released.register(run, buffers);
   return { run, outputs: program.outputs.map((o) => o.key), derivatives, code };
 }

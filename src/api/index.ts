@@ -13,7 +13,15 @@ export type { Node } from "../ir/index.js";
 export { linePlotSvg, type PlotOptions, sparkline } from "../plot/plot.js";
 export { toLatex, toText } from "../render/index.js";
 export type { Tensor } from "../tensor/index.js";
-export { toNested } from "../tensor/index.js";
+export {
+  isResident,
+  kernelVariant,
+  type ResidentMatrix,
+  releaseResident,
+  residentAvailable,
+  residentMatrix,
+  toNested,
+} from "../tensor/index.js";
 export { type CheckReport, checkDerivative, randomValues } from "./check.js";
 export {
   type Derivative,

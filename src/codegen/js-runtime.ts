@@ -107,21 +107,24 @@ function buffer(k: number, rows: number, cols: number): Mat {
   {
     name: "matmul",
     needs: [],
-    source: `/** a*b. Four rows of b at a time, so each pass over a row of the result does four times the work. */
-function matmul(a: Mat, b: Mat): Mat {
+    source: `/**
+ * a*b, into a given working matrix or a new one. Four rows of b at a time, so each pass over a row of
+ * the result does four times the work.
+ */
+function matmul(a: Mat, b: Mat, into?: Mat): Mat {
   const m = a.rows;
   const k = a.cols;
   const n = b.cols;
   const A = a.data;
   const B = b.data;
-  const out = new Float64Array(m * n);
+  const out = into === undefined ? new Float64Array(m * n) : into.data.fill(0);
   if (n === 1) {
     for (let i = 0; i < m; i++) {
       let s = 0;
       for (let p = 0; p < k; p++) s += A[i * k + p] * B[p];
       out[i] = s;
     }
-    return { rows: m, cols: 1, data: out };
+    return into ?? { rows: m, cols: 1, data: out };
   }
   for (let i = 0; i < m; i++) {
     const c = i * n;
@@ -143,20 +146,20 @@ function matmul(a: Mat, b: Mat): Mat {
       for (let j = 0; j < n; j++) out[c + j] += ap * B[r + j];
     }
   }
-  return { rows: m, cols: n, data: out };
+  return into ?? { rows: m, cols: n, data: out };
 }`,
   },
   {
     name: "matmulTN",
     needs: [],
     source: `/** a'*b without forming a': rows of a and b are read together. */
-function matmulTN(a: Mat, b: Mat): Mat {
+function matmulTN(a: Mat, b: Mat, into?: Mat): Mat {
   const k = a.rows;
   const m = a.cols;
   const n = b.cols;
   const A = a.data;
   const B = b.data;
-  const out = new Float64Array(m * n);
+  const out = into === undefined ? new Float64Array(m * n) : into.data.fill(0);
   let p = 0;
   for (; p + 1 < k; p += 2) {
     const r0 = p * n;
@@ -176,20 +179,31 @@ function matmulTN(a: Mat, b: Mat): Mat {
       for (let j = 0; j < n; j++) out[c + j] += ap * B[r + j];
     }
   }
-  return { rows: m, cols: n, data: out };
+  return into ?? { rows: m, cols: n, data: out };
+}`,
+  },
+  {
+    name: "plusTransposeTimes",
+    needs: ["matmul", "matmulTN"],
+    source: `/** (a + a')*x for a square a, without forming a + a': two matrix-vector products. */
+function plusTransposeTimes(a: Mat, x: Mat, into?: Mat): Mat {
+  const y = matmul(a, x, into);
+  const z = matmulTN(a, x);
+  for (let i = 0; i < y.data.length; i++) y.data[i] += z.data[i];
+  return y;
 }`,
   },
   {
     name: "matmulNT",
     needs: [],
     source: `/** a*b' without forming b': each entry is a dot product of two rows. */
-function matmulNT(a: Mat, b: Mat): Mat {
+function matmulNT(a: Mat, b: Mat, into?: Mat): Mat {
   const m = a.rows;
   const k = a.cols;
   const n = b.rows;
   const A = a.data;
   const B = b.data;
-  const out = new Float64Array(m * n);
+  const out = into === undefined ? new Float64Array(m * n) : into.data.fill(0);
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       let s = 0;
@@ -197,7 +211,7 @@ function matmulNT(a: Mat, b: Mat): Mat {
       out[i * n + j] = s;
     }
   }
-  return { rows: m, cols: n, data: out };
+  return into ?? { rows: m, cols: n, data: out };
 }`,
   },
   {
@@ -512,6 +526,11 @@ function einsum(spec: string, ...operands: Mat[]): Float64Array {
     for (let k = letters.length - 2; k >= 0; k--) out[k] = out[k + 1] * size[letters.charCodeAt(k + 1)];
     return out;
   };
+  /** The step that one more along each of the letters all makes in an array indexed by letters. */
+  const steps = (all: string, letters: string) => {
+    const st = strides(letters);
+    return Array.from(all, (c) => (letters.includes(c) ? st[letters.indexOf(c)] : 0));
+  };
   /** x·y over the union of their letters, keeping only the letters in keep. */
   const contract = (x: Item, y: Item, keep: string): Item => {
     let all = x.idx;
@@ -519,28 +538,32 @@ function einsum(spec: string, ...operands: Mat[]): Float64Array {
     let kept = "";
     for (const c of all) if (keep.includes(c)) kept += c;
     const allSizes = Array.from(all, (c) => size[c.charCodeAt(0)]);
-    const xs = strides(x.idx);
-    const ys = strides(y.idx);
-    const ks = strides(kept);
-    const xAt = Array.from(x.idx, (c) => all.indexOf(c));
-    const yAt = Array.from(y.idx, (c) => all.indexOf(c));
-    const kAt = Array.from(kept, (c) => all.indexOf(c));
+    const xs = steps(all, x.idx);
+    const ys = steps(all, y.idx);
+    const ks = steps(all, kept);
     const out = new Float64Array(count(kept));
     const at = new Array(all.length).fill(0);
     const total = count(all);
+    const X = x.data;
+    const Y = y.data;
+    const last = all.length - 1;
+    // The letters advance like an odometer; the three offsets follow by steps.
+    let xi = 0;
+    let yi = 0;
+    let o = 0;
     for (let p = 0; p < total; p++) {
-      let rest = p;
-      for (let q = all.length - 1; q >= 0; q--) {
-        at[q] = rest % allSizes[q];
-        rest = Math.floor(rest / allSizes[q]);
+      out[o] += X[xi] * Y[yi];
+      for (let q = last; q >= 0; q--) {
+        at[q]++;
+        xi += xs[q];
+        yi += ys[q];
+        o += ks[q];
+        if (at[q] < allSizes[q]) break;
+        at[q] = 0;
+        xi -= xs[q] * allSizes[q];
+        yi -= ys[q] * allSizes[q];
+        o -= ks[q] * allSizes[q];
       }
-      let xi = 0;
-      for (let q = 0; q < xAt.length; q++) xi += at[xAt[q]] * xs[q];
-      let yi = 0;
-      for (let q = 0; q < yAt.length; q++) yi += at[yAt[q]] * ys[q];
-      let o = 0;
-      for (let q = 0; q < kAt.length; q++) o += at[kAt[q]] * ks[q];
-      out[o] += x.data[xi] * y.data[yi];
     }
     return { idx: kept, data: out };
   };
@@ -573,21 +596,24 @@ function einsum(spec: string, ...operands: Mat[]): Float64Array {
     items.splice(x, 1, merged);
   }
   // Letters only the last item has and the output lacks are summed out; then the output's order.
-  const last = contract(items[0], { idx: "", data: Float64Array.of(1) }, output);
+  const only = items[0];
+  const extra = Array.from(only.idx).some((c) => !output.includes(c));
+  const last = extra ? contract(only, { idx: "", data: Float64Array.of(1) }, output) : only;
   if (last.idx === output) return last.data;
-  const held = strides(last.idx);
+  const held = steps(output, last.idx);
   const outSizes = Array.from(output, (c) => size[c.charCodeAt(0)]);
   const result = new Float64Array(last.data.length);
   const at = new Array(output.length).fill(0);
+  let h = 0;
   for (let p = 0; p < result.length; p++) {
-    let rest = p;
-    for (let q = output.length - 1; q >= 0; q--) {
-      at[q] = rest % outSizes[q];
-      rest = Math.floor(rest / outSizes[q]);
-    }
-    let h = 0;
-    for (let q = 0; q < last.idx.length; q++) h += at[output.indexOf(last.idx[q])] * held[q];
     result[p] = last.data[h];
+    for (let q = output.length - 1; q >= 0; q--) {
+      at[q]++;
+      h += held[q];
+      if (at[q] < outSizes[q]) break;
+      at[q] = 0;
+      h -= held[q] * outSizes[q];
+    }
   }
   return result;
 }`,
@@ -598,6 +624,45 @@ function einsum(spec: string, ...operands: Mat[]): Float64Array {
     source: `/** out += c * terms, entry by entry. */
 function addScaled(out: Float64Array, c: number, term: Float64Array): void {
   for (let i = 0; i < out.length; i++) out[i] += c * term[i];
+}`,
+  },
+  {
+    name: "addScaledTied",
+    needs: [],
+    source: `/**
+ * out += c * term where some axes of out are tied (equal): out has the given sizes, and its axis q reads
+ * axis axes[q] of term, so only the entries where tied axes agree are written.
+ */
+function addScaledTied(out: Float64Array, c: number, term: Float64Array, sizes: number[], axes: number[]): void {
+  const rank = Math.max(...axes) + 1;
+  const termSizes: number[] = new Array(rank).fill(1);
+  const step: number[] = new Array(rank).fill(0);
+  let stride = 1;
+  for (let q = sizes.length - 1; q >= 0; q--) {
+    termSizes[axes[q]] = sizes[q];
+    step[axes[q]] += stride;
+    stride *= sizes[q];
+  }
+  const at: number[] = new Array(rank).fill(0);
+  let o = 0;
+  for (let p = 0; p < term.length; p++) {
+    out[o] += c * term[p];
+    for (let q = rank - 1; q >= 0; q--) {
+      at[q]++;
+      o += step[q];
+      if (at[q] < termSizes[q]) break;
+      o -= step[q] * termSizes[q];
+      at[q] = 0;
+    }
+  }
+}`,
+  },
+  {
+    name: "clear",
+    needs: [],
+    source: `/** Every entry set to 0. */
+function clear(a: Float64Array): Float64Array {
+  return a.fill(0);
 }`,
   },
   {
@@ -635,11 +700,18 @@ const BY_NAME = new Map(helpers.map((h) => [h.name, h]));
 
 export const HELPER_NAMES: ReadonlySet<string> = new Set(BY_NAME.keys());
 
-/** The helpers' source, in a fixed order, for the given names and everything they need. */
-export function helperSource(names: Iterable<string>, typed: boolean): string {
+/**
+ * The helpers' source, in a fixed order, for the given names and everything they need, except those
+ * the caller provides (`external`).
+ */
+export function helperSource(
+  names: Iterable<string>,
+  typed: boolean,
+  external: ReadonlySet<string> = new Set(),
+): string {
   const wanted = new Set<string>();
   const visit = (name: string) => {
-    if (wanted.has(name)) return;
+    if (wanted.has(name) || external.has(name)) return;
     const helper = BY_NAME.get(name);
     if (!helper) throw new Error(`no helper ${name}`);
     wanted.add(name);
@@ -661,6 +733,6 @@ export function stripTypes(source: string): string {
     .filter((line) => !/^\s*type \w+ = /.test(line) && !line.startsWith("/** A matrix, or a vector"))
     .join("\n")
     .replace(new RegExp(`\\): ${TYPE_WORD}(?: \\| ${TYPE_WORD})* (\\{|=>)`, "g"), ") $1")
-    .replace(new RegExp(`(\\w): ${TYPE_WORD}(?: \\| ${TYPE_WORD})*`, "g"), "$1")
+    .replace(new RegExp(`(\\w)\\??: ${TYPE_WORD}(?: \\| ${TYPE_WORD})*`, "g"), "$1")
     .replace(/^\n+/, "");
 }

@@ -14,6 +14,7 @@ import {
   type Program,
   type ProgramInput,
   type ProgramOutput,
+  plusTransposeOperands,
   termLetters,
   wrap,
 } from "./program.js";
@@ -175,6 +176,11 @@ export function printJs(program: Program, options: JsOptions): string {
     const name = ref(node);
     if (name !== undefined) return name;
     const [rows, cols] = matrixSizes(node.shape, sizeName);
+    const square = plusTransposeOperands(node);
+    if (square !== null) {
+      const into = options.reuse ? [allocate(rows, cols)] : [];
+      return call("plusTransposeTimes", tensor(square[0]), tensor(square[1]), ...into);
+    }
     if (isElementwise(node)) {
       // One fused loop, written out before the statement that needs it.
       const name = names.fresh("t");
@@ -205,11 +211,13 @@ export function printJs(program: Program, options: JsOptions): string {
         }
         if (view(a, "diagMatrix")) return call("scaleRows", tensor(a.args[0]!), tensor(b));
         if (view(b, "diagMatrix")) return call("scaleCols", tensor(a), tensor(b.args[0]!));
+        // With reuse, a product is computed into its own working matrix.
+        const into = options.reuse ? [allocate(rows, cols)] : [];
         if (view(a, "transpose") && isMatrix(a.args[0]!))
-          return call("matmulTN", tensor(a.args[0]!), tensor(b));
+          return call("matmulTN", tensor(a.args[0]!), tensor(b), ...into);
         if (view(b, "transpose") && isMatrix(b.args[0]!))
-          return call("matmulNT", tensor(a), tensor(b.args[0]!));
-        return call("matmul", arg(0), arg(1));
+          return call("matmulNT", tensor(a), tensor(b.args[0]!), ...into);
+        return call("matmul", arg(0), arg(1), ...into);
       }
       case "transpose":
         return call("transpose", arg(0));
@@ -308,7 +316,7 @@ export function printJs(program: Program, options: JsOptions): string {
   }
   body.push("");
   for (const node of program.temporaries) {
-    if (node.shape.length > 0 && isElementwise(node)) {
+    if (node.shape.length > 0 && isElementwise(node) && plusTransposeOperands(node) === null) {
       const name = names.fresh("t");
       const lines = loop(node, name);
       flush();
@@ -343,7 +351,7 @@ export function printJs(program: Program, options: JsOptions): string {
       }
     } else {
       const local = names.fresh(`${key}_`);
-      const lines = indexFormSum(out, local, sizeName, ref, expression, call);
+      const lines = indexFormSum(out, local, sizeName, ref, expression, call, allocate);
       flush();
       body.push(...lines);
       const shape = out.indexForm!.indices.map((i) => sizeName(out.indexForm!.sizes[i]!));
@@ -371,10 +379,7 @@ export function printJs(program: Program, options: JsOptions): string {
     ...body.map((l) => (l === "" ? "" : `  ${l}`)),
     "}",
     "",
-    helperSource(
-      [...used].filter((h) => !options.external?.has(h)),
-      options.typed,
-    ),
+    helperSource(used, options.typed, options.external),
     "",
   ];
   return lines.join("\n");
@@ -388,24 +393,44 @@ function indexFormSum(
   ref: (node: Node) => string | undefined,
   expression: (node: Node) => string,
   call: (helper: string, ...args: string[]) => string,
+  allocate: (rows: string, cols: string) => string,
 ): string[] {
   const form: IndexForm = out.indexForm!;
   const total = form.indices.map((i) => sizeName(form.sizes[i]!)).join(" * ") || "1";
-  const lines = [`const ${local} = new Float64Array(${total});`];
+  // A fresh array is zero; a working matrix kept from the last call (reuse) is cleared.
+  const zeros = allocate(total, "1");
+  const lines = [
+    `const ${local} = ${zeros.startsWith("alloc(") ? `new Float64Array(${total})` : call("clear", `${zeros}.data`)};`,
+  ];
   const size = (i: string) => sizeName(form.sizes[i]!);
   for (const term of form.terms) {
     const letters = termLetters(form, term);
+    // δ[a,b] ties b to a: the other factors read a where they read b, a sum over b collapses, and
+    // where both are free the term is written only where they are equal (no identity is built).
+    const free = new Set(form.indices);
+    const tie = new Map<string, string>();
+    const find = (i: string): string => {
+      let r = i;
+      while (tie.has(r)) r = tie.get(r)!;
+      return r;
+    };
+    for (const f of term.factors) {
+      if (f.kind !== "delta") continue;
+      const [a, b] = [find(f.indices[0]), find(f.indices[1])];
+      if (a === b) continue;
+      if (free.has(b) && !free.has(a)) tie.set(a, b);
+      else tie.set(b, a);
+    }
+    const letter = (i: string) => letters.get(find(i))!;
     const operands: string[] = [];
     const subscripts: string[] = [];
     const scalars: string[] = [];
     const mentioned = new Set<string>();
     for (const f of term.factors) {
-      for (const i of f.indices) mentioned.add(i);
-      const sub = f.indices.map((i) => letters.get(i)!).join("");
-      if (f.kind === "delta") {
-        operands.push(call("eye", size(f.indices[0])));
-        subscripts.push(sub);
-      } else if (f.kind === "unit") {
+      if (f.kind === "delta") continue;
+      for (const i of f.indices) mentioned.add(find(i));
+      const sub = f.indices.map(letter).join("");
+      if (f.kind === "unit") {
         operands.push(call("unitVector", size(f.indices[0]), String(f.position)));
         subscripts.push(sub);
       } else if (f.node.shape.length === 0) {
@@ -418,16 +443,27 @@ function indexFormSum(
     }
     // Free indices that no factor mentions (the term is constant along them) and summed ones (each
     // adds its size) get a factor of ones.
-    for (const i of [...form.indices, ...term.summed]) {
+    for (const i of new Set([...form.indices, ...term.summed].map(find))) {
       if (mentioned.has(i)) continue;
       mentioned.add(i);
       operands.push(call("build", size(i), "1", "() => 1"));
       subscripts.push(letters.get(i)!);
     }
-    const output = form.indices.map((i) => letters.get(i)!).join("");
+    const output = form.indices.map(letter);
+    const distinct = [...new Set(output)];
     const coefficient = [formatNumber(term.coefficient), ...scalars].join(" * ");
-    const einsum = call("einsum", JSON.stringify(`${subscripts.join(",")}->${output}`), ...operands);
-    lines.push(`${call("addScaled", local, coefficient, einsum)};`);
+    const einsum = call(
+      "einsum",
+      JSON.stringify(`${subscripts.join(",")}->${distinct.join("")}`),
+      ...operands,
+    );
+    if (distinct.length === output.length) {
+      lines.push(`${call("addScaled", local, coefficient, einsum)};`);
+    } else {
+      const sizes = `[${form.indices.map(size).join(", ")}]`;
+      const axes = `[${output.map((l) => distinct.indexOf(l)).join(", ")}]`;
+      lines.push(`${call("addScaledTied", local, coefficient, einsum, sizes, axes)};`);
+    }
   }
   return lines;
 }

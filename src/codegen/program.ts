@@ -92,6 +92,22 @@ function ordered(outputs: readonly ProgramOutput[]): ProgramOutput[] {
   return outputs.map((o) => (o.node ? { ...o, node: map.get(o.node.id)! } : o));
 }
 
+/**
+ * P*x + P'*x (either order) with P a square matrix and x a vector: [P, x], computed as (P + P')*x by
+ * one call (one pass over P where the kernels allow). Null for anything else.
+ */
+export function plusTransposeOperands(node: Node): [Node, Node] | null {
+  if (node.op !== "add" || node.shape.length !== 1) return null;
+  const [l, r] = [node.args[0]!, node.args[1]!];
+  if (l.op !== "mul" || r.op !== "mul" || l.args[1] !== r.args[1]) return null;
+  const x = l.args[1]!;
+  if (x.shape.length !== 1) return null;
+  const [p, q] = [l.args[0]!, r.args[0]!];
+  if (q.op === "transpose" && q.args[0] === p && p.shape.length === 2) return [p, x];
+  if (p.op === "transpose" && p.args[0] === q && q.shape.length === 2) return [q, x];
+  return null;
+}
+
 export function buildProgram(input: ProgramSpec): Program {
   const spec = { ...input, outputs: ordered(input.outputs) };
   const roots: Node[] = [];
@@ -114,8 +130,14 @@ export function buildProgram(input: ProgramSpec): Program {
   // subexpression is computed once outside the loop, a matrix product or inverse before it.
   for (const node of order) {
     if (!isElementwise(node) || node.shape.length === 0) continue;
+    // P*x + P'*x is one call, (P + P')*x, that reads its operands itself.
+    if (plusTransposeOperands(node) !== null) continue;
     for (const a of node.args) {
       if (LEAVES.has(a.op)) continue;
+      if (plusTransposeOperands(a) !== null) {
+        mustName.add(a.id);
+        continue;
+      }
       // A transposed matrix is read in place by the loop (through its operand, which must be a value).
       if (isTransposedMatrix(a)) {
         const inner = a.args[0]!;

@@ -1,6 +1,14 @@
 // Float64 tensors and their kernels; knows no expressions.
 export * from "./elementwise.js";
 export * from "./linalg.js";
+export {
+  clear,
+  isResident,
+  type ResidentMatrix,
+  releaseResident,
+  residentAvailable,
+  residentMatrix,
+} from "./resident.js";
 export * from "./tensor.js";
 export {
   type KernelVariant,

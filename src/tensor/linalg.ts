@@ -1,5 +1,7 @@
 // Dense linear algebra on row-major matrices: products, transpose, and LU with partial pivoting for
 // det, logdet, inverse and solve. Singularity is reported, never papered over.
+
+import { gemvResident, gemvSymResident } from "./resident.js";
 import { sizeOf, type Tensor } from "./tensor.js";
 import { gemmWasm } from "./wasm-gemm.js";
 
@@ -33,7 +35,8 @@ const WASM_THRESHOLD = 48 * 48 * 48;
 /**
  * C = op(A)·op(B), row-major, op(A) m×k and op(B) k×n; transA: A is stored k×m, transB: B is stored
  * n×k (a transpose is read in place, never formed). Large products run on the WebAssembly SIMD
- * kernel, small ones and runtimes without SIMD on plain loops.
+ * kernel, a resident matrix times a vector on the matrix-vector kernels, small products and runtimes
+ * without SIMD on plain loops. The result is written into `into` when given (m·n entries).
  */
 export function gemm(
   a: Float64Array,
@@ -43,11 +46,55 @@ export function gemm(
   n: number,
   transA = false,
   transB = false,
+  into?: Float64Array,
 ): Float64Array {
+  // A resident matrix times a vector, read in place by the matrix-vector kernels.
+  if (n === 1 && !transB) {
+    const y = gemvResident(a, b, transA ? k : m, transA ? m : k, transA, into);
+    if (y) return y;
+  }
+  if (m === 1 && !transA) {
+    const y = gemvResident(b, a, transB ? n : k, transB ? k : n, !transB, into);
+    if (y) return y;
+  }
   if (m * k * n >= WASM_THRESHOLD && m >= 4 && n >= 4) {
-    const c = gemmWasm(a, b, m, k, n, transA, transB);
+    const c = gemmWasm(a, b, m, k, n, transA, transB, { into });
     if (c) return c;
   }
+  const c = productLoops(a, b, m, k, n, transA, transB);
+  if (into === undefined) return c;
+  into.set(c);
+  return into;
+}
+
+/**
+ * (A + A')·x for a square A (n×n): one pass over A where it is resident, else two matrix-vector
+ * products. The result is written into `into` when given.
+ */
+export function plusTransposeTimes(
+  a: Float64Array,
+  x: Float64Array,
+  n: number,
+  into?: Float64Array,
+): Float64Array {
+  const fused = gemvSymResident(a, x, n, into);
+  if (fused) return fused;
+  const y = gemm(a, x, n, n, 1, false, false, into);
+  const z = gemm(a, x, n, n, 1, true);
+  for (let i = 0; i < n; i++) y[i]! += z[i]!;
+  return y;
+}
+
+/** op(A)·op(B) on plain loops, reading a transpose through its strides. */
+function productLoops(
+  a: Float64Array,
+  b: Float64Array,
+  m: number,
+  k: number,
+  n: number,
+  transA: boolean,
+  transB: boolean,
+): Float64Array {
   if (!transA && !transB) return matmulLoops(a, b, m, k, n);
   const c = new Float64Array(m * n);
   if (transA && !transB && n === 1) {

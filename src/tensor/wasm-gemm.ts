@@ -144,6 +144,8 @@ export interface GemmOptions {
   readonly scaleRowsOfB?: Float64Array | undefined;
   /** The result is symmetric (A'·A, A'·D·A): only its upper half is computed. */
   readonly symmetric?: boolean | undefined;
+  /** Where to write the result (m·n entries; default a new array). */
+  readonly into?: Float64Array | undefined;
 }
 
 /** Depth of one kernel call: a 4×KC panel of A and of B is 8 KiB each. */
@@ -228,7 +230,7 @@ export function gemmWasm(
   } else {
     rows(0, m4);
   }
-  const out = new Float64Array(m * n);
+  const out = options.into ?? new Float64Array(m * n);
   for (let i = 0; i < m; i++) out.set(mem.subarray(cp + i * n4, cp + i * n4 + n), i * n);
   // Only the blocks on and above the diagonal were computed: the rest is their mirror image.
   if (symmetric) for (let i = 1; i < n; i++) for (let j = 0; j < i; j++) out[i * n + j] = out[j * n + i]!;

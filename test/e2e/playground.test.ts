@@ -193,7 +193,7 @@ describe.skipIf(!available)("playground", () => {
     await expect.poll(() => page.locator("#code").textContent()).toContain("import numpy as np");
     await page.screenshot({ path: resolve(SHOTS, "playground-code.png"), fullPage: true });
     await page.selectOption("#target", "js");
-    await expect.poll(() => page.locator("#code").textContent()).toContain("function matmul(a, b)");
+    await expect.poll(() => page.locator("#code").textContent()).toContain("function matmul(a, b, into)");
     const gradient = await page.evaluate(() => {
       const code = document.getElementById("code")!.textContent!;
       const make = new Function(`${code.replace(/^export function/m, "function")}\nreturn derivatives;`);

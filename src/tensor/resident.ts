@@ -1,0 +1,226 @@
+// Matrices kept resident in a WebAssembly memory across calls. A caller that multiplies the same large
+// matrix by vectors again and again (a gradient inside a training loop, a benchmark) allocates it here
+// once and fills its `data` in place; the matrix-vector kernels (gemv.wat) then read it where it lies,
+// with no copy per call. The memory is shared (a SharedArrayBuffer), so growing it never detaches the
+// views handed out. Where shared memory is unavailable (a page without cross-origin isolation), a
+// resident matrix is an ordinary array and products take the other paths.
+import { GEMV_WASM_SHARED_BASE64 } from "./gemv-wasm.js";
+
+interface Kernels {
+  readonly gemv: (a: number, x: number, y: number, m: number, n: number) => void;
+  readonly gemvT: (a: number, x: number, y: number, m: number, n: number) => void;
+  readonly gemvSym: (a: number, x: number, y: number, n: number) => void;
+  readonly zero: (p: number, bytes: number) => void;
+}
+
+interface Block {
+  offset: number;
+  bytes: number;
+  free: boolean;
+}
+
+interface Arena {
+  readonly memory: WebAssembly.Memory;
+  readonly kernels: Kernels;
+  /** Every buffer the memory has had (a view made before a growth keeps the old one). */
+  readonly buffers: WeakSet<ArrayBufferLike>;
+  /** The allocated blocks in address order; above the last one is scratch space. */
+  readonly blocks: Block[];
+}
+
+/** Offsets are kept to whole cache lines. */
+const ALIGN = 64;
+
+let arena: Arena | null | undefined;
+
+function decode(base64: string): Uint8Array<ArrayBuffer> {
+  const text = atob(base64);
+  const out = new Uint8Array(new ArrayBuffer(text.length));
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
+  return out;
+}
+
+function theArena(): Arena | null {
+  if (arena !== undefined) return arena;
+  try {
+    const code = decode(GEMV_WASM_SHARED_BASE64);
+    if (typeof SharedArrayBuffer === "undefined" || !WebAssembly.validate(code)) {
+      arena = null;
+      return null;
+    }
+    const memory = new WebAssembly.Memory({ initial: 16, maximum: 32768, shared: true });
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(code), { env: { memory } });
+    const buffers = new WeakSet<ArrayBufferLike>();
+    buffers.add(memory.buffer);
+    arena = { memory, kernels: instance.exports as unknown as Kernels, buffers, blocks: [] };
+  } catch {
+    arena = null;
+  }
+  return arena;
+}
+
+/** Whether matrices can be resident here (WebAssembly SIMD and shared memory). */
+export function residentAvailable(): boolean {
+  return theArena() !== null;
+}
+
+function top(a: Arena): number {
+  const last = a.blocks.at(-1);
+  return last ? last.offset + last.bytes : 0;
+}
+
+/** Makes the memory at least `bytes` long. */
+function reserve(a: Arena, bytes: number): void {
+  const have = a.memory.buffer.byteLength;
+  if (bytes <= have) return;
+  a.memory.grow(Math.ceil((bytes - have) / 65536));
+  a.buffers.add(a.memory.buffer);
+}
+
+function allocate(a: Arena, size: number): number {
+  const bytes = Math.ceil((size * 8) / ALIGN) * ALIGN || ALIGN;
+  const i = a.blocks.findIndex((b) => b.free && b.bytes >= bytes);
+  if (i >= 0) {
+    const b = a.blocks[i]!;
+    if (b.bytes > bytes)
+      a.blocks.splice(i + 1, 0, { offset: b.offset + bytes, bytes: b.bytes - bytes, free: true });
+    b.bytes = bytes;
+    b.free = false;
+    return b.offset;
+  }
+  const offset = top(a);
+  reserve(a, offset + bytes);
+  a.blocks.push({ offset, bytes, free: false });
+  return offset;
+}
+
+export interface ResidentMatrix {
+  readonly rows: number;
+  readonly cols: number;
+  /** Row-major entries, a view on the resident memory: write into it in place. */
+  readonly data: Float64Array;
+}
+
+/**
+ * A rows×cols matrix kept in the kernels' memory (zeros, or a copy of `values`, row-major); release it
+ * with `releaseResident` when done. Without shared memory, an ordinary matrix.
+ */
+export function residentMatrix(rows: number, cols: number, values?: ArrayLike<number>): ResidentMatrix {
+  const a = theArena();
+  const size = rows * cols;
+  if (values !== undefined && values.length !== size) {
+    throw new Error(`expected ${size} values for a ${rows}×${cols} matrix, got ${values.length}`);
+  }
+  let data: Float64Array;
+  if (a === null) data = new Float64Array(size);
+  else {
+    const offset = allocate(a, size);
+    data = new Float64Array(a.memory.buffer, offset, size);
+  }
+  if (a !== null) data.fill(0);
+  if (values !== undefined) data.set(values);
+  return { rows, cols, data };
+}
+
+/** Gives a resident matrix's memory back (the matrix must not be used afterwards). */
+export function releaseResident(m: ResidentMatrix): void {
+  const a = theArena();
+  if (a === null || !a.buffers.has(m.data.buffer)) return;
+  const i = a.blocks.findIndex((b) => b.offset === m.data.byteOffset && !b.free);
+  if (i < 0) return;
+  a.blocks[i]!.free = true;
+  // Merge free neighbours, and drop free blocks at the top.
+  for (let j = a.blocks.length - 1; j > 0; j--) {
+    const [prev, cur] = [a.blocks[j - 1]!, a.blocks[j]!];
+    if (prev.free && cur.free) {
+      prev.bytes += cur.bytes;
+      a.blocks.splice(j, 1);
+    }
+  }
+  while (a.blocks.at(-1)?.free) a.blocks.pop();
+}
+
+/** The byte offset of `data` in the resident memory, or -1 when it lies elsewhere. */
+function residentOffset(a: Arena, data: Float64Array): number {
+  return a.buffers.has(data.buffer) ? data.byteOffset : -1;
+}
+
+/** Sets every entry of `data` to 0 (a memset where it is resident) and returns it. */
+export function clear(data: Float64Array): Float64Array {
+  const a = theArena();
+  const p = a === null ? -1 : residentOffset(a, data);
+  if (p < 0) data.fill(0);
+  else a!.kernels.zero(p, data.length * 8);
+  return data;
+}
+
+/** Whether `data` is a view on the resident memory. */
+export function isResident(data: Float64Array): boolean {
+  const a = theArena();
+  return a !== null && residentOffset(a, data) >= 0;
+}
+
+/**
+ * y = op(A)·x for a resident A (m×n, row-major; transposed: A'·x), on the SIMD kernels; null when A
+ * is not resident. x is copied to scratch space above the allocated blocks unless it is resident too;
+ * y is written into `into` (in place when that is resident) or a new array.
+ */
+export function gemvResident(
+  a: Float64Array,
+  x: Float64Array,
+  m: number,
+  n: number,
+  transposed: boolean,
+  into?: Float64Array,
+): Float64Array | null {
+  const [inLength, outLength] = transposed ? [m, n] : [n, m];
+  return onArena(a, m * n, x, inLength, outLength, into, (k, ap, xp, yp) =>
+    (transposed ? k.gemvT : k.gemv)(ap, xp, yp, m, n),
+  );
+}
+
+/** y = (A + A')·x for a resident square A (n×n), reading A once; null when A is not resident. */
+export function gemvSymResident(
+  a: Float64Array,
+  x: Float64Array,
+  n: number,
+  into?: Float64Array,
+): Float64Array | null {
+  return onArena(a, n * n, x, n, n, into, (k, ap, xp, yp) => k.gemvSym(ap, xp, yp, n));
+}
+
+/** Runs a matrix-vector kernel on a resident matrix: places x and y, runs, hands y back. */
+function onArena(
+  a: Float64Array,
+  aLength: number,
+  x: Float64Array,
+  inLength: number,
+  outLength: number,
+  into: Float64Array | undefined,
+  run: (k: Kernels, ap: number, xp: number, yp: number) => void,
+): Float64Array | null {
+  const arena = theArena();
+  if (arena === null) return null;
+  const ap = residentOffset(arena, a);
+  if (ap < 0) return null;
+  let xp = residentOffset(arena, x);
+  let yp = into === undefined ? -1 : residentOffset(arena, into);
+  // y written in place must not overlap what is read.
+  const overlaps = (p: number, length: number) => p >= 0 && yp < p + length * 8 && p < yp + outLength * 8;
+  if (yp >= 0 && (overlaps(ap, aLength) || overlaps(xp, inLength))) yp = -1;
+  // Scratch space for whichever of x and y is not resident.
+  const scratch = top(arena);
+  const scratchX = xp < 0 ? scratch : -1;
+  if (yp < 0) yp = scratch + (xp < 0 ? Math.ceil((inLength * 8) / ALIGN) * ALIGN : 0);
+  reserve(arena, Math.max(yp + outLength * 8, scratchX + inLength * 8));
+  if (scratchX >= 0) {
+    xp = scratchX;
+    new Float64Array(arena.memory.buffer, xp, inLength).set(x.subarray(0, inLength));
+  }
+  run(arena.kernels, ap, xp, yp);
+  if (into !== undefined && yp === into.byteOffset && arena.buffers.has(into.buffer)) return into;
+  const y = new Float64Array(arena.memory.buffer, yp, outLength);
+  if (into === undefined) return y.slice();
+  into.set(y);
+  return into;
+}
