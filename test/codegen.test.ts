@@ -8,7 +8,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { programFor } from "../src/api/emit.js";
 import { compile, emit, loadProblem, releaseResident, residentMatrix } from "../src/api/index.js";
+import { buildProgram, printJs } from "../src/codegen/index.js";
 import {
   type CodeCase,
   codeCases,
@@ -103,6 +105,25 @@ describe(`generated JavaScript and TypeScript (seed ${SEED})`, () => {
       [2, 5],
       [5, 8],
     ]);
+  });
+
+  it("groups products by their cost once the sizes are known (a compiled function learns them)", () => {
+    const at = (problem: string, wrt: string, sizes: Record<string, number>, highestOnly = true) => {
+      const { program } = programFor(problem, wrt, { layout: "denominator", highestOnly });
+      const { inputs, outputs, notes } = program;
+      const knownSizes = new Map(Object.entries(sizes));
+      const code = printJs(buildProgram({ problem, inputs, outputs, notes, knownSizes }), {
+        typed: false,
+        name: "f",
+      });
+      return code.split("export function")[1]!.split("\nfunction")[0]!;
+    };
+    const lowRank = "T: matrix(n, n), U: matrix(n, k), V: matrix(n, k)\nsum((T - U*V').^2)";
+    // Never distributed over a difference: (U*V' - T)*V keeps its small residual where U*V' ≈ T.
+    expect(at(lowRank, "U", { n: 1000, k: 10 })).toMatch(/matmulNT\(U, V/);
+    const chain = "A: matrix(n, r), B: matrix(r, n), C: matrix(n, r)\nsum(A*B*C)";
+    expect(at(chain, "C", { n: 500, r: 2 }, false)).toMatch(/matmul\(A, matmul\(B, C/);
+    expect(at(chain, "C", { n: 2, r: 500 }, false)).toMatch(/matmul\(matmul\(A, B\), C/);
   });
 
   it("writes a term with a Kronecker delta only where its tied indices agree (no identity is built)", () => {

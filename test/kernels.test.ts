@@ -173,7 +173,7 @@ describe("kernels agree with plain loops", () => {
   it("the WebAssembly SIMD product, plain and with either operand transposed", products("simd"));
   it("the same with fused multiply-adds (relaxed SIMD)", products("fused"));
 
-  it("matrix-vector products on resident matrices (A*x, A'*x, x'*A, (A+A')*x), in place or not", () => {
+  it("products on resident matrices (A*x, A'*x, x'*A, (A+A')*x, A times a thin B), in place or not", () => {
     expect(residentAvailable(), "shared memory is available in Node").toBe(true);
     const shapes = fc.tuple(size, size).chain(([m, n]) => fc.tuple(matrix(m, n), matrix(n, 1), matrix(m, 1)));
     fc.assert(
@@ -188,6 +188,18 @@ describe("kernels agree with plain loops", () => {
           close(gemm(resident.data, z.data, n, m, 1, true, false, target(n)), naive(transposed(a), z));
           const row = { rows: 1, cols: m, data: z.data };
           close(gemm(z.data, resident.data, 1, m, n, false, false, target(n)), naive(row, a));
+          // A thin product read in place: A (m×n) times B (n×w), w up to 40 columns (8-wide blocks,
+          // pairs and an odd one; an odd last row).
+          const w = (m * 7 + n * 3) % 41 || 1;
+          const b = {
+            rows: n,
+            cols: w,
+            data: Float64Array.from({ length: n * w }, (_, i) => Math.sin(i + m)),
+          };
+          const product = naive(a, b);
+          close(gemm(resident.data, b.data, m, n, w), product);
+          if (inPlace && m * w <= Math.max(m, n))
+            close(gemm(resident.data, b.data, m, n, w, false, false, target(m * w)), product);
           if (m === n) {
             const sum = {
               rows: n,

@@ -229,6 +229,56 @@ export function compile(
 ): Compiled {
   const { raw, reuse, ...programOptions } = options;
   const { program, derivatives } = programFor(problem, wrt, programOptions);
+  const generic = runnable(program, raw === true, reuse === true);
+  // The code is specialized to the sizes it is called with (as a JIT traces per shape): knowing them,
+  // the products are grouped by their cost in multiply-adds. A few size signatures are kept.
+  const bySizes = new Map<string, CompiledFunction>();
+  const run: CompiledFunction = (values) => {
+    const sizes = sizesOf(program, values);
+    if (sizes === null) return generic.run(values);
+    const key = [...sizes.values()].join(",");
+    let specialized = bySizes.get(key);
+    if (specialized === undefined) {
+      if (bySizes.size >= 8) bySizes.clear();
+      const { problem: source, inputs, outputs, notes } = program;
+      specialized = runnable(
+        buildProgram({ problem: source, inputs, outputs, notes, knownSizes: sizes }),
+        raw === true,
+        reuse === true,
+      ).run;
+      bySizes.set(key, specialized);
+    }
+    return specialized(values);
+  };
+  return { run, outputs: program.outputs.map((o) => o.key), derivatives, code: generic.code };
+}
+
+/** The sizes of the call's values by size symbol, or null where they cannot be read or disagree. */
+function sizesOf(program: Program, values: Record<string, unknown>): Map<string, number> | null {
+  const sizes = new Map<string, number>();
+  for (const input of program.inputs) {
+    const v = values?.[input.name];
+    let dims: number[];
+    if (typeof v === "number") dims = [];
+    else if (Array.isArray(v))
+      dims = Array.isArray(v[0]) ? [v.length, (v[0] as unknown[]).length] : [v.length];
+    else if (v !== null && typeof v === "object" && "rows" in v && "cols" in v) {
+      const m = v as { rows: number; cols: number };
+      dims = input.shape.length === 1 ? [m.rows * m.cols] : [m.rows, m.cols];
+    } else return null;
+    if (dims.length !== input.shape.length) return null;
+    for (let axis = 0; axis < dims.length; axis++) {
+      const d = input.shape[axis]!;
+      if (typeof d === "number") continue;
+      if (sizes.has(d) && sizes.get(d) !== dims[axis]) return null;
+      sizes.set(d, dims[axis]!);
+    }
+  }
+  return sizes;
+}
+
+/** A program made into a function of this process, on the library's kernels. */
+function runnable(program: Program, raw: boolean, reuse: boolean): { run: CompiledFunction; code: string } {
   // With reuse, working matrices are kept from call to call in the kernels' resident memory, where the
   // matrix-vector kernels read and write them in place; they are released with the function.
   const buffers: ResidentMatrix[] = [];
@@ -240,15 +290,9 @@ export function compile(
     buffers[k] = fresh;
     return fresh;
   };
-  const kernels = reuse === true ? { ...KERNELS, buffer } : KERNELS;
+  const kernels = reuse ? { ...KERNELS, buffer } : KERNELS;
   const external = new Set(Object.keys(kernels));
-  const code = printJs(program, {
-    typed: false,
-    name: "derivatives",
-    raw: raw === true,
-    external,
-    reuse: reuse === true,
-  });
+  const code = printJs(program, { typed: false, name: "derivatives", raw, external, reuse });
   // The products run on this library's kernels (WebAssembly SIMD for large ones) instead of the
   // plain loops that the standalone code carries.
   const factory = new Function(
@@ -256,6 +300,6 @@ export function compile(
     `const { ${[...external].join(", ")} } = kernels;\n${code.replace(/^export function/m, "function")}\nreturn derivatives;`,
   );
   const run = factory(kernels) as CompiledFunction;
-  if (reuse === true) released.register(run, buffers);
-  return { run, outputs: program.outputs.map((o) => o.key), derivatives, code };
+  if (reuse) released.register(run, buffers);
+  return { run, code };
 }

@@ -3,8 +3,10 @@
 // matrix by 2, where a vector would do. These rewrites keep the value and move work onto the thin
 // operands: a scalar factor multiplies the product's result, a chain ending in a vector is evaluated
 // from the vector (A*B*x as A*(B*x)), a row chain from the row, and a sum of matrices times a vector
-// becomes a sum of matrix-vector products.
-import { shapesEqual } from "../core/index.js";
+// becomes a sum of matrix-vector products. When the sizes are known (a compiled function learns them
+// from its first call), products are also regrouped by their cost in multiply-adds: (A*B)*C or
+// A*(B*C), whichever is cheaper.
+import { type Dim, shapesEqual } from "../core/index.js";
 import { type Node, postorderOf } from "../ir/index.js";
 import { apply, rebuild } from "../ops/index.js";
 
@@ -46,20 +48,80 @@ function step(node: Node): Node | null {
   return null;
 }
 
+/** Sizes of the size symbols, for ordering by cost. */
+export type Sizes = ReadonlyMap<string, number>;
+
+/** Multiply-adds (and entries written) to compute a node from its operands' values, counting shared nodes once. */
+function costOf(root: Node, sizes: Sizes): number {
+  const dim = (d: Dim) => (typeof d === "number" ? d : (sizes.get(d) ?? 1));
+  const entries = (n: Node) => n.shape.reduce((p: number, d) => p * dim(d), 1);
+  let total = 0;
+  for (const node of postorderOf([root])) {
+    if (node.op === "var" || node.op === "const" || node.op === "size") continue;
+    const [a, b] = [node.args[0], node.args[1]];
+    if (node.op === "mul" && a && b && !isScalar(a) && !isScalar(b)) {
+      // m×k times k×n: m·k·n multiply-adds (a vector is a column).
+      const inner = a.shape.length === 2 ? dim(a.shape[1]!) : 1;
+      total += entries(node) * inner;
+    } else total += entries(node);
+  }
+  return total;
+}
+
+/** With sizes: a cheaper grouping of a product, or null. */
+function sizedStep(node: Node, sizes: Sizes, memo: Map<number, Node>): Node | null {
+  if (node.op !== "mul") return null;
+  const [a, b] = [node.args[0]!, node.args[1]!];
+  if (isScalar(a) || isScalar(b)) return null;
+  const here = costOf(node, sizes);
+  const candidates: Node[] = [];
+  const product = (x: Node) => x.op === "mul" && !isScalar(x.args[0]!) && !isScalar(x.args[1]!);
+  if (product(a)) candidates.push(apply("mul", a.args[0]!, apply("mul", a.args[1]!, b)));
+  if (product(b)) candidates.push(apply("mul", apply("mul", a, b.args[0]!), b.args[1]!));
+  // Not distributed over a sum: (T - U*V')*V as T*V - U*(V'*V) is cheaper for a thin V, but where
+  // the model fits (U*V' ≈ T) the difference of the two large products loses the small residual.
+  let best: Node | null = null;
+  let bestCost = here;
+  for (const c of candidates) {
+    // Its operands settled (not its top, which may regroup back: the loop in settle decides).
+    const settled = rebuild(
+      c,
+      c.args.map((x) => settle(x, sizes, memo)),
+    );
+    const cost = costOf(settled, sizes);
+    // Strictly cheaper by a margin, so that equal groupings never alternate.
+    if (cost < bestCost * 0.9) {
+      best = settled;
+      bestCost = cost;
+    }
+  }
+  return best;
+}
+
 /** Rewrites at the top until none applies; the operands a rewrite builds are settled too. */
-function settle(node: Node): Node {
+function settle(node: Node, sizes?: Sizes, memo = new Map<number, Node>()): Node {
+  const known = memo.get(node.id);
+  if (known !== undefined) return known;
   let current = node;
   for (let k = 0; k < 64; k++) {
-    const next = step(current);
-    if (next === null) return current;
-    current = rebuild(next, next.args.map(settle));
+    const next = step(current) ?? (sizes ? sizedStep(current, sizes, memo) : null);
+    if (next === null) break;
+    current = rebuild(
+      next,
+      next.args.map((x) => settle(x, sizes, memo)),
+    );
   }
+  memo.set(node.id, current);
   return current;
 }
 
-/** Every node of the roots' DAG mapped to its reordered form (the same node where nothing applies). */
-export function orderProducts(roots: readonly Node[]): Map<number, Node> {
+/**
+ * Every node of the roots' DAG mapped to its reordered form (the same node where nothing applies);
+ * with `sizes`, also regrouped by cost.
+ */
+export function orderProducts(roots: readonly Node[], sizes?: Sizes): Map<number, Node> {
   const done = new Map<number, Node>();
+  const memo = new Map<number, Node>();
   for (const node of postorderOf(roots)) {
     done.set(
       node.id,
@@ -68,6 +130,8 @@ export function orderProducts(roots: readonly Node[]): Map<number, Node> {
           node,
           node.args.map((a) => done.get(a.id)!),
         ),
+        sizes,
+        memo,
       ),
     );
   }

@@ -5,7 +5,7 @@
 import type { Dim, Shape } from "../core/index.js";
 import { type IndexForm, type Node, postorderOf } from "../ir/index.js";
 import { OPERATORS, type OperatorName } from "../ops/index.js";
-import { orderProducts } from "./order.js";
+import { orderProducts, type Sizes } from "./order.js";
 
 export interface ProgramInput {
   /** The variable's name in the problem. */
@@ -34,6 +34,8 @@ export interface ProgramSpec {
   readonly outputs: readonly ProgramOutput[];
   /** Lines of the header after the problem (layout, conventions). */
   readonly notes: readonly string[];
+  /** The sizes the code will run at, when known: products are then grouped by cost. */
+  readonly knownSizes?: Sizes | undefined;
 }
 
 export interface Program extends ProgramSpec {
@@ -86,9 +88,9 @@ function indexFormNodes(form: IndexForm): Node[] {
 }
 
 /** The outputs with products ordered by cost (see order.ts); index forms keep their factors. */
-function ordered(outputs: readonly ProgramOutput[]): ProgramOutput[] {
+function ordered(outputs: readonly ProgramOutput[], sizes?: Sizes): ProgramOutput[] {
   const nodes = outputs.flatMap((o) => (o.node ? [o.node] : []));
-  const map = orderProducts(nodes);
+  const map = orderProducts(nodes, sizes);
   return outputs.map((o) => (o.node ? { ...o, node: map.get(o.node.id)! } : o));
 }
 
@@ -109,7 +111,7 @@ export function plusTransposeOperands(node: Node): [Node, Node] | null {
 }
 
 export function buildProgram(input: ProgramSpec): Program {
-  const spec = { ...input, outputs: ordered(input.outputs) };
+  const spec = { ...input, outputs: ordered(input.outputs, input.knownSizes) };
   const roots: Node[] = [];
   for (const out of spec.outputs) {
     if (out.node) roots.push(out.node);

@@ -1,7 +1,7 @@
 // Dense linear algebra on row-major matrices: products, transpose, and LU with partial pivoting for
 // det, logdet, inverse and solve. Singularity is reported, never papered over.
 
-import { gemvResident, gemvSymResident } from "./resident.js";
+import { gemmThinResident, gemvResident, gemvSymResident } from "./resident.js";
 import { sizeOf, type Tensor } from "./tensor.js";
 import { gemmWasm } from "./wasm-gemm.js";
 
@@ -28,6 +28,9 @@ export function gram(x: Float64Array, k: number, n: number, s?: Float64Array): F
   for (let i = 1; i < n; i++) for (let j = 0; j < i; j++) c[i * n + j] = c[j * n + i]!;
   return c;
 }
+
+/** Products with at most this many columns read a resident left operand in place (no packing). */
+const THIN = 32;
 
 /** Below this many multiply-adds the plain loops win (packing costs more than it saves). */
 const WASM_THRESHOLD = 48 * 48 * 48;
@@ -56,6 +59,11 @@ export function gemm(
   if (m === 1 && !transA) {
     const y = gemvResident(b, a, transB ? n : k, transB ? k : n, !transB, into);
     if (y) return y;
+  }
+  // A resident matrix times a thin one (a few columns), read in place.
+  if (!transA && !transB && n <= THIN) {
+    const c = gemmThinResident(a, b, m, k, n, into);
+    if (c) return c;
   }
   if (m * k * n >= WASM_THRESHOLD && m >= 4 && n >= 4) {
     const c = gemmWasm(a, b, m, k, n, transA, transB, { into });

@@ -11,6 +11,7 @@ interface Kernels {
   readonly gemvT: (a: number, x: number, y: number, m: number, n: number) => void;
   readonly gemvSym: (a: number, x: number, y: number, n: number) => void;
   readonly zero: (p: number, bytes: number) => void;
+  readonly gemmThin: (a: number, b: number, c: number, m: number, k: number, n: number) => void;
 }
 
 interface Block {
@@ -189,7 +190,25 @@ export function gemvSymResident(
   return onArena(a, n * n, x, n, n, into, (k, ap, xp, yp) => k.gemvSym(ap, xp, yp, n));
 }
 
-/** Runs a matrix-vector kernel on a resident matrix: places x and y, runs, hands y back. */
+/**
+ * C = A·B for a resident A (m×k) and a thin B (k×n, a few columns), reading A in place (no packing);
+ * null when A is not resident.
+ */
+export function gemmThinResident(
+  a: Float64Array,
+  b: Float64Array,
+  m: number,
+  k: number,
+  n: number,
+  into?: Float64Array,
+): Float64Array | null {
+  return onArena(a, m * k, b, k * n, m * n, into, (w, ap, bp, cp) => w.gemmThin(ap, bp, cp, m, k, n));
+}
+
+/**
+ * Runs a kernel on a resident matrix and one more operand: places the operand and the result (in
+ * scratch space above the allocated blocks unless they are resident), runs, hands the result back.
+ */
 function onArena(
   a: Float64Array,
   aLength: number,
@@ -205,10 +224,9 @@ function onArena(
   if (ap < 0) return null;
   let xp = residentOffset(arena, x);
   let yp = into === undefined ? -1 : residentOffset(arena, into);
-  // y written in place must not overlap what is read.
+  // The result written in place must not overlap what is read.
   const overlaps = (p: number, length: number) => p >= 0 && yp < p + length * 8 && p < yp + outLength * 8;
   if (yp >= 0 && (overlaps(ap, aLength) || overlaps(xp, inLength))) yp = -1;
-  // Scratch space for whichever of x and y is not resident.
   const scratch = top(arena);
   const scratchX = xp < 0 ? scratch : -1;
   if (yp < 0) yp = scratch + (xp < 0 ? Math.ceil((inLength * 8) / ALIGN) * ALIGN : 0);
