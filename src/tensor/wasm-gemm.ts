@@ -148,6 +148,56 @@ export interface GemmOptions {
   readonly into?: Float64Array | undefined;
 }
 
+/**
+ * Packs an operand into panels of four: panel q holds its lines 4q..4q+3 (rows of A, columns of B),
+ * entry (p, r) at q·4k + 4p + r, from `src` where line i, depth p is at i·lineStride + p·depthStride;
+ * lines past `lines` are zero, and depth p is multiplied by scale[p] when given. Full panels are copied
+ * four entries at a time, the sequential writes that the kernel's reads follow.
+ */
+function packPanels(
+  mem: Float64Array,
+  at: number,
+  src: Float64Array,
+  lines: number,
+  k: number,
+  lineStride: number,
+  depthStride: number,
+  scale: Float64Array | null,
+): void {
+  const full = Math.floor(lines / 4);
+  for (let q = 0; q < full; q++) {
+    let d = at + q * 4 * k;
+    const l0 = 4 * q * lineStride;
+    const [l1, l2, l3] = [l0 + lineStride, l0 + 2 * lineStride, l0 + 3 * lineStride];
+    if (scale === null) {
+      for (let p = 0, o = 0; p < k; p++, o += depthStride, d += 4) {
+        mem[d] = src[l0 + o]!;
+        mem[d + 1] = src[l1 + o]!;
+        mem[d + 2] = src[l2 + o]!;
+        mem[d + 3] = src[l3 + o]!;
+      }
+    } else {
+      for (let p = 0, o = 0; p < k; p++, o += depthStride, d += 4) {
+        const w = scale[p]!;
+        mem[d] = w * src[l0 + o]!;
+        mem[d + 1] = w * src[l1 + o]!;
+        mem[d + 2] = w * src[l2 + o]!;
+        mem[d + 3] = w * src[l3 + o]!;
+      }
+    }
+  }
+  if (full * 4 === lines) return;
+  // The last, partial panel.
+  const base = at + full * 4 * k;
+  for (let p = 0; p < k; p++) {
+    for (let r = 0; r < 4; r++) {
+      const i = 4 * full + r;
+      const entry = i < lines ? src[i * lineStride + p * depthStride]! : 0;
+      mem[base + 4 * p + r] = scale === null ? entry : scale[p]! * entry;
+    }
+  }
+}
+
 /** Depth of one kernel call: a 4×KC panel of A and of B is 8 KiB each. */
 const KC = 256;
 
@@ -180,27 +230,8 @@ export function gemmWasm(
   const have = memory.buffer.byteLength;
   if (needed > have) memory.grow(Math.ceil((needed - have) / 65536));
   const mem = new Float64Array(memory.buffer);
-  // A in panels of four rows: panel q holds rows 4q..4q+3, entry (p, r) at q·4k + 4p + r.
-  for (let q = 0; q < m4 / 4; q++) {
-    const base = ap + q * 4 * k;
-    for (let r = 0; r < 4; r++) {
-      const i = 4 * q + r;
-      if (i >= m) for (let p = 0; p < k; p++) mem[base + 4 * p + r] = 0;
-      else if (transA) for (let p = 0; p < k; p++) mem[base + 4 * p + r] = a[p * m + i]!;
-      else for (let p = 0; p < k; p++) mem[base + 4 * p + r] = a[i * k + p]!;
-    }
-  }
-  // B in panels of four columns: panel q holds columns 4q..4q+3, entry (p, c) at q·4k + 4p + c.
-  for (let q = 0; q < n4 / 4; q++) {
-    const base = bp + q * 4 * k;
-    for (let p = 0; p < k; p++) {
-      for (let c = 0; c < 4; c++) {
-        const j = 4 * q + c;
-        const entry = j >= n ? 0 : transB ? b[j * k + p]! : b[p * n + j]!;
-        mem[base + 4 * p + c] = scale ? scale[p]! * entry : entry;
-      }
-    }
-  }
+  packPanels(mem, ap, a, m, k, transA ? 1 : k, transA ? m : 1, null);
+  packPanels(mem, bp, b, n, k, transB ? k : 1, transB ? 1 : n, scale ?? null);
   mem.fill(0, cp, cp + m4 * n4);
   const upper = symmetric ? 1 : 0;
   const rows = (i0: number, i1: number) => {
