@@ -119,11 +119,60 @@ describe(`generated JavaScript and TypeScript (seed ${SEED})`, () => {
       return code.split("export function")[1]!.split("\nfunction")[0]!;
     };
     const lowRank = "T: matrix(n, n), U: matrix(n, k), V: matrix(n, k)\nsum((T - U*V').^2)";
-    // Never distributed over a difference: (U*V' - T)*V keeps its small residual where U*V' ≈ T.
-    expect(at(lowRank, "U", { n: 1000, k: 10 })).toMatch(/matmulNT\(U, V/);
+    // Never distributed over a difference: (U*V' - T)*V keeps its small residual where U*V' ≈ T, and
+    // the residual is one call that adds T as it stores U*V'.
+    expect(at(lowRank, "U", { n: 1000, k: 10 })).toMatch(/matmulPlus\(1, U, V, true, -1, T\)/);
     const chain = "A: matrix(n, r), B: matrix(r, n), C: matrix(n, r)\nsum(A*B*C)";
     expect(at(chain, "C", { n: 500, r: 2 }, false)).toMatch(/matmul\(A, matmul\(B, C/);
     expect(at(chain, "C", { n: 2, r: 500 }, false)).toMatch(/matmul\(matmul\(A, B\), C/);
+  });
+
+  it("computes a residual U*V' - T in one call, with its inputs resident or not", () => {
+    const problem = "T: matrix(n, n), U: matrix(n, k), V: matrix(n, k)\nsum((T - U*V').^2)";
+    const compiled = compile(problem, "U", {
+      layout: "denominator",
+      highestOnly: true,
+      raw: true,
+      reuse: true,
+    });
+    for (const [n, k] of [
+      [70, 3],
+      [5, 2],
+      [70, 3],
+    ] as const) {
+      const fill = (rows: number, cols: number, f: (i: number) => number) =>
+        residentMatrix(
+          rows,
+          cols,
+          Float64Array.from({ length: rows * cols }, (_, i) => f(i)),
+        );
+      const [T, U, V] = [
+        fill(n, n, Math.sin),
+        fill(n, k, (i) => Math.cos(i) / 3),
+        fill(n, k, (i) => Math.sin(2 * i)),
+      ];
+      // -2 (T - U V') V
+      const want: number[] = [];
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < k; j++) {
+          let s = 0;
+          for (let p = 0; p < n; p++) {
+            let uv = 0;
+            for (let q = 0; q < k; q++) uv += U.data[i * k + q]! * V.data[p * k + q]!;
+            s += (T.data[i * n + p]! - uv) * V.data[p * k + j]!;
+          }
+          want.push(-2 * s);
+        }
+      const plainT = { rows: n, cols: n, data: Float64Array.from(T.data) };
+      for (const values of [
+        { T, U, V },
+        { T: plainT, U, V },
+      ]) {
+        const got = Array.from((compiled.run(values).d_U as { data: Float64Array }).data);
+        expect(got).toEqual(want.map((w) => expect.closeTo(w, 10)));
+      }
+      for (const m of [T, U, V]) releaseResident(m);
+    }
   });
 
   it("writes a term with a Kronecker delta only where its tied indices agree (no identity is built)", () => {

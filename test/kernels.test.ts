@@ -18,6 +18,7 @@ import {
 import { GEMV_WASM_SHARED_BASE64 } from "../src/tensor/gemv-wasm.js";
 import {
   gemm,
+  gemmPlus,
   gram,
   inverseRaw,
   isResident,
@@ -28,6 +29,7 @@ import {
   matmulLoops,
   matmulRaw,
   plusTransposeTimes,
+  type ResidentMatrix,
   releaseResident,
   residentAvailable,
   residentMatrix,
@@ -216,6 +218,33 @@ describe("kernels agree with plain loops", () => {
         }
       }),
       { numRuns: 150 },
+    );
+  });
+
+  it("a product plus a matrix, alpha*A*op(B) + beta*T, shallow ones in one pass (resident or not)", () => {
+    const shapes = fc
+      .tuple(
+        fc.integer({ min: 1, max: 90 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 90 }),
+      )
+      .chain(([m, k, n]) => fc.tuple(matrix(m, k), matrix(k, n), matrix(m, n)));
+    fc.assert(
+      fc.property(shapes, fc.boolean(), fc.boolean(), ([a, b, t], transposedB, resident) => {
+        const [m, k, n] = [a.rows, a.cols, b.cols];
+        const stored = transposedB ? transposed(b).data : b.data;
+        const tr = resident ? residentMatrix(m, n, t.data) : t;
+        try {
+          const want = naive(a, b).map((v, i) => 2 * v - 0.5 * t.data[i]!);
+          close(gemmPlus(a.data, stored, m, k, n, false, transposedB, 2, tr.data, -0.5), want);
+          const into = residentMatrix(m, n);
+          close(gemmPlus(a.data, stored, m, k, n, false, transposedB, 2, tr.data, -0.5, into.data), want);
+          releaseResident(into);
+        } finally {
+          if (resident) releaseResident(tr as ResidentMatrix);
+        }
+      }),
+      { numRuns: 100 },
     );
   });
 

@@ -7,6 +7,7 @@ import { toText } from "../render/index.js";
 import {
   clear,
   gemm,
+  gemmPlus,
   gram,
   inverseRaw,
   luDeterminant,
@@ -178,6 +179,23 @@ const KERNELS = {
     cols: b.cols,
     data: gemm(a.data, b.data, a.cols, a.rows, b.cols, true, false, into?.data),
   }),
+  matmulPlus: (alpha: number, a: Mat, b: Mat, transposed: boolean, beta: number, t: Mat, into?: Mat): Mat => {
+    const cols = transposed ? b.rows : b.cols;
+    const data = gemmPlus(
+      a.data,
+      b.data,
+      a.rows,
+      a.cols,
+      cols,
+      false,
+      transposed,
+      alpha,
+      t.data,
+      beta,
+      into?.data,
+    );
+    return { rows: a.rows, cols, data };
+  },
   plusTransposeTimes: (a: Mat, x: Mat, into?: Mat): Mat => ({
     rows: a.rows,
     cols: 1,

@@ -194,6 +194,16 @@ function plusTransposeTimes(a: Mat, x: Mat, into?: Mat): Mat {
 }`,
   },
   {
+    name: "matmulPlus",
+    needs: ["matmul", "matmulNT"],
+    source: `/** alpha*a*b + beta*t, or alpha*a*b' + beta*t when transposed (a residual such as u*v' - t). */
+function matmulPlus(alpha: number, a: Mat, b: Mat, transposed: boolean, beta: number, t: Mat, into?: Mat): Mat {
+  const p = transposed ? matmulNT(a, b, into) : matmul(a, b, into);
+  for (let i = 0; i < p.data.length; i++) p.data[i] = alpha * p.data[i] + beta * t.data[i];
+  return p;
+}`,
+  },
+  {
     name: "matmulNT",
     needs: [],
     source: `/** a*b' without forming b': each entry is a dot product of two rows. */
@@ -724,7 +734,7 @@ export function helperSource(
 }
 
 const TYPE_WORD =
-  "(?:Mat \\| null|Mat|Item|Nested|number|string|void|Float64Array|Int32Array|ArrayLike<number>|\\{ lu: Float64Array; perm: Int32Array; sign: number \\}|\\(i: number\\) => number)(?:\\[\\])*(?![\\w.(<])";
+  "(?:Mat \\| null|Mat|Item|Nested|number|boolean|string|void|Float64Array|Int32Array|ArrayLike<number>|\\{ lu: Float64Array; perm: Int32Array; sign: number \\}|\\(i: number\\) => number)(?:\\[\\])*(?![\\w.(<])";
 
 /** Removes the annotations of the vocabulary above (and the type aliases): TypeScript → JavaScript. */
 export function stripTypes(source: string): string {

@@ -15,6 +15,7 @@ import {
   type ProgramInput,
   type ProgramOutput,
   plusTransposeOperands,
+  productPlusOperands,
   termLetters,
   wrap,
 } from "./program.js";
@@ -181,6 +182,21 @@ export function printJs(program: Program, options: JsOptions): string {
       const into = options.reuse ? [allocate(rows, cols)] : [];
       return call("plusTransposeTimes", tensor(square[0]), tensor(square[1]), ...into);
     }
+    const plus = productPlusOperands(node);
+    if (plus !== null) {
+      const into = options.reuse ? [allocate(rows, cols)] : [];
+      const [p, q, t] = [tensor(plus.p), tensor(plus.q), tensor(plus.t)];
+      return call(
+        "matmulPlus",
+        String(plus.alpha),
+        p,
+        q,
+        String(plus.transposed),
+        String(plus.beta),
+        t,
+        ...into,
+      );
+    }
     if (isElementwise(node)) {
       // One fused loop, written out before the statement that needs it.
       const name = names.fresh("t");
@@ -316,7 +332,8 @@ export function printJs(program: Program, options: JsOptions): string {
   }
   body.push("");
   for (const node of program.temporaries) {
-    if (node.shape.length > 0 && isElementwise(node) && plusTransposeOperands(node) === null) {
+    const isCall = plusTransposeOperands(node) !== null || productPlusOperands(node) !== null;
+    if (node.shape.length > 0 && isElementwise(node) && !isCall) {
       const name = names.fresh("t");
       const lines = loop(node, name);
       flush();

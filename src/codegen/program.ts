@@ -2,7 +2,7 @@
 // DAG once, in dependency order, with the decision of which nodes get a named temporary. The target
 // printers (JavaScript/TypeScript, NumPy, PyTorch, JAX) read this one program, so all of them compute
 // common subexpressions once and name the same temporaries.
-import type { Dim, Shape } from "../core/index.js";
+import { type Dim, type Shape, shapesEqual } from "../core/index.js";
 import { type IndexForm, type Node, postorderOf } from "../ir/index.js";
 import { OPERATORS, type OperatorName } from "../ops/index.js";
 import { orderProducts, type Sizes } from "./order.js";
@@ -110,6 +110,46 @@ export function plusTransposeOperands(node: Node): [Node, Node] | null {
   return null;
 }
 
+/** A product plus or minus a matrix, alpha·P·op(Q) + beta·T: computed by one call, T added as it goes. */
+export interface ProductPlus {
+  readonly p: Node;
+  /** Q itself, or R of Q = R' (then transposed). */
+  readonly q: Node;
+  readonly transposed: boolean;
+  readonly alpha: number;
+  readonly t: Node;
+  readonly beta: number;
+}
+
+const isMatrixShaped = (n: Node) => n.shape.length === 2 && n.shape[0] !== 1 && n.shape[1] !== 1;
+
+/**
+ * P*Q ± T or T ± P*Q for matrices P, Q and T of the product's shape (a residual such as U*V' - T):
+ * its parts, or null. P and Q must not be views (a transpose of P, a diagonal matrix) that the
+ * product would otherwise read in place.
+ */
+export function productPlusOperands(node: Node): ProductPlus | null {
+  if ((node.op !== "add" && node.op !== "sub") || !isMatrixShaped(node)) return null;
+  const [l, r] = [node.args[0]!, node.args[1]!];
+  const sign = node.op === "sub" ? -1 : 1;
+  const isProduct = (x: Node) =>
+    x.op === "mul" &&
+    isMatrixShaped(x.args[0]!) &&
+    isMatrixShaped(x.args[1]!) &&
+    x.args[0]!.op !== "transpose" &&
+    x.args[0]!.op !== "diagMatrix" &&
+    x.args[1]!.op !== "diagMatrix";
+  const [product, t, alpha, beta] = isProduct(l)
+    ? [l, r, 1, sign]
+    : isProduct(r)
+      ? [r, l, sign, 1]
+      : [null, l, 0, 0];
+  if (product === null || !shapesEqual(t.shape, node.shape)) return null;
+  const q = product.args[1]!;
+  const transposed = q.op === "transpose" && isMatrixShaped(q.args[0]!);
+  return { p: product.args[0]!, q: transposed ? q.args[0]! : q, transposed, alpha, t, beta };
+}
+
 export function buildProgram(input: ProgramSpec): Program {
   const spec = { ...input, outputs: ordered(input.outputs, input.knownSizes) };
   const roots: Node[] = [];
@@ -134,9 +174,15 @@ export function buildProgram(input: ProgramSpec): Program {
     if (!isElementwise(node) || node.shape.length === 0) continue;
     // P*x + P'*x is one call, (P + P')*x, that reads its operands itself.
     if (plusTransposeOperands(node) !== null) continue;
+    // So is P*Q ± T; T is read entry by entry, so it must be a value.
+    const plus = productPlusOperands(node);
+    if (plus !== null) {
+      if (!LEAVES.has(plus.t.op)) mustName.add(plus.t.id);
+      continue;
+    }
     for (const a of node.args) {
       if (LEAVES.has(a.op)) continue;
-      if (plusTransposeOperands(a) !== null) {
+      if (plusTransposeOperands(a) !== null || productPlusOperands(a) !== null) {
         mustName.add(a.id);
         continue;
       }

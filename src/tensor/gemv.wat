@@ -307,18 +307,27 @@
   (func (export "zero") (param $p i32) (param $bytes i32)
     (memory.fill (local.get $p) (i32.const 0) (local.get $bytes)))
 
-  ;; C = A·B for a thin B: A is m×k at byte offset a, B k×n at b, C m×n at c (all row-major, in place).
-  ;; Two rows of A at a time against eight columns of B at a time, the 2×8 block of C in eight
+  ;; C = alpha·A·B + beta·T for a thin B (few columns) or a shallow one (few rows): A is m×k at byte
+  ;; offset a, B k×n at b, C and T m×n at c and t (t = -1: no T; all row-major, read in place).
+  ;; Two rows of A at a time against eight columns of B at a time, the 2×8 block of A·B in eight
   ;; registers over the whole depth; narrower leftovers two columns, then one, at a time. A is read in
-  ;; place, so a resident matrix needs no packing.
+  ;; place, so a resident matrix needs no packing; with T, a residual such as U·V' - T is one pass.
   (func (export "gemmThin")
     (param $a i32) (param $b i32) (param $c i32) (param $m i32) (param $k i32) (param $n i32)
+    (param $t i32) (param $alpha f64) (param $beta f64)
     (local $i i32) (local $j i32) (local $p i32) (local $ra i32) (local $rb i32) (local $pa i32) (local $pb i32)
     (local $pc i32) (local $rowA i32) (local $rowB i32) (local $last i32)
     (local $x0 v128) (local $x1 v128) (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $b3 v128)
     (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128)
     (local $d0 v128) (local $d1 v128) (local $d2 v128) (local $d3 v128)
-    (local $s f64) (local $t f64) (local $e f64)
+    (local $s f64) (local $u f64) (local $e f64)
+    (local $va v128) (local $vb v128) (local $tc i32) (local $hasT i32)
+    ;; The sum is stored as alpha·(A·B) + beta·T, T read at C's address plus tc; without T, tc = 0 (an
+    ;; address that is valid, whose product select then drops).
+    (local.set $va (f64x2.splat (local.get $alpha)))
+    (local.set $vb (f64x2.splat (local.get $beta)))
+    (local.set $hasT (i32.ge_s (local.get $t) (i32.const 0)))
+    (local.set $tc (select (i32.sub (local.get $t) (local.get $c)) (i32.const 0) (local.get $hasT)))
     (local.set $rowA (i32.shl (local.get $k) (i32.const 3)))
     (local.set $rowB (i32.shl (local.get $n) (i32.const 3)))
     (local.set $i (i32.const 0))
@@ -364,17 +373,17 @@
                 (local.set $p (i32.sub (local.get $p) (i32.const 1)))
                 (br $depth8)))
             (local.set $pb (i32.add (local.get $pc) (i32.shl (local.get $j) (i32.const 3))))
-            (v128.store (local.get $pb) (local.get $c0))
-            (v128.store offset=16 (local.get $pb) (local.get $c1))
-            (v128.store offset=32 (local.get $pb) (local.get $c2))
-            (v128.store offset=48 (local.get $pb) (local.get $c3))
+            (v128.store (i32.add (local.get $pb) (i32.const 0)) (f64x2.add (f64x2.mul (local.get $c0) (local.get $va)) (select (f64x2.mul (v128.load (i32.add (local.get $tc) (i32.add (local.get $pb) (i32.const 0)))) (local.get $vb)) (v128.const f64x2 0 0) (local.get $hasT))))
+            (v128.store (i32.add (local.get $pb) (i32.const 16)) (f64x2.add (f64x2.mul (local.get $c1) (local.get $va)) (select (f64x2.mul (v128.load (i32.add (local.get $tc) (i32.add (local.get $pb) (i32.const 16)))) (local.get $vb)) (v128.const f64x2 0 0) (local.get $hasT))))
+            (v128.store (i32.add (local.get $pb) (i32.const 32)) (f64x2.add (f64x2.mul (local.get $c2) (local.get $va)) (select (f64x2.mul (v128.load (i32.add (local.get $tc) (i32.add (local.get $pb) (i32.const 32)))) (local.get $vb)) (v128.const f64x2 0 0) (local.get $hasT))))
+            (v128.store (i32.add (local.get $pb) (i32.const 48)) (f64x2.add (f64x2.mul (local.get $c3) (local.get $va)) (select (f64x2.mul (v128.load (i32.add (local.get $tc) (i32.add (local.get $pb) (i32.const 48)))) (local.get $vb)) (v128.const f64x2 0 0) (local.get $hasT))))
             (if (i32.eqz (local.get $last))
               (then
                 (local.set $pb (i32.add (local.get $pb) (local.get $rowB)))
-                (v128.store (local.get $pb) (local.get $d0))
-                (v128.store offset=16 (local.get $pb) (local.get $d1))
-                (v128.store offset=32 (local.get $pb) (local.get $d2))
-                (v128.store offset=48 (local.get $pb) (local.get $d3))))
+                (v128.store (i32.add (local.get $pb) (i32.const 0)) (f64x2.add (f64x2.mul (local.get $d0) (local.get $va)) (select (f64x2.mul (v128.load (i32.add (local.get $tc) (i32.add (local.get $pb) (i32.const 0)))) (local.get $vb)) (v128.const f64x2 0 0) (local.get $hasT))))
+                (v128.store (i32.add (local.get $pb) (i32.const 16)) (f64x2.add (f64x2.mul (local.get $d1) (local.get $va)) (select (f64x2.mul (v128.load (i32.add (local.get $tc) (i32.add (local.get $pb) (i32.const 16)))) (local.get $vb)) (v128.const f64x2 0 0) (local.get $hasT))))
+                (v128.store (i32.add (local.get $pb) (i32.const 32)) (f64x2.add (f64x2.mul (local.get $d2) (local.get $va)) (select (f64x2.mul (v128.load (i32.add (local.get $tc) (i32.add (local.get $pb) (i32.const 32)))) (local.get $vb)) (v128.const f64x2 0 0) (local.get $hasT))))
+                (v128.store (i32.add (local.get $pb) (i32.const 48)) (f64x2.add (f64x2.mul (local.get $d3) (local.get $va)) (select (f64x2.mul (v128.load (i32.add (local.get $tc) (i32.add (local.get $pb) (i32.const 48)))) (local.get $vb)) (v128.const f64x2 0 0) (local.get $hasT))))))
             (local.set $j (i32.add (local.get $j) (i32.const 8)))
             (br $cols8)))
         ;; two columns at a time
@@ -398,16 +407,16 @@
                 (local.set $p (i32.sub (local.get $p) (i32.const 1)))
                 (br $depth2)))
             (local.set $pb (i32.add (local.get $pc) (i32.shl (local.get $j) (i32.const 3))))
-            (v128.store (local.get $pb) (local.get $c0))
+            (v128.store (local.get $pb) (f64x2.add (f64x2.mul (local.get $c0) (local.get $va)) (select (f64x2.mul (v128.load (i32.add (local.get $tc) (local.get $pb))) (local.get $vb)) (v128.const f64x2 0 0) (local.get $hasT))))
             (if (i32.eqz (local.get $last))
-              (then (v128.store (i32.add (local.get $pb) (local.get $rowB)) (local.get $d0))))
+              (then (v128.store (i32.add (local.get $pb) (local.get $rowB)) (f64x2.add (f64x2.mul (local.get $d0) (local.get $va)) (select (f64x2.mul (v128.load (i32.add (local.get $tc) (i32.add (local.get $pb) (local.get $rowB)))) (local.get $vb)) (v128.const f64x2 0 0) (local.get $hasT))))))
             (local.set $j (i32.add (local.get $j) (i32.const 2)))
             (br $cols2)))
         ;; an odd last column
         (if (i32.lt_s (local.get $j) (local.get $n))
           (then
             (local.set $s (f64.const 0))
-            (local.set $t (f64.const 0))
+            (local.set $u (f64.const 0))
             (local.set $pa (local.get $ra))
             (local.set $pb (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3))))
             (local.set $p (local.get $k))
@@ -416,16 +425,26 @@
                 (br_if $done_p1 (i32.eqz (local.get $p)))
                 (local.set $e (f64.load (local.get $pb)))
                 (local.set $s (f64.add (local.get $s) (f64.mul (f64.load (local.get $pa)) (local.get $e))))
-                (local.set $t (f64.add (local.get $t)
+                (local.set $u (f64.add (local.get $u)
                   (f64.mul (f64.load (i32.add (local.get $pa) (i32.sub (local.get $rb) (local.get $ra)))) (local.get $e))))
                 (local.set $pa (i32.add (local.get $pa) (i32.const 8)))
                 (local.set $pb (i32.add (local.get $pb) (local.get $rowB)))
                 (local.set $p (i32.sub (local.get $p) (i32.const 1)))
                 (br $depth1)))
             (local.set $pb (i32.add (local.get $pc) (i32.shl (local.get $j) (i32.const 3))))
-            (f64.store (local.get $pb) (local.get $s))
+            (call $put1 (local.get $c) (local.get $t) (local.get $pb) (local.get $s) (local.get $alpha) (local.get $beta))
             (if (i32.eqz (local.get $last))
-              (then (f64.store (i32.add (local.get $pb) (local.get $rowB)) (local.get $t))))))
+              (then (call $put1 (local.get $c) (local.get $t) (i32.add (local.get $pb) (local.get $rowB))
+                (local.get $u) (local.get $alpha) (local.get $beta))))))
         (local.set $i (i32.add (local.get $i) (i32.const 2)))
         (br $rows))))
+
+  ;; Stores alpha·v (+ beta·T at the same place, when there is a T) at address p of C (base c).
+  (func $put1 (param $c i32) (param $t i32) (param $p i32) (param $v f64) (param $alpha f64) (param $beta f64)
+    (local $r f64)
+    (local.set $r (f64.mul (local.get $v) (local.get $alpha)))
+    (if (i32.ge_s (local.get $t) (i32.const 0))
+      (then (local.set $r (f64.add (local.get $r)
+        (f64.mul (f64.load (i32.add (local.get $t) (i32.sub (local.get $p) (local.get $c)))) (local.get $beta))))))
+    (f64.store (local.get $p) (local.get $r)))
 )

@@ -1,7 +1,7 @@
 // Dense linear algebra on row-major matrices: products, transpose, and LU with partial pivoting for
 // det, logdet, inverse and solve. Singularity is reported, never papered over.
 
-import { gemmThinResident, gemvResident, gemvSymResident } from "./resident.js";
+import { gemmSmall, gemvResident, gemvSymResident } from "./resident.js";
 import { sizeOf, type Tensor } from "./tensor.js";
 import { gemmWasm } from "./wasm-gemm.js";
 
@@ -62,7 +62,7 @@ export function gemm(
   }
   // A resident matrix times a thin one (a few columns), read in place.
   if (!transA && !transB && n <= THIN) {
-    const c = gemmThinResident(a, b, m, k, n, into);
+    const c = gemmSmall(a, b, m, k, n, { aResident: true, into });
     if (c) return c;
   }
   if (m * k * n >= WASM_THRESHOLD && m >= 4 && n >= 4) {
@@ -91,6 +91,35 @@ export function plusTransposeTimes(
   const z = gemm(a, x, n, n, 1, true);
   for (let i = 0; i < n; i++) y[i]! += z[i]!;
   return y;
+}
+
+/**
+ * C = alpha·op(A)·op(B) + beta·T (a product plus a matrix, as in a residual U·V' - T), into `into`
+ * when given. A shallow product (depth ≤ 32) runs as one pass on the kernel that reads its operands in
+ * place, T added as each block is stored; otherwise the product, then the sum.
+ */
+export function gemmPlus(
+  a: Float64Array,
+  b: Float64Array,
+  m: number,
+  k: number,
+  n: number,
+  transA: boolean,
+  transB: boolean,
+  alpha: number,
+  t: Float64Array,
+  beta: number,
+  into?: Float64Array,
+): Float64Array {
+  if (k <= THIN && m * n >= 64 * 64) {
+    const left = transA ? transposeRaw(a, k, m) : a;
+    const right = transB ? transposeRaw(b, n, k) : b;
+    const c = gemmSmall(left, right, m, k, n, { alpha, t, beta, into });
+    if (c) return c;
+  }
+  const c = gemm(a, b, m, k, n, transA, transB, into);
+  for (let i = 0; i < m * n; i++) c[i] = alpha * c[i]! + beta * t[i]!;
+  return c;
 }
 
 /** op(A)·op(B) on plain loops, reading a transpose through its strides. */

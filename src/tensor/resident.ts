@@ -11,7 +11,17 @@ interface Kernels {
   readonly gemvT: (a: number, x: number, y: number, m: number, n: number) => void;
   readonly gemvSym: (a: number, x: number, y: number, n: number) => void;
   readonly zero: (p: number, bytes: number) => void;
-  readonly gemmThin: (a: number, b: number, c: number, m: number, k: number, n: number) => void;
+  readonly gemmThin: (
+    a: number,
+    b: number,
+    c: number,
+    m: number,
+    k: number,
+    n: number,
+    t: number,
+    alpha: number,
+    beta: number,
+  ) => void;
 }
 
 interface Block {
@@ -175,8 +185,8 @@ export function gemvResident(
   into?: Float64Array,
 ): Float64Array | null {
   const [inLength, outLength] = transposed ? [m, n] : [n, m];
-  return onArena(a, m * n, x, inLength, outLength, into, (k, ap, xp, yp) =>
-    (transposed ? k.gemvT : k.gemv)(ap, xp, yp, m, n),
+  return onArena([operand(a, m * n, true), operand(x, inLength)], outLength, into, (k, [ap, xp], yp) =>
+    (transposed ? k.gemvT : k.gemv)(ap!, xp!, yp, m, n),
   );
 }
 
@@ -187,57 +197,87 @@ export function gemvSymResident(
   n: number,
   into?: Float64Array,
 ): Float64Array | null {
-  return onArena(a, n * n, x, n, n, into, (k, ap, xp, yp) => k.gemvSym(ap, xp, yp, n));
+  return onArena([operand(a, n * n, true), operand(x, n)], n, into, (k, [ap, xp], yp) =>
+    k.gemvSym(ap!, xp!, yp, n),
+  );
 }
 
 /**
- * C = A·B for a resident A (m×k) and a thin B (k×n, a few columns), reading A in place (no packing);
- * null when A is not resident.
+ * C = alpha·A·B + beta·T (T optional) with A m×k, B k×n, T and C m×n, row-major, on the kernel that
+ * reads A in place: for a resident A times a thin B, or for a shallow product (small k) of any
+ * operands (they are copied to scratch space). Null without the resident memory, or when A must be
+ * resident and is not.
  */
-export function gemmThinResident(
+export function gemmSmall(
   a: Float64Array,
   b: Float64Array,
   m: number,
   k: number,
   n: number,
-  into?: Float64Array,
+  options: {
+    readonly aResident?: boolean;
+    readonly alpha?: number;
+    readonly t?: Float64Array | undefined;
+    readonly beta?: number;
+    readonly into?: Float64Array | undefined;
+  } = {},
 ): Float64Array | null {
-  return onArena(a, m * k, b, k * n, m * n, into, (w, ap, bp, cp) => w.gemmThin(ap, bp, cp, m, k, n));
+  const { alpha = 1, t, beta = 1, into } = options;
+  const operands = [operand(a, m * k, options.aResident === true), operand(b, k * n)];
+  if (t !== undefined) operands.push(operand(t, m * n));
+  return onArena(operands, m * n, into, (w, [ap, bp, tp], cp) =>
+    w.gemmThin(ap!, bp!, cp, m, k, n, tp ?? -1, alpha, beta),
+  );
+}
+
+interface Operand {
+  readonly data: Float64Array;
+  readonly length: number;
+  /** The kernel is worth calling only if this one is resident already. */
+  readonly mustBeResident: boolean;
+}
+
+function operand(data: Float64Array, length: number, mustBeResident = false): Operand {
+  return { data, length, mustBeResident };
 }
 
 /**
- * Runs a kernel on a resident matrix and one more operand: places the operand and the result (in
- * scratch space above the allocated blocks unless they are resident), runs, hands the result back.
+ * Runs a kernel on operands in the resident memory: those not resident are copied to scratch space
+ * above the allocated blocks, as is the result unless `into` is resident (and overlaps no operand);
+ * hands the result back (in `into`, or a new array). Null without the resident memory or when an
+ * operand that must be resident is not.
  */
 function onArena(
-  a: Float64Array,
-  aLength: number,
-  x: Float64Array,
-  inLength: number,
+  operands: readonly Operand[],
   outLength: number,
   into: Float64Array | undefined,
-  run: (k: Kernels, ap: number, xp: number, yp: number) => void,
+  run: (k: Kernels, offsets: number[], out: number) => void,
 ): Float64Array | null {
   const arena = theArena();
   if (arena === null) return null;
-  const ap = residentOffset(arena, a);
-  if (ap < 0) return null;
-  let xp = residentOffset(arena, x);
-  let yp = into === undefined ? -1 : residentOffset(arena, into);
+  const offsets = operands.map((o) => residentOffset(arena, o.data));
+  if (operands.some((o, i) => o.mustBeResident && offsets[i]! < 0)) return null;
+  let out = into === undefined ? -1 : residentOffset(arena, into);
   // The result written in place must not overlap what is read.
-  const overlaps = (p: number, length: number) => p >= 0 && yp < p + length * 8 && p < yp + outLength * 8;
-  if (yp >= 0 && (overlaps(ap, aLength) || overlaps(xp, inLength))) yp = -1;
-  const scratch = top(arena);
-  const scratchX = xp < 0 ? scratch : -1;
-  if (yp < 0) yp = scratch + (xp < 0 ? Math.ceil((inLength * 8) / ALIGN) * ALIGN : 0);
-  reserve(arena, Math.max(yp + outLength * 8, scratchX + inLength * 8));
-  if (scratchX >= 0) {
-    xp = scratchX;
-    new Float64Array(arena.memory.buffer, xp, inLength).set(x.subarray(0, inLength));
+  const overlaps = (p: number, length: number) => p >= 0 && out < p + length * 8 && p < out + outLength * 8;
+  if (out >= 0 && operands.some((o, i) => overlaps(offsets[i]!, o.length))) out = -1;
+  let scratch = top(arena);
+  const copies: number[] = [];
+  operands.forEach((o, i) => {
+    if (offsets[i]! >= 0) return;
+    offsets[i] = scratch;
+    copies.push(i);
+    scratch += Math.ceil((o.length * 8) / ALIGN) * ALIGN;
+  });
+  if (out < 0) out = scratch;
+  reserve(arena, Math.max(scratch, out + outLength * 8));
+  for (const i of copies) {
+    const o = operands[i]!;
+    new Float64Array(arena.memory.buffer, offsets[i]!, o.length).set(o.data.subarray(0, o.length));
   }
-  run(arena.kernels, ap, xp, yp);
-  if (into !== undefined && yp === into.byteOffset && arena.buffers.has(into.buffer)) return into;
-  const y = new Float64Array(arena.memory.buffer, yp, outLength);
+  run(arena.kernels, offsets, out);
+  if (into !== undefined && out === into.byteOffset && arena.buffers.has(into.buffer)) return into;
+  const y = new Float64Array(arena.memory.buffer, out, outLength);
   if (into === undefined) return y.slice();
   into.set(y);
   return into;
