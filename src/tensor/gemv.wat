@@ -447,4 +447,104 @@
       (then (local.set $r (f64.add (local.get $r)
         (f64.mul (f64.load (i32.add (local.get $t) (i32.sub (local.get $p) (local.get $c)))) (local.get $beta))))))
     (f64.store (local.get $p) (local.get $r)))
+
+  ;; x_i -= l·x_k over `cols` entries (rows at byte offsets xi and xk): the step of a triangular solve.
+  (func $axpy (param $xi i32) (param $xk i32) (param $l f64) (param $cols i32)
+    (local $j i32) (local $c2 i32) (local $v v128)
+    (local.set $v (f64x2.splat (local.get $l)))
+    (local.set $c2 (i32.shl (i32.and (local.get $cols) (i32.const -2)) (i32.const 3)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $j) (local.get $c2)))
+        (v128.store (i32.add (local.get $xi) (local.get $j))
+          (f64x2.sub (v128.load (i32.add (local.get $xi) (local.get $j)))
+            (f64x2.mul (v128.load (i32.add (local.get $xk) (local.get $j))) (local.get $v))))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $next)))
+    (if (i32.and (local.get $cols) (i32.const 1))
+      (then
+        (f64.store (i32.add (local.get $xi) (local.get $j))
+          (f64.sub (f64.load (i32.add (local.get $xi) (local.get $j)))
+            (f64.mul (f64.load (i32.add (local.get $xk) (local.get $j))) (local.get $l)))))))
+
+  ;; The triangular solve within rows r0..r1 of an LU factorization (n×n at lu): unit lower
+  ;; (upper = 0: x_i -= Σ_{r0≤k<i} L[i,k] x_k, top down) or upper (upper = 1: x_i -= Σ_{i<k<r1}
+  ;; U[i,k] x_k, then x_i /= U[i,i], bottom up), on rows of x (cols entries, xStride apart, at x).
+  (func (export "rowSolve")
+    (param $lu i32) (param $x i32) (param $n i32) (param $cols i32) (param $xStride i32)
+    (param $r0 i32) (param $r1 i32) (param $upper i32)
+    (local $i i32) (local $k i32) (local $xi i32) (local $l f64) (local $row i32) (local $j i32) (local $d f64)
+    (local.set $row (i32.shl (local.get $xStride) (i32.const 3)))
+    (if (i32.eqz (local.get $upper))
+      (then
+        (local.set $i (i32.add (local.get $r0) (i32.const 1)))
+        (block $done
+          (loop $rows
+            (br_if $done (i32.ge_s (local.get $i) (local.get $r1)))
+            (local.set $xi (i32.add (local.get $x) (i32.mul (local.get $i) (local.get $row))))
+            (local.set $k (local.get $r0))
+            (block $done_k
+              (loop $ks
+                (br_if $done_k (i32.ge_s (local.get $k) (local.get $i)))
+                (local.set $l (f64.load (i32.add (local.get $lu)
+                  (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $k)) (i32.const 3)))))
+                (if (f64.ne (local.get $l) (f64.const 0))
+                  (then (call $axpy (local.get $xi) (i32.add (local.get $x) (i32.mul (local.get $k) (local.get $row)))
+                    (local.get $l) (local.get $cols))))
+                (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                (br $ks)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $rows))))
+      (else
+        (local.set $i (i32.sub (local.get $r1) (i32.const 1)))
+        (block $done
+          (loop $rows
+            (br_if $done (i32.lt_s (local.get $i) (local.get $r0)))
+            (local.set $xi (i32.add (local.get $x) (i32.mul (local.get $i) (local.get $row))))
+            (local.set $k (i32.add (local.get $i) (i32.const 1)))
+            (block $done_k
+              (loop $ks
+                (br_if $done_k (i32.ge_s (local.get $k) (local.get $r1)))
+                (local.set $l (f64.load (i32.add (local.get $lu)
+                  (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $k)) (i32.const 3)))))
+                (if (f64.ne (local.get $l) (f64.const 0))
+                  (then (call $axpy (local.get $xi) (i32.add (local.get $x) (i32.mul (local.get $k) (local.get $row)))
+                    (local.get $l) (local.get $cols))))
+                (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                (br $ks)))
+            (local.set $d (f64.load (i32.add (local.get $lu)
+              (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $i)) (i32.const 3)))))
+            (local.set $j (i32.const 0))
+            (block $done_j
+              (loop $js
+                (br_if $done_j (i32.ge_s (local.get $j) (local.get $cols)))
+                (f64.store (i32.add (local.get $xi) (i32.shl (local.get $j) (i32.const 3)))
+                  (f64.div (f64.load (i32.add (local.get $xi) (i32.shl (local.get $j) (i32.const 3)))) (local.get $d)))
+                (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                (br $js)))
+            (local.set $i (i32.sub (local.get $i) (i32.const 1)))
+            (br $rows))))))
+
+  ;; One column of a panel's elimination: below row k of the n×n matrix at lu, each row's multiplier
+  ;; f = lu[i,k] / lu[k,k] is stored in column k and f·(row k) taken from columns k+1..k1.
+  (func (export "eliminate") (param $lu i32) (param $n i32) (param $k i32) (param $k1 i32)
+    (local $i i32) (local $ri i32) (local $rk i32) (local $pivot f64) (local $f f64) (local $at i32)
+    (local.set $rk (i32.add (local.get $lu) (i32.shl (i32.mul (local.get $k) (local.get $n)) (i32.const 3))))
+    (local.set $pivot (f64.load (i32.add (local.get $rk) (i32.shl (local.get $k) (i32.const 3)))))
+    (local.set $i (i32.add (local.get $k) (i32.const 1)))
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
+        (local.set $ri (i32.add (local.get $lu) (i32.shl (i32.mul (local.get $i) (local.get $n)) (i32.const 3))))
+        (local.set $at (i32.add (local.get $ri) (i32.shl (local.get $k) (i32.const 3))))
+        (local.set $f (f64.div (f64.load (local.get $at)) (local.get $pivot)))
+        (f64.store (local.get $at) (local.get $f))
+        (if (f64.ne (local.get $f) (f64.const 0))
+          (then (call $axpy
+            (i32.add (local.get $at) (i32.const 8))
+            (i32.add (local.get $rk) (i32.shl (i32.add (local.get $k) (i32.const 1)) (i32.const 3)))
+            (local.get $f)
+            (i32.sub (i32.sub (local.get $k1) (local.get $k)) (i32.const 1)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows))))
 )

@@ -1,7 +1,15 @@
 // Dense linear algebra on row-major matrices: products, transpose, and LU with partial pivoting for
 // det, logdet, inverse and solve. Singularity is reported, never papered over.
 
-import { gemmSmall, gemvResident, gemvSymResident } from "./resident.js";
+import {
+  eliminateResident,
+  gemmSmall,
+  gemvResident,
+  gemvSymResident,
+  releaseResident,
+  residentMatrix,
+  rowSolveResident,
+} from "./resident.js";
 import { sizeOf, type Tensor } from "./tensor.js";
 import { gemmWasm } from "./wasm-gemm.js";
 
@@ -286,12 +294,26 @@ export function luFactorLoops(a: Float64Array, n: number): LuFactors {
 }
 
 function factorInPanels(a: Float64Array, n: number, width: number): LuFactors {
-  const lu = Float64Array.from(a);
+  // Worked on in the resident memory (where the kernels do the panels' row operations) when blocked.
+  if (width < n) {
+    const work = residentMatrix(n, n, a);
+    try {
+      const f = factorPanels(work.data, n, width);
+      return { ...f, lu: work.data.slice() };
+    } finally {
+      releaseResident(work);
+    }
+  }
+  return factorPanels(Float64Array.from(a), n, width);
+}
+
+/** LU with partial pivoting of lu (n×n) in place, in panels of `width` columns. */
+function factorPanels(lu: Float64Array, n: number, width: number): LuFactors {
   const perm = new Int32Array(n);
   for (let i = 0; i < n; i++) perm[i] = i;
   let sign = 1;
   let scale = 0;
-  for (const x of a) scale = Math.max(scale, Math.abs(x));
+  for (const x of lu) scale = Math.max(scale, Math.abs(x));
   const tiny = scale * n * Number.EPSILON;
   let singular = scale === 0;
   for (let k0 = 0; k0 < n; k0 += width) {
@@ -322,6 +344,7 @@ function factorInPanels(a: Float64Array, n: number, width: number): LuFactors {
         singular = true;
         continue;
       }
+      if (eliminateResident(lu, n, k, k1)) continue;
       const pivot = lu[k * n + k]!;
       for (let i = k + 1; i < n; i++) {
         const f = lu[i * n + k]! / pivot;
@@ -332,27 +355,26 @@ function factorInPanels(a: Float64Array, n: number, width: number): LuFactors {
     }
     if (k1 === n) break;
     // U12 = L11⁻¹ A12 (L11 unit lower triangular).
-    for (let i = k0 + 1; i < k1; i++) {
-      for (let p = k0; p < i; p++) {
-        const l = lu[i * n + p]!;
-        if (l === 0) continue;
-        for (let j = k1; j < n; j++) lu[i * n + j]! -= l * lu[p * n + j]!;
+    if (!rowSolveResident(lu, lu, k1, n, n - k1, n, k0, k1, false))
+      for (let i = k0 + 1; i < k1; i++) {
+        for (let p = k0; p < i; p++) {
+          const l = lu[i * n + p]!;
+          if (l === 0) continue;
+          for (let j = k1; j < n; j++) lu[i * n + j]! -= l * lu[p * n + j]!;
+        }
       }
-    }
-    // A22 -= L21 U12, as one product.
-    const rows = n - k1;
-    const depth = k1 - k0;
-    const cols = n - k1;
-    const l21 = new Float64Array(rows * depth);
-    for (let i = 0; i < rows; i++)
-      for (let p = 0; p < depth; p++) l21[i * depth + p] = lu[(k1 + i) * n + k0 + p]!;
-    const u12 = new Float64Array(depth * cols);
-    for (let p = 0; p < depth; p++) u12.set(lu.subarray((k0 + p) * n + k1, (k0 + p + 1) * n), p * cols);
-    const update = gemm(l21, u12, rows, depth, cols);
-    for (let i = 0; i < rows; i++) {
-      const row = (k1 + i) * n + k1;
-      for (let j = 0; j < cols; j++) lu[row + j]! -= update[i * cols + j]!;
-    }
+    // A22 -= L21 U12, as one product, read from and written to where they lie.
+    subtractBlockProduct(
+      lu.subarray(k1 * n + k0),
+      n,
+      lu.subarray(k0 * n + k1),
+      n,
+      lu.subarray(k1 * n + k1),
+      n,
+      n - k1,
+      k1 - k0,
+      n - k1,
+    );
   }
   return { n, lu, perm, sign, singular };
 }
@@ -386,55 +408,114 @@ export function luSolveLoops(f: LuFactors, b: Float64Array, cols: number): Float
 }
 
 export function inverseRaw(f: LuFactors): Float64Array {
-  const eye = new Float64Array(f.n * f.n);
-  for (let i = 0; i < f.n; i++) eye[i * f.n + i] = 1;
-  return luSolve(f, eye, f.n);
+  // A⁻¹ = U⁻¹ L⁻¹ P: solve against the identity unpermuted (L⁻¹ is lower triangular, which the
+  // forward solve exploits), then move column k to column perm[k].
+  const { n, perm } = f;
+  const z = solveInBlocks(f, null, n, n >= 2 * NB ? NB : n);
+  const inv = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    const row = i * n;
+    for (let k = 0; k < n; k++) inv[row + perm[k]!] = z[row + k]!;
+  }
+  return inv;
 }
 
 /**
- * Forward and back substitution by blocks of `height` rows: each block first takes the product of its
- * row of L (or U) with the rows already solved — one matrix product — then a small triangular solve.
- * One block of all rows is the plain substitution.
+ * Forward and back substitution by blocks of `height` rows: each block is solved (a small triangular
+ * solve), then its contribution taken from all the rows below it (above it, going back) as one matrix
+ * product. One block of all rows is the plain substitution.
  */
-function solveInBlocks(f: LuFactors, b: Float64Array, cols: number, height: number): Float64Array {
-  const { n, lu, perm } = f;
-  const x = new Float64Array(n * cols);
-  for (let i = 0; i < n; i++) x.set(b.subarray(perm[i]! * cols, (perm[i]! + 1) * cols), i * cols);
-  const subtractProduct = (r0: number, r1: number, c0: number, c1: number) => {
-    // x[r0..r1) -= lu[r0..r1, c0..c1) · x[c0..c1)
-    const h = r1 - r0;
-    const w = c1 - c0;
-    if (w === 0) return;
-    const block = new Float64Array(h * w);
-    for (let i = 0; i < h; i++) block.set(lu.subarray((r0 + i) * n + c0, (r0 + i) * n + c1), i * w);
-    const update = gemm(block, x.subarray(c0 * cols, c1 * cols), h, w, cols);
-    for (let i = 0; i < h * cols; i++) x[r0 * cols + i]! -= update[i]!;
+function solveInBlocks(f: LuFactors, b: Float64Array | null, cols: number, height: number): Float64Array {
+  if (height >= f.n) return substituteInBlocks(f, f.lu, new Float64Array(f.n * cols), b, cols, height);
+  // Blocked: L, U and x in the resident memory, where the kernels do the solves within blocks.
+  const lu = residentMatrix(f.n, f.n, f.lu);
+  const x = residentMatrix(f.n, cols);
+  try {
+    return substituteInBlocks(f, lu.data, x.data, b, cols, height).slice();
+  } finally {
+    releaseResident(lu);
+    releaseResident(x);
+  }
+}
+
+function substituteInBlocks(
+  f: LuFactors,
+  lu: Float64Array,
+  x: Float64Array,
+  b: Float64Array | null,
+  cols: number,
+  height: number,
+): Float64Array {
+  const { n, perm } = f;
+  // b = null: the identity, unpermuted (the inverse permutes afterwards). Then the forward solve gives
+  // L⁻¹, lower triangular: rows above a block are zero from their own column on.
+  if (b === null) for (let i = 0; i < n; i++) x[i * cols + i] = 1;
+  else for (let i = 0; i < n; i++) x.set(b.subarray(perm[i]! * cols, (perm[i]! + 1) * cols), i * cols);
+  const triangular = b === null;
+  /** x[r0..r1, 0..width) -= lu[r0..r1, c0..c1) · x[c0..c1, 0..width), read in place. */
+  const subtractProduct = (r0: number, r1: number, c0: number, c1: number, width: number) => {
+    if (c1 === c0 || r1 === r0 || width === 0) return;
+    const [a, b, c] = [lu.subarray(r0 * n + c0), x.subarray(c0 * cols), x.subarray(r0 * cols)];
+    subtractBlockProduct(a, n, b, cols, c, cols, r1 - r0, c1 - c0, width);
   };
+  // Right-looking: each block of rows, once solved, is taken from all the rows still to solve in one
+  // product (its rows of x are packed once, not once per later block).
   for (let r0 = 0; r0 < n; r0 += height) {
     const r1 = Math.min(n, r0 + height);
-    subtractProduct(r0, r1, 0, r0);
-    for (let i = r0 + 1; i < r1; i++) {
-      for (let k = r0; k < i; k++) {
-        const l = lu[i * n + k]!;
-        if (l === 0) continue;
-        for (let j = 0; j < cols; j++) x[i * cols + j]! -= l * x[k * cols + j]!;
+    const width = triangular ? r1 : cols;
+    if (!rowSolveResident(lu, x, 0, n, width, cols, r0, r1, false))
+      for (let i = r0 + 1; i < r1; i++) {
+        for (let k = r0; k < i; k++) {
+          const l = lu[i * n + k]!;
+          if (l === 0) continue;
+          for (let j = 0; j < width; j++) x[i * cols + j]! -= l * x[k * cols + j]!;
+        }
       }
-    }
+    subtractProduct(r1, n, r0, r1, width);
   }
   for (let r1 = n; r1 > 0; r1 -= height) {
     const r0 = Math.max(0, r1 - height);
-    subtractProduct(r0, r1, r1, n);
-    for (let i = r1 - 1; i >= r0; i--) {
-      for (let k = i + 1; k < r1; k++) {
-        const u = lu[i * n + k]!;
-        if (u === 0) continue;
-        for (let j = 0; j < cols; j++) x[i * cols + j]! -= u * x[k * cols + j]!;
+    if (!rowSolveResident(lu, x, 0, n, cols, cols, r0, r1, true))
+      for (let i = r1 - 1; i >= r0; i--) {
+        for (let k = i + 1; k < r1; k++) {
+          const u = lu[i * n + k]!;
+          if (u === 0) continue;
+          for (let j = 0; j < cols; j++) x[i * cols + j]! -= u * x[k * cols + j]!;
+        }
+        const d = lu[i * n + i]!;
+        for (let j = 0; j < cols; j++) x[i * cols + j]! /= d;
       }
-      const d = lu[i * n + i]!;
-      for (let j = 0; j < cols; j++) x[i * cols + j]! /= d;
-    }
+    subtractProduct(0, r0, r0, r1, cols);
   }
   return x;
+}
+
+/**
+ * C -= A·B for blocks of larger row-major matrices, in place: A is m×k, B k×n, C m×n, with rows lda,
+ * ldb and ldc apart. On the SIMD kernel, which packs A and B from where they lie and starts from C;
+ * else on plain loops.
+ */
+function subtractBlockProduct(
+  a: Float64Array,
+  lda: number,
+  b: Float64Array,
+  ldb: number,
+  c: Float64Array,
+  ldc: number,
+  m: number,
+  k: number,
+  n: number,
+): void {
+  if (m * k * n >= WASM_THRESHOLD && m >= 4 && n >= 4) {
+    if (gemmWasm(a, b, m, k, n, false, false, { lda, ldb, subtractFrom: { data: c, ld: ldc } })) return;
+  }
+  for (let i = 0; i < m; i++) {
+    for (let p = 0; p < k; p++) {
+      const aip = a[i * lda + p]!;
+      if (aip === 0) continue;
+      for (let j = 0; j < n; j++) c[i * ldc + j]! -= aip * b[p * ldb + j]!;
+    }
+  }
 }
 
 export function matmul(a: Tensor, b: Tensor): Tensor {

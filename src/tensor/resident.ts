@@ -11,6 +11,17 @@ interface Kernels {
   readonly gemvT: (a: number, x: number, y: number, m: number, n: number) => void;
   readonly gemvSym: (a: number, x: number, y: number, n: number) => void;
   readonly zero: (p: number, bytes: number) => void;
+  readonly rowSolve: (
+    lu: number,
+    x: number,
+    n: number,
+    cols: number,
+    xStride: number,
+    r0: number,
+    r1: number,
+    upper: number,
+  ) => void;
+  readonly eliminate: (lu: number, n: number, k: number, k1: number) => void;
   readonly gemmThin: (
     a: number,
     b: number,
@@ -228,6 +239,42 @@ export function gemmSmall(
   return onArena(operands, m * n, into, (w, [ap, bp, tp], cp) =>
     w.gemmThin(ap!, bp!, cp, m, k, n, tp ?? -1, alpha, beta),
   );
+}
+
+/**
+ * The triangular solve within rows r0..r1 of an n×n LU factorization `lu` on the rows of x (row i at
+ * x[xStart + i·xStride], cols entries): unit lower (x_i -= L[i,k]·x_k for r0 ≤ k < i) or upper (then
+ * divided by U[i,i]). In place on the kernels when both are resident; false (nothing done) otherwise.
+ */
+export function rowSolveResident(
+  lu: Float64Array,
+  x: Float64Array,
+  xStart: number,
+  n: number,
+  cols: number,
+  xStride: number,
+  r0: number,
+  r1: number,
+  upper: boolean,
+): boolean {
+  const a = theArena();
+  if (a === null) return false;
+  const [lp, xp] = [residentOffset(a, lu), residentOffset(a, x)];
+  if (lp < 0 || xp < 0) return false;
+  a.kernels.rowSolve(lp, xp + xStart * 8, n, cols, xStride, r0, r1, upper ? 1 : 0);
+  return true;
+}
+
+/**
+ * Column k of a panel's elimination in the resident n×n matrix `lu`: rows below k get their multiplier
+ * in column k and lose multiplier × row k over columns k+1..k1. False (nothing done) if not resident.
+ */
+export function eliminateResident(lu: Float64Array, n: number, k: number, k1: number): boolean {
+  const a = theArena();
+  const p = a === null ? -1 : residentOffset(a, lu);
+  if (p < 0) return false;
+  a!.kernels.eliminate(p, n, k, k1);
+  return true;
 }
 
 interface Operand {

@@ -146,6 +146,15 @@ export interface GemmOptions {
   readonly symmetric?: boolean | undefined;
   /** Where to write the result (m·n entries; default a new array). */
   readonly into?: Float64Array | undefined;
+  /** The row stride of A as stored (default its width: k, or m when transposed): a block of a matrix. */
+  readonly lda?: number | undefined;
+  /** The row stride of B as stored (default n, or k when transposed). */
+  readonly ldb?: number | undefined;
+  /**
+   * Subtract the product from this m×n block (rows `ld` apart) in place, C -= A·B, instead of
+   * returning it: the block is the kernel's starting C and A is packed negated.
+   */
+  readonly subtractFrom?: { readonly data: Float64Array; readonly ld: number } | undefined;
 }
 
 /**
@@ -230,9 +239,17 @@ export function gemmWasm(
   const have = memory.buffer.byteLength;
   if (needed > have) memory.grow(Math.ceil((needed - have) / 65536));
   const mem = new Float64Array(memory.buffer);
-  packPanels(mem, ap, a, m, k, transA ? 1 : k, transA ? m : 1, null);
-  packPanels(mem, bp, b, n, k, transB ? k : 1, transB ? 1 : n, scale ?? null);
-  mem.fill(0, cp, cp + m4 * n4);
+  const lda = options.lda ?? (transA ? m : k);
+  const ldb = options.ldb ?? (transB ? k : n);
+  const target = options.subtractFrom;
+  const negated = target === undefined ? null : new Float64Array(k).fill(-1);
+  packPanels(mem, ap, a, m, k, transA ? 1 : lda, transA ? lda : 1, negated);
+  packPanels(mem, bp, b, n, k, transB ? ldb : 1, transB ? 1 : ldb, scale ?? null);
+  if (target === undefined) mem.fill(0, cp, cp + m4 * n4);
+  else {
+    mem.fill(0, cp, cp + m4 * n4);
+    for (let i = 0; i < m; i++) mem.set(target.data.subarray(i * target.ld, i * target.ld + n), cp + i * n4);
+  }
   const upper = symmetric ? 1 : 0;
   const rows = (i0: number, i1: number) => {
     for (let k0 = 0; k0 < k; k0 += KC)
@@ -260,6 +277,10 @@ export function gemmWasm(
     wait();
   } else {
     rows(0, m4);
+  }
+  if (target !== undefined) {
+    for (let i = 0; i < m; i++) target.data.set(mem.subarray(cp + i * n4, cp + i * n4 + n), i * target.ld);
+    return target.data;
   }
   const out = options.into ?? new Float64Array(m * n);
   for (let i = 0; i < m; i++) out.set(mem.subarray(cp + i * n4, cp + i * n4 + n), i * n);
