@@ -42,6 +42,8 @@ function median(xs: number[]): number {
 
 /** Median milliseconds of f over at least 5 runs or the time budget (after one warm-up). */
 async function time(f: () => unknown, budget = BUDGET_MS): Promise<number> {
+  // Garbage left by the previous measurement (reverse AD, TF.js) is collected first, not inside this one.
+  (globalThis as { gc?: () => void }).gc?.();
   const first = performance.now();
   await f();
   const once = performance.now() - first;

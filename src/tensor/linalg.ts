@@ -285,17 +285,20 @@ const NB = 64;
  * trailing matrix by one matrix product (the SIMD kernel), where almost all the work is.
  */
 export function luFactor(a: Float64Array, n: number): LuFactors {
-  return factorInPanels(a, n, n >= 2 * NB ? NB : n);
+  return factorInPanels(a, n, n >= 2 * NB ? NB : n, n >= KERNEL_ROWS);
 }
 
 /** The same factorization with one panel of all columns: plain loops throughout. */
 export function luFactorLoops(a: Float64Array, n: number): LuFactors {
-  return factorInPanels(a, n, n);
+  return factorInPanels(a, n, n, false);
 }
 
-function factorInPanels(a: Float64Array, n: number, width: number): LuFactors {
-  // Worked on in the resident memory (where the kernels do the panels' row operations) when blocked.
-  if (width < n) {
+/** From this many rows on, factorizations and solves run their row operations on the kernels. */
+const KERNEL_ROWS = 16;
+
+function factorInPanels(a: Float64Array, n: number, width: number, kernels: boolean): LuFactors {
+  // Worked on in the resident memory, where the kernels do the panels' row operations.
+  if (kernels) {
     const work = residentMatrix(n, n, a);
     try {
       const f = factorPanels(work.data, n, width);
@@ -399,19 +402,19 @@ export function luLogAbsDeterminant(f: LuFactors): { logAbs: number; sign: numbe
 
 /** Solves A X = B for B with `cols` columns (row-major n×cols). */
 export function luSolve(f: LuFactors, b: Float64Array, cols: number): Float64Array {
-  return solveInBlocks(f, b, cols, f.n >= 2 * NB ? NB : f.n);
+  return solveInBlocks(f, b, cols, Math.min(f.n, NB), f.n >= KERNEL_ROWS);
 }
 
 /** The same solve as plain substitution (one block of all rows). */
 export function luSolveLoops(f: LuFactors, b: Float64Array, cols: number): Float64Array {
-  return solveInBlocks(f, b, cols, f.n);
+  return solveInBlocks(f, b, cols, f.n, false);
 }
 
 export function inverseRaw(f: LuFactors): Float64Array {
   // A⁻¹ = U⁻¹ L⁻¹ P: solve against the identity unpermuted (L⁻¹ is lower triangular, which the
   // forward solve exploits), then move column k to column perm[k].
   const { n, perm } = f;
-  const z = solveInBlocks(f, null, n, n >= 2 * NB ? NB : n);
+  const z = solveInBlocks(f, null, n, Math.min(n, NB), n >= KERNEL_ROWS);
   const inv = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     const row = i * n;
@@ -425,9 +428,15 @@ export function inverseRaw(f: LuFactors): Float64Array {
  * solve), then its contribution taken from all the rows below it (above it, going back) as one matrix
  * product. One block of all rows is the plain substitution.
  */
-function solveInBlocks(f: LuFactors, b: Float64Array | null, cols: number, height: number): Float64Array {
-  if (height >= f.n) return substituteInBlocks(f, f.lu, new Float64Array(f.n * cols), b, cols, height);
-  // Blocked: L, U and x in the resident memory, where the kernels do the solves within blocks.
+function solveInBlocks(
+  f: LuFactors,
+  b: Float64Array | null,
+  cols: number,
+  height: number,
+  kernels: boolean,
+): Float64Array {
+  if (!kernels) return substituteInBlocks(f, f.lu, new Float64Array(f.n * cols), b, cols, height);
+  // L, U and x in the resident memory, where the kernels do the solves within blocks.
   const lu = residentMatrix(f.n, f.n, f.lu);
   const x = residentMatrix(f.n, cols);
   try {
