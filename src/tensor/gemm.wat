@@ -11,16 +11,19 @@
   ;; ap, bp, c: byte offsets of the packed A, the packed B and C (row-major, n4 columns).
   ;; m4, n4: rows of A and columns of B, multiples of 4. k: depth of a panel. k0, kc: the range of k.
   ;; i0, i1: the rows of C computed (multiples of 4), so that two threads can share one product.
-  ;; upper: 1 when C is symmetric (A'·A or A'·D·A), so only blocks on and above the diagonal are computed.
+  ;; upper: bit 0 set when C is symmetric (A'·A or A'·D·A), so only blocks on and above the diagonal are
+;; computed; bit 1 set when C starts from zero (the range k0 = 0 then stores without loading C first).
   (func (export "gemm")
     (param $ap i32) (param $bp i32) (param $c i32) (param $m4 i32) (param $n4 i32)
     (param $k i32) (param $k0 i32) (param $kc i32) (param $i0 i32) (param $i1 i32) (param $upper i32)
     (local $ib i32) (local $jb i32) (local $p i32) (local $pa i32) (local $pb i32)
     (local $q0 i32) (local $q1 i32) (local $q2 i32) (local $q3 i32) (local $row i32)
-    (local $jc i32) (local $jend i32) (local $a v128) (local $b0 v128) (local $b1 v128)
+    (local $jc i32) (local $jend i32) (local $fresh i32) (local $a v128) (local $b0 v128) (local $b1 v128)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
     (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
     (local.set $row (i32.shl (local.get $n4) (i32.const 3)))
+    (local.set $fresh (i32.and (i32.eqz (local.get $k0)) (i32.shr_u (local.get $upper) (i32.const 1))))
+    (local.set $upper (i32.and (local.get $upper) (i32.const 1)))
     (local.set $jc (i32.const 0))
     (block $done_c
       (loop $next_c
@@ -48,14 +51,14 @@
             (local.set $q1 (i32.add (local.get $q0) (local.get $row)))
             (local.set $q2 (i32.add (local.get $q1) (local.get $row)))
             (local.set $q3 (i32.add (local.get $q2) (local.get $row)))
-        (local.set $c00 (v128.load (local.get $q0)))
-        (local.set $c01 (v128.load offset=16 (local.get $q0)))
-        (local.set $c10 (v128.load (local.get $q1)))
-        (local.set $c11 (v128.load offset=16 (local.get $q1)))
-        (local.set $c20 (v128.load (local.get $q2)))
-        (local.set $c21 (v128.load offset=16 (local.get $q2)))
-        (local.set $c30 (v128.load (local.get $q3)))
-        (local.set $c31 (v128.load offset=16 (local.get $q3)))
+        (local.set $c00 (select (v128.const i64x2 0 0) (v128.load (local.get $q0)) (local.get $fresh)))
+        (local.set $c01 (select (v128.const i64x2 0 0) (v128.load offset=16 (local.get $q0)) (local.get $fresh)))
+        (local.set $c10 (select (v128.const i64x2 0 0) (v128.load (local.get $q1)) (local.get $fresh)))
+        (local.set $c11 (select (v128.const i64x2 0 0) (v128.load offset=16 (local.get $q1)) (local.get $fresh)))
+        (local.set $c20 (select (v128.const i64x2 0 0) (v128.load (local.get $q2)) (local.get $fresh)))
+        (local.set $c21 (select (v128.const i64x2 0 0) (v128.load offset=16 (local.get $q2)) (local.get $fresh)))
+        (local.set $c30 (select (v128.const i64x2 0 0) (v128.load (local.get $q3)) (local.get $fresh)))
+        (local.set $c31 (select (v128.const i64x2 0 0) (v128.load offset=16 (local.get $q3)) (local.get $fresh)))
             (local.set $p (local.get $kc))
             (block $done_p
               (loop $next_p

@@ -245,12 +245,12 @@ export function gemmWasm(
   const negated = target === undefined ? null : new Float64Array(k).fill(-1);
   packPanels(mem, ap, a, m, k, transA ? 1 : lda, transA ? lda : 1, negated);
   packPanels(mem, bp, b, n, k, transB ? ldb : 1, transB ? 1 : ldb, scale ?? null);
-  if (target === undefined) mem.fill(0, cp, cp + m4 * n4);
-  else {
+  // Without a block to subtract from, C starts from zero in the kernel (no fill); else from the block.
+  if (target !== undefined) {
     mem.fill(0, cp, cp + m4 * n4);
     for (let i = 0; i < m; i++) mem.set(target.data.subarray(i * target.ld, i * target.ld + n), cp + i * n4);
   }
-  const upper = symmetric ? 1 : 0;
+  const upper = (symmetric ? 1 : 0) | (target === undefined ? 2 : 0);
   const rows = (i0: number, i1: number) => {
     for (let k0 = 0; k0 < k; k0 += KC)
       run(ap * 8, bp * 8, cp * 8, m4, n4, k, k0, Math.min(KC, k - k0), i0, i1, upper);
