@@ -122,6 +122,9 @@ describe(`generated JavaScript and TypeScript (seed ${SEED})`, () => {
     // Never distributed over a difference: (U*V' - T)*V keeps its small residual where U*V' ≈ T, and
     // the residual is one call that adds T as it stores U*V'.
     expect(at(lowRank, "U", { n: 1000, k: 10 })).toMatch(/matmulPlus\(1, U, V, true, -1, T\)/);
+    // The Hessian of x'*A*x, A + A', is one call (one read of A, no loop over a transposed view).
+    const hessian = compile("x'*A*x", "x", { order: 2, highestOnly: true, layout: "denominator" });
+    expect(hessian.code).toContain("addTranspose(A)");
     const chain = "A: matrix(n, r), B: matrix(r, n), C: matrix(n, r)\nsum(A*B*C)";
     expect(at(chain, "C", { n: 500, r: 2 }, false)).toMatch(/matmul\(A, matmul\(B, C/);
     expect(at(chain, "C", { n: 2, r: 500 }, false)).toMatch(/matmul\(matmul\(A, B\), C/);

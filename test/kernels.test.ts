@@ -17,6 +17,7 @@ import {
 } from "../src/tensor/gemm-wasm.js";
 import { GEMV_WASM_SHARED_BASE64 } from "../src/tensor/gemv-wasm.js";
 import {
+  addTranspose,
   gemm,
   gemmPlus,
   gram,
@@ -245,6 +246,25 @@ describe("kernels agree with plain loops", () => {
         }
       }),
       { numRuns: 100 },
+    );
+  });
+
+  it("A + A' on the kernel (resident or copied, even or odd n) and in tiles", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 70 }), fc.boolean(), (n, resident) => {
+        const a = Float64Array.from({ length: n * n }, (_, i) => Math.sin(i * 0.37 + n));
+        const want = a.map((v, k) => v + a[(k % n) * n + Math.floor(k / n)]!);
+        const r = residentMatrix(n, n, a);
+        const into = residentMatrix(n, n);
+        try {
+          close(addTranspose(resident ? r.data : a, n), want);
+          close(addTranspose(resident ? r.data : a, n, into.data), want);
+        } finally {
+          releaseResident(r);
+          releaseResident(into);
+        }
+      }),
+      { numRuns: 80 },
     );
   });
 

@@ -5,6 +5,7 @@ import { buildProgram, type Program, type ProgramOutput, printJs, printPython } 
 import { MatcalcError, type Shape } from "../core/index.js";
 import { toText } from "../render/index.js";
 import {
+  addTranspose,
   clear,
   gemm,
   gemmPlus,
@@ -196,6 +197,11 @@ const KERNELS = {
     );
     return { rows: a.rows, cols, data };
   },
+  addTranspose: (a: Mat, into?: Mat): Mat => ({
+    rows: a.rows,
+    cols: a.rows,
+    data: addTranspose(a.data, a.rows, into?.data),
+  }),
   plusTransposeTimes: (a: Mat, x: Mat, into?: Mat): Mat => ({
     rows: a.rows,
     cols: 1,

@@ -204,6 +204,22 @@ function matmulPlus(alpha: number, a: Mat, b: Mat, transposed: boolean, beta: nu
 }`,
   },
   {
+    name: "addTranspose",
+    needs: [],
+    source: `/** a + a' for a square a, in tiles of 32×32 (both reads stay in cache). */
+function addTranspose(a: Mat, into?: Mat): Mat {
+  const n = a.rows;
+  const out = into ?? { rows: n, cols: n, data: new Float64Array(n * n) };
+  const A = a.data;
+  const C = out.data;
+  for (let i0 = 0; i0 < n; i0 += 32)
+    for (let j0 = 0; j0 < n; j0 += 32)
+      for (let i = i0; i < Math.min(n, i0 + 32); i++)
+        for (let j = j0; j < Math.min(n, j0 + 32); j++) C[i * n + j] = A[i * n + j] + A[j * n + i];
+  return out;
+}`,
+  },
+  {
     name: "matmulNT",
     needs: [],
     source: `/** a*b' without forming b': each entry is a dot product of two rows. */

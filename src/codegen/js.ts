@@ -14,6 +14,7 @@ import {
   type Program,
   type ProgramInput,
   type ProgramOutput,
+  plusOwnTransposeOf,
   plusTransposeOperands,
   productPlusOperands,
   termLetters,
@@ -182,6 +183,11 @@ export function printJs(program: Program, options: JsOptions): string {
       const into = options.reuse ? [allocate(rows, cols)] : [];
       return call("plusTransposeTimes", tensor(square[0]), tensor(square[1]), ...into);
     }
+    const own = plusOwnTransposeOf(node);
+    if (own !== null) {
+      const into = options.reuse ? [allocate(rows, cols)] : [];
+      return call("addTranspose", tensor(own), ...into);
+    }
     const plus = productPlusOperands(node);
     if (plus !== null) {
       const into = options.reuse ? [allocate(rows, cols)] : [];
@@ -332,7 +338,10 @@ export function printJs(program: Program, options: JsOptions): string {
   }
   body.push("");
   for (const node of program.temporaries) {
-    const isCall = plusTransposeOperands(node) !== null || productPlusOperands(node) !== null;
+    const isCall =
+      plusTransposeOperands(node) !== null ||
+      productPlusOperands(node) !== null ||
+      plusOwnTransposeOf(node) !== null;
     if (node.shape.length > 0 && isElementwise(node) && !isCall) {
       const name = names.fresh("t");
       const lines = loop(node, name);

@@ -110,6 +110,15 @@ export function plusTransposeOperands(node: Node): [Node, Node] | null {
   return null;
 }
 
+/** P + P' (either order) for a square matrix P: P, computed by one call (a kernel reads P once). */
+export function plusOwnTransposeOf(node: Node): Node | null {
+  if (node.op !== "add" || node.shape.length !== 2 || node.shape[0] !== node.shape[1]) return null;
+  const [l, r] = [node.args[0]!, node.args[1]!];
+  if (r.op === "transpose" && r.args[0] === l) return l;
+  if (l.op === "transpose" && l.args[0] === r) return r;
+  return null;
+}
+
 /** A product plus or minus a matrix, alpha·P·op(Q) + beta·T: computed by one call, T added as it goes. */
 export interface ProductPlus {
   readonly p: Node;
@@ -174,6 +183,12 @@ export function buildProgram(input: ProgramSpec): Program {
     if (!isElementwise(node) || node.shape.length === 0) continue;
     // P*x + P'*x is one call, (P + P')*x, that reads its operands itself.
     if (plusTransposeOperands(node) !== null) continue;
+    // And P + P', which reads P: a value.
+    const own = plusOwnTransposeOf(node);
+    if (own !== null) {
+      if (!LEAVES.has(own.op)) mustName.add(own.id);
+      continue;
+    }
     // So is P*Q ± T; T is read entry by entry, so it must be a value.
     const plus = productPlusOperands(node);
     if (plus !== null) {
@@ -182,7 +197,11 @@ export function buildProgram(input: ProgramSpec): Program {
     }
     for (const a of node.args) {
       if (LEAVES.has(a.op)) continue;
-      if (plusTransposeOperands(a) !== null || productPlusOperands(a) !== null) {
+      if (
+        plusTransposeOperands(a) !== null ||
+        productPlusOperands(a) !== null ||
+        plusOwnTransposeOf(a) !== null
+      ) {
         mustName.add(a.id);
         continue;
       }

@@ -547,4 +547,58 @@
             (i32.sub (i32.sub (local.get $k1) (local.get $k)) (i32.const 1)))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $rows))))
+
+  ;; C = A + A' for a square A (n×n at a, C at c; they may not overlap). Blocks of 2×2 on and above the
+  ;; diagonal: A's block (i, j) and the transpose of its block (j, i), shuffled in registers, give
+  ;; C's block (i, j), whose transpose is C's block (j, i). An odd last row and column by entries.
+  (func (export "plusTranspose") (param $a i32) (param $c i32) (param $n i32)
+    (local $i i32) (local $j i32) (local $n2 i32) (local $row i32) (local $ij i32) (local $ji i32)
+    (local $r0 v128) (local $r1 v128) (local $s0 v128) (local $s1 v128) (local $u0 v128) (local $u1 v128)
+    (local $e f64)
+    (local.set $row (i32.shl (local.get $n) (i32.const 3)))
+    (local.set $n2 (i32.and (local.get $n) (i32.const -2)))
+    (local.set $i (i32.const 0))
+    (block $done_i
+      (loop $rows
+        (br_if $done_i (i32.ge_s (local.get $i) (local.get $n2)))
+        (local.set $j (local.get $i))
+        (block $done_j
+          (loop $cols
+            (br_if $done_j (i32.ge_s (local.get $j) (local.get $n2)))
+            ;; byte offsets of entries (i, j) and (j, i)
+            (local.set $ij (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $j)) (i32.const 3)))
+            (local.set $ji (i32.shl (i32.add (i32.mul (local.get $j) (local.get $n)) (local.get $i)) (i32.const 3)))
+            (local.set $r0 (v128.load (i32.add (local.get $a) (local.get $ij))))
+            (local.set $r1 (v128.load (i32.add (i32.add (local.get $a) (local.get $ij)) (local.get $row))))
+            (local.set $s0 (v128.load (i32.add (local.get $a) (local.get $ji))))
+            (local.set $s1 (v128.load (i32.add (i32.add (local.get $a) (local.get $ji)) (local.get $row))))
+            ;; rows i, i+1 of C over columns j, j+1: A's plus the columns of A's block (j, i)
+            (local.set $u0 (f64x2.add (local.get $r0)
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $s0) (local.get $s1))))
+            (local.set $u1 (f64x2.add (local.get $r1)
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $s0) (local.get $s1))))
+            (v128.store (i32.add (local.get $c) (local.get $ij)) (local.get $u0))
+            (v128.store (i32.add (i32.add (local.get $c) (local.get $ij)) (local.get $row)) (local.get $u1))
+            (v128.store (i32.add (local.get $c) (local.get $ji))
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $u0) (local.get $u1)))
+            (v128.store (i32.add (i32.add (local.get $c) (local.get $ji)) (local.get $row))
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $u0) (local.get $u1)))
+            (local.set $j (i32.add (local.get $j) (i32.const 2)))
+            (br $cols)))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $rows)))
+    ;; an odd last row and column
+    (if (i32.lt_s (local.get $n2) (local.get $n))
+      (then
+        (local.set $i (i32.const 0))
+        (block $done
+          (loop $last
+            (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
+            (local.set $ij (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $n2)) (i32.const 3)))
+            (local.set $ji (i32.shl (i32.add (i32.mul (local.get $n2) (local.get $n)) (local.get $i)) (i32.const 3)))
+            (local.set $e (f64.add (f64.load (i32.add (local.get $a) (local.get $ij))) (f64.load (i32.add (local.get $a) (local.get $ji)))))
+            (f64.store (i32.add (local.get $c) (local.get $ij)) (local.get $e))
+            (f64.store (i32.add (local.get $c) (local.get $ji)) (local.get $e))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $last))))))
 )

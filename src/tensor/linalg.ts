@@ -6,6 +6,7 @@ import {
   gemmSmall,
   gemvResident,
   gemvSymResident,
+  plusTransposeResident,
   releaseResident,
   residentMatrix,
   rowSolveResident,
@@ -81,6 +82,19 @@ export function gemm(
   if (into === undefined) return c;
   into.set(c);
   return into;
+}
+
+/** A + A' for a square A (n×n), into `into` when given: on the kernel, else in tiles of 32×32. */
+export function addTranspose(a: Float64Array, n: number, into?: Float64Array): Float64Array {
+  const fast = plusTransposeResident(a, n, into);
+  if (fast) return fast;
+  const c = into ?? new Float64Array(n * n);
+  const T = 32;
+  for (let i0 = 0; i0 < n; i0 += T)
+    for (let j0 = 0; j0 < n; j0 += T)
+      for (let i = i0; i < Math.min(n, i0 + T); i++)
+        for (let j = j0; j < Math.min(n, j0 + T); j++) c[i * n + j] = a[i * n + j]! + a[j * n + i]!;
+  return c;
 }
 
 /**

@@ -22,6 +22,7 @@ interface Kernels {
     upper: number,
   ) => void;
   readonly eliminate: (lu: number, n: number, k: number, k1: number) => void;
+  readonly plusTranspose: (a: number, c: number, n: number) => void;
   readonly gemmThin: (
     a: number,
     b: number,
@@ -275,6 +276,14 @@ export function eliminateResident(lu: Float64Array, n: number, k: number, k1: nu
   if (p < 0) return false;
   a!.kernels.eliminate(p, n, k, k1);
   return true;
+}
+
+/**
+ * C = A + A' for a square A (n×n) on the kernel (A copied to scratch space unless resident); null
+ * without the resident memory.
+ */
+export function plusTransposeResident(a: Float64Array, n: number, into?: Float64Array): Float64Array | null {
+  return onArena([operand(a, n * n)], n * n, into, (k, [ap], cp) => k.plusTranspose(ap!, cp, n));
 }
 
 interface Operand {
