@@ -191,7 +191,10 @@ class Checker {
       case "name":
         return this.planName(expr);
       case "negate":
-        if (expr.operand.kind === "number") return { kind: "const", value: -expr.operand.value };
+        // A negative literal is one constant; -0 stays a negation (constants hold no -0), so that the
+        // printed text reads back to the same expression.
+        if (expr.operand.kind === "number" && expr.operand.value !== 0)
+          return { kind: "const", value: -expr.operand.value };
         return { kind: "apply", op: "neg", args: [expr.operand] };
       case "binary":
         return { kind: "apply", op: symbolOperator("binary", expr.operator), args: [expr.left, expr.right] };
