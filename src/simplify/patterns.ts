@@ -39,13 +39,28 @@ export function tryApply(op: string, ...args: Node[]): Node | null {
 export function sizeOf(n: Node): number {
   const known = sizes.get(n.id);
   if (known !== undefined) return known;
-  return foldNodes<number>(n, (node, args) => {
-    const cached = sizes.get(node.id);
-    if (cached !== undefined) return cached;
-    const size = args.reduce((s, a) => s + a, 1);
+  // Iteratively, descending only into nodes not sized yet (a known subtree is not walked again).
+  const stack: Node[] = [n];
+  while (stack.length > 0) {
+    const node = stack[stack.length - 1]!;
+    if (sizes.has(node.id)) {
+      stack.pop();
+      continue;
+    }
+    let ready = true;
+    for (const a of node.args) {
+      if (!sizes.has(a.id)) {
+        stack.push(a);
+        ready = false;
+      }
+    }
+    if (!ready) continue;
+    let size = 1;
+    for (const a of node.args) size += sizes.get(a.id)!;
     sizes.set(node.id, size);
-    return size;
-  });
+    stack.pop();
+  }
+  return sizes.get(n.id)!;
 }
 const sizes = new Map<number, number>();
 

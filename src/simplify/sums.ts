@@ -1,7 +1,7 @@
 // Sums: like terms are collected (2·E + 3·E = 5·E, E − E = 0) and ordered canonically instead of by
 // commutativity rules; a factor shared on the left or right of two terms is pulled out when that
 // makes the expression smaller (x'·A + x'·A' = x'·(A + A')).
-import { foldNodes, type Node } from "../ir/index.js";
+import type { Node } from "../ir/index.js";
 import { apply, constant, identity } from "../ops/index.js";
 import { constantValue, isScalar, sameShape, sizeOf, tryApply, zeroOf } from "./patterns.js";
 
@@ -57,14 +57,24 @@ const transposeCounts = new Map<number, number>();
 function transposeCount(n: Node): number {
   const known = transposeCounts.get(n.id);
   if (known !== undefined) return known;
-  const count = foldNodes<number>(n, (node, args) => {
-    const cached = transposeCounts.get(node.id);
-    if (cached !== undefined) return cached;
-    const c = args.reduce((a, b) => a + b, node.op === "transpose" ? 1 : 0);
+  const stack: Node[] = [n];
+  while (stack.length > 0) {
+    const node = stack[stack.length - 1]!;
+    if (transposeCounts.has(node.id)) {
+      stack.pop();
+      continue;
+    }
+    const missing = node.args.filter((a) => !transposeCounts.has(a.id));
+    if (missing.length > 0) {
+      stack.push(...missing);
+      continue;
+    }
+    let c = node.op === "transpose" ? 1 : 0;
+    for (const a of node.args) c += transposeCounts.get(a.id)!;
     transposeCounts.set(node.id, c);
-    return c;
-  });
-  return count;
+    stack.pop();
+  }
+  return transposeCounts.get(n.id)!;
 }
 
 function termNode(t: Term, magnitudeOnly: boolean): Node {
@@ -103,22 +113,46 @@ export function collectTerms(n: Node): Node | null {
   const kept = [...byBody.values()].filter((t) => t.coefficient !== 0);
   // Terms keep the order they first appear in, except that fewer transposes come first:
   // x'*A + x'*A', B*X*C + B'*X*C', and B*x + b stays as written. Numbers go last.
-  const order = [...byBody.keys()];
+  const order = new Map([...byBody.keys()].map((id, i) => [id, i]));
   kept.sort((x, y) => {
     if (x.body === null) return 1;
     if (y.body === null) return -1;
     // (For scalars such as w'*x + b the transposes are internal: they keep their order.)
     const byTransposes = isScalar(x.body) ? 0 : transposeCount(x.body) - transposeCount(y.body);
     if (byTransposes !== 0) return byTransposes;
-    return order.indexOf(x.body.id) - order.indexOf(y.body.id);
+    return order.get(x.body.id)! - order.get(y.body.id)!;
   });
   // A leading negative term reads better second: a − b rather than −b + a.
   if (kept.length > 1 && kept[0]!.coefficient < 0) {
     const positive = kept.findIndex((t) => t.coefficient > 0);
     if (positive > 0) kept.unshift(...kept.splice(positive, 1));
   }
+  // Nothing merged, dropped or moved, and the sum already written as buildSum writes it: unchanged,
+  // found without building the sum again (a long sum is met at every one of its prefixes).
+  const same =
+    kept.length === terms.length &&
+    kept.every((t, i) => t.body === terms[i]!.body && t.coefficient === terms[i]!.coefficient);
+  if (same && writtenAsBuilt(n, terms)) return null;
   const result = buildSum(kept, n);
+  if (result !== n) canonical.add(result.id);
   return result === n ? null : result;
+}
+
+/** Sums known to be written as buildSum writes them (by node id; nodes are immutable). */
+const canonical = new Set<number>();
+
+/** Whether n is the left-leaning chain buildSum makes of these terms (a known prefix ends the walk). */
+function writtenAsBuilt(n: Node, terms: readonly Term[]): boolean {
+  let node = n;
+  for (let i = terms.length - 1; i >= 1; i--) {
+    if (canonical.has(node.id)) return true;
+    const t = terms[i]!;
+    if (node.op !== (t.coefficient < 0 ? "sub" : "add") || node.args[1] !== termNode(t, true)) return false;
+    node = node.args[0]!;
+  }
+  if (node !== termNode(terms[0]!, false)) return false;
+  canonical.add(n.id);
+  return true;
 }
 
 /**
