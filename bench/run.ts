@@ -23,7 +23,7 @@ import {
 const SIZES = (process.env.BENCH_SIZES ?? "100,300,1000").split(",").map(Number);
 const BUDGET_MS = Number(process.env.BENCH_BUDGET_MS ?? 300);
 const TF_HESSIAN_BUDGET_MS = Number(process.env.BENCH_TF_HESSIAN_MS ?? 3000);
-/** Only the cases whose name contains this text (all by default). */
+/** Only the cases whose name matches this regular expression (all by default). */
 const ONLY = process.env.BENCH_CASES ?? "";
 const OUT = resolve(import.meta.dirname, "results");
 /** Which parts to run: cases, symbolic, gemm (all by default). */
@@ -217,6 +217,7 @@ function nested(value: Mat | number): unknown {
 type Tf = typeof import("@tensorflow/tfjs");
 
 async function loadTf(): Promise<Tf | null> {
+  if (process.env.BENCH_TF === "0") return null;
   try {
     const tf = await import("@tensorflow/tfjs");
     await import("@tensorflow/tfjs-backend-wasm");
@@ -293,7 +294,7 @@ interface Row {
 
 async function runCases(tf: Tf | null): Promise<Row[]> {
   const rows: Row[] = [];
-  for (const c of CASES.filter((c) => c.name.includes(ONLY))) {
+  for (const c of CASES.filter((c) => new RegExp(ONLY).test(c.name))) {
     // The derivative alone (gradient or Hessian), as the references compute it.
     const compiled = compile(c.problem, c.wrt, {
       layout: "denominator",
@@ -699,7 +700,7 @@ function targets(rows: Row[], sym: SymbolicRow[], gemms: Awaited<ReturnType<type
 async function main() {
   const started = Date.now();
   // matcalc's compiled code splits large products between two threads; NumPy is pinned to one.
-  useTwoThreads();
+  if (process.env.BENCH_THREADS !== "1") useTwoThreads();
   const tf = PARTS.has("cases") ? await loadTf() : null;
   const reference = PARTS.has("cases") ? numpyReference() : null;
   const rows = PARTS.has("cases") ? await runCases(tf) : [];

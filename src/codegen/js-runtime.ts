@@ -43,7 +43,11 @@ const helpers: Helper[] = [
     needs: [],
     source: `function vectorArg(name: string, value: ArrayLike<number> | Mat): Mat {
   if (value === null || typeof value !== "object") throw new Error(\`\${name} must be a vector: a non-empty array of numbers\`);
-  if ("data" in value) return { rows: value.data.length, cols: 1, data: Float64Array.from(value.data) };
+  // A Float64Array is read in place (the code never writes into its inputs).
+  if ("data" in value) {
+    const data = value.data instanceof Float64Array ? value.data : Float64Array.from(value.data);
+    return { rows: data.length, cols: 1, data };
+  }
   if (typeof value.length !== "number" || value.length === 0) {
     throw new Error(\`\${name} must be a vector: a non-empty array of numbers\`);
   }

@@ -45,7 +45,7 @@ interface Block {
 interface Arena {
   readonly memory: WebAssembly.Memory;
   readonly kernels: Kernels;
-  /** Every buffer the memory has had (a view made before a growth keeps the old one). */
+  /** Every buffer object the memory has handed out (a view keeps the one it was made on). */
   readonly buffers: WeakSet<ArrayBufferLike>;
   /** The allocated blocks in address order; above the last one is scratch space. */
   readonly blocks: Block[];
@@ -92,12 +92,23 @@ function top(a: Arena): number {
   return last ? last.offset + last.bytes : 0;
 }
 
+/**
+ * The memory's buffer, recorded as one of the arena's. (The buffer object of a shared memory changes
+ * when it grows — and, in V8, when any other shared memory of the thread grows — so views made at
+ * different times hold different objects over the same memory.)
+ */
+function bufferOf(a: Arena): ArrayBufferLike {
+  const buffer = a.memory.buffer;
+  a.buffers.add(buffer);
+  return buffer;
+}
+
 /** Makes the memory at least `bytes` long. */
 function reserve(a: Arena, bytes: number): void {
-  const have = a.memory.buffer.byteLength;
+  const have = bufferOf(a).byteLength;
   if (bytes <= have) return;
   a.memory.grow(Math.ceil((bytes - have) / 65536));
-  a.buffers.add(a.memory.buffer);
+  bufferOf(a);
 }
 
 function allocate(a: Arena, size: number): number {
@@ -138,7 +149,7 @@ export function residentMatrix(rows: number, cols: number, values?: ArrayLike<nu
   if (a === null) data = new Float64Array(size);
   else {
     const offset = allocate(a, size);
-    data = new Float64Array(a.memory.buffer, offset, size);
+    data = new Float64Array(bufferOf(a), offset, size);
   }
   if (a !== null) data.fill(0);
   if (values !== undefined) data.set(values);
@@ -329,11 +340,11 @@ function onArena(
   reserve(arena, Math.max(scratch, out + outLength * 8));
   for (const i of copies) {
     const o = operands[i]!;
-    new Float64Array(arena.memory.buffer, offsets[i]!, o.length).set(o.data.subarray(0, o.length));
+    new Float64Array(bufferOf(arena), offsets[i]!, o.length).set(o.data.subarray(0, o.length));
   }
   run(arena.kernels, offsets, out);
   if (into !== undefined && out === into.byteOffset && arena.buffers.has(into.buffer)) return into;
-  const y = new Float64Array(arena.memory.buffer, out, outLength);
+  const y = new Float64Array(bufferOf(arena), out, outLength);
   if (into === undefined) return y.slice();
   into.set(y);
   return into;
