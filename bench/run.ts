@@ -40,7 +40,7 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-/** Median milliseconds of f over at least 5 runs or the time budget (after one warm-up). */
+/** Median milliseconds of f over at least 5 runs or the time budget (after a warm-up of 100 ms). */
 async function time(f: () => unknown, budget = BUDGET_MS): Promise<number> {
   // Garbage left by the previous measurement (reverse AD, TF.js) is collected first, not inside this one.
   (globalThis as { gc?: () => void }).gc?.();
@@ -49,6 +49,9 @@ async function time(f: () => unknown, budget = BUDGET_MS): Promise<number> {
   const once = performance.now() - first;
   // Something that takes seconds is timed once (its first run).
   if (once > 2000) return once;
+  // Warm-up until 100 ms have passed, so that the JavaScript engine has optimized the code being timed
+  // (a function of a few microseconds runs thousands of times first; a slow one, once).
+  while (performance.now() - first < 100) await f();
   const times: number[] = [];
   const start = performance.now();
   while (times.length < 5 || (performance.now() - start < budget && times.length < 200)) {
