@@ -5,6 +5,7 @@
 // views handed out. Where shared memory is unavailable (a page without cross-origin isolation), a
 // resident matrix is an ordinary array and products take the other paths.
 import { GEMV_WASM_SHARED_BASE64 } from "./gemv-wasm.js";
+import { decode } from "./wasm-gemm.js";
 
 interface Kernels {
   readonly gemv: (a: number, x: number, y: number, m: number, n: number) => void;
@@ -55,13 +56,6 @@ interface Arena {
 const ALIGN = 64;
 
 let arena: Arena | null | undefined;
-
-function decode(base64: string): Uint8Array<ArrayBuffer> {
-  const text = atob(base64);
-  const out = new Uint8Array(new ArrayBuffer(text.length));
-  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
-  return out;
-}
 
 function theArena(): Arena | null {
   if (arena !== undefined) return arena;

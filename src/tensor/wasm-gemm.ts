@@ -114,7 +114,8 @@ export function useSecondThread(thread: SecondThread | null): void {
 
 let kernel: Kernel | null | undefined;
 
-function decode(base64: string): Uint8Array<ArrayBuffer> {
+/** The bytes of a base64 text (how the kernels' modules are committed). */
+export function decode(base64: string): Uint8Array<ArrayBuffer> {
   const text = atob(base64);
   const out = new Uint8Array(new ArrayBuffer(text.length));
   for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
