@@ -144,8 +144,9 @@ export function residentMatrix(rows: number, cols: number, values?: ArrayLike<nu
   else {
     const offset = allocate(a, size);
     data = new Float64Array(bufferOf(a), offset, size);
+    // Zeroed by a memset (filling a typed array on shared memory is slow), unless values follow.
+    if (values === undefined) a.kernels.zero(offset, size * 8);
   }
-  if (a !== null) data.fill(0);
   if (values !== undefined) data.set(values);
   return { rows, cols, data };
 }
