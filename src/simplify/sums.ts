@@ -52,7 +52,10 @@ function termsOf(root: Node): Term[] | null {
   return terms;
 }
 
-/** Transposes under n, counted with repetition; cached by node (nodes are immutable). */
+/**
+ * Transposes under n, counted with repetition but not inside a sum below n (a sum's own terms are
+ * ordered when it is collected); cached by node (nodes are immutable).
+ */
 const transposeCounts = new Map<number, number>();
 function transposeCount(n: Node): number {
   const known = transposeCounts.get(n.id);
@@ -64,13 +67,13 @@ function transposeCount(n: Node): number {
       stack.pop();
       continue;
     }
-    const missing = node.args.filter((a) => !transposeCounts.has(a.id));
+    const missing = node.args.filter((a) => a.op !== "add" && a.op !== "sub" && !transposeCounts.has(a.id));
     if (missing.length > 0) {
       stack.push(...missing);
       continue;
     }
     let c = node.op === "transpose" ? 1 : 0;
-    for (const a of node.args) c += transposeCounts.get(a.id)!;
+    for (const a of node.args) if (a.op !== "add" && a.op !== "sub") c += transposeCounts.get(a.id)!;
     transposeCounts.set(node.id, c);
     stack.pop();
   }
@@ -101,6 +104,8 @@ function buildSum(terms: readonly Term[], shapeOf: Node): Node {
 
 export function collectTerms(n: Node): Node | null {
   if (n.op !== "add" && n.op !== "sub") return null;
+  const quick = extendCollected(n);
+  if (quick !== undefined) return quick === n ? null : quick;
   const terms = termsOf(n);
   if (terms === null) return null;
   const byBody = new Map<number, Term>();
@@ -117,7 +122,8 @@ export function collectTerms(n: Node): Node | null {
   kept.sort((x, y) => {
     if (x.body === null) return 1;
     if (y.body === null) return -1;
-    // (For scalars such as w'*x + b the transposes are internal: they keep their order.)
+    // (For scalars such as w'*x + b the transposes are internal: they keep their order. Transposes
+    // inside a sum among a term's factors, as in (A + B')*x, are the sum's, not the term's.)
     const byTransposes = isScalar(x.body) ? 0 : transposeCount(x.body) - transposeCount(y.body);
     if (byTransposes !== 0) return byTransposes;
     return order.get(x.body.id)! - order.get(y.body.id)!;
@@ -132,14 +138,94 @@ export function collectTerms(n: Node): Node | null {
   const same =
     kept.length === terms.length &&
     kept.every((t, i) => t.body === terms[i]!.body && t.coefficient === terms[i]!.coefficient);
-  if (same && writtenAsBuilt(n, terms)) return null;
+  if (same && writtenAsBuilt(n, terms)) {
+    remember(n, kept);
+    return null;
+  }
   const result = buildSum(kept, n);
-  if (result !== n) canonical.add(result.id);
+  remember(result, kept);
   return result === n ? null : result;
 }
 
-/** Sums known to be written as buildSum writes them (by node id; nodes are immutable). */
-const canonical = new Set<number>();
+/** What is known of a collected sum, for extending it by a few terms without collecting it again. */
+interface Collected {
+  /** Keys of its terms' bodies (0 for a number); possibly more (the set is shared with extensions). */
+  readonly bodies: Set<number>;
+  /** The most transposes in one of its (non-scalar) terms. */
+  readonly maxTransposes: number;
+  readonly hasNumber: boolean;
+  readonly allNegative: boolean;
+}
+
+/** Sums known to be collected and written as buildSum writes them (by node id; nodes are immutable). */
+const canonical = new Map<number, Collected>();
+
+function remember(sum: Node, kept: readonly Term[]): void {
+  if (sum.op !== "add" && sum.op !== "sub") return;
+  let maxTransposes = 0;
+  for (const t of kept) {
+    if (t.body !== null && !isScalar(t.body)) maxTransposes = Math.max(maxTransposes, transposeCount(t.body));
+  }
+  canonical.set(sum.id, {
+    bodies: new Set(kept.map((t) => (t.body === null ? 0 : t.body.id))),
+    maxTransposes,
+    hasNumber: kept.some((t) => t.body === null),
+    allNegative: kept.every((t) => t.coefficient < 0),
+  });
+}
+
+/**
+ * A collected sum plus a few more terms that merge with none of its terms or each other and sort
+ * last: the collected sum, built in a few steps (n itself when it is already written so), without
+ * collecting every term again — a sum that grows a term at a time is met at every length. Undefined
+ * when that does not apply. (A prefix's set of bodies is shared with its extensions: it only grows, so
+ * a term found in it merely sends the sum to the full collection.)
+ */
+function extendCollected(n: Node): Node | undefined {
+  // Met before (a rule is tried on a node more than once; factoring collects its inner sums itself).
+  const known = extended.get(n.id);
+  if (known !== undefined) return known;
+  const result = extendOnce(n);
+  if (result !== undefined) extended.set(n.id, result);
+  return result;
+}
+
+/** What extendCollected made of each sum (by node id). */
+const extended = new Map<number, Node>();
+
+function extendOnce(n: Node): Node | undefined {
+  const [l, r] = [n.args[0]!, n.args[1]!];
+  const prefix = canonical.get(l.id);
+  if (prefix === undefined || !sameShape(l, n) || !sameShape(r, n)) return undefined;
+  const more = r.op === "add" || r.op === "sub" || r.op === "neg" ? termsOf(r) : [splitCoefficient(r, 1)];
+  if (more === null || more.length > 8) return undefined;
+  if (n.op === "sub") for (const t of more) t.coefficient = -t.coefficient;
+  let { maxTransposes, hasNumber, allNegative } = prefix;
+  const keys: number[] = [];
+  for (const t of more) {
+    const key = t.body === null ? 0 : t.body.id;
+    if (t.coefficient === 0 || prefix.bodies.has(key) || keys.includes(key)) return undefined;
+    // Each must sort last: numbers go last; otherwise after every term with fewer transposes.
+    if (t.body === null) hasNumber = true;
+    else {
+      if (hasNumber) return undefined;
+      if (!isScalar(t.body)) {
+        const transposes = transposeCount(t.body);
+        if (transposes < maxTransposes) return undefined;
+        maxTransposes = transposes;
+      }
+    }
+    // A positive term after only negative ones would be moved to the front.
+    if (allNegative && t.coefficient > 0) return undefined;
+    allNegative = allNegative && t.coefficient < 0;
+    keys.push(key);
+  }
+  let result = l;
+  for (const t of more) result = apply(t.coefficient < 0 ? "sub" : "add", result, termNode(t, true));
+  for (const key of keys) prefix.bodies.add(key);
+  canonical.set(result.id, { bodies: prefix.bodies, maxTransposes, hasNumber, allNegative });
+  return result;
+}
 
 /** Whether n is the left-leaning chain buildSum makes of these terms (a known prefix ends the walk). */
 function writtenAsBuilt(n: Node, terms: readonly Term[]): boolean {
@@ -150,9 +236,7 @@ function writtenAsBuilt(n: Node, terms: readonly Term[]): boolean {
     if (node.op !== (t.coefficient < 0 ? "sub" : "add") || node.args[1] !== termNode(t, true)) return false;
     node = node.args[0]!;
   }
-  if (node !== termNode(terms[0]!, false)) return false;
-  canonical.add(n.id);
-  return true;
+  return node === termNode(terms[0]!, false);
 }
 
 /**
