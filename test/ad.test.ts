@@ -3,7 +3,7 @@
 // central finite differences; on the lecture's cases they agree with the symbolic result.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { checkDerivative, loadProblem } from "../src/api/index.js";
+import { checkDerivative, isMatcalcError, loadProblem } from "../src/api/index.js";
 import { forwardModeDerivative, reverseModeDerivative } from "../src/api/reverse-ad.js";
 import { usableValues } from "./derivative-checks.js";
 import { moderateNumbers, problems } from "./generators.js";
@@ -32,8 +32,17 @@ describe("numeric AD over the IR", () => {
           const problem = loadProblem(source);
           const values = usableValues(problem, seed);
           if (!values) return;
-          const forward = forwardModeDerivative(problem, problem.expression, [wrt], values)!;
-          const reverse = reverseModeDerivative(problem, problem.expression, [wrt], values)!;
+          let forward: Float64Array;
+          let reverse: Float64Array;
+          try {
+            forward = forwardModeDerivative(problem, problem.expression, [wrt], values)!;
+            reverse = reverseModeDerivative(problem, problem.expression, [wrt], values)!;
+          } catch (error) {
+            // A matrix that is singular to rounding (inv of a rank-one product) may pass the value's
+            // evaluation and fail in a sweep's: no numbers to compare.
+            if (isMatcalcError(error)) return;
+            throw error;
+          }
           expect(forward.length).toBe(reverse.length);
           expect(maxDifference(forward, reverse), source).toBeLessThan(1e-9);
           compared++;

