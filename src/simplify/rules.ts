@@ -115,6 +115,20 @@ const ARITHMETIC_FOLDS: Record<string, (a: number, b: number) => number> = {
   ediv: (a, b) => a / b,
 };
 
+/**
+ * a*(b*c) → (a*b)*c for non-scalar a and b, applied until the product leans left all the way down —
+ * at once, rather than one rotation per pass (a chain of k factors would take k passes).
+ */
+function associateLeft(n: Node): Node {
+  if (n.op !== "mul") return n;
+  const [a, b] = [n.args[0]!, n.args[1]!];
+  if (b.op !== "mul" || isScalar(a) || isScalar(b.args[0]!)) return n;
+  const inner = tryApply("mul", a, b.args[0]!);
+  if (inner === null) return n;
+  const rotated = tryApply("mul", associateLeft(inner), b.args[1]!);
+  return rotated === null ? n : associateLeft(rotated);
+}
+
 export const constantRules: Ruleset = {
   name: "constants",
   rules: [
@@ -329,11 +343,8 @@ export const productRules: Ruleset = {
       return tryApply(a.op, apply("neg", a.args[0]!), a.args[1]!);
     }),
     rule("product-associates-left", (n) => {
-      if (n.op !== "mul") return null;
-      const [a, b] = [n.args[0]!, n.args[1]!];
-      if (b.op !== "mul" || isScalar(a) || isScalar(b.args[0]!)) return null;
-      const left = tryApply("mul", a, b.args[0]!);
-      return left === null ? null : tryApply("mul", left, b.args[1]!);
+      const rotated = associateLeft(n);
+      return rotated === n ? null : rotated;
     }),
   ],
 };
