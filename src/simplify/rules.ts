@@ -115,6 +115,13 @@ const ARITHMETIC_FOLDS: Record<string, (a: number, b: number) => number> = {
   ediv: (a, b) => a / b,
 };
 
+/** x' for a factor of a product: a product's transpose reversed factor by factor, anything else x'. */
+function transposeProduct(x: Node): Node {
+  if (x.op === "transpose") return x.args[0]!;
+  if (x.op !== "mul" || isScalar(x.args[0]!) || isScalar(x.args[1]!)) return apply("transpose", x);
+  return tryApply("mul", transposeProduct(x.args[1]!), transposeProduct(x.args[0]!)) ?? apply("transpose", x);
+}
+
 /**
  * a*(b*c) → (a*b)*c for non-scalar a and b, applied until the product leans left all the way down —
  * at once, rather than one rotation per pass (a chain of k factors would take k passes).
@@ -244,7 +251,9 @@ export const transposeRules: Ruleset = {
       const [a, b] = [n.args[0]!.args[0]!, n.args[0]!.args[1]!];
       if (isScalar(a)) return tryApply("mul", a, apply("transpose", b));
       if (isScalar(b)) return tryApply("mul", b, apply("transpose", a));
-      return tryApply("mul", apply("transpose", b), apply("transpose", a));
+      // (a*b)' = b'*a', with the transposes of products inside a and b pushed down the same way at
+      // once (a chain of k factors would otherwise take k passes).
+      return tryApply("mul", transposeProduct(b), transposeProduct(a));
     }),
     rule("transpose-of-sum", (n) => {
       if (n.op !== "transpose") return null;
