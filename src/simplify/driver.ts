@@ -11,6 +11,11 @@ export interface RewriteRule {
   readonly apply: (node: Node) => Node | null;
   /** Remember results by node (for rules whose work is large, such as taking a sum apart). */
   readonly remember?: boolean;
+  /**
+   * Tried only on products that are not the right operand of another product (the top of a chain of
+   * products), for a rule that rewrites a whole chain at once.
+   */
+  readonly onlyAtChainTop?: boolean;
 }
 
 export interface Ruleset {
@@ -64,11 +69,17 @@ function applyRule(rule: RewriteRule, node: Node): Node | null {
 }
 
 /** Rewrites one node with the first rule that applies, repeatedly, up to a small bound. */
-function rewriteHere(node: Node, rules: readonly RewriteRule[], trace: TraceEntry[] | null): Node {
+function rewriteHere(
+  node: Node,
+  rules: readonly RewriteRule[],
+  trace: TraceEntry[] | null,
+  insideChain = false,
+): Node {
   let current = node;
   for (let steps = 0; steps < 64; steps++) {
     let fired = false;
     for (const rule of rules) {
+      if (insideChain && rule.onlyAtChainTop) continue;
       const next = applyRule(rule, current);
       if (next === null || next === current) continue;
       trace?.push({ rule: rule.name, before: current, after: next });
@@ -94,10 +105,14 @@ export function runRules(
   for (let pass = 1; pass <= maxPasses; pass++) {
     const done = new Map<number, Node>();
     let visited = 0;
-    for (const node of postorder(current)) {
+    const order = postorder(current);
+    // Products that are the right operand of a product: inside a chain, below its top.
+    const inside = new Set<number>();
+    for (const node of order) if (node.op === "mul") inside.add(node.args[1]!.id);
+    for (const node of order) {
       const args = node.args.map((a) => done.get(a.id)!);
       const rebuilt = rebuild(node, args);
-      done.set(node.id, rewriteHere(rebuilt, rules, trace));
+      done.set(node.id, rewriteHere(rebuilt, rules, trace, inside.has(node.id)));
       if (++visited > nodeBudget)
         return { node: current, stop: "node-budget", passes: pass, trace: trace ?? [] };
     }

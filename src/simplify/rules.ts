@@ -351,10 +351,15 @@ export const productRules: Ruleset = {
       if ((a.op !== "mul" && a.op !== "div") || a.args[0]!.op === "neg") return null;
       return tryApply(a.op, apply("neg", a.args[0]!), a.args[1]!);
     }),
-    rule("product-associates-left", (n) => {
-      const rotated = associateLeft(n);
-      return rotated === n ? null : rotated;
-    }),
+    {
+      ...rule("product-associates-left", (n) => {
+        const rotated = associateLeft(n);
+        return rotated === n ? null : rotated;
+      }),
+      // The top of a product chain associates the whole chain in one sweep; doing it at every inner
+      // product too (the driver visits those first) would redo the chain below at each level.
+      onlyAtChainTop: true,
+    },
   ],
 };
 
