@@ -7,6 +7,7 @@ import { formatNumber, type OperatorName } from "../ops/index.js";
 import { HELPER_NAMES, helperSource } from "./js-runtime.js";
 import {
   atom,
+  helperSumOf,
   isElementwise,
   isTransposedMatrix,
   NameTable,
@@ -14,9 +15,6 @@ import {
   type Program,
   type ProgramInput,
   type ProgramOutput,
-  plusOwnTransposeOf,
-  plusTransposeOperands,
-  productPlusOperands,
   termLetters,
   wrap,
 } from "./program.js";
@@ -178,30 +176,15 @@ export function printJs(program: Program, options: JsOptions): string {
     const name = ref(node);
     if (name !== undefined) return name;
     const [rows, cols] = matrixSizes(node.shape, sizeName);
-    const square = plusTransposeOperands(node);
-    if (square !== null) {
+    const helper = helperSumOf(node);
+    if (helper !== null) {
       const into = options.reuse ? [allocate(rows, cols)] : [];
-      return call("plusTransposeTimes", tensor(square[0]), tensor(square[1]), ...into);
-    }
-    const own = plusOwnTransposeOf(node);
-    if (own !== null) {
-      const into = options.reuse ? [allocate(rows, cols)] : [];
-      return call("addTranspose", tensor(own), ...into);
-    }
-    const plus = productPlusOperands(node);
-    if (plus !== null) {
-      const into = options.reuse ? [allocate(rows, cols)] : [];
-      const [p, q, t] = [tensor(plus.p), tensor(plus.q), tensor(plus.t)];
-      return call(
-        "matmulPlus",
-        String(plus.alpha),
-        p,
-        q,
-        String(plus.transposed),
-        String(plus.beta),
-        t,
-        ...into,
-      );
+      if (helper.kind === "plusTransposeTimes")
+        return call("plusTransposeTimes", tensor(helper.p), tensor(helper.x), ...into);
+      if (helper.kind === "addTranspose") return call("addTranspose", tensor(helper.p), ...into);
+      const [p, q, t] = [tensor(helper.p), tensor(helper.q), tensor(helper.t)];
+      const [alpha, beta, transposed] = [helper.alpha, helper.beta, helper.transposed].map(String);
+      return call("matmulPlus", alpha!, p, q, transposed!, beta!, t, ...into);
     }
     if (isElementwise(node)) {
       // One fused loop, written out before the statement that needs it.
@@ -338,11 +321,7 @@ export function printJs(program: Program, options: JsOptions): string {
   }
   body.push("");
   for (const node of program.temporaries) {
-    const isCall =
-      plusTransposeOperands(node) !== null ||
-      productPlusOperands(node) !== null ||
-      plusOwnTransposeOf(node) !== null;
-    if (node.shape.length > 0 && isElementwise(node) && !isCall) {
+    if (node.shape.length > 0 && isElementwise(node) && helperSumOf(node) === null) {
       const name = names.fresh("t");
       const lines = loop(node, name);
       flush();
@@ -377,7 +356,15 @@ export function printJs(program: Program, options: JsOptions): string {
       }
     } else {
       const local = names.fresh(`${key}_`);
-      const lines = indexFormSum(out, local, sizeName, ref, expression, call, allocate);
+      const lines = indexFormSum(
+        out,
+        local,
+        sizeName,
+        ref,
+        expression,
+        call,
+        options.reuse ? allocate : null,
+      );
       flush();
       body.push(...lines);
       const shape = out.indexForm!.indices.map((i) => sizeName(out.indexForm!.sizes[i]!));
@@ -419,15 +406,13 @@ function indexFormSum(
   ref: (node: Node) => string | undefined,
   expression: (node: Node) => string,
   call: (helper: string, ...args: string[]) => string,
-  allocate: (rows: string, cols: string) => string,
+  buffer: ((rows: string, cols: string) => string) | null,
 ): string[] {
   const form: IndexForm = out.indexForm!;
   const total = form.indices.map((i) => sizeName(form.sizes[i]!)).join(" * ") || "1";
   // A fresh array is zero; a working matrix kept from the last call (reuse) is cleared.
-  const zeros = allocate(total, "1");
-  const lines = [
-    `const ${local} = ${zeros.startsWith("alloc(") ? `new Float64Array(${total})` : call("clear", `${zeros}.data`)};`,
-  ];
+  const zeros = buffer === null ? `new Float64Array(${total})` : call("clear", `${buffer(total, "1")}.data`);
+  const lines = [`const ${local} = ${zeros};`];
   const size = (i: string) => sizeName(form.sizes[i]!);
   for (const term of form.terms) {
     const letters = termLetters(form, term);

@@ -95,51 +95,48 @@ function ordered(outputs: readonly ProgramOutput[], sizes?: Sizes): ProgramOutpu
 }
 
 /**
- * P*x + P'*x (either order) with P a square matrix and x a vector: [P, x], computed as (P + P')*x by
- * one call (one pass over P where the kernels allow). Null for anything else.
+ * A sum that the JavaScript code computes by one helper call rather than an element-wise loop over
+ * its terms (one pass over the matrix where the kernels allow):
+ * - `plusTransposeTimes`: P*x + P'*x (either order), P a square matrix and x a vector, as (P + P')*x;
+ * - `addTranspose`: P + P' (either order), P square;
+ * - `matmulPlus`: P*op(Q) ± T or T ± P*op(Q), matrices of one shape (a residual such as U*V' - T),
+ *   as alpha·P·op(Q) + beta·T, where op(Q) = R' when `transposed` (Q = R') — P and Q not views (a
+ *   transpose of P, a diagonal matrix) that the product would otherwise read in place.
  */
-export function plusTransposeOperands(node: Node): [Node, Node] | null {
-  if (node.op !== "add" || node.shape.length !== 1) return null;
-  const [l, r] = [node.args[0]!, node.args[1]!];
-  if (l.op !== "mul" || r.op !== "mul" || l.args[1] !== r.args[1]) return null;
-  const x = l.args[1]!;
-  if (x.shape.length !== 1) return null;
-  const [p, q] = [l.args[0]!, r.args[0]!];
-  if (q.op === "transpose" && q.args[0] === p && p.shape.length === 2) return [p, x];
-  if (p.op === "transpose" && p.args[0] === q && q.shape.length === 2) return [q, x];
-  return null;
-}
-
-/** P + P' (either order) for a square matrix P: P, computed by one call (a kernel reads P once). */
-export function plusOwnTransposeOf(node: Node): Node | null {
-  if (node.op !== "add" || node.shape.length !== 2 || node.shape[0] !== node.shape[1]) return null;
-  const [l, r] = [node.args[0]!, node.args[1]!];
-  if (r.op === "transpose" && r.args[0] === l) return l;
-  if (l.op === "transpose" && l.args[0] === r) return r;
-  return null;
-}
-
-/** A product plus or minus a matrix, alpha·P·op(Q) + beta·T: computed by one call, T added as it goes. */
-export interface ProductPlus {
-  readonly p: Node;
-  /** Q itself, or R of Q = R' (then transposed). */
-  readonly q: Node;
-  readonly transposed: boolean;
-  readonly alpha: number;
-  readonly t: Node;
-  readonly beta: number;
-}
+export type HelperSum =
+  | { readonly kind: "plusTransposeTimes"; readonly p: Node; readonly x: Node }
+  | { readonly kind: "addTranspose"; readonly p: Node }
+  | {
+      readonly kind: "matmulPlus";
+      readonly p: Node;
+      readonly q: Node;
+      readonly transposed: boolean;
+      readonly alpha: number;
+      readonly t: Node;
+      readonly beta: number;
+    };
 
 const isMatrixShaped = (n: Node) => n.shape.length === 2 && n.shape[0] !== 1 && n.shape[1] !== 1;
 
-/**
- * P*Q ± T or T ± P*Q for matrices P, Q and T of the product's shape (a residual such as U*V' - T):
- * its parts, or null. P and Q must not be views (a transpose of P, a diagonal matrix) that the
- * product would otherwise read in place.
- */
-export function productPlusOperands(node: Node): ProductPlus | null {
-  if ((node.op !== "add" && node.op !== "sub") || !isMatrixShaped(node)) return null;
+/** The helper call that computes `node`, or null for any other node. */
+export function helperSumOf(node: Node): HelperSum | null {
+  if (node.op !== "add" && node.op !== "sub") return null;
   const [l, r] = [node.args[0]!, node.args[1]!];
+  if (node.op === "add" && node.shape.length === 1 && l.op === "mul" && r.op === "mul") {
+    const x = l.args[1]!;
+    const [p, q] = [l.args[0]!, r.args[0]!];
+    if (r.args[1] === x && x.shape.length === 1) {
+      if (q.op === "transpose" && q.args[0] === p && p.shape.length === 2)
+        return { kind: "plusTransposeTimes", p, x };
+      if (p.op === "transpose" && p.args[0] === q && q.shape.length === 2)
+        return { kind: "plusTransposeTimes", p: q, x };
+    }
+  }
+  if (node.op === "add" && node.shape.length === 2 && node.shape[0] === node.shape[1]) {
+    if (r.op === "transpose" && r.args[0] === l) return { kind: "addTranspose", p: l };
+    if (l.op === "transpose" && l.args[0] === r) return { kind: "addTranspose", p: r };
+  }
+  if (!isMatrixShaped(node)) return null;
   const sign = node.op === "sub" ? -1 : 1;
   const isProduct = (x: Node) =>
     x.op === "mul" &&
@@ -156,7 +153,20 @@ export function productPlusOperands(node: Node): ProductPlus | null {
   if (product === null || !shapesEqual(t.shape, node.shape)) return null;
   const q = product.args[1]!;
   const transposed = q.op === "transpose" && isMatrixShaped(q.args[0]!);
-  return { p: product.args[0]!, q: transposed ? q.args[0]! : q, transposed, alpha, t, beta };
+  return {
+    kind: "matmulPlus",
+    p: product.args[0]!,
+    q: transposed ? q.args[0]! : q,
+    transposed,
+    alpha,
+    t,
+    beta,
+  };
+}
+
+/** The operands a helper sum reads entry by entry (they must be values before the call). */
+function valuesRead(h: HelperSum): Node[] {
+  return h.kind === "addTranspose" ? [h.p] : h.kind === "matmulPlus" ? [h.t] : [];
 }
 
 export function buildProgram(input: ProgramSpec): Program {
@@ -181,27 +191,15 @@ export function buildProgram(input: ProgramSpec): Program {
   // subexpression is computed once outside the loop, a matrix product or inverse before it.
   for (const node of order) {
     if (!isElementwise(node) || node.shape.length === 0) continue;
-    // P*x + P'*x is one call, (P + P')*x, that reads its operands itself.
-    if (plusTransposeOperands(node) !== null) continue;
-    // And P + P', which reads P: a value.
-    const own = plusOwnTransposeOf(node);
-    if (own !== null) {
-      if (!LEAVES.has(own.op)) mustName.add(own.id);
-      continue;
-    }
-    // So is P*Q ± T; T is read entry by entry, so it must be a value.
-    const plus = productPlusOperands(node);
-    if (plus !== null) {
-      if (!LEAVES.has(plus.t.op)) mustName.add(plus.t.id);
+    // A helper sum is one call, not a loop: it reads its operands itself, some entry by entry.
+    const helper = helperSumOf(node);
+    if (helper !== null) {
+      for (const v of valuesRead(helper)) if (!LEAVES.has(v.op)) mustName.add(v.id);
       continue;
     }
     for (const a of node.args) {
       if (LEAVES.has(a.op)) continue;
-      if (
-        plusTransposeOperands(a) !== null ||
-        productPlusOperands(a) !== null ||
-        plusOwnTransposeOf(a) !== null
-      ) {
+      if (helperSumOf(a) !== null) {
         mustName.add(a.id);
         continue;
       }
