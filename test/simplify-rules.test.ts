@@ -3,7 +3,7 @@
 // relu/step/sign have zero entries). Also: the driver's budgets and stop reasons.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { differentiate, isMatcalcError, loadProblem } from "../src/api/index.js";
+import { differentiate, isMatcalcError, LECTURE_EXAMPLES, loadProblem } from "../src/api/index.js";
 import type { Node } from "../src/ir/index.js";
 import { apply } from "../src/ops/index.js";
 import { runRules, simplify } from "../src/simplify/index.js";
@@ -37,6 +37,45 @@ describe("rewrite rules preserve value", () => {
     );
     // The traces exercise most of the rule set.
     expect(fired.size).toBeGreaterThan(20);
+  });
+});
+
+/**
+ * A run of steps that rewrites one node again and again and comes back to where it started: two rules
+ * undoing each other, which the driver would repeat up to its step bound and the steps view would show.
+ */
+function cycleIn(trace: ReturnType<typeof differentiate>["trace"]): string | null {
+  for (let i = 0; i < trace.length; i++) {
+    for (let j = i; j < trace.length && (j === i || trace[j]!.before === trace[j - 1]!.after); j++) {
+      if (trace[j]!.after === trace[i]!.before)
+        return trace
+          .slice(i, j + 1)
+          .map((t) => `${t.rule}: ${describeRewrite(t.before, t.after)}`)
+          .join("; ");
+    }
+  }
+  return null;
+}
+
+describe("rules never undo each other", () => {
+  it("on the lecture's examples", () => {
+    for (const e of LECTURE_EXAMPLES) {
+      const trace = differentiate(e.problem, e.wrt, { order: e.order ?? 1 }).trace;
+      expect(cycleIn(trace), e.title).toBeNull();
+    }
+  });
+
+  it("on random derivatives", () => {
+    fc.assert(
+      fc.property(fc.oneof(problems("S"), problems("V")), fc.constantFrom("x", "A", "a"), (source, wrt) => {
+        try {
+          expect(cycleIn(differentiate(source, wrt).trace), source).toBeNull();
+        } catch (error) {
+          if (!isMatcalcError(error)) throw error;
+        }
+      }),
+      { numRuns: Math.round(200 * RUNS) },
+    );
   });
 });
 

@@ -126,9 +126,14 @@ function addPower(m: Monomial, base: Node, exponent: number): void {
 }
 
 function ordered(factors: Array<{ base: Node; exponent: number }>): Array<{ base: Node; exponent: number }> {
-  return factors.sort(
-    (x, y) => sizeOf(x.base) - sizeOf(y.base) || (sortKey(x.base) < sortKey(y.base) ? -1 : 1),
-  );
+  return factors.sort((x, y) => {
+    if (x.base === y.base) return 0;
+    const bySize = sizeOf(x.base) - sizeOf(y.base);
+    if (bySize !== 0) return bySize;
+    const [kx, ky] = [sortKey(x.base), sortKey(y.base)];
+    // Equal keys (a hash collision) fall back to creation order, so the order is still total.
+    return kx < ky ? -1 : kx > ky ? 1 : x.base.id - y.base.id;
+  });
 }
 
 function power(base: Node, exponent: number): Node {
@@ -200,7 +205,13 @@ function rebuild(m: Monomial, shapeOf: Node): Node {
         : rows === 1
           ? apply("transpose", ones(cols))
           : apply("mul", ones(rows), apply("transpose", ones(cols)));
-    result = apply("mul", result, unit);
+    // s/t spread over an array is written s*1/t (1/t or −1/t when s is ±1), as reciprocal-becomes-division
+    // writes it: the scalar denominator stays at the end.
+    if (result.op === "div") {
+      const s = constantValue(result.args[0]!);
+      const top = s === 1 ? unit : s === -1 ? apply("neg", unit) : apply("mul", result.args[0]!, unit);
+      result = apply("div", top, result.args[1]!);
+    } else result = apply("mul", result, unit);
   }
   if (result.shape.length !== shapeOf.shape.length) return shapeOf;
   return result;

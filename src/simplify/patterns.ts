@@ -93,6 +93,8 @@ export function sortKey(n: Node): string {
     };
     mix(node.op);
     mix(String(node.attrs.name ?? node.attrs.value ?? ""));
+    // Identities of different sizes print alike: the shape tells them apart.
+    mix(node.shape.join(","));
     for (const a of args) mix(a.hash.toString(36));
     const entry = { text: text.length > KEY_TEXT ? text.slice(0, KEY_TEXT) : text, hash: hash >>> 0 };
     keys.set(node.id, entry);
