@@ -68,28 +68,58 @@ function applyRule(rule: RewriteRule, node: Node): Node | null {
   return next;
 }
 
+/** What rewriting a node came to, and the steps taken on the way (replayed into a trace). */
+interface Rewritten {
+  readonly node: Node;
+  readonly steps: readonly TraceEntry[];
+}
+
+/**
+ * A rule list prepared for one list of rulesets: the rules, and what rewriting each node came to (at a
+ * chain's top and inside a chain). Rules are pure functions of immutable, hash-consed nodes, so a node
+ * met again — unchanged in the next pass, or in a later simplification of a larger expression — is
+ * not rewritten again.
+ */
+interface Prepared {
+  readonly rules: readonly RewriteRule[];
+  readonly atTop: WeakMap<Node, Rewritten>;
+  readonly inside: WeakMap<Node, Rewritten>;
+}
+
+const prepared = new WeakMap<readonly Ruleset[], Prepared>();
+
+function prepare(rulesets: readonly Ruleset[]): Prepared {
+  let p = prepared.get(rulesets);
+  if (p === undefined) {
+    p = { rules: rulesets.flatMap((r) => r.rules), atTop: new WeakMap(), inside: new WeakMap() };
+    prepared.set(rulesets, p);
+  }
+  return p;
+}
+
 /** Rewrites one node with the first rule that applies, repeatedly, up to a small bound. */
-function rewriteHere(
-  node: Node,
-  rules: readonly RewriteRule[],
-  trace: TraceEntry[] | null,
-  insideChain = false,
-): Node {
+function rewriteHere(node: Node, rules: Prepared, insideChain: boolean): Rewritten {
+  const table = insideChain ? rules.inside : rules.atTop;
+  const known = table.get(node);
+  if (known !== undefined) return known;
+  const steps: TraceEntry[] = [];
   let current = node;
-  for (let steps = 0; steps < 64; steps++) {
+  for (let count = 0; count < 64; count++) {
     let fired = false;
-    for (const rule of rules) {
+    for (const rule of rules.rules) {
       if (insideChain && rule.onlyAtChainTop) continue;
       const next = applyRule(rule, current);
       if (next === null || next === current) continue;
-      trace?.push({ rule: rule.name, before: current, after: next });
+      steps.push({ rule: rule.name, before: current, after: next });
       current = next;
       fired = true;
       break;
     }
-    if (!fired) return current;
+    if (!fired) break;
   }
-  return current;
+  const done: Rewritten = { node: current, steps };
+  table.set(node, done);
+  return done;
 }
 
 export function runRules(
@@ -97,7 +127,7 @@ export function runRules(
   rulesets: readonly Ruleset[],
   options: SimplifyOptions = {},
 ): SimplifyResult {
-  const rules = rulesets.flatMap((r) => r.rules);
+  const rules = prepare(rulesets);
   const nodeBudget = options.nodeBudget ?? 200_000;
   const maxPasses = options.maxPasses ?? 40;
   const trace: TraceEntry[] | null = options.trace ? [] : null;
@@ -112,7 +142,9 @@ export function runRules(
     for (const node of order) {
       const args = node.args.map((a) => done.get(a.id)!);
       const rebuilt = rebuild(node, args);
-      done.set(node.id, rewriteHere(rebuilt, rules, trace, inside.has(node.id)));
+      const rewritten = rewriteHere(rebuilt, rules, inside.has(node.id));
+      if (trace !== null) for (const step of rewritten.steps) trace.push(step);
+      done.set(node.id, rewritten.node);
       if (++visited > nodeBudget)
         return { node: current, stop: "node-budget", passes: pass, trace: trace ?? [] };
     }

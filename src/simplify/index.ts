@@ -19,7 +19,9 @@ export function simplify(node: Node, options: SimplifyOptions = {}): SimplifyRes
   return runRules(node, DEFAULT_RULESETS, options);
 }
 
+const TIDY_RULESETS: readonly Ruleset[] = [constantRules, zeroOneRules];
+
 /** Only constants, zeros and ones: for intermediate tangent expressions. */
 export function tidy(node: Node): Node {
-  return runRules(node, [constantRules, zeroOneRules]).node;
+  return runRules(node, TIDY_RULESETS).node;
 }
