@@ -23,16 +23,50 @@ export interface Node {
   readonly attrs: NodeAttributes;
 }
 
-const table = new Map<string, Node>();
+/** Nodes by a hash of their structure; equal hashes hold a bucket, compared field by field. */
+const table = new Map<number, Node | Node[]>();
 let nextId = 1;
 
-function attributeKey(attrs: NodeAttributes): string {
-  let key = "";
-  if (attrs.name !== undefined) key += `n=${attrs.name};`;
-  if (attrs.value !== undefined) key += `v=${Object.is(attrs.value, -0) ? "-0" : attrs.value};`;
-  if (attrs.symbol !== undefined) key += `s=${attrs.symbol};`;
-  if (attrs.symmetric) key += "sym;";
-  return key;
+/** FNV-1a over a string, continuing from `hash`. */
+function mixText(hash: number, text: string): number {
+  let h = hash;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h;
+}
+
+function mixNumber(hash: number, value: number): number {
+  return Math.imul(hash ^ (value | 0), 0x01000193) ^ ((value / 4294967296) | 0);
+}
+
+function hashOf(op: string, args: readonly Node[], shape: Shape, attrs: NodeAttributes): number {
+  let h = mixText(0x811c9dc5, op);
+  for (const d of shape) h = typeof d === "number" ? mixNumber(h, d + 0x9e37) : mixText(h ^ 0x2f, d);
+  for (const a of args) h = mixNumber(h, a.id);
+  if (attrs.name !== undefined) h = mixText(h ^ 0x11, attrs.name);
+  if (attrs.value !== undefined)
+    h = mixText(h ^ 0x13, Object.is(attrs.value, -0) ? "-0" : String(attrs.value));
+  if (attrs.symbol !== undefined) h = mixText(h ^ 0x17, attrs.symbol);
+  if (attrs.symmetric) h = mixNumber(h, 0x5e);
+  return h >>> 0;
+}
+
+function sameNode(
+  node: Node,
+  op: string,
+  args: readonly Node[],
+  shape: Shape,
+  attrs: NodeAttributes,
+): boolean {
+  if (node.op !== op || node.args.length !== args.length || node.shape.length !== shape.length) return false;
+  for (let i = 0; i < args.length; i++) if (node.args[i] !== args[i]) return false;
+  for (let i = 0; i < shape.length; i++) if (node.shape[i] !== shape[i]) return false;
+  const a = node.attrs;
+  return (
+    a.name === attrs.name &&
+    Object.is(a.value, attrs.value) &&
+    a.symbol === attrs.symbol &&
+    (a.symmetric ?? false) === (attrs.symmetric ?? false)
+  );
 }
 
 /**
@@ -46,10 +80,15 @@ export function internNode(
   shape: Shape,
   attrs: NodeAttributes = {},
 ): Node {
-  let key = `${op}|${shape.join(",")}|${attributeKey(attrs)}`;
-  for (const arg of args) key += `|${arg.id}`;
-  const existing = table.get(key);
-  if (existing) return existing;
+  const hash = hashOf(op, args, shape, attrs);
+  const bucket = table.get(hash);
+  if (bucket !== undefined) {
+    if (!Array.isArray(bucket)) {
+      if (sameNode(bucket, op, args, shape, attrs)) return bucket;
+    } else {
+      for (const candidate of bucket) if (sameNode(candidate, op, args, shape, attrs)) return candidate;
+    }
+  }
   const node: Node = Object.freeze({
     id: nextId++,
     op,
@@ -57,6 +96,8 @@ export function internNode(
     shape: Object.freeze([...shape]),
     attrs: Object.freeze({ ...attrs }),
   });
-  table.set(key, node);
+  if (bucket === undefined) table.set(hash, node);
+  else if (Array.isArray(bucket)) bucket.push(node);
+  else table.set(hash, [bucket, node]);
   return node;
 }
