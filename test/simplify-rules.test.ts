@@ -5,8 +5,9 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { differentiate, isMatcalcError, LECTURE_EXAMPLES, loadProblem } from "../src/api/index.js";
 import type { Node } from "../src/ir/index.js";
+import { postorder } from "../src/ir/index.js";
 import { apply } from "../src/ops/index.js";
-import { runRules, simplify } from "../src/simplify/index.js";
+import { DEFAULT_RULESETS, runRules, simplify } from "../src/simplify/index.js";
 import { problems } from "./generators.js";
 import { describeRewrite, rewriteError } from "./trace-values.js";
 
@@ -80,6 +81,33 @@ describe("rules never undo each other", () => {
 });
 
 describe("the driver", () => {
+  it("tries a rule only on the operators it declares: it rewrites no other", () => {
+    // Every node of the traces of the lecture's examples and of random derivatives.
+    const nodes = new Map<number, Node>();
+    const take = (trace: ReturnType<typeof differentiate>["trace"]) => {
+      for (const step of trace)
+        for (const root of [step.before, step.after]) for (const n of postorder(root)) nodes.set(n.id, n);
+    };
+    for (const e of LECTURE_EXAMPLES) take(differentiate(e.problem, e.wrt, { order: e.order ?? 1 }).trace);
+    for (const source of fc.sample(fc.oneof(problems("S"), problems("V")), { numRuns: 100, seed: 7 })) {
+      try {
+        take(differentiate(source, "x").trace);
+      } catch (error) {
+        if (!isMatcalcError(error)) throw error;
+      }
+    }
+    const ops = new Set([...nodes.values()].map((n) => n.op));
+    expect(ops.size).toBeGreaterThan(20);
+    for (const rule of DEFAULT_RULESETS.flatMap((r) => r.rules)) {
+      if (rule.ops === undefined) continue;
+      for (const n of nodes.values()) {
+        if (rule.ops.includes(n.op)) continue;
+        const out = rule.apply(n);
+        expect(out === null || out === n, `${rule.name} rewrote a node of operator ${n.op}`).toBe(true);
+      }
+    }
+  });
+
   it("reaches a fixed point and reports it", () => {
     const result = simplify(loadProblem("x'*x + x'*x").expression, { trace: true });
     expect(result.stop).toBe("fixed-point");

@@ -16,6 +16,8 @@ export interface RewriteRule {
    * products), for a rule that rewrites a whole chain at once.
    */
   readonly onlyAtChainTop?: boolean;
+  /** The operators of the nodes the rule can rewrite (it returns null on any other); all when absent. */
+  readonly ops?: readonly string[];
 }
 
 export interface Ruleset {
@@ -82,6 +84,9 @@ interface Rewritten {
  */
 interface Prepared {
   readonly rules: readonly RewriteRule[];
+  /** The rules tried on a node of each operator, at a chain's top and inside a chain. */
+  readonly forTop: Map<string, readonly RewriteRule[]>;
+  readonly forInside: Map<string, readonly RewriteRule[]>;
   readonly atTop: WeakMap<Node, Rewritten>;
   readonly inside: WeakMap<Node, Rewritten>;
 }
@@ -91,10 +96,29 @@ const prepared = new WeakMap<readonly Ruleset[], Prepared>();
 function prepare(rulesets: readonly Ruleset[]): Prepared {
   let p = prepared.get(rulesets);
   if (p === undefined) {
-    p = { rules: rulesets.flatMap((r) => r.rules), atTop: new WeakMap(), inside: new WeakMap() };
+    p = {
+      rules: rulesets.flatMap((r) => r.rules),
+      forTop: new Map(),
+      forInside: new Map(),
+      atTop: new WeakMap(),
+      inside: new WeakMap(),
+    };
     prepared.set(rulesets, p);
   }
   return p;
+}
+
+/** The rules that can rewrite a node of operator `op`, in their order. */
+function rulesFor(p: Prepared, op: string, insideChain: boolean): readonly RewriteRule[] {
+  const table = insideChain ? p.forInside : p.forTop;
+  let rules = table.get(op);
+  if (rules === undefined) {
+    rules = p.rules.filter(
+      (r) => (r.ops === undefined || r.ops.includes(op)) && !(insideChain && r.onlyAtChainTop),
+    );
+    table.set(op, rules);
+  }
+  return rules;
 }
 
 /** Rewrites one node with the first rule that applies, repeatedly, up to a small bound. */
@@ -106,8 +130,7 @@ function rewriteHere(node: Node, rules: Prepared, insideChain: boolean): Rewritt
   let current = node;
   for (let count = 0; count < 64; count++) {
     let fired = false;
-    for (const rule of rules.rules) {
-      if (insideChain && rule.onlyAtChainTop) continue;
+    for (const rule of rulesFor(rules, current.op, insideChain)) {
       const next = applyRule(rule, current);
       if (next === null || next === current) continue;
       steps.push({ rule: rule.name, before: current, after: next });

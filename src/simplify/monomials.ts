@@ -11,7 +11,9 @@ interface Monomial {
   readonly powers: Map<number, { base: Node; exponent: number }>;
 }
 
-const MULTIPLICATIVE = new Set(["mul", "div", "pow", "emul", "ediv", "epow", "neg"]);
+/** The operators a monomial is made of (the only ones the monomial rule rewrites). */
+export const FACTOR_OPS: readonly string[] = ["mul", "div", "pow", "emul", "ediv", "epow", "neg"];
+const MULTIPLICATIVE = new Set(FACTOR_OPS);
 
 /** Whether `n` takes part in a commutative product of the given context. */
 function isFactorOp(n: Node, elementwise: boolean): boolean {

@@ -11,7 +11,7 @@ import {
   stackLayout,
 } from "../ops/index.js";
 import type { RewriteRule, Ruleset } from "./driver.js";
-import { normalizeMonomial } from "./monomials.js";
+import { FACTOR_OPS, normalizeMonomial } from "./monomials.js";
 import {
   constantValue,
   isAllOnes,
@@ -104,7 +104,13 @@ function pushTranspose(n: Node): Node {
   return apply("transpose", n);
 }
 
-const rule = (name: string, applyRule: (n: Node) => Node | null): RewriteRule => ({ name, apply: applyRule });
+const rule = (
+  name: string,
+  ops: readonly string[] | undefined,
+  applyRule: (n: Node) => Node | null,
+): RewriteRule => ({ name, apply: applyRule, ...(ops === undefined ? {} : { ops }) });
+
+const ARITHMETIC = ["add", "sub", "mul", "div", "emul", "ediv"];
 
 const ARITHMETIC_FOLDS: Record<string, (a: number, b: number) => number> = {
   add: (a, b) => a + b,
@@ -139,7 +145,7 @@ function associateLeft(n: Node): Node {
 export const constantRules: Ruleset = {
   name: "constants",
   rules: [
-    rule("fold-constants", (n) => {
+    rule("fold-constants", ["neg", ...ARITHMETIC, "pow", "epow"], (n) => {
       const values = n.args.map(constantValue);
       if (n.args.length === 0 || values.some((v) => v === undefined)) return null;
       const [a, b] = values as number[];
@@ -159,7 +165,7 @@ export const constantRules: Ruleset = {
 export const zeroOneRules: Ruleset = {
   name: "zeros-and-ones",
   rules: [
-    rule("add-zero", (n) => {
+    rule("add-zero", ["add", "sub"], (n) => {
       if (n.op !== "add" && n.op !== "sub") return null;
       const [a, b] = [n.args[0]!, n.args[1]!];
       if (isZero(b) && sameShape(a, n)) return a;
@@ -168,14 +174,14 @@ export const zeroOneRules: Ruleset = {
       if (isZero(a) && isZero(b)) return zeroOf(n.shape);
       return null;
     }),
-    rule("multiply-by-zero", (n) => {
+    rule("multiply-by-zero", ["mul", "emul", "dot", "ediv", "div"], (n) => {
       if (!["mul", "emul", "dot", "ediv", "div"].includes(n.op)) return null;
       const zeroNumerator = isZero(n.args[0]!);
       if (zeroNumerator || ((n.op === "mul" || n.op === "emul" || n.op === "dot") && isZero(n.args[1]!)))
         return zeroOf(n.shape);
       return null;
     }),
-    rule("multiply-by-one", (n) => {
+    rule("multiply-by-one", ["mul", "emul", "div", "ediv"], (n) => {
       const [a, b] = [n.args[0]!, n.args[1]!];
       if ((n.op === "mul" || n.op === "emul") && isConstant(a, 1) && sameShape(b, n)) return b;
       if (
@@ -188,21 +194,21 @@ export const zeroOneRules: Ruleset = {
       if (n.op === "emul" && isAllOnes(b) && sameShape(a, n)) return a;
       return null;
     }),
-    rule("multiply-by-identity", (n) => {
+    rule("multiply-by-identity", ["mul"], (n) => {
       if (n.op !== "mul") return null;
       const [a, b] = [n.args[0]!, n.args[1]!];
       if (a.op === "identity" && sameShape(b, n)) return b;
       if (b.op === "identity" && sameShape(a, n)) return a;
       return null;
     }),
-    rule("power-of-one-or-zero", (n) => {
+    rule("power-of-one-or-zero", ["pow", "epow"], (n) => {
       if (n.op !== "pow" && n.op !== "epow") return null;
       const [a, b] = [n.args[0]!, n.args[1]!];
       if (isConstant(b, 1) && sameShape(a, n)) return a;
       if (isConstant(b, 0) && isScalar(n)) return constant(1);
       return null;
     }),
-    rule("negate-negation", (n) => {
+    rule("negate-negation", ["neg"], (n) => {
       if (n.op !== "neg") return null;
       const a = n.args[0]!;
       if (a.op === "neg") return a.args[0]!;
@@ -211,15 +217,21 @@ export const zeroOneRules: Ruleset = {
       if (value !== undefined) return constant(-value);
       return null;
     }),
-    rule("zero-passes-through", (n) => {
-      const a = n.args[0];
-      if (a === undefined || !isZero(a) || n.args.length !== 1) return null;
-      if (["transpose", "sum", "tr", "diagMatrix", "diagVector", "norm1", "norm2"].includes(n.op))
-        return zeroOf(n.shape);
-      return null;
-    }),
-    rule("sum-of-scalar", (n) => (n.op === "sum" && isScalar(n.args[0]!) ? n.args[0]! : null)),
-    rule("subtract-self", (n) => (n.op === "sub" && n.args[0] === n.args[1] ? zeroOf(n.shape) : null)),
+    rule(
+      "zero-passes-through",
+      ["transpose", "sum", "tr", "diagMatrix", "diagVector", "norm1", "norm2"],
+      (n) => {
+        const a = n.args[0];
+        if (a === undefined || !isZero(a) || n.args.length !== 1) return null;
+        if (["transpose", "sum", "tr", "diagMatrix", "diagVector", "norm1", "norm2"].includes(n.op))
+          return zeroOf(n.shape);
+        return null;
+      },
+    ),
+    rule("sum-of-scalar", ["sum"], (n) => (n.op === "sum" && isScalar(n.args[0]!) ? n.args[0]! : null)),
+    rule("subtract-self", ["sub"], (n) =>
+      n.op === "sub" && n.args[0] === n.args[1] ? zeroOf(n.shape) : null,
+    ),
   ],
 };
 
@@ -227,13 +239,15 @@ export const zeroOneRules: Ruleset = {
 export const transposeRules: Ruleset = {
   name: "transpose",
   rules: [
-    rule("transpose-of-transpose", (n) =>
+    rule("transpose-of-transpose", ["transpose"], (n) =>
       n.op === "transpose" && n.args[0]!.op === "transpose" && sameShape(n.args[0]!.args[0]!, n)
         ? n.args[0]!.args[0]!
         : null,
     ),
-    rule("transpose-of-scalar", (n) => (n.op === "transpose" && isScalar(n.args[0]!) ? n.args[0]! : null)),
-    rule("transpose-of-symmetric", (n) => {
+    rule("transpose-of-scalar", ["transpose"], (n) =>
+      n.op === "transpose" && isScalar(n.args[0]!) ? n.args[0]! : null,
+    ),
+    rule("transpose-of-symmetric", ["transpose"], (n) => {
       if (n.op !== "transpose") return null;
       const a = n.args[0]!;
       const symmetricVariable = (x: Node) => x.op === "var" && x.attrs.symmetric === true;
@@ -246,7 +260,7 @@ export const transposeRules: Ruleset = {
       if (a.op === "zeros") return zeroOf(n.shape);
       return null;
     }),
-    rule("transpose-of-product", (n) => {
+    rule("transpose-of-product", ["transpose"], (n) => {
       if (n.op !== "transpose" || n.args[0]!.op !== "mul") return null;
       const [a, b] = [n.args[0]!.args[0]!, n.args[0]!.args[1]!];
       if (isScalar(a)) return tryApply("mul", a, apply("transpose", b));
@@ -255,7 +269,7 @@ export const transposeRules: Ruleset = {
       // once (a chain of k factors would otherwise take k passes).
       return tryApply("mul", transposeProduct(b), transposeProduct(a));
     }),
-    rule("transpose-of-sum", (n) => {
+    rule("transpose-of-sum", ["transpose"], (n) => {
       if (n.op !== "transpose") return null;
       const a = n.args[0]!;
       if (a.op === "add" || a.op === "sub") {
@@ -270,7 +284,7 @@ export const transposeRules: Ruleset = {
         return tryApply("emul", apply("transpose", a.args[0]!), apply("transpose", a.args[1]!));
       return null;
     }),
-    rule("transpose-of-stack", (n) => {
+    rule("transpose-of-stack", ["transpose"], (n) => {
       if (n.op !== "transpose" || n.args[0]!.op !== "stack") return null;
       const s = n.args[0]!;
       const { rows, cols } = stackLayout(s.shape);
@@ -285,7 +299,7 @@ export const transposeRules: Ruleset = {
 export const productRules: Ruleset = {
   name: "products",
   rules: [
-    rule("scalar-factor-first", (n) => {
+    rule("scalar-factor-first", ["mul"], (n) => {
       // Canonical: a scalar factor stands leftmost in a left-associated chain, s*A*B.
       if (n.op !== "mul") return null;
       const [a, b] = [n.args[0]!, n.args[1]!];
@@ -306,7 +320,7 @@ export const productRules: Ruleset = {
       }
       return null;
     }),
-    rule("scalar-leaves-sum", (n) => {
+    rule("scalar-leaves-sum", ["sum", "tr"], (n) => {
       if (n.op !== "sum" && n.op !== "tr") return null;
       const a = n.args[0]!;
       if (a.op === "mul" && isScalar(a.args[0]!) && !isScalar(a.args[1]!))
@@ -314,7 +328,7 @@ export const productRules: Ruleset = {
       if (a.op === "neg") return apply("neg", apply(n.op, a.args[0]!));
       return null;
     }),
-    rule("reciprocal-becomes-division", (n) => {
+    rule("reciprocal-becomes-division", ["mul"], (n) => {
       // (c/s)*X → c*X/s: a scalar denominator is written once, at the end.
       if (n.op !== "mul") return null;
       const [a, x] = [n.args[0]!, n.args[1]!];
@@ -323,7 +337,7 @@ export const productRules: Ruleset = {
       const top = constantValue(a.args[0]!) === 1 ? x : apply("mul", a.args[0]!, x);
       return tryApply("div", top, a.args[1]!);
     }),
-    rule("division-moves-left", (n) => {
+    rule("division-moves-left", ["div"], (n) => {
       // (p*Q)/s → p/s*Q when p is a (transposed) variable: y'/(‖x‖‖y‖)*(I − …) as the lecture writes.
       if (n.op !== "div" || n.args[0]!.op !== "mul" || isScalar(n)) return null;
       const [p, q] = [n.args[0]!.args[0]!, n.args[0]!.args[1]!];
@@ -332,19 +346,19 @@ export const productRules: Ruleset = {
       const left = tryApply("div", p, n.args[1]!);
       return left === null ? null : tryApply("mul", left, q);
     }),
-    rule("negative-scales-difference", (n) => {
+    rule("negative-scales-difference", ["mul"], (n) => {
       // −c·(a − b)ᵀ·M → c·(b − a)ᵀ·M: a positive coefficient reads better.
       const c = n.op === "mul" ? constantValue(n.args[0]!) : undefined;
       if (c === undefined || c >= 0) return null;
       const flipped = flipSign(n.args[1]!);
       return flipped === null ? null : tryApply("mul", constant(-c), flipped);
     }),
-    rule("negation-moves-left", (n) => {
+    rule("negation-moves-left", ["mul"], (n) => {
       // A·(−B) → (−A)·B, so that a product's sign ends up on its first factor.
       if (n.op !== "mul" || n.args[1]!.op !== "neg" || n.args[0]!.op === "neg") return null;
       return tryApply("mul", apply("neg", n.args[0]!), n.args[1]!.args[0]!);
     }),
-    rule("negation-enters-product", (n) => {
+    rule("negation-enters-product", ["neg"], (n) => {
       // −(A·B) → (−A)·B and −(A/s) → (−A)/s: a product carries its sign on its first factor.
       if (n.op !== "neg") return null;
       const a = n.args[0]!;
@@ -352,7 +366,7 @@ export const productRules: Ruleset = {
       return tryApply(a.op, apply("neg", a.args[0]!), a.args[1]!);
     }),
     {
-      ...rule("product-associates-left", (n) => {
+      ...rule("product-associates-left", ["mul"], (n) => {
         const rotated = associateLeft(n);
         return rotated === n ? null : rotated;
       }),
@@ -366,7 +380,7 @@ export const productRules: Ruleset = {
 export const diagonalRules: Ruleset = {
   name: "diagonal",
   rules: [
-    rule("diag-times-vector", (n) => {
+    rule("diag-times-vector", ["mul"], (n) => {
       if (n.op !== "mul") return null;
       const [a, b] = [n.args[0]!, n.args[1]!];
       if (a.op === "diagMatrix" && isVector(b)) return tryApply("emul", a.args[0]!, b);
@@ -377,11 +391,11 @@ export const diagonalRules: Ruleset = {
       }
       return null;
     }),
-    rule("diag-times-diag", (n) => {
+    rule("diag-times-diag", ["mul"], (n) => {
       if (n.op !== "mul" || n.args[0]!.op !== "diagMatrix" || n.args[1]!.op !== "diagMatrix") return null;
       return tryApply("diagMatrix", apply("emul", n.args[0]!.args[0]!, n.args[1]!.args[0]!));
     }),
-    rule("sum-of-diags", (n) => {
+    rule("sum-of-diags", ["add", "sub"], (n) => {
       // diag(u) ± diag(v) → diag(u ± v)
       if (
         (n.op !== "add" && n.op !== "sub") ||
@@ -391,7 +405,7 @@ export const diagonalRules: Ruleset = {
         return null;
       return tryApply("diagMatrix", apply(n.op, n.args[0]!.args[0]!, n.args[1]!.args[0]!));
     }),
-    rule("diag-times-diag-in-chain", (n) => {
+    rule("diag-times-diag-in-chain", ["mul"], (n) => {
       // (M*diag(u))*diag(v) → M*diag(u .* v), for left-associated chains.
       if (
         n.op !== "mul" ||
@@ -403,7 +417,7 @@ export const diagonalRules: Ruleset = {
       const merged = apply("diagMatrix", apply("emul", n.args[0]!.args[1]!.args[0]!, n.args[1]!.args[0]!));
       return tryApply("mul", n.args[0]!.args[0]!, merged);
     }),
-    rule("diag-of-ones", (n) => {
+    rule("diag-of-ones", ["diagMatrix"], (n) => {
       if (n.op !== "diagMatrix") return null;
       const a = n.args[0]!;
       if (a.op === "ones") return identity(a.shape[0]!);
@@ -411,19 +425,19 @@ export const diagonalRules: Ruleset = {
         return apply("mul", a.args[0]!, identity(a.shape[0]!));
       return null;
     }),
-    rule("negation-enters-diag", (n) =>
+    rule("negation-enters-diag", ["neg"], (n) =>
       n.op === "neg" && n.args[0]!.op === "diagMatrix"
         ? apply("diagMatrix", apply("neg", n.args[0]!.args[0]!))
         : null,
     ),
-    rule("scalar-leaves-diag", (n) => {
+    rule("scalar-leaves-diag", ["diagMatrix"], (n) => {
       if (n.op !== "diagMatrix" || n.args[0]!.op !== "mul" || !isScalar(n.args[0]!.args[0]!)) return null;
       return apply("mul", n.args[0]!.args[0]!, apply("diagMatrix", n.args[0]!.args[1]!));
     }),
-    rule("inverse-of-inverse", (n) =>
+    rule("inverse-of-inverse", ["inv"], (n) =>
       n.op === "inv" && n.args[0]!.op === "inv" ? n.args[0]!.args[0]! : null,
     ),
-    rule("inverse-cancels", (n) => {
+    rule("inverse-cancels", ["mul"], (n) => {
       // P⁻¹·P = P·P⁻¹ = I, also transposed, and inside a left-associated chain R·P⁻¹·P = R.
       if (n.op !== "mul") return null;
       const [a, b] = [n.args[0]!, n.args[1]!];
@@ -444,17 +458,17 @@ export const diagonalRules: Ruleset = {
       }
       return null;
     }),
-    rule("diagonal-of-diag", (n) =>
+    rule("diagonal-of-diag", ["diagVector"], (n) =>
       n.op === "diagVector" && n.args[0]!.op === "diagMatrix" ? n.args[0]!.args[0]! : null,
     ),
-    rule("diagonal-of-outer-product", (n) => {
+    rule("diagonal-of-outer-product", ["diagVector"], (n) => {
       // diag(u v') = u .* v
       if (n.op !== "diagVector" || n.args[0]!.op !== "mul") return null;
       const [u, r] = [n.args[0]!.args[0]!, n.args[0]!.args[1]!];
       if (!isVector(u) || !(r.shape.length === 2 && r.shape[0] === 1)) return null;
       return tryApply("emul", u, apply("transpose", r));
     }),
-    rule("hadamard-row-becomes-diag", (n) => {
+    rule("hadamard-row-becomes-diag", ["mul"], (n) => {
       // (p .* q)' M → q' diag(p) M: the lecture's form for a chain through an element-wise function.
       if (n.op !== "mul") return null;
       const [a, m] = [n.args[0]!, n.args[1]!];
@@ -471,7 +485,7 @@ export const diagonalRules: Ruleset = {
 export const elementwiseRules: Ruleset = {
   name: "element-wise",
   rules: [
-    rule("scalar-element-wise-is-ordinary", (n) => {
+    rule("scalar-element-wise-is-ordinary", ["emul", "ediv", "epow"], (n) => {
       const [a, b] = [n.args[0]!, n.args[1]!];
       if (n.op === "emul" && (isScalar(a) || isScalar(b)))
         return isScalar(a) ? apply("mul", a, b) : apply("mul", b, a);
@@ -479,8 +493,8 @@ export const elementwiseRules: Ruleset = {
       if (n.op === "epow" && isScalar(a) && isScalar(b)) return apply("pow", a, b);
       return null;
     }),
-    rule("monomial", normalizeMonomial),
-    rule("step-masks-relu", (n) => {
+    rule("monomial", FACTOR_OPS, normalizeMonomial),
+    rule("step-masks-relu", ["emul"], (n) => {
       // step(z) .* E(max(0, z)) = step(z) .* E(z): where step(z) is 0 the product is 0 anyway.
       if (n.op !== "emul") return null;
       for (const [mask, other] of [
@@ -502,7 +516,7 @@ export const elementwiseRules: Ruleset = {
 export const stackRules: Ruleset = {
   name: "stacks",
   rules: [
-    rule("scalar-enters-stack", (n) => {
+    rule("scalar-enters-stack", ["mul", "div"], (n) => {
       if ((n.op !== "mul" && n.op !== "div") || n.args[n.op === "mul" ? 1 : 0]!.op !== "stack") return null;
       const [s, st] = n.op === "mul" ? [n.args[0]!, n.args[1]!] : [n.args[1]!, n.args[0]!];
       if (!isScalar(s)) return null;
@@ -513,7 +527,7 @@ export const stackRules: Ruleset = {
         cols,
       );
     }),
-    rule("stacks-entry-wise", (n) => {
+    rule("stacks-entry-wise", ["add", "sub", "emul", "ediv"], (n) => {
       // [a; b] + [c; d] = [a + c; b + d], and likewise for - .* ./
       const entryOp = { add: "add", sub: "sub", emul: "mul", ediv: "div" }[
         n.op as "add" | "sub" | "emul" | "ediv"
@@ -533,10 +547,10 @@ export const stackRules: Ruleset = {
 export const sumRules: Ruleset = {
   name: "sums",
   rules: [
-    { ...rule("collect-like-terms", collectTerms), remember: true },
-    rule("cancel-scalar-factors", cancelScalarFactors),
-    { ...rule("factor-common", factorCommon), remember: true },
-    rule("factor-hadamard", factorHadamard),
+    { ...rule("collect-like-terms", ["add", "sub"], collectTerms), remember: true },
+    rule("cancel-scalar-factors", ["div"], cancelScalarFactors),
+    { ...rule("factor-common", ["add", "sub"], factorCommon), remember: true },
+    rule("factor-hadamard", ["add", "sub"], factorHadamard),
   ],
 };
 
