@@ -84,9 +84,22 @@ function termNode(t: Term, magnitudeOnly: boolean): Node {
   const c = magnitudeOnly ? Math.abs(t.coefficient) : t.coefficient;
   if (t.body === null) return constant(c);
   if (c === 1) return t.body;
-  if (c === -1) return apply("neg", t.body);
+  if (c === -1) return negateFirst(t.body);
   return scaleLeft(constant(c), t.body);
 }
+
+/**
+ * −body with the sign on a product's first factor, (−A)·B, as the product rules write it (and as
+ * splitCoefficient reads it back): written −(A·B), the two would undo each other.
+ */
+function negateFirst(body: Node): Node {
+  if (NEGATION_ENTERS.has(body.op) && body.args[0]!.op !== "neg") {
+    const signed = tryApply(body.op, negateFirst(body.args[0]!), body.args[1]!);
+    if (signed !== null) return signed;
+  }
+  return apply("neg", body);
+}
+const NEGATION_ENTERS = new Set(["mul", "div", "emul", "ediv"]);
 
 /** c·(a·b) written as (c·a)·b, so that the product needs no brackets. */
 function scaleLeft(c: Node, body: Node): Node {
