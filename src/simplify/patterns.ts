@@ -23,7 +23,36 @@ export function zeroOf(shape: Shape): Node {
 }
 
 export function sameShape(a: Node, b: Node): boolean {
-  return a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
+  if (a.shape === b.shape) return true;
+  if (a.shape.length !== b.shape.length) return false;
+  for (let i = 0; i < a.shape.length; i++) if (a.shape[i] !== b.shape[i]) return false;
+  return true;
+}
+
+/**
+ * A number remembered per node, in an array indexed by node id (ids are small consecutive integers),
+ * for measures the rules consult at every visit: a lookup is an index, not a hash probe.
+ */
+export class NodeNumbers {
+  private data = new Float64Array(1024);
+
+  get(n: Node): number | undefined {
+    const v = n.id < this.data.length ? this.data[n.id]! : 0;
+    return v === 0 ? undefined : v - 1;
+  }
+
+  has(n: Node): boolean {
+    return n.id < this.data.length && this.data[n.id] !== 0;
+  }
+
+  set(n: Node, value: number): void {
+    if (n.id >= this.data.length) {
+      const grown = new Float64Array(Math.max(n.id + 1, this.data.length * 2));
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[n.id] = value + 1;
+  }
 }
 
 /** Builds `op(args)`, or null when the shapes do not fit (a rule then simply does not apply). */
@@ -37,32 +66,32 @@ export function tryApply(op: string, ...args: Node[]): Node | null {
 
 /** Distinct nodes in the tree under n, counted with repetition (the printed size). */
 export function sizeOf(n: Node): number {
-  const known = sizes.get(n.id);
+  const known = sizes.get(n);
   if (known !== undefined) return known;
   // Iteratively, descending only into nodes not sized yet (a known subtree is not walked again).
   const stack: Node[] = [n];
   while (stack.length > 0) {
     const node = stack[stack.length - 1]!;
-    if (sizes.has(node.id)) {
+    if (sizes.has(node)) {
       stack.pop();
       continue;
     }
     let ready = true;
     for (const a of node.args) {
-      if (!sizes.has(a.id)) {
+      if (!sizes.has(a)) {
         stack.push(a);
         ready = false;
       }
     }
     if (!ready) continue;
     let size = 1;
-    for (const a of node.args) size += sizes.get(a.id)!;
-    sizes.set(node.id, size);
+    for (const a of node.args) size += sizes.get(a)!;
+    sizes.set(node, size);
     stack.pop();
   }
-  return sizes.get(n.id)!;
+  return sizes.get(n)!;
 }
-const sizes = new Map<number, number>();
+const sizes = new NodeNumbers();
 
 const keys = new Map<number, { text: string; hash: number }>();
 const KEY_TEXT = 160;

@@ -3,7 +3,7 @@
 // makes the expression smaller (x'·A + x'·A' = x'·(A + A')).
 import type { Node } from "../ir/index.js";
 import { apply, constant, identity } from "../ops/index.js";
-import { constantValue, isScalar, sameShape, sizeOf, tryApply, zeroOf } from "./patterns.js";
+import { constantValue, isScalar, NodeNumbers, sameShape, sizeOf, tryApply, zeroOf } from "./patterns.js";
 
 interface Term {
   coefficient: number;
@@ -56,28 +56,28 @@ function termsOf(root: Node): Term[] | null {
  * Transposes under n, counted with repetition but not inside a sum below n (a sum's own terms are
  * ordered when it is collected); cached by node (nodes are immutable).
  */
-const transposeCounts = new Map<number, number>();
+const transposeCounts = new NodeNumbers();
 function transposeCount(n: Node): number {
-  const known = transposeCounts.get(n.id);
+  const known = transposeCounts.get(n);
   if (known !== undefined) return known;
   const stack: Node[] = [n];
   while (stack.length > 0) {
     const node = stack[stack.length - 1]!;
-    if (transposeCounts.has(node.id)) {
+    if (transposeCounts.has(node)) {
       stack.pop();
       continue;
     }
-    const missing = node.args.filter((a) => a.op !== "add" && a.op !== "sub" && !transposeCounts.has(a.id));
+    const missing = node.args.filter((a) => a.op !== "add" && a.op !== "sub" && !transposeCounts.has(a));
     if (missing.length > 0) {
       stack.push(...missing);
       continue;
     }
     let c = node.op === "transpose" ? 1 : 0;
-    for (const a of node.args) if (a.op !== "add" && a.op !== "sub") c += transposeCounts.get(a.id)!;
-    transposeCounts.set(node.id, c);
+    for (const a of node.args) if (a.op !== "add" && a.op !== "sub") c += transposeCounts.get(a)!;
+    transposeCounts.set(node, c);
     stack.pop();
   }
-  return transposeCounts.get(n.id)!;
+  return transposeCounts.get(n)!;
 }
 
 function termNode(t: Term, magnitudeOnly: boolean): Node {
