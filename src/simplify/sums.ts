@@ -261,6 +261,8 @@ interface Decomposed {
   coefficient: number;
   scalars: Map<number, { base: Node; exponent: number }>;
   chain: Node[];
+  /** Whether a scalar u'v was opened into the chain (else the decomposition is the unopened one). */
+  opened: boolean;
 }
 
 /** Where a scalar u'v may be opened into the chain: not at all, at the front (u', v) or the end (v', u). */
@@ -283,7 +285,7 @@ function decompose(term: Node, sign: number, opening: Opening): Decomposed | nul
 
 function decomposeOrThrow(term: Node, sign: number, opening: Opening): Decomposed {
   let visited = 0;
-  const d: Decomposed = { coefficient: sign, scalars: new Map(), chain: [] };
+  const d: Decomposed = { coefficient: sign, scalars: new Map(), chain: [], opened: false };
   const openedFront: Node[] = [];
   const openedEnd: Node[] = [];
   const addScalar = (base: Node, exponent: number) => {
@@ -317,6 +319,7 @@ function decomposeOrThrow(term: Node, sign: number, opening: Opening): Decompose
       !isScalar(base.args[1]!)
     ) {
       const [u, v] = [base.args[0]!, base.args[1]!];
+      d.opened = true;
       if (opening === "front") {
         flatten(u, openedFront);
         flatten(v, openedFront);
@@ -431,6 +434,8 @@ function factorPair(n: Node, open: Opening): Node | null {
   const a = decompose(n.args[0]!, 1, open);
   const b = decompose(n.args[1]!, n.op === "sub" ? -1 : 1, open);
   if (a === null || b === null) return null;
+  // Nothing to open on either side: the same as the unopened factoring, which is tried anyway.
+  if (open !== "none" && !a.opened && !b.opened) return null;
   const common = commonScalars(a, b);
   // A shared numeric factor comes out too: 2·P + 2·Q = 2·(P + Q).
   const shared =
