@@ -91,7 +91,7 @@ export function differentiate(
   let stop: StopReason = "fixed-point";
   const tidyUp = (node: Node) => {
     const result = simplify(node, { trace: true });
-    trace.push(...result.trace);
+    for (const step of result.trace) trace.push(step);
     if (result.stop !== "fixed-point") stop = result.stop;
     return result.node;
   };
