@@ -128,14 +128,15 @@ function addPower(m: Monomial, base: Node, exponent: number): void {
 }
 
 function ordered(factors: Array<{ base: Node; exponent: number }>): Array<{ base: Node; exponent: number }> {
-  return factors.sort((x, y) => {
-    if (x.base === y.base) return 0;
-    const bySize = sizeOf(x.base) - sizeOf(y.base);
-    if (bySize !== 0) return bySize;
-    const [kx, ky] = [sortKey(x.base), sortKey(y.base)];
+  // By size, then by structural key (computed once per factor, not at every comparison).
+  const keyed = factors.map((f) => ({ f, size: sizeOf(f.base), key: sortKey(f.base) }));
+  keyed.sort((x, y) => {
+    if (x.f.base === y.f.base) return 0;
+    if (x.size !== y.size) return x.size - y.size;
     // Equal keys (a hash collision) fall back to creation order, so the order is still total.
-    return kx < ky ? -1 : kx > ky ? 1 : x.base.id - y.base.id;
+    return x.key < y.key ? -1 : x.key > y.key ? 1 : x.f.base.id - y.f.base.id;
   });
+  return keyed.map((k) => k.f);
 }
 
 function power(base: Node, exponent: number): Node {

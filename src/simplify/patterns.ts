@@ -1,6 +1,6 @@
 // Small predicates and constructors the rewrite rules share.
 import type { Shape } from "../core/index.js";
-import { foldNodes, type Node } from "../ir/index.js";
+import type { Node } from "../ir/index.js";
 import { apply, constant, zeros } from "../ops/index.js";
 
 export const isScalar = (n: Node) => n.shape.length === 0;
@@ -93,18 +93,35 @@ export function sizeOf(n: Node): number {
 }
 const sizes = new NodeNumbers();
 
-const keys = new Map<number, { text: string; hash: number }>();
+const keys = new Map<number, { text: string; hash: number; key: string }>();
 const KEY_TEXT = 160;
 
 /**
  * A structural key that orders expressions deterministically (sums are sorted by it). It is the
  * expression's shape in text, cut to a bounded length, followed by a hash of the whole structure, so
- * heavily shared expressions never unfold into exponentially long strings.
+ * heavily shared expressions never unfold into exponentially long strings. Remembered by node; only
+ * nodes not keyed yet are visited.
  */
 export function sortKey(n: Node): string {
-  const key = foldNodes<{ text: string; hash: number }>(n, (node, args) => {
-    const known = keys.get(node.id);
-    if (known) return known;
+  const known = keys.get(n.id);
+  if (known !== undefined) return known.key;
+  const stack: Node[] = [n];
+  while (stack.length > 0) {
+    const node = stack[stack.length - 1]!;
+    if (keys.has(node.id)) {
+      stack.pop();
+      continue;
+    }
+    let ready = true;
+    for (const a of node.args) {
+      if (!keys.has(a.id)) {
+        stack.push(a);
+        ready = false;
+      }
+    }
+    if (!ready) continue;
+    stack.pop();
+    const args = node.args.map((a) => keys.get(a.id)!);
     let text: string;
     if (node.op === "transpose") text = `${args[0]!.text}'`;
     else {
@@ -125,11 +142,11 @@ export function sortKey(n: Node): string {
     // Identities of different sizes print alike: the shape tells them apart.
     mix(node.shape.join(","));
     for (const a of args) mix(a.hash.toString(36));
-    const entry = { text: text.length > KEY_TEXT ? text.slice(0, KEY_TEXT) : text, hash: hash >>> 0 };
-    keys.set(node.id, entry);
-    return entry;
-  });
-  return `${key.text}#${key.hash.toString(36).padStart(7, "0")}`;
+    const cut = text.length > KEY_TEXT ? text.slice(0, KEY_TEXT) : text;
+    const h = hash >>> 0;
+    keys.set(node.id, { text: cut, hash: h, key: `${cut}#${h.toString(36).padStart(7, "0")}` });
+  }
+  return keys.get(n.id)!.key;
 }
 
 /** 1 (the all-ones vector), 1ᵀ or 11ᵀ: units of the element-wise product. */
