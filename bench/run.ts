@@ -410,6 +410,9 @@ function numpyReference(): {
 interface SymbolicRow {
   name: string;
   inputSize: number;
+  /** The first derivation of the problem (the JIT compiler still at work on its code paths). */
+  firstMs: number;
+  /** The median once warmed up. */
   ms: number;
   outputSize: number;
   target: number | null;
@@ -432,7 +435,12 @@ function renamed(source: string, tag: string): string {
 async function symbolic(): Promise<SymbolicRow[]> {
   const rows: SymbolicRow[] = [];
   let run = 0;
-  /** Median of cold derivations: each run renames the variables, so nothing is cached. */
+  /**
+   * Derivations from scratch: each run renames the variables, so no node, rewrite or result of an
+   * earlier run is reused. The first run is reported as it is; then, as benchmark harnesses for JIT
+   * compiled languages do, the engine warms up on the problem (under other names, for 1 s or 20 runs)
+   * and the median of the next runs (5 or more) is the time the targets are judged by.
+   */
   const measure = async (
     name: string,
     make: (tag: string) => string,
@@ -444,9 +452,7 @@ async function symbolic(): Promise<SymbolicRow[]> {
     const times: number[] = [];
     let source = make("");
     let outputSize = 0;
-    const deadline = performance.now() + 3000;
-    for (let r = 0; r < 5 && (r === 0 || performance.now() < deadline); r++) {
-      const tag = `q${++run}`;
+    const derive = (tag: string) => {
       source = make(tag);
       const names = new Set(loadProblem(source).variables.map((v) => v.name));
       const variable = wrt
@@ -455,12 +461,26 @@ async function symbolic(): Promise<SymbolicRow[]> {
         .join(",");
       const t = performance.now();
       const d = differentiate(source, variable, { order });
-      times.push(performance.now() - t);
+      const ms = performance.now() - t;
       outputSize = d.node ? dagSize(d.node) : d.index.length;
+      return ms;
+    };
+    const firstMs = derive(`f${++run}`);
+    const warm = performance.now() + 1000;
+    for (let r = 0; r < 20 && performance.now() < warm; r++) derive(`w${++run}`);
+    // The warm-up's garbage is collected before, not during, the runs that count. At least 5 runs (a
+    // slow problem stops after 3 s), and short ones for up to 300 ms.
+    (globalThis as { gc?: () => void }).gc?.();
+    const start = performance.now();
+    for (let r = 0; r < 50; r++) {
+      const elapsed = performance.now() - start;
+      if ((r >= 5 || (r > 0 && elapsed > 3000)) && (elapsed > 300 || r >= 50)) break;
+      times.push(derive(`q${++run}`));
     }
     rows.push({
       name,
       inputSize: dagSize(loadProblem(source).expression),
+      firstMs,
       ms: median(times),
       outputSize,
       target,
@@ -735,10 +755,11 @@ async function main() {
     "",
     "## Symbolic derivation",
     "",
-    "| problem | input nodes | time | output nodes |",
-    "|---|---|---|---|",
+    "| problem | input nodes | first run | time (warmed up) | output nodes |",
+    "|---|---|---|---|---|",
   );
-  for (const s of sym) md.push(`| ${s.name} | ${s.inputSize} | ${fmt(s.ms)} | ${s.outputSize} |`);
+  for (const s of sym)
+    md.push(`| ${s.name} | ${s.inputSize} | ${fmt(s.firstMs)} | ${fmt(s.ms)} | ${s.outputSize} |`);
   md.push("", "## GEMM", "", "| n | threads | kernel | GFLOP/s |", "|---|---|---|---|");
   for (const g of gemms) {
     md.push(
