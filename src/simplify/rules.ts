@@ -441,6 +441,9 @@ export const diagonalRules: Ruleset = {
       // P⁻¹·P = P·P⁻¹ = I, also transposed, and inside a left-associated chain R·P⁻¹·P = R.
       if (n.op !== "mul") return null;
       const [a, b] = [n.args[0]!, n.args[1]!];
+      // Only an inverse (or its transpose) can cancel: most products have none, so check that first.
+      const inverse = (t: Node) => t.op === "inv" || (t.op === "transpose" && t.args[0]!.op === "inv");
+      if (!inverse(a) && !inverse(b) && !(a.op === "mul" && inverse(a.args[1]!))) return null;
       const cancels = (p: Node, q: Node) => {
         const strip = (t: Node) =>
           t.op === "transpose" ? { inner: t.args[0]!, t: true } : { inner: t, t: false };
