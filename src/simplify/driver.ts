@@ -53,19 +53,19 @@ export interface SimplifyOptions {
  * functions of an immutable node, so a sum met again — in the next pass, or as the left part of a
  * longer sum — is not taken apart again.
  */
-const memo = new WeakMap<RewriteRule, Map<number, Node | null>>();
+const memo = new WeakMap<RewriteRule, WeakMap<Node, Node | null>>();
 
 function applyRule(rule: RewriteRule, node: Node): Node | null {
   if (!rule.remember) return rule.apply(node);
   let table = memo.get(rule);
   if (table === undefined) {
-    table = new Map();
+    table = new WeakMap();
     memo.set(rule, table);
   }
-  let next = table.get(node.id);
+  let next = table.get(node);
   if (next === undefined) {
     next = rule.apply(node);
-    table.set(node.id, next);
+    table.set(node, next);
   }
   return next;
 }

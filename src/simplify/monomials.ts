@@ -221,17 +221,17 @@ function rebuild(m: Monomial, shapeOf: Node): Node {
 }
 
 /** Results by node: a product met again (the next pass, the next derivative) is not rebuilt. */
-const normalized = new Map<number, Node | null>();
+const normalized = new WeakMap<Node, Node | null>();
 
 export function normalizeMonomial(n: Node): Node | null {
   const elementwise = !isScalar(n);
   if (!isFactorOp(n, elementwise)) return null;
-  const known = normalized.get(n.id);
+  const known = normalized.get(n);
   if (known !== undefined) return known;
   const monomial = flatten(n, elementwise);
   recognizeSigmoid(monomial);
   const rebuilt = rebuild(monomial, n);
   const result = rebuilt === n ? null : rebuilt;
-  normalized.set(n.id, result);
+  normalized.set(n, result);
   return result;
 }

@@ -93,7 +93,7 @@ export function sizeOf(n: Node): number {
 }
 const sizes = new NodeNumbers();
 
-const keys = new Map<number, { text: string; hash: number; key: string }>();
+const keys = new WeakMap<Node, { text: string; hash: number; key: string }>();
 const KEY_TEXT = 160;
 
 /**
@@ -103,25 +103,25 @@ const KEY_TEXT = 160;
  * nodes not keyed yet are visited.
  */
 export function sortKey(n: Node): string {
-  const known = keys.get(n.id);
+  const known = keys.get(n);
   if (known !== undefined) return known.key;
   const stack: Node[] = [n];
   while (stack.length > 0) {
     const node = stack[stack.length - 1]!;
-    if (keys.has(node.id)) {
+    if (keys.has(node)) {
       stack.pop();
       continue;
     }
     let ready = true;
     for (const a of node.args) {
-      if (!keys.has(a.id)) {
+      if (!keys.has(a)) {
         stack.push(a);
         ready = false;
       }
     }
     if (!ready) continue;
     stack.pop();
-    const args = node.args.map((a) => keys.get(a.id)!);
+    const args = node.args.map((a) => keys.get(a)!);
     let text: string;
     if (node.op === "transpose") text = `${args[0]!.text}'`;
     else {
@@ -144,9 +144,9 @@ export function sortKey(n: Node): string {
     for (const a of args) mix(a.hash.toString(36));
     const cut = text.length > KEY_TEXT ? text.slice(0, KEY_TEXT) : text;
     const h = hash >>> 0;
-    keys.set(node.id, { text: cut, hash: h, key: `${cut}#${h.toString(36).padStart(7, "0")}` });
+    keys.set(node, { text: cut, hash: h, key: `${cut}#${h.toString(36).padStart(7, "0")}` });
   }
-  return keys.get(n.id)!.key;
+  return keys.get(n)!.key;
 }
 
 /** 1 (the all-ones vector), 1ᵀ or 11ᵀ: units of the element-wise product. */

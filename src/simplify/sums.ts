@@ -170,8 +170,8 @@ interface Collected {
   readonly allNegative: boolean;
 }
 
-/** Sums known to be collected and written as buildSum writes them (by node id; nodes are immutable). */
-const canonical = new Map<number, Collected>();
+/** Sums known to be collected and written as buildSum writes them (by node; nodes are immutable). */
+const canonical = new WeakMap<Node, Collected>();
 
 function remember(sum: Node, kept: readonly Term[]): void {
   if (sum.op !== "add" && sum.op !== "sub") return;
@@ -179,7 +179,7 @@ function remember(sum: Node, kept: readonly Term[]): void {
   for (const t of kept) {
     if (t.body !== null && !isScalar(t.body)) maxTransposes = Math.max(maxTransposes, transposeCount(t.body));
   }
-  canonical.set(sum.id, {
+  canonical.set(sum, {
     bodies: new Set(kept.map((t) => (t.body === null ? 0 : t.body.id))),
     maxTransposes,
     hasNumber: kept.some((t) => t.body === null),
@@ -196,19 +196,19 @@ function remember(sum: Node, kept: readonly Term[]): void {
  */
 function extendCollected(n: Node): Node | undefined {
   // Met before (a rule is tried on a node more than once; factoring collects its inner sums itself).
-  const known = extended.get(n.id);
+  const known = extended.get(n);
   if (known !== undefined) return known;
   const result = extendOnce(n);
-  if (result !== undefined) extended.set(n.id, result);
+  if (result !== undefined) extended.set(n, result);
   return result;
 }
 
-/** What extendCollected made of each sum (by node id). */
-const extended = new Map<number, Node>();
+/** What extendCollected made of each sum (by node). */
+const extended = new WeakMap<Node, Node>();
 
 function extendOnce(n: Node): Node | undefined {
   const [l, r] = [n.args[0]!, n.args[1]!];
-  const prefix = canonical.get(l.id);
+  const prefix = canonical.get(l);
   if (prefix === undefined || !sameShape(l, n) || !sameShape(r, n)) return undefined;
   const more = r.op === "add" || r.op === "sub" || r.op === "neg" ? termsOf(r) : [splitCoefficient(r, 1)];
   if (more === null || more.length > 8) return undefined;
@@ -236,7 +236,7 @@ function extendOnce(n: Node): Node | undefined {
   let result = l;
   for (const t of more) result = apply(t.coefficient < 0 ? "sub" : "add", result, termNode(t, true));
   for (const key of keys) prefix.bodies.add(key);
-  canonical.set(result.id, { bodies: prefix.bodies, maxTransposes, hasNumber, allNegative });
+  canonical.set(result, { bodies: prefix.bodies, maxTransposes, hasNumber, allNegative });
   return result;
 }
 
@@ -244,7 +244,7 @@ function extendOnce(n: Node): Node | undefined {
 function writtenAsBuilt(n: Node, terms: readonly Term[]): boolean {
   let node = n;
   for (let i = terms.length - 1; i >= 1; i--) {
-    if (canonical.has(node.id)) return true;
+    if (canonical.has(node)) return true;
     const t = terms[i]!;
     if (node.op !== (t.coefficient < 0 ? "sub" : "add") || node.args[1] !== termNode(t, true)) return false;
     node = node.args[0]!;
