@@ -23,33 +23,9 @@ export interface Node {
   readonly attrs: NodeAttributes;
 }
 
-/**
- * Nodes by a hash of their structure; equal hashes share a bucket, compared field by field. Nodes are
- * held weakly: one that no expression, cache or caller holds any more is collected, so a long session
- * does not keep every node it ever built (a live node is always found, so equal still means same).
- */
-const table = new Map<number, WeakRef<Node> | WeakRef<Node>[]>();
+/** Nodes by a hash of their structure; equal hashes hold a bucket, compared field by field. */
+const table = new Map<number, Node | Node[]>();
 let nextId = 1;
-/** References put in the table since it was last swept of collected nodes, and when to sweep next. */
-let entries = 0;
-let sweepAt = 1 << 16;
-
-/** Drops the references to collected nodes (amortized: the table is swept each time it doubles). */
-function sweep(): void {
-  entries = 0;
-  for (const [hash, bucket] of table) {
-    if (!Array.isArray(bucket)) {
-      if (bucket.deref() === undefined) table.delete(hash);
-      else entries++;
-      continue;
-    }
-    const alive = bucket.filter((ref) => ref.deref() !== undefined);
-    if (alive.length === 0) table.delete(hash);
-    else table.set(hash, alive.length === 1 ? alive[0]! : alive);
-    entries += alive.length;
-  }
-  sweepAt = Math.max(1 << 16, 2 * entries);
-}
 
 /** FNV-1a over a string, continuing from `hash`. */
 function mixText(hash: number, text: string): number {
@@ -108,13 +84,9 @@ export function internNode(
   const bucket = table.get(hash);
   if (bucket !== undefined) {
     if (!Array.isArray(bucket)) {
-      const known = bucket.deref();
-      if (known !== undefined && sameNode(known, op, args, shape, attrs)) return known;
+      if (sameNode(bucket, op, args, shape, attrs)) return bucket;
     } else {
-      for (const ref of bucket) {
-        const known = ref.deref();
-        if (known !== undefined && sameNode(known, op, args, shape, attrs)) return known;
-      }
+      for (const candidate of bucket) if (sameNode(candidate, op, args, shape, attrs)) return candidate;
     }
   }
   const node: Node = Object.freeze({
@@ -124,10 +96,8 @@ export function internNode(
     shape: Object.freeze([...shape]),
     attrs: Object.freeze({ ...attrs }),
   });
-  const ref = new WeakRef(node);
-  if (bucket === undefined || (!Array.isArray(bucket) && bucket.deref() === undefined)) table.set(hash, ref);
-  else if (Array.isArray(bucket)) bucket.push(ref);
-  else table.set(hash, [bucket, ref]);
-  if (++entries >= sweepAt) sweep();
+  if (bucket === undefined) table.set(hash, node);
+  else if (Array.isArray(bucket)) bucket.push(node);
+  else table.set(hash, [bucket, node]);
   return node;
 }
