@@ -23,6 +23,35 @@ export interface Node {
   readonly attrs: NodeAttributes;
 }
 
+/** A node with its scratch slots (a hidden, mutable array; see NodeSlot). */
+interface Slotted extends Node {
+  readonly slots: unknown[];
+}
+
+let slotCount = 0;
+
+/**
+ * A value remembered on each node, for caches of pure functions of a node (its size, its sort key,
+ * what a rule made of it). Kept in a hidden array on the node itself rather than in a table, so a
+ * lookup reads the node, which is usually in cache, instead of probing a table as large as every
+ * node ever built. The array is not enumerable: nodes print, compare and serialize as before.
+ */
+export class NodeSlot<T> {
+  private readonly index = slotCount++;
+
+  get(n: Node): T | undefined {
+    return (n as Slotted).slots[this.index] as T | undefined;
+  }
+
+  has(n: Node): boolean {
+    return (n as Slotted).slots[this.index] !== undefined;
+  }
+
+  set(n: Node, value: T): void {
+    (n as Slotted).slots[this.index] = value;
+  }
+}
+
 /** Nodes by a hash of their structure; equal hashes hold a bucket, compared field by field. */
 const table = new Map<number, Node | Node[]>();
 let nextId = 1;
@@ -89,13 +118,15 @@ export function internNode(
       for (const candidate of bucket) if (sameNode(candidate, op, args, shape, attrs)) return candidate;
     }
   }
-  const node: Node = Object.freeze({
+  const node: Node = {
     id: nextId++,
     op,
     args: Object.freeze([...args]),
     shape: Object.freeze([...shape]),
     attrs: Object.freeze({ ...attrs }),
-  });
+  };
+  Object.defineProperty(node, "slots", { value: [], enumerable: false });
+  Object.freeze(node);
   if (bucket === undefined) table.set(hash, node);
   else if (Array.isArray(bucket)) bucket.push(node);
   else table.set(hash, [bucket, node]);

@@ -2,7 +2,7 @@
 // products (* / ^) and element-wise ones (.* ./ .^) are flattened, equal bases have their exponents
 // added (so sin(u)/sin(u)^2 becomes 1/sin(u)), and the product is rebuilt in a canonical order:
 // coefficient, numerator by size, then one division — `6*x^2*cos(x^3)/sin(x^3)`.
-import type { Node } from "../ir/index.js";
+import { type Node, NodeSlot } from "../ir/index.js";
 import { apply, constant, ones } from "../ops/index.js";
 import { constantValue, isAllOnes, isScalar, sizeOf, sortKey, zeroOf } from "./patterns.js";
 
@@ -221,7 +221,7 @@ function rebuild(m: Monomial, shapeOf: Node): Node {
 }
 
 /** Results by node: a product met again (the next pass, the next derivative) is not rebuilt. */
-const normalized = new WeakMap<Node, Node | null>();
+const normalized = new NodeSlot<Node | null>();
 
 export function normalizeMonomial(n: Node): Node | null {
   const elementwise = !isScalar(n);

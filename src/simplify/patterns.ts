@@ -1,6 +1,6 @@
 // Small predicates and constructors the rewrite rules share.
 import type { Shape } from "../core/index.js";
-import type { Node } from "../ir/index.js";
+import { type Node, NodeSlot } from "../ir/index.js";
 import { apply, constant, zeros } from "../ops/index.js";
 
 export const isScalar = (n: Node) => n.shape.length === 0;
@@ -27,32 +27,6 @@ export function sameShape(a: Node, b: Node): boolean {
   if (a.shape.length !== b.shape.length) return false;
   for (let i = 0; i < a.shape.length; i++) if (a.shape[i] !== b.shape[i]) return false;
   return true;
-}
-
-/**
- * A number remembered per node, in an array indexed by node id (ids are small consecutive integers),
- * for measures the rules consult at every visit: a lookup is an index, not a hash probe.
- */
-export class NodeNumbers {
-  private data = new Float64Array(1024);
-
-  get(n: Node): number | undefined {
-    const v = n.id < this.data.length ? this.data[n.id]! : 0;
-    return v === 0 ? undefined : v - 1;
-  }
-
-  has(n: Node): boolean {
-    return n.id < this.data.length && this.data[n.id] !== 0;
-  }
-
-  set(n: Node, value: number): void {
-    if (n.id >= this.data.length) {
-      const grown = new Float64Array(Math.max(n.id + 1, this.data.length * 2));
-      grown.set(this.data);
-      this.data = grown;
-    }
-    this.data[n.id] = value + 1;
-  }
 }
 
 /** Builds `op(args)`, or null when the shapes do not fit (a rule then simply does not apply). */
@@ -91,9 +65,9 @@ export function sizeOf(n: Node): number {
   }
   return sizes.get(n)!;
 }
-const sizes = new NodeNumbers();
+const sizes = new NodeSlot<number>();
 
-const keys = new WeakMap<Node, { text: string; hash: number; key: string }>();
+const keys = new NodeSlot<{ text: string; hash: number; key: string }>();
 const KEY_TEXT = 160;
 
 /**

@@ -1,9 +1,9 @@
 // Sums: like terms are collected (2·E + 3·E = 5·E, E − E = 0) and ordered canonically instead of by
 // commutativity rules; a factor shared on the left or right of two terms is pulled out when that
 // makes the expression smaller (x'·A + x'·A' = x'·(A + A')).
-import type { Node } from "../ir/index.js";
+import { type Node, NodeSlot } from "../ir/index.js";
 import { apply, constant, identity } from "../ops/index.js";
-import { constantValue, isScalar, NodeNumbers, sameShape, sizeOf, tryApply, zeroOf } from "./patterns.js";
+import { constantValue, isScalar, sameShape, sizeOf, tryApply, zeroOf } from "./patterns.js";
 
 interface Term {
   coefficient: number;
@@ -56,7 +56,7 @@ function termsOf(root: Node): Term[] | null {
  * Transposes under n, counted with repetition but not inside a sum below n (a sum's own terms are
  * ordered when it is collected); cached by node (nodes are immutable).
  */
-const transposeCounts = new NodeNumbers();
+const transposeCounts = new NodeSlot<number>();
 function transposeCount(n: Node): number {
   const known = transposeCounts.get(n);
   if (known !== undefined) return known;
@@ -171,7 +171,7 @@ interface Collected {
 }
 
 /** Sums known to be collected and written as buildSum writes them (by node; nodes are immutable). */
-const canonical = new WeakMap<Node, Collected>();
+const canonical = new NodeSlot<Collected>();
 
 function remember(sum: Node, kept: readonly Term[]): void {
   if (sum.op !== "add" && sum.op !== "sub") return;
@@ -204,7 +204,7 @@ function extendCollected(n: Node): Node | undefined {
 }
 
 /** What extendCollected made of each sum (by node). */
-const extended = new WeakMap<Node, Node>();
+const extended = new NodeSlot<Node>();
 
 function extendOnce(n: Node): Node | undefined {
   const [l, r] = [n.args[0]!, n.args[1]!];
