@@ -1,6 +1,7 @@
-// Hash-consing: one object for one structure, told apart by shape and by the sign of zero.
+// Hash-consing: one object for one structure, told apart by shape and by the sign of zero; memos
+// remembered per node.
 import { describe, expect, it } from "vitest";
-import { internNode } from "./node.js";
+import { internNode, nodeMemo } from "./node.js";
 
 const leaf = (name: string) => internNode("var", [], [], { name });
 
@@ -15,5 +16,24 @@ describe("hash-consed nodes", () => {
     expect(internNode("var", [], [2, 2], { name: "S", symmetric: true })).not.toBe(
       internNode("var", [], [2, 2], { name: "S" }),
     );
+  });
+});
+
+describe("memos per node", () => {
+  it("remember a value per node, and many memos do not lengthen every node's hidden slots", () => {
+    const a = leaf("a_memo");
+    const b = leaf("b_memo");
+    const memos = Array.from({ length: 200 }, () => nodeMemo<number>());
+    memos.forEach((m, i) => {
+      m.set(a, i);
+      m.set(b, -i);
+    });
+    memos.forEach((m, i) => {
+      expect(m.get(a)).toBe(i);
+      expect(m.get(b)).toBe(-i);
+      expect(m.has(leaf("c_memo"))).toBe(false);
+    });
+    expect((a as unknown as { slots: unknown[] }).slots.length).toBeLessThanOrEqual(64);
+    expect(JSON.stringify(a)).not.toContain("slots");
   });
 });

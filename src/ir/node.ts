@@ -52,6 +52,25 @@ export class NodeSlot<T> {
   }
 }
 
+/** A value remembered per node: the common face of a slot and of a weak table. */
+export interface NodeMemo<T> {
+  get(n: Node): T | undefined;
+  has(n: Node): boolean;
+  set(n: Node, value: T): void;
+}
+
+/** Slots are few and fixed: past this many, a memo is a WeakMap (so no node's array grows long). */
+const MAX_SLOTS = 64;
+
+/**
+ * A memo for a pure function of a node: a slot on the nodes while slots remain (caches made once, at
+ * module level, take those), else a WeakMap (for memos made per call, such as a caller's own rule
+ * list, which would otherwise take a slot each).
+ */
+export function nodeMemo<T>(): NodeMemo<T> {
+  return slotCount < MAX_SLOTS ? new NodeSlot<T>() : new WeakMap<Node, T>();
+}
+
 /** Nodes by a hash of their structure; equal hashes hold a bucket, compared field by field. */
 const table = new Map<number, Node | Node[]>();
 let nextId = 1;

@@ -1,6 +1,6 @@
 // The fixed-point driver: rewrites bottom-up with named rules until nothing changes or a budget runs
 // out, and records which rule fired where (the step-by-step view shows this trace).
-import { type Node, NodeSlot, postorder } from "../ir/index.js";
+import { type Node, type NodeMemo, nodeMemo, postorder } from "../ir/index.js";
 import { rebuild } from "../ops/index.js";
 
 export interface RewriteRule {
@@ -52,13 +52,13 @@ export interface SimplifyOptions {
  * functions of an immutable node, so a sum met again — in the next pass, or as the left part of a
  * longer sum — is not taken apart again.
  */
-const memo = new WeakMap<RewriteRule, NodeSlot<Node | null>>();
+const memo = new WeakMap<RewriteRule, NodeMemo<Node | null>>();
 
 function applyRule(rule: RewriteRule, node: Node): Node | null {
   if (!rule.remember) return rule.apply(node);
   let table = memo.get(rule);
   if (table === undefined) {
-    table = new NodeSlot();
+    table = nodeMemo();
     memo.set(rule, table);
   }
   let next = table.get(node);
@@ -86,8 +86,8 @@ interface Prepared {
   /** The rules tried on a node of each operator, at a chain's top and inside a chain. */
   readonly forTop: Map<string, readonly RewriteRule[]>;
   readonly forInside: Map<string, readonly RewriteRule[]>;
-  readonly atTop: NodeSlot<Rewritten>;
-  readonly inside: NodeSlot<Rewritten>;
+  readonly atTop: NodeMemo<Rewritten>;
+  readonly inside: NodeMemo<Rewritten>;
 }
 
 const prepared = new WeakMap<readonly Ruleset[], Prepared>();
@@ -99,8 +99,8 @@ function prepare(rulesets: readonly Ruleset[]): Prepared {
       rules: rulesets.flatMap((r) => r.rules),
       forTop: new Map(),
       forInside: new Map(),
-      atTop: new NodeSlot(),
-      inside: new NodeSlot(),
+      atTop: nodeMemo(),
+      inside: nodeMemo(),
     };
     prepared.set(rulesets, p);
   }
