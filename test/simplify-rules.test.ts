@@ -66,6 +66,17 @@ describe("rules never undo each other", () => {
     }
   });
 
+  it("where a coefficient is not a number (a division by a symbolic zero)", () => {
+    // NaN is neither negative nor not: a rule that flipped the sign of a NaN-scaled difference
+    // flipped it back and forth 384 times here.
+    const trace = differentiate(
+      "x: vector(n), A: matrix(n, n), a: scalar\n(x/dot(x - x, x)*a)'*(A*x - x)",
+      "x",
+    ).trace;
+    expect(cycleIn(trace)).toBeNull();
+    expect(trace.length).toBeLessThan(100);
+  });
+
   it("on random derivatives", () => {
     fc.assert(
       fc.property(fc.oneof(problems("S"), problems("V")), fc.constantFrom("x", "A", "a"), (source, wrt) => {

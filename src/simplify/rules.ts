@@ -349,7 +349,7 @@ export const productRules: Ruleset = {
     rule("negative-scales-difference", ["mul"], (n) => {
       // −c·(a − b)ᵀ·M → c·(b − a)ᵀ·M: a positive coefficient reads better.
       const c = n.op === "mul" ? constantValue(n.args[0]!) : undefined;
-      if (c === undefined || c >= 0) return null;
+      if (c === undefined || !(c < 0)) return null;
       const flipped = flipSign(n.args[1]!);
       return flipped === null ? null : tryApply("mul", constant(-c), flipped);
     }),
