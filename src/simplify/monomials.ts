@@ -128,11 +128,13 @@ function addPower(m: Monomial, base: Node, exponent: number): void {
 }
 
 function ordered(factors: Array<{ base: Node; exponent: number }>): Array<{ base: Node; exponent: number }> {
-  // By size, then by structural key (computed once per factor, not at every comparison).
-  const keyed = factors.map((f) => ({ f, size: sizeOf(f.base), key: sortKey(f.base) }));
+  // By size, then by structural key: taken only for factors of equal size, once per factor.
+  const keyed = factors.map((f) => ({ f, size: sizeOf(f.base), key: undefined as string | undefined }));
   keyed.sort((x, y) => {
     if (x.f.base === y.f.base) return 0;
     if (x.size !== y.size) return x.size - y.size;
+    x.key ??= sortKey(x.f.base);
+    y.key ??= sortKey(y.f.base);
     // Equal keys (a hash collision) fall back to creation order, so the order is still total.
     return x.key < y.key ? -1 : x.key > y.key ? 1 : x.f.base.id - y.f.base.id;
   });
