@@ -6,7 +6,11 @@ import { freeVariables, postorder } from "../src/ir/index.js";
 import { bindValues, evaluate } from "../src/numeric/index.js";
 import { maxRelativeError } from "../src/tensor/index.js";
 
-export function randomBindingsFor(nodes: readonly Node[], seed: number) {
+/**
+ * Random values for every variable under the nodes. With `jitter`, each entry is moved by up to that
+ * relative amount (the same seed gives the same values otherwise).
+ */
+export function randomBindingsFor(nodes: readonly Node[], seed: number, jitter = 0) {
   let s = seed >>> 0 || 7;
   const random = () => {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
@@ -24,7 +28,12 @@ export function randomBindingsFor(nodes: readonly Node[], seed: number) {
   const json: Record<string, unknown> = {};
   for (const [name, v] of variables) {
     const shape = v.shape.map(sizeOf);
-    const entry = () => random() * 1.5 + (random() > 0 ? 0.3 : -0.3);
+    let wobble = (seed * 2654435761) >>> 0 || 1;
+    const nudge = () => {
+      wobble = (Math.imul(wobble, 1103515245) + 12345) >>> 0;
+      return 1 + jitter * ((wobble / 2 ** 32) * 2 - 1);
+    };
+    const entry = () => (random() * 1.5 + (random() > 0 ? 0.3 : -0.3)) * (jitter === 0 ? 1 : nudge());
     if (shape.length === 0) json[name] = entry();
     else if (shape.length === 1) json[name] = Array.from({ length: shape[0]! }, entry);
     else {
@@ -45,21 +54,38 @@ export function randomBindingsFor(nodes: readonly Node[], seed: number) {
 }
 
 /** The value of a node, or null when it is not finite at these values. */
-export function valueAt(node: Node, seed: number, nodes: readonly Node[]): Tensor | null {
+export function valueAt(node: Node, seed: number, nodes: readonly Node[], jitter = 0): Tensor | null {
   try {
-    return evaluate(node, randomBindingsFor(nodes, seed));
+    return evaluate(node, randomBindingsFor(nodes, seed, jitter));
   } catch (error) {
     if (error instanceof MatcalcError) return null;
     throw error;
   }
 }
 
+/** Relative change of the inputs, near rounding, used to see how much `before` moves by itself. */
+const JITTER = 1e-13;
+
+/**
+ * How far the two sides of a rewrite differ, relative to their size and to how much `before` moves
+ * when its inputs move at the level of rounding: for an ill-conditioned expression (an inverse of a
+ * long product of random matrices, a step near its edge) an exact rewrite, such as reassociating a
+ * product, changes the result by more than 1e-8 through rounding alone. A wrong rewrite still differs
+ * by far more than that noise.
+ */
 export function rewriteError(before: Node, after: Node, seed: number): number | null {
-  const a = valueAt(before, seed, [before, after]);
-  const b = valueAt(after, seed, [before, after]);
+  const nodes = [before, after];
+  const a = valueAt(before, seed, nodes);
+  const b = valueAt(after, seed, nodes);
   if (a === null || b === null) return null;
   if (a.data.length !== b.data.length) return Number.POSITIVE_INFINITY;
-  return maxRelativeError(b, a);
+  const error = maxRelativeError(b, a);
+  if (error < 1e-8) return error;
+  const moved = valueAt(before, seed, nodes, JITTER);
+  if (moved === null || moved.data.length !== a.data.length) return error;
+  // The error counts against the callers' 1e-8 tolerance only beyond 100 times that noise.
+  const noise = maxRelativeError(moved, a);
+  return error / Math.max(1, (100 * noise) / 1e-8);
 }
 
 export function describeRewrite(before: Node, after: Node): string {
