@@ -37,6 +37,13 @@ describe("default typing (matrixcalculus.org's convention)", () => {
     });
   });
 
+  it("makes a symmetric matrix square, from its one size or from none, whatever uses it", () => {
+    expect(types("S: symmetric(n)\nS")).toMatchObject({ S: "symmetric(n,n)" });
+    expect(types("S: symmetric(3)\n2*S")).toMatchObject({ S: "symmetric(3,3)", result: "[3,3]" });
+    const free = check("S: symmetric\nS").variables[0]!;
+    expect(free.shape[0]).toBe(free.shape[1]);
+  });
+
   it("lets a declaration win over the first letter", () => {
     expect(types("c: vector(n), x: vector(n)\nc'*x")).toMatchObject({ c: "vector(n)", result: "[]" });
   });

@@ -122,8 +122,12 @@ class Checker {
         d.kind === "symbol" ? this.sizes.symbol(d.name) : this.sizes.literal(d.value),
       );
       const wanted = SIZES_BY_KIND[declaration.type];
+      // A symmetric matrix is square: its one size (or one fresh size) stands for both.
+      if (declaration.type === "symmetric") {
+        if (handles.length === 0) handles.push(this.sizes.fresh());
+        if (handles.length === 1) handles.push(handles[0]!);
+      }
       while (handles.length < wanted) handles.push(this.sizes.fresh());
-      if (declaration.type === "symmetric" && handles.length === 1) handles.push(handles[0]!);
       this.slots.set(name, { name, kind: declaration.type, sizes: handles, declared: true });
     }
   }
