@@ -1,6 +1,6 @@
 // Iterative graph walks. User expressions can be thousands of nodes deep (a long sum is a left-deep
 // chain), so nothing here recurses.
-import type { Node } from "./node.js";
+import type { Node, NodeMemo } from "./node.js";
 
 /** Every distinct node reachable from the roots, each after all of its arguments. */
 export function postorder(...roots: readonly Node[]): Node[] {
@@ -31,6 +31,46 @@ export function postorderOf(roots: readonly Node[]): Node[] {
     }
   }
   return order;
+}
+
+/**
+ * f at the root, computed bottom-up and remembered in `memo`: only nodes not remembered yet are
+ * visited (a known subtree is not walked again). Operands for which `follows` is false are not
+ * visited, and f sees undefined for them.
+ */
+export function foldRemembered<T>(
+  root: Node,
+  memo: NodeMemo<T>,
+  f: (node: Node, args: readonly (T | undefined)[]) => T,
+  follows: (arg: Node) => boolean = () => true,
+): T {
+  const known = memo.get(root);
+  if (known !== undefined) return known;
+  const stack: Node[] = [root];
+  while (stack.length > 0) {
+    const node = stack[stack.length - 1]!;
+    if (memo.has(node)) {
+      stack.pop();
+      continue;
+    }
+    let ready = true;
+    for (const a of node.args) {
+      if (follows(a) && !memo.has(a)) {
+        stack.push(a);
+        ready = false;
+      }
+    }
+    if (!ready) continue;
+    stack.pop();
+    memo.set(
+      node,
+      f(
+        node,
+        node.args.map((a) => (follows(a) ? memo.get(a) : undefined)),
+      ),
+    );
+  }
+  return memo.get(root)!;
 }
 
 /** Computes f at every node bottom-up, each node once, and returns the root's result. */

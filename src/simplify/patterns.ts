@@ -1,6 +1,6 @@
 // Small predicates and constructors the rewrite rules share.
 import type { Shape } from "../core/index.js";
-import { type Node, NodeSlot } from "../ir/index.js";
+import { foldRemembered, type Node, NodeSlot } from "../ir/index.js";
 import { apply, constant, zeros } from "../ops/index.js";
 
 export const isScalar = (n: Node) => n.shape.length === 0;
@@ -40,30 +40,11 @@ export function tryApply(op: string, ...args: Node[]): Node | null {
 
 /** Distinct nodes in the tree under n, counted with repetition (the printed size). */
 export function sizeOf(n: Node): number {
-  const known = sizes.get(n);
-  if (known !== undefined) return known;
-  // Iteratively, descending only into nodes not sized yet (a known subtree is not walked again).
-  const stack: Node[] = [n];
-  while (stack.length > 0) {
-    const node = stack[stack.length - 1]!;
-    if (sizes.has(node)) {
-      stack.pop();
-      continue;
-    }
-    let ready = true;
-    for (const a of node.args) {
-      if (!sizes.has(a)) {
-        stack.push(a);
-        ready = false;
-      }
-    }
-    if (!ready) continue;
+  return foldRemembered(n, sizes, (_node, args) => {
     let size = 1;
-    for (const a of node.args) size += sizes.get(a)!;
-    sizes.set(node, size);
-    stack.pop();
-  }
-  return sizes.get(n)!;
+    for (const a of args) size += a!;
+    return size;
+  });
 }
 const sizes = new NodeSlot<number>();
 
@@ -73,29 +54,11 @@ const KEY_TEXT = 160;
 /**
  * A structural key that orders expressions deterministically (sums are sorted by it). It is the
  * expression's shape in text, cut to a bounded length, followed by a hash of the whole structure, so
- * heavily shared expressions never unfold into exponentially long strings. Remembered by node; only
- * nodes not keyed yet are visited.
+ * heavily shared expressions never unfold into exponentially long strings. Remembered by node.
  */
 export function sortKey(n: Node): string {
-  const known = keys.get(n);
-  if (known !== undefined) return known.key;
-  const stack: Node[] = [n];
-  while (stack.length > 0) {
-    const node = stack[stack.length - 1]!;
-    if (keys.has(node)) {
-      stack.pop();
-      continue;
-    }
-    let ready = true;
-    for (const a of node.args) {
-      if (!keys.has(a)) {
-        stack.push(a);
-        ready = false;
-      }
-    }
-    if (!ready) continue;
-    stack.pop();
-    const args = node.args.map((a) => keys.get(a)!);
+  return foldRemembered(n, keys, (node, operands) => {
+    const args = operands as readonly { text: string; hash: number }[];
     let text: string;
     if (node.op === "transpose") text = `${args[0]!.text}'`;
     else {
@@ -118,9 +81,8 @@ export function sortKey(n: Node): string {
     for (const a of args) mix(a.hash.toString(36));
     const cut = text.length > KEY_TEXT ? text.slice(0, KEY_TEXT) : text;
     const h = hash >>> 0;
-    keys.set(node, { text: cut, hash: h, key: `${cut}#${h.toString(36).padStart(7, "0")}` });
-  }
-  return keys.get(n)!.key;
+    return { text: cut, hash: h, key: `${cut}#${h.toString(36).padStart(7, "0")}` };
+  }).key;
 }
 
 /** 1 (the all-ones vector), 1ᵀ or 11ᵀ: units of the element-wise product. */

@@ -1,7 +1,7 @@
 // Sums: like terms are collected (2·E + 3·E = 5·E, E − E = 0) and ordered canonically instead of by
 // commutativity rules; a factor shared on the left or right of two terms is pulled out when that
 // makes the expression smaller (x'·A + x'·A' = x'·(A + A')).
-import { type Node, NodeSlot } from "../ir/index.js";
+import { foldRemembered, type Node, NodeSlot } from "../ir/index.js";
 import { apply, constant, identity } from "../ops/index.js";
 import { constantValue, isScalar, sameShape, sizeOf, tryApply, zeroOf } from "./patterns.js";
 
@@ -58,26 +58,16 @@ function termsOf(root: Node): Term[] | null {
  */
 const transposeCounts = new NodeSlot<number>();
 function transposeCount(n: Node): number {
-  const known = transposeCounts.get(n);
-  if (known !== undefined) return known;
-  const stack: Node[] = [n];
-  while (stack.length > 0) {
-    const node = stack[stack.length - 1]!;
-    if (transposeCounts.has(node)) {
-      stack.pop();
-      continue;
-    }
-    const missing = node.args.filter((a) => a.op !== "add" && a.op !== "sub" && !transposeCounts.has(a));
-    if (missing.length > 0) {
-      stack.push(...missing);
-      continue;
-    }
-    let c = node.op === "transpose" ? 1 : 0;
-    for (const a of node.args) if (a.op !== "add" && a.op !== "sub") c += transposeCounts.get(a)!;
-    transposeCounts.set(node, c);
-    stack.pop();
-  }
-  return transposeCounts.get(n)!;
+  return foldRemembered(
+    n,
+    transposeCounts,
+    (node, args) => {
+      let c = node.op === "transpose" ? 1 : 0;
+      for (const a of args) c += a ?? 0;
+      return c;
+    },
+    (a) => a.op !== "add" && a.op !== "sub",
+  );
 }
 
 function termNode(t: Term, magnitudeOnly: boolean): Node {
@@ -99,6 +89,7 @@ function negateFirst(body: Node): Node {
   }
   return apply("neg", body);
 }
+
 const NEGATION_ENTERS = new Set(["mul", "div", "emul", "ediv"]);
 
 /** c·(a·b) written as (c·a)·b, so that the product needs no brackets. */
