@@ -110,8 +110,6 @@ const rule = (
   applyRule: (n: Node) => Node | null,
 ): RewriteRule => ({ name, apply: applyRule, ...(ops === undefined ? {} : { ops }) });
 
-const ARITHMETIC = ["add", "sub", "mul", "div", "emul", "ediv"];
-
 const ARITHMETIC_FOLDS: Record<string, (a: number, b: number) => number> = {
   add: (a, b) => a + b,
   sub: (a, b) => a - b,
@@ -145,7 +143,7 @@ function associateLeft(n: Node): Node {
 export const constantRules: Ruleset = {
   name: "constants",
   rules: [
-    rule("fold-constants", ["neg", ...ARITHMETIC, "pow", "epow"], (n) => {
+    rule("fold-constants", ["neg", ...Object.keys(ARITHMETIC_FOLDS), "pow", "epow"], (n) => {
       const values = n.args.map(constantValue);
       if (n.args.length === 0 || values.some((v) => v === undefined)) return null;
       const [a, b] = values as number[];

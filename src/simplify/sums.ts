@@ -11,9 +11,12 @@ interface Term {
   body: Node | null;
 }
 
+/** Products whose sign is carried by their first factor: (−a)·b is −(a·b). */
+const SIGNED_FIRST: ReadonlySet<string> = new Set(["mul", "div", "emul", "ediv"]);
+
 function splitCoefficient(node: Node, sign: number): Term {
   // A negation on the first factor of a product is the term's sign: (−y) ./ b is −(y ./ b).
-  if (["mul", "div", "emul", "ediv"].includes(node.op) && node.args[0]!.op === "neg") {
+  if (SIGNED_FIRST.has(node.op) && node.args[0]!.op === "neg") {
     const flipped = tryApply(node.op, node.args[0]!.args[0]!, node.args[1]!);
     if (flipped !== null) return splitCoefficient(flipped, -sign);
   }
@@ -83,14 +86,12 @@ function termNode(t: Term, magnitudeOnly: boolean): Node {
  * splitCoefficient reads it back): written −(A·B), the two would undo each other.
  */
 function negateFirst(body: Node): Node {
-  if (NEGATION_ENTERS.has(body.op) && body.args[0]!.op !== "neg") {
+  if (SIGNED_FIRST.has(body.op) && body.args[0]!.op !== "neg") {
     const signed = tryApply(body.op, negateFirst(body.args[0]!), body.args[1]!);
     if (signed !== null) return signed;
   }
   return apply("neg", body);
 }
-
-const NEGATION_ENTERS = new Set(["mul", "div", "emul", "ediv"]);
 
 /** c·(a·b) written as (c·a)·b, so that the product needs no brackets. */
 function scaleLeft(c: Node, body: Node): Node {
