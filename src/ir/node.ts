@@ -23,9 +23,27 @@ export interface Node {
   readonly attrs: NodeAttributes;
 }
 
-/** A node with its scratch slots (a hidden, mutable array; see NodeSlot). */
-interface Slotted extends Node {
-  readonly slots: unknown[];
+/**
+ * The one implementation of Node. Its scratch slots (see NodeSlot) are a private field: not a
+ * property, so nodes print, compare and serialize without them, and freezing the node leaves them
+ * writable. A class with its fields set in the constructor gives every node the same hidden layout.
+ */
+class IrNode implements Node {
+  readonly #slots: unknown[] = [];
+
+  constructor(
+    readonly id: number,
+    readonly op: string,
+    readonly args: readonly Node[],
+    readonly shape: Shape,
+    readonly attrs: NodeAttributes,
+  ) {
+    Object.freeze(this);
+  }
+
+  static slots(n: Node): unknown[] {
+    return (n as IrNode).#slots;
+  }
 }
 
 let slotCount = 0;
@@ -40,16 +58,21 @@ export class NodeSlot<T> {
   private readonly index = slotCount++;
 
   get(n: Node): T | undefined {
-    return (n as Slotted).slots[this.index] as T | undefined;
+    return IrNode.slots(n)[this.index] as T | undefined;
   }
 
   has(n: Node): boolean {
-    return (n as Slotted).slots[this.index] !== undefined;
+    return IrNode.slots(n)[this.index] !== undefined;
   }
 
   set(n: Node, value: T): void {
-    (n as Slotted).slots[this.index] = value;
+    IrNode.slots(n)[this.index] = value;
   }
+}
+
+/** How many slots a node's hidden array holds (at most MAX_SLOTS; for tests and diagnostics). */
+export function slotsInUse(n: Node): number {
+  return IrNode.slots(n).length;
 }
 
 /** A value remembered per node: the common face of a slot and of a weak table. */
@@ -95,7 +118,8 @@ function hashOf(op: string, args: readonly Node[], shape: Shape, attrs: NodeAttr
     h = mixText(h ^ 0x13, Object.is(attrs.value, -0) ? "-0" : String(attrs.value));
   if (attrs.symbol !== undefined) h = mixText(h ^ 0x17, attrs.symbol);
   if (attrs.symmetric) h = mixNumber(h, 0x5e);
-  return h >>> 0;
+  // Kept to 30 bits: a small integer, which a Map hashes without boxing a number.
+  return h & 0x3fffffff;
 }
 
 function sameNode(
@@ -115,6 +139,13 @@ function sameNode(
     a.symbol === attrs.symbol &&
     (a.symmetric ?? false) === (attrs.symmetric ?? false)
   );
+}
+
+const NO_ATTRIBUTES: NodeAttributes = Object.freeze({});
+
+function hasAttributes(attrs: NodeAttributes): boolean {
+  for (const _ in attrs) return true;
+  return false;
 }
 
 /**
@@ -137,15 +168,13 @@ export function internNode(
       for (const candidate of bucket) if (sameNode(candidate, op, args, shape, attrs)) return candidate;
     }
   }
-  const node: Node = {
-    id: nextId++,
+  const node = new IrNode(
+    nextId++,
     op,
-    args: Object.freeze([...args]),
-    shape: Object.freeze([...shape]),
-    attrs: Object.freeze({ ...attrs }),
-  };
-  Object.defineProperty(node, "slots", { value: [], enumerable: false });
-  Object.freeze(node);
+    Object.freeze(args.slice()),
+    Object.freeze(shape.slice()),
+    hasAttributes(attrs) ? Object.freeze({ ...attrs }) : NO_ATTRIBUTES,
+  );
   if (bucket === undefined) table.set(hash, node);
   else if (Array.isArray(bucket)) bucket.push(node);
   else table.set(hash, [bucket, node]);
