@@ -17,6 +17,26 @@ describe("hash-consed nodes", () => {
       internNode("var", [], [2, 2], { name: "S" }),
     );
   });
+
+  it("make every NaN one constant, whatever its bits", () => {
+    const bits = new Float64Array(1);
+    new Uint32Array(bits.buffer).set([1, 0x7ff80000]);
+    const otherNaN = bits[0]!;
+    expect(Number.isNaN(otherNaN)).toBe(true);
+    expect(internNode("const", [], [], { value: otherNaN })).toBe(
+      internNode("const", [], [], { value: Number.NaN }),
+    );
+  });
+
+  it("copy the attributes they are given, and share one empty set", () => {
+    const attrs = { name: "z_copied" };
+    const z = internNode("var", [], [], attrs);
+    expect(z.attrs).toEqual(attrs);
+    expect(z.attrs).not.toBe(attrs);
+    expect(Object.isFrozen(z.attrs)).toBe(true);
+    const x = leaf("x_consed");
+    expect(internNode("neg", [x], [], {}).attrs).toBe(internNode("exp", [x], []).attrs);
+  });
 });
 
 describe("memos per node", () => {
