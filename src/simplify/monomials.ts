@@ -4,7 +4,7 @@
 // coefficient, numerator by size, then one division — `6*x^2*cos(x^3)/sin(x^3)`.
 import { type Node, NodeSlot } from "../ir/index.js";
 import { apply, constant, ones } from "../ops/index.js";
-import { constantValue, isAllOnes, isScalar, sizeOf, sortKey, zeroOf } from "./patterns.js";
+import { compareSortKeys, constantValue, isAllOnes, isScalar, sizeOf, zeroOf } from "./patterns.js";
 
 interface Monomial {
   coefficient: number;
@@ -128,17 +128,10 @@ function addPower(m: Monomial, base: Node, exponent: number): void {
 }
 
 function ordered(factors: Array<{ base: Node; exponent: number }>): Array<{ base: Node; exponent: number }> {
-  // By size, then by structural key: taken only for factors of equal size, once per factor.
-  const keyed = factors.map((f) => ({ f, size: sizeOf(f.base), key: undefined as string | undefined }));
-  keyed.sort((x, y) => {
-    if (x.f.base === y.f.base) return 0;
-    if (x.size !== y.size) return x.size - y.size;
-    x.key ??= sortKey(x.f.base);
-    y.key ??= sortKey(y.f.base);
-    // Equal keys (a hash collision) fall back to creation order, so the order is still total.
-    return x.key < y.key ? -1 : x.key > y.key ? 1 : x.f.base.id - y.f.base.id;
-  });
-  return keyed.map((k) => k.f);
+  // By size, then by structural key (taken only for factors of equal size).
+  const sized = factors.map((f) => ({ f, size: sizeOf(f.base) }));
+  sized.sort((x, y) => (x.size !== y.size ? x.size - y.size : compareSortKeys(x.f.base, y.f.base)));
+  return sized.map((k) => k.f);
 }
 
 function power(base: Node, exponent: number): Node {

@@ -48,41 +48,88 @@ export function sizeOf(n: Node): number {
 }
 const sizes = new NodeSlot<number>();
 
-const keys = new NodeSlot<{ text: string; hash: number; key: string }>();
+/** A node's place in the canonical order: its text, cut to a bounded length, then a structural hash. */
+interface SortKey {
+  readonly text: string;
+  readonly hash: number;
+}
+
+const keys = new NodeSlot<SortKey>();
 const KEY_TEXT = 160;
 
-/**
- * A structural key that orders expressions deterministically (sums are sorted by it). It is the
- * expression's shape in text, cut to a bounded length, followed by a hash of the whole structure, so
- * heavily shared expressions never unfold into exponentially long strings. Remembered by node.
- */
-export function sortKey(n: Node): string {
-  return foldRemembered(n, keys, (node, operands) => {
-    const args = operands as readonly { text: string; hash: number }[];
-    let text: string;
-    if (node.op === "transpose") text = `${args[0]!.text}'`;
+/** FNV-1a over a string, continuing from `hash`. */
+function mixText(hash: number, text: string): number {
+  let h = hash;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h;
+}
+
+const base36 = new Uint8Array(8);
+
+/** FNV-1a over the base-36 digits of an unsigned 32-bit value (as value.toString(36) spells them). */
+function mixBase36(hash: number, value: number): number {
+  let v = value;
+  let n = 0;
+  do {
+    const d = v % 36;
+    base36[n++] = d < 10 ? 48 + d : 87 + d;
+    v = Math.floor(v / 36);
+  } while (v > 0);
+  let h = hash;
+  while (n > 0) h = Math.imul(h ^ base36[--n]!, 0x01000193);
+  return h;
+}
+
+function sortKeyOf(node: Node, args: readonly SortKey[]): SortKey {
+  let text: string;
+  if (node.op === "transpose") text = `${args[0]!.text}'`;
+  else {
+    const head =
+      node.op === "var"
+        ? `v:${node.attrs.name}`
+        : node.op === "const"
+          ? `c:${node.attrs.symbol ?? node.attrs.value}`
+          : node.op;
+    if (args.length === 0) text = head;
     else {
-      const head =
-        node.op === "var"
-          ? `v:${node.attrs.name}`
-          : node.op === "const"
-            ? `c:${node.attrs.symbol ?? node.attrs.value}`
-            : node.op;
-      text = args.length === 0 ? head : `${head}(${args.map((a) => a.text).join(",")})`;
+      // Only the first KEY_TEXT characters count: stop joining once they are written.
+      text = `${head}(`;
+      for (let i = 0; i < args.length && text.length <= KEY_TEXT; i++)
+        text = i === 0 ? text + args[i]!.text : `${text},${args[i]!.text}`;
+      text += ")";
     }
-    let hash = 0x811c9dc5;
-    const mix = (value: string) => {
-      for (let i = 0; i < value.length; i++) hash = Math.imul(hash ^ value.charCodeAt(i), 0x01000193);
-    };
-    mix(node.op);
-    mix(String(node.attrs.name ?? node.attrs.value ?? ""));
-    // Identities of different sizes print alike: the shape tells them apart.
-    mix(node.shape.join(","));
-    for (const a of args) mix(a.hash.toString(36));
-    const cut = text.length > KEY_TEXT ? text.slice(0, KEY_TEXT) : text;
-    const h = hash >>> 0;
-    return { text: cut, hash: h, key: `${cut}#${h.toString(36).padStart(7, "0")}` };
-  }).key;
+  }
+  // The hash mixes the same characters as hashing op, name or value, "d1,d2" and each operand's hash
+  // in base 36 would, without building those strings.
+  let hash = mixText(0x811c9dc5, node.op);
+  const attribute = node.attrs.name ?? node.attrs.value;
+  if (attribute !== undefined) hash = mixText(hash, String(attribute));
+  // Identities of different sizes print alike: the shape tells them apart.
+  for (let i = 0; i < node.shape.length; i++) {
+    if (i > 0) hash = Math.imul(hash ^ 44, 0x01000193);
+    hash = mixText(hash, String(node.shape[i]));
+  }
+  for (const a of args) hash = mixBase36(hash, a.hash);
+  return { text: text.length > KEY_TEXT ? text.slice(0, KEY_TEXT) : text, hash: hash >>> 0 };
+}
+
+function sortKeyOfNode(n: Node): SortKey {
+  return foldRemembered(n, keys, sortKeyOf as (n: Node, args: readonly (SortKey | undefined)[]) => SortKey);
+}
+
+/**
+ * Orders expressions deterministically (the factors of a product are sorted by it): by their shape in
+ * text, cut to a bounded length so heavily shared expressions never unfold into exponentially long
+ * strings, then by a hash of the whole structure, then by creation. Keys are remembered by node.
+ */
+export function compareSortKeys(a: Node, b: Node): number {
+  if (a === b) return 0;
+  const x = sortKeyOfNode(a);
+  const y = sortKeyOfNode(b);
+  if (x.text !== y.text) return x.text < y.text ? -1 : 1;
+  if (x.hash !== y.hash) return x.hash - y.hash;
+  // Equal keys (a hash collision) fall back to creation order, so the order is still total.
+  return a.id - b.id;
 }
 
 /** 1 (the all-ones vector), 1ᵀ or 11ᵀ: units of the element-wise product. */
