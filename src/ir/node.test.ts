@@ -18,6 +18,17 @@ describe("hash-consed nodes", () => {
     );
   });
 
+  it("are found again among many users of one operand (a list, then a table by hash)", () => {
+    const constants = Array.from({ length: 40 }, (_, i) => internNode("const", [], [], { value: i }));
+    const x = leaf("x_popular"); // made last: the youngest operand of every product below
+    const make = (i: number) => internNode("mul", [constants[i]!, x], []);
+    const first = Array.from({ length: 40 }, (_, i) => make(i));
+    expect(new Set(first).size).toBe(40);
+    expect(Array.from({ length: 40 }, (_, i) => make(i))).toEqual(first);
+    for (let i = 0; i < 40; i++) expect(make(i)).toBe(first[i]);
+    expect(internNode("mul", [x, x], [])).not.toBe(internNode("add", [x, x], []));
+  });
+
   it("make every NaN one constant, whatever its bits", () => {
     const bits = new Float64Array(1);
     new Uint32Array(bits.buffer).set([1, 0x7ff80000]);

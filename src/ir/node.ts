@@ -30,6 +30,8 @@ export interface Node {
  */
 class IrNode implements Node {
   readonly #slots: unknown[] = [];
+  /** The nodes this one is the youngest operand of (where they are looked up); see internNode. */
+  #users: Node[] | Map<number, Node | Node[]> | null = null;
 
   constructor(
     readonly id: number,
@@ -43,6 +45,14 @@ class IrNode implements Node {
 
   static slots(n: Node): unknown[] {
     return (n as IrNode).#slots;
+  }
+
+  static users(n: Node): Node[] | Map<number, Node | Node[]> | null {
+    return (n as IrNode).#users;
+  }
+
+  static setUsers(n: Node, users: Node[] | Map<number, Node | Node[]>): void {
+    (n as IrNode).#users = users;
   }
 }
 
@@ -94,7 +104,7 @@ export function nodeMemo<T>(): NodeMemo<T> {
   return slotCount < MAX_SLOTS ? new NodeSlot<T>() : new WeakMap<Node, T>();
 }
 
-/** Nodes by a hash of their structure; equal hashes hold a bucket, compared field by field. */
+/** Leaves by a hash of their structure; equal hashes hold a bucket, compared field by field. */
 const table = new Map<number, Node | Node[]>();
 /** The attributes of every node that has none (most of them), shared. */
 const NO_ATTRIBUTES: NodeAttributes = Object.freeze({});
@@ -184,24 +194,77 @@ export function internNode(
   shape: Shape,
   attrs: NodeAttributes = NO_ATTRIBUTES,
 ): Node {
-  const hash = hashOf(op, args, shape, attrs);
-  const bucket = table.get(hash);
-  if (bucket !== undefined) {
-    if (!Array.isArray(bucket)) {
-      if (sameNode(bucket, op, args, shape, attrs)) return bucket;
-    } else {
-      for (const candidate of bucket) if (sameNode(candidate, op, args, shape, attrs)) return candidate;
+  if (args.length === 0) return internLeaf(op, shape, attrs);
+  // A node is made after its operands, so an equal node, if any, is among the users of its youngest
+  // operand: a short list on a node just used, instead of a probe into a table of every node.
+  let anchor = args[0]!;
+  for (let i = 1; i < args.length; i++) if (args[i]!.id > anchor.id) anchor = args[i]!;
+  const users = IrNode.users(anchor);
+  let hash = 0;
+  if (users instanceof Map) {
+    hash = hashOf(op, args, shape, attrs);
+    const found = findIn(users.get(hash), op, args, shape, attrs);
+    if (found !== null) return found;
+  } else if (users !== null) {
+    for (let i = 0; i < users.length; i++) {
+      const candidate = users[i]!;
+      if (sameNode(candidate, op, args, shape, attrs)) return candidate;
     }
   }
-  const node = new IrNode(
-    nextId++,
-    op,
-    Object.freeze(args.slice()),
-    Object.freeze(shape.slice()),
-    copyAttributes(attrs),
-  );
+  const node = makeNode(op, args, shape, attrs);
+  if (users === null) IrNode.setUsers(anchor, [node]);
+  else if (users instanceof Map) addTo(users, hash, node);
+  else if (users.length < MAX_LISTED_USERS) users.push(node);
+  else {
+    // A much-used operand (a constant, the variable): its users by hash.
+    const byHash = new Map<number, Node | Node[]>();
+    for (const u of users) addTo(byHash, hashOf(u.op, u.args, u.shape, u.attrs), u);
+    addTo(byHash, hashOf(op, args, shape, attrs), node);
+    IrNode.setUsers(anchor, byHash);
+  }
+  return node;
+}
+
+/** Users kept in a list up to this many; past it, in a table by hash. */
+const MAX_LISTED_USERS = 12;
+
+function internLeaf(op: string, shape: Shape, attrs: NodeAttributes): Node {
+  const hash = hashOf(op, NO_ARGS, shape, attrs);
+  const found = findIn(table.get(hash), op, NO_ARGS, shape, attrs);
+  if (found !== null) return found;
+  const node = makeNode(op, NO_ARGS, shape, attrs);
+  addTo(table, hash, node);
+  return node;
+}
+
+const NO_ARGS: readonly Node[] = Object.freeze([]);
+
+function findIn(
+  bucket: Node | Node[] | undefined,
+  op: string,
+  args: readonly Node[],
+  shape: Shape,
+  attrs: NodeAttributes,
+): Node | null {
+  if (bucket === undefined) return null;
+  if (!Array.isArray(bucket)) return sameNode(bucket, op, args, shape, attrs) ? bucket : null;
+  for (const candidate of bucket) if (sameNode(candidate, op, args, shape, attrs)) return candidate;
+  return null;
+}
+
+function addTo(table: Map<number, Node | Node[]>, hash: number, node: Node): void {
+  const bucket = table.get(hash);
   if (bucket === undefined) table.set(hash, node);
   else if (Array.isArray(bucket)) bucket.push(node);
   else table.set(hash, [bucket, node]);
-  return node;
+}
+
+function makeNode(op: string, args: readonly Node[], shape: Shape, attrs: NodeAttributes): Node {
+  return new IrNode(
+    nextId++,
+    op,
+    args.length === 0 ? NO_ARGS : Object.freeze(args.slice()),
+    Object.freeze(shape.slice()),
+    copyAttributes(attrs),
+  );
 }
