@@ -23,21 +23,34 @@ export const OPERATORS: Readonly<Record<OperatorName, OperatorDefinition>> = ALL
 
 export const OPERATOR_NAMES = Object.keys(OPERATORS) as OperatorName[];
 
+/** The definitions by name (looked up at every node built, so a Map rather than a property probe). */
+const BY_NAME: ReadonlyMap<string, OperatorDefinition> = new Map(
+  OPERATOR_NAMES.map((op) => [op, OPERATORS[op]]),
+);
+
 export function isOperatorName(name: string): name is OperatorName {
-  return Object.hasOwn(OPERATORS, name);
+  return BY_NAME.has(name);
 }
 
 export function operator(name: string): OperatorDefinition {
-  if (!isOperatorName(name)) throw new Error(`unknown operator '${name}'`);
-  return OPERATORS[name];
+  const definition = BY_NAME.get(name);
+  if (definition === undefined) throw new Error(`unknown operator '${name}'`);
+  return definition;
+}
+
+/** The operators spelled as each function name. */
+const BY_FUNCTION_NAME = new Map<string, OperatorName[]>();
+for (const op of OPERATOR_NAMES) {
+  const syntax = OPERATORS[op].syntax;
+  if (syntax.kind !== "function") continue;
+  const list = BY_FUNCTION_NAME.get(syntax.name);
+  if (list) list.push(op);
+  else BY_FUNCTION_NAME.set(syntax.name, [op]);
 }
 
 /** Operators spelled as the function `name` (diag has two, told apart by the argument's rank). */
 export function functionOperators(name: string): OperatorName[] {
-  return OPERATOR_NAMES.filter((op) => {
-    const syntax = OPERATORS[op].syntax;
-    return syntax.kind === "function" && syntax.name === name;
-  });
+  return [...(BY_FUNCTION_NAME.get(name) ?? [])];
 }
 
 export const FUNCTION_NAMES: ReadonlySet<string> = new Set(
@@ -47,12 +60,19 @@ export const FUNCTION_NAMES: ReadonlySet<string> = new Set(
   }),
 );
 
+/** Operators by how they are written with a symbol: `binary *`, `prefix -`, `postfix '`. */
+const BY_SYMBOL = new Map<string, OperatorName>();
+for (const op of OPERATOR_NAMES) {
+  const syntax = OPERATORS[op].syntax;
+  if (syntax.kind === "binary" || syntax.kind === "prefix" || syntax.kind === "postfix") {
+    const key = `${syntax.kind} ${syntax.symbol}`;
+    if (!BY_SYMBOL.has(key)) BY_SYMBOL.set(key, op);
+  }
+}
+
 /** The operator written with a binary, prefix or postfix symbol. */
 export function symbolOperator(kind: "binary" | "prefix" | "postfix", symbol: string): OperatorName {
-  const found = OPERATOR_NAMES.find((op) => {
-    const syntax = OPERATORS[op].syntax;
-    return syntax.kind === kind && syntax.symbol === symbol;
-  });
+  const found = BY_SYMBOL.get(`${kind} ${symbol}`);
   if (!found) throw new Error(`no ${kind} operator '${symbol}'`);
   return found;
 }
