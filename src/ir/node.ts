@@ -230,10 +230,42 @@ const MAX_LISTED_USERS = 12;
 
 function internLeaf(op: string, shape: Shape, attrs: NodeAttributes): Node {
   const hash = hashOf(op, NO_ARGS, shape, attrs);
+  if (op === "var") return internVariable(hash, shape, attrs);
   const found = findIn(table.get(hash), op, NO_ARGS, shape, attrs);
   if (found !== null) return found;
   const node = makeNode(op, NO_ARGS, shape, attrs);
   addTo(table, hash, node);
+  return node;
+}
+
+/**
+ * Variables are held weakly: every other node is reachable only from the variables it is built on
+ * (through their users), so once nothing holds a problem's variables or anything built on them, the
+ * whole of its expressions, derivatives and remembered rewrites can be collected. Constants, sizes,
+ * identities and the like stay (few, and shared by every problem).
+ */
+const variables = new Map<number, WeakRef<Node>[]>();
+const forgotten = new FinalizationRegistry<number>((hash) => {
+  const bucket = variables.get(hash);
+  if (bucket === undefined) return;
+  const alive = bucket.filter((ref) => ref.deref() !== undefined);
+  if (alive.length === 0) variables.delete(hash);
+  else variables.set(hash, alive);
+});
+
+function internVariable(hash: number, shape: Shape, attrs: NodeAttributes): Node {
+  const bucket = variables.get(hash);
+  if (bucket !== undefined) {
+    for (const ref of bucket) {
+      const candidate = ref.deref();
+      if (candidate !== undefined && sameNode(candidate, "var", NO_ARGS, shape, attrs)) return candidate;
+    }
+  }
+  const node = makeNode("var", NO_ARGS, shape, attrs);
+  const ref = new WeakRef(node);
+  if (bucket === undefined) variables.set(hash, [ref]);
+  else bucket.push(ref);
+  forgotten.register(node, hash);
   return node;
 }
 
