@@ -7,18 +7,33 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { compile, differentiate, LECTURE_EXAMPLES, loadProblem, type Problem } from "../src/api/index.js";
-import { reverseModeDerivative } from "../src/api/reverse-ad.js";
-import { dagSize } from "../src/ir/index.js";
-import { useTwoThreads } from "../src/node/threads.js";
-import {
-  gemm as gemmKernel,
-  matmulLoops,
-  releaseResident,
-  residentMatrix,
-  useKernel,
-  useSecondThread,
-} from "../src/tensor/index.js";
+import type { Problem } from "../src/api/index.js";
+
+/**
+ * The library as users run it: the compiled JavaScript in dist/ (`npm run bench` builds it first), which
+ * is what the CLI, the package and, bundled, the playground execute. BENCH_SOURCE=src times the
+ * TypeScript sources through the loader instead (slower: it keeps function names with a helper call
+ * at every closure it makes). All modules come from one root, so there is one table of nodes.
+ */
+const ROOT = process.env.BENCH_SOURCE === "src" ? "../src" : "../dist";
+const [api, reverseAd, ir, threads, tensor] = (await Promise.all([
+  import(`${ROOT}/api/index.js`),
+  import(`${ROOT}/api/reverse-ad.js`),
+  import(`${ROOT}/ir/index.js`),
+  import(`${ROOT}/node/threads.js`),
+  import(`${ROOT}/tensor/index.js`),
+])) as [
+  typeof import("../src/api/index.js"),
+  typeof import("../src/api/reverse-ad.js"),
+  typeof import("../src/ir/index.js"),
+  typeof import("../src/node/threads.js"),
+  typeof import("../src/tensor/index.js"),
+];
+const { compile, differentiate, LECTURE_EXAMPLES, loadProblem } = api;
+const { reverseModeDerivative } = reverseAd;
+const { dagSize } = ir;
+const { useTwoThreads } = threads;
+const { gemm: gemmKernel, matmulLoops, releaseResident, residentMatrix, useKernel, useSecondThread } = tensor;
 
 const SIZES = (process.env.BENCH_SIZES ?? "100,300,1000").split(",").map(Number);
 const BUDGET_MS = Number(process.env.BENCH_BUDGET_MS ?? 300);
