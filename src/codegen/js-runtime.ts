@@ -661,27 +661,48 @@ function addScaled(out: Float64Array, c: number, term: Float64Array): void {
     needs: [],
     source: `/**
  * out += c * term where some axes of out are tied (equal): out has the given sizes, and its axis q reads
- * axis axes[q] of term, so only the entries where tied axes agree are written.
+ * axis axes[q] of term, so only the entries where tied axes agree are written. With inTerm, the axes
+ * axes[q] names are those of the sum, and only those marked in inTerm are the term's (in order): the
+ * term is constant along the others and is written all along them.
  */
-function addScaledTied(out: Float64Array, c: number, term: Float64Array, sizes: number[], axes: number[]): void {
+function addScaledTied(
+  out: Float64Array,
+  c: number,
+  term: Float64Array,
+  sizes: number[],
+  axes: number[],
+  inTerm?: boolean[],
+): void {
   const rank = Math.max(...axes) + 1;
-  const termSizes: number[] = new Array(rank).fill(1);
+  const counts: number[] = new Array(rank).fill(1);
   const step: number[] = new Array(rank).fill(0);
   let stride = 1;
   for (let q = sizes.length - 1; q >= 0; q--) {
-    termSizes[axes[q]] = sizes[q];
+    counts[axes[q]] = sizes[q];
     step[axes[q]] += stride;
     stride *= sizes[q];
   }
+  const termStep: number[] = new Array(rank).fill(0);
+  let termStride = 1;
+  for (let r = rank - 1; r >= 0; r--) {
+    if (inTerm !== undefined && !inTerm[r]) continue;
+    termStep[r] = termStride;
+    termStride *= counts[r];
+  }
+  let total = 1;
+  for (let r = 0; r < rank; r++) total *= counts[r];
   const at: number[] = new Array(rank).fill(0);
   let o = 0;
-  for (let p = 0; p < term.length; p++) {
-    out[o] += c * term[p];
+  let t = 0;
+  for (let p = 0; p < total; p++) {
+    out[o] += c * term[t];
     for (let q = rank - 1; q >= 0; q--) {
       at[q]++;
       o += step[q];
-      if (at[q] < termSizes[q]) break;
-      o -= step[q] * termSizes[q];
+      t += termStep[q];
+      if (at[q] < counts[q]) break;
+      o -= step[q] * counts[q];
+      t -= termStep[q] * counts[q];
       at[q] = 0;
     }
   }

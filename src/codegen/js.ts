@@ -452,28 +452,33 @@ function indexFormSum(
         subscripts.push(sub);
       }
     }
-    // Free indices that no factor mentions (the term is constant along them) and summed ones (each
-    // adds its size) get a factor of ones.
-    for (const i of new Set([...form.indices, ...term.summed].map(find))) {
-      if (mentioned.has(i)) continue;
+    // Summed indices that no factor mentions (each adds its size) get a factor of ones. Free ones that
+    // no factor mentions are not computed: the term is constant along them, and it is spread over them
+    // as it is added (the term's own tensor is that much smaller).
+    const freeRoots = new Set(form.indices.map(find));
+    for (const i of new Set(term.summed.map(find))) {
+      if (mentioned.has(i) || freeRoots.has(i)) continue;
       mentioned.add(i);
       operands.push(call("build", size(i), "1", "() => 1"));
       subscripts.push(letters.get(i)!);
     }
     const output = form.indices.map(letter);
     const distinct = [...new Set(output)];
+    const computed = distinct.filter((l) => [...mentioned].some((i) => letters.get(i) === l));
     const coefficient = [formatNumber(term.coefficient), ...scalars].join(" * ");
-    const einsum = call(
-      "einsum",
-      JSON.stringify(`${subscripts.join(",")}->${distinct.join("")}`),
-      ...operands,
-    );
-    if (distinct.length === output.length) {
+    const einsum =
+      operands.length === 0
+        ? "Float64Array.of(1)"
+        : call("einsum", JSON.stringify(`${subscripts.join(",")}->${computed.join("")}`), ...operands);
+    if (distinct.length === output.length && computed.length === distinct.length) {
       lines.push(`${call("addScaled", local, coefficient, einsum)};`);
     } else {
       const sizes = `[${form.indices.map(size).join(", ")}]`;
       const axes = `[${output.map((l) => distinct.indexOf(l)).join(", ")}]`;
-      lines.push(`${call("addScaledTied", local, coefficient, einsum, sizes, axes)};`);
+      const args = [local, coefficient, einsum, sizes, axes];
+      if (computed.length < distinct.length)
+        args.push(`[${distinct.map((l) => computed.includes(l)).join(", ")}]`);
+      lines.push(`${call("addScaledTied", ...args)};`);
     }
   }
   return lines;
