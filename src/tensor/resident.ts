@@ -48,6 +48,10 @@ interface Arena {
   readonly kernels: Kernels;
   /** Every buffer object the memory has handed out (a view keeps the one it was made on). */
   readonly buffers: WeakSet<ArrayBufferLike>;
+  /** The buffer object last seen (most views are on it: a quick test before the weak set). */
+  last: ArrayBufferLike;
+  /** The memory's length in bytes (it only grows). */
+  bytes: number;
   /** The allocated blocks in address order; above the last one is scratch space. */
   readonly blocks: Block[];
 }
@@ -69,7 +73,14 @@ function theArena(): Arena | null {
     const instance = new WebAssembly.Instance(new WebAssembly.Module(code), { env: { memory } });
     const buffers = new WeakSet<ArrayBufferLike>();
     buffers.add(memory.buffer);
-    arena = { memory, kernels: instance.exports as unknown as Kernels, buffers, blocks: [] };
+    arena = {
+      memory,
+      kernels: instance.exports as unknown as Kernels,
+      buffers,
+      blocks: [],
+      last: memory.buffer,
+      bytes: memory.buffer.byteLength,
+    };
   } catch {
     arena = null;
   }
@@ -93,12 +104,17 @@ function top(a: Arena): number {
  */
 function bufferOf(a: Arena): ArrayBufferLike {
   const buffer = a.memory.buffer;
-  a.buffers.add(buffer);
+  if (buffer !== a.last) {
+    a.buffers.add(buffer);
+    a.last = buffer;
+    a.bytes = buffer.byteLength;
+  }
   return buffer;
 }
 
 /** Makes the memory at least `bytes` long. */
 function reserve(a: Arena, bytes: number): void {
+  if (bytes <= a.bytes) return;
   const have = bufferOf(a).byteLength;
   if (bytes <= have) return;
   a.memory.grow(Math.ceil((bytes - have) / 65536));
@@ -171,7 +187,8 @@ export function releaseResident(m: ResidentMatrix): void {
 
 /** The byte offset of `data` in the resident memory, or -1 when it lies elsewhere. */
 function residentOffset(a: Arena, data: Float64Array): number {
-  return a.buffers.has(data.buffer) ? data.byteOffset : -1;
+  const buffer = data.buffer;
+  return buffer === a.last || a.buffers.has(buffer) ? data.byteOffset : -1;
 }
 
 /** Sets every entry of `data` to 0 (a memset where it is resident) and returns it. */
@@ -317,28 +334,37 @@ function onArena(
 ): Float64Array | null {
   const arena = theArena();
   if (arena === null) return null;
-  const offsets = operands.map((o) => residentOffset(arena, o.data));
-  if (operands.some((o, i) => o.mustBeResident && offsets[i]! < 0)) return null;
+  const offsets: number[] = [];
+  for (const o of operands) {
+    const p = residentOffset(arena, o.data);
+    if (o.mustBeResident && p < 0) return null;
+    offsets.push(p);
+  }
   let out = into === undefined ? -1 : residentOffset(arena, into);
   // The result written in place must not overlap what is read.
-  const overlaps = (p: number, length: number) => p >= 0 && out < p + length * 8 && p < out + outLength * 8;
-  if (out >= 0 && operands.some((o, i) => overlaps(offsets[i]!, o.length))) out = -1;
+  for (let i = 0; out >= 0 && i < operands.length; i++) {
+    const p = offsets[i]!;
+    if (p >= 0 && out < p + operands[i]!.length * 8 && p < out + outLength * 8) out = -1;
+  }
   let scratch = top(arena);
   const copies: number[] = [];
-  operands.forEach((o, i) => {
-    if (offsets[i]! >= 0) return;
+  for (let i = 0; i < operands.length; i++) {
+    if (offsets[i]! >= 0) continue;
     offsets[i] = scratch;
     copies.push(i);
-    scratch += Math.ceil((o.length * 8) / ALIGN) * ALIGN;
-  });
+    scratch += Math.ceil((operands[i]!.length * 8) / ALIGN) * ALIGN;
+  }
   if (out < 0) out = scratch;
   reserve(arena, Math.max(scratch, out + outLength * 8));
-  for (const i of copies) {
-    const o = operands[i]!;
-    new Float64Array(bufferOf(arena), offsets[i]!, o.length).set(o.data.subarray(0, o.length));
+  if (copies.length > 0) {
+    const buffer = bufferOf(arena);
+    for (const i of copies) {
+      const o = operands[i]!;
+      new Float64Array(buffer, offsets[i]!, o.length).set(o.data.subarray(0, o.length));
+    }
   }
   run(arena.kernels, offsets, out);
-  if (into !== undefined && out === into.byteOffset && arena.buffers.has(into.buffer)) return into;
+  if (into !== undefined && out === into.byteOffset && residentOffset(arena, into) >= 0) return into;
   const y = new Float64Array(bufferOf(arena), out, outLength);
   if (into === undefined) return y.slice();
   into.set(y);
