@@ -130,6 +130,26 @@ describe(`generated JavaScript and TypeScript (seed ${SEED})`, () => {
     expect(at(chain, "C", { n: 2, r: 500 }, false)).toMatch(/matmul\(matmul\(A, B\), C/);
   });
 
+  it("reads a vector given as a Float64Array in place, and leaves its inputs as they were", () => {
+    const compiled = compile("sum(exp(A*x) .* x) + x'*A*x", "x", { layout: "denominator" });
+    const x = Float64Array.of(0.5, -1, 2);
+    const A = [
+      [1, 2, 0],
+      [0, -1, 3],
+      [2, 0.5, 1],
+    ];
+    const before = Array.from(x);
+    const fromTypedArray = compiled.run({ A, x }) as Record<string, unknown>;
+    const fromArray = compiled.run({ A, x: before }) as Record<string, unknown>;
+    expect(fromTypedArray).toEqual(fromArray);
+    expect(Array.from(x)).toEqual(before);
+    expect(A).toEqual([
+      [1, 2, 0],
+      [0, -1, 3],
+      [2, 0.5, 1],
+    ]);
+  });
+
   it("computes a residual U*V' - T in one call, with its inputs resident or not", () => {
     const problem = "T: matrix(n, n), U: matrix(n, k), V: matrix(n, k)\nsum((T - U*V').^2)";
     const compiled = compile(problem, "U", {

@@ -44,6 +44,10 @@ const helpers: Helper[] = [
     source: `function vectorArg(name: string, value: ArrayLike<number> | Mat): Mat {
   if (value === null || typeof value !== "object") throw new Error(\`\${name} must be a vector: a non-empty array of numbers\`);
   // A Float64Array is read in place (the code never writes into its inputs).
+  if (value instanceof Float64Array) {
+    if (value.length === 0) throw new Error(\`\${name} must be a vector: a non-empty array of numbers\`);
+    return { rows: value.length, cols: 1, data: value };
+  }
   if ("data" in value) {
     const data = value.data instanceof Float64Array ? value.data : Float64Array.from(value.data);
     return { rows: data.length, cols: 1, data };
