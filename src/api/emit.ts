@@ -284,6 +284,7 @@ function sizesOf(program: Program, values: Record<string, unknown>): Map<string,
     const v = values?.[input.name];
     let dims: number[];
     if (typeof v === "number") dims = [];
+    else if (v instanceof Float64Array) dims = [v.length];
     else if (Array.isArray(v))
       dims = Array.isArray(v[0]) ? [v.length, (v[0] as unknown[]).length] : [v.length];
     else if (v !== null && typeof v === "object" && "rows" in v && "cols" in v) {
