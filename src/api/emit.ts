@@ -257,10 +257,16 @@ export function compile(
   // The code is specialized to the sizes it is called with (as a JIT traces per shape): knowing them,
   // the products are grouped by their cost in multiply-adds. A few size signatures are kept.
   const bySizes = new Map<string, CompiledFunction>();
+  // The sizes of the last call and their code: calls in a loop mostly repeat them.
+  let lastSizes: number[] = [];
+  let lastRun: CompiledFunction | null = null;
   const run: CompiledFunction = (values) => {
     const sizes = sizesOf(program, values);
     if (sizes === null) return generic.run(values);
-    const key = [...sizes.values()].join(",");
+    const list = [...sizes.values()];
+    if (lastRun !== null && list.length === lastSizes.length && list.every((d, i) => d === lastSizes[i]))
+      return lastRun(values);
+    const key = list.join(",");
     let specialized = bySizes.get(key);
     if (specialized === undefined) {
       if (bySizes.size >= 8) bySizes.clear();
@@ -272,6 +278,8 @@ export function compile(
       ).run;
       bySizes.set(key, specialized);
     }
+    lastSizes = list;
+    lastRun = specialized;
     return specialized(values);
   };
   return { run, outputs: program.outputs.map((o) => o.key), derivatives, code: generic.code };
