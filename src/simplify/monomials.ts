@@ -127,11 +127,13 @@ function addPower(m: Monomial, base: Node, exponent: number): void {
   else m.powers.set(base.id, { base, exponent });
 }
 
+/** Sorts factors in place: by size, then by structural key (taken only for factors of equal size). */
 function ordered(factors: Array<{ base: Node; exponent: number }>): Array<{ base: Node; exponent: number }> {
-  // By size, then by structural key (taken only for factors of equal size).
-  const sized = factors.map((f) => ({ f, size: sizeOf(f.base) }));
-  sized.sort((x, y) => (x.size !== y.size ? x.size - y.size : compareSortKeys(x.f.base, y.f.base)));
-  return sized.map((k) => k.f);
+  if (factors.length < 2) return factors;
+  return factors.sort((x, y) => {
+    const bySize = sizeOf(x.base) - sizeOf(y.base);
+    return bySize !== 0 ? bySize : compareSortKeys(x.base, y.base);
+  });
 }
 
 function power(base: Node, exponent: number): Node {
@@ -151,17 +153,22 @@ function product(factors: readonly Node[], elementwise: boolean): Node | null {
 
 function rebuild(m: Monomial, shapeOf: Node): Node {
   if (m.coefficient === 0) return zeroOf(shapeOf.shape);
-  const entries = [...m.powers.values()].filter((e) => e.exponent !== 0);
-  const scalars = ordered(entries.filter((e) => isScalar(e.base)));
-  const arrays = ordered(entries.filter((e) => !isScalar(e.base)));
+  const scalarEntries: Array<{ base: Node; exponent: number }> = [];
+  const arrayEntries: Array<{ base: Node; exponent: number }> = [];
+  for (const e of m.powers.values()) {
+    if (e.exponent === 0) continue;
+    (isScalar(e.base) ? scalarEntries : arrayEntries).push(e);
+  }
+  ordered(scalarEntries);
+  ordered(arrayEntries);
   const elementwise = !isScalar(shapeOf);
   // Scalar factors come first, then array factors, numerators before denominators.
-  const numerator = [...scalars, ...arrays]
-    .filter((e) => e.exponent > 0)
-    .map((e) => power(e.base, e.exponent));
-  const denominator = [...scalars, ...arrays]
-    .filter((e) => e.exponent < 0)
-    .map((e) => power(e.base, -e.exponent));
+  const numerator: Node[] = [];
+  const denominator: Node[] = [];
+  for (const e of scalarEntries) if (e.exponent > 0) numerator.push(power(e.base, e.exponent));
+  for (const e of arrayEntries) if (e.exponent > 0) numerator.push(power(e.base, e.exponent));
+  for (const e of scalarEntries) if (e.exponent < 0) denominator.push(power(e.base, -e.exponent));
+  for (const e of arrayEntries) if (e.exponent < 0) denominator.push(power(e.base, -e.exponent));
   let c = m.coefficient;
   if (c === -1 && numerator.length > 0) {
     numerator[0] = apply("neg", numerator[0]!);
