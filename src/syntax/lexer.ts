@@ -35,19 +35,20 @@ function isDigit(c: string | undefined): boolean {
 }
 
 function isNameStart(c: string | undefined): boolean {
-  return c !== undefined && /[A-Za-z_]/.test(c);
+  return c !== undefined && ((c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c === "_");
 }
 
 function isNamePart(c: string | undefined): boolean {
-  return c !== undefined && /[A-Za-z0-9_]/.test(c);
+  return isNameStart(c) || isDigit(c);
 }
 
 export function tokenize(source: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   const push = (kind: TokenKind, start: number, end: number, value?: number) => {
-    const token = { kind, text: source.slice(start, end), span: { start, end } };
-    tokens.push(value === undefined ? token : { ...token, value });
+    const text = source.slice(start, end);
+    const span = { start, end };
+    tokens.push(value === undefined ? { kind, text, span } : { kind, text, span, value });
   };
   while (i < source.length) {
     const c = source[i]!;
