@@ -5,15 +5,25 @@ import { execFileSync } from "node:child_process";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 
+/** The live heap's growth per derivation, in bytes, over `count` derivations of a kind of problem. */
+function growth(count: number, kind: "sum" | "constants"): number {
+  const probe = resolve(import.meta.dirname, "memory-probe.ts");
+  const output = execFileSync("node", ["--expose-gc", "--import", "tsx", probe, String(count), kind], {
+    encoding: "utf8",
+    cwd: resolve(import.meta.dirname, ".."),
+  });
+  const { warm, end } = JSON.parse(output) as { warm: number; end: number };
+  return (end - warm) / count;
+}
+
 describe("memory", () => {
   it("does not grow with the number of problems derived", () => {
-    const probe = resolve(import.meta.dirname, "memory-probe.ts");
-    const output = execFileSync("node", ["--expose-gc", "--import", "tsx", probe, "30"], {
-      encoding: "utf8",
-      cwd: resolve(import.meta.dirname, ".."),
-    });
-    const { warm, end } = JSON.parse(output) as { warm: number; end: number };
     // Kept, each derivation of this 100-term sum would hold ~1.4 MB: 30 of them ~40 MB.
-    expect((end - warm) / 30).toBeLessThan(100_000);
+    expect(growth(30, "sum")).toBeLessThan(100_000);
+  }, 60_000);
+
+  it("does not keep a problem for the sake of a number it was the first to use", () => {
+    // Anchored on a new constant (which stays), each derivation here would be kept: ~38 KB each.
+    expect(growth(150, "constants")).toBeLessThan(10_000);
   }, 60_000);
 });

@@ -30,8 +30,10 @@ export interface Node {
  */
 class IrNode implements Node {
   readonly #slots: unknown[] = [];
-  /** The nodes this one is the youngest operand of (where they are looked up); see internNode. */
+  /** The nodes this one is the anchor of (where they are looked up); see internNode. */
   #users: Node[] | Map<number, Node | Node[]> | null = null;
+  /** Whether a variable occurs in the node (then it lives only as long as its variables, see below). */
+  readonly #variable: boolean;
 
   constructor(
     readonly id: number,
@@ -40,7 +42,14 @@ class IrNode implements Node {
     readonly shape: Shape,
     readonly attrs: NodeAttributes,
   ) {
+    let variable = op === "var";
+    for (let i = 0; !variable && i < args.length; i++) variable = (args[i] as IrNode).#variable;
+    this.#variable = variable;
     Object.freeze(this);
+  }
+
+  static hasVariable(n: Node): boolean {
+    return (n as IrNode).#variable;
   }
 
   static slots(n: Node): unknown[] {
@@ -195,10 +204,11 @@ export function internNode(
   attrs: NodeAttributes = NO_ATTRIBUTES,
 ): Node {
   if (args.length === 0) return internLeaf(op, shape, attrs);
-  // A node is made after its operands, so an equal node, if any, is among the users of its youngest
-  // operand: a short list on a node just used, instead of a probe into a table of every node.
-  let anchor = args[0]!;
-  for (let i = 1; i < args.length; i++) if (args[i]!.id > anchor.id) anchor = args[i]!;
+  // A node is made after its operands, so an equal node, if any, is among the users of its anchor: its
+  // youngest operand, a short list on a node just used, instead of a probe into a table of every node.
+  // An operand with a variable in it is preferred, so a node with variables is reachable only from
+  // them (never from a constant kept for good), and goes when they go.
+  const anchor = anchorOf(args);
   const users = IrNode.users(anchor);
   let hash = 0;
   if (users instanceof Map) {
@@ -223,6 +233,21 @@ export function internNode(
     IrNode.setUsers(anchor, byHash);
   }
   return node;
+}
+
+/** The youngest operand with a variable in it, else the youngest operand. */
+function anchorOf(args: readonly Node[]): Node {
+  let anchor = args[0]!;
+  let variable = IrNode.hasVariable(anchor);
+  for (let i = 1; i < args.length; i++) {
+    const a = args[i]!;
+    const v = IrNode.hasVariable(a);
+    if ((v && !variable) || (v === variable && a.id > anchor.id)) {
+      anchor = a;
+      variable = v;
+    }
+  }
+  return anchor;
 }
 
 /** Users kept in a list up to this many; past it, in a table by hash. */
