@@ -119,8 +119,8 @@ const table = new Map<number, Node | Node[]>();
 const NO_ATTRIBUTES: NodeAttributes = Object.freeze({});
 let nextId = 1;
 
-/** FNV-1a over a string, continuing from `hash`. */
-function mixText(hash: number, text: string): number {
+/** FNV-1a over a string, continuing from `hash` (start from 0x811c9dc5). */
+export function mixText(hash: number, text: string): number {
   let h = hash;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return h;

@@ -1,6 +1,6 @@
 // Small predicates and constructors the rewrite rules share.
 import type { Shape } from "../core/index.js";
-import { foldRemembered, type Node, NodeSlot } from "../ir/index.js";
+import { foldRemembered, mixText, type Node, NodeSlot } from "../ir/index.js";
 import { apply, constant, zeros } from "../ops/index.js";
 
 export const isScalar = (n: Node) => n.shape.length === 0;
@@ -57,13 +57,6 @@ interface SortKey {
 const keys = new NodeSlot<SortKey>();
 const KEY_TEXT = 160;
 
-/** FNV-1a over a string, continuing from `hash`. */
-function mixText(hash: number, text: string): number {
-  let h = hash;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h;
-}
-
 const base36 = new Uint8Array(8);
 
 /** FNV-1a over the base-36 digits of an unsigned 32-bit value (as value.toString(36) spells them). */
@@ -106,7 +99,7 @@ function sortKeyOf(node: Node, args: readonly SortKey[]): SortKey {
   if (attribute !== undefined) hash = mixText(hash, String(attribute));
   // Identities of different sizes print alike: the shape tells them apart.
   for (let i = 0; i < node.shape.length; i++) {
-    if (i > 0) hash = Math.imul(hash ^ 44, 0x01000193);
+    if (i > 0) hash = mixText(hash, ",");
     hash = mixText(hash, String(node.shape[i]));
   }
   for (const a of args) hash = mixBase36(hash, a.hash);
