@@ -20,7 +20,7 @@ describe("hash-consed nodes", () => {
 
   it("are found again among many users of one operand (a list, then a table by hash)", () => {
     const constants = Array.from({ length: 40 }, (_, i) => internNode("const", [], [], { value: i }));
-    const x = leaf("x_popular"); // made last: the youngest operand of every product below
+    const x = leaf("x_popular"); // the operand with a variable: the anchor of every product below
     const make = (i: number) => internNode("mul", [constants[i]!, x], []);
     const first = Array.from({ length: 40 }, (_, i) => make(i));
     expect(new Set(first).size).toBe(40);

@@ -69,9 +69,9 @@ let slotCount = 0;
 
 /**
  * A value remembered on each node, for caches of pure functions of a node (its size, its sort key,
- * what a rule made of it). Kept in a hidden array on the node itself rather than in a table, so a
- * lookup reads the node, which is usually in cache, instead of probing a table as large as every
- * node ever built. The array is not enumerable: nodes print, compare and serialize as before.
+ * what a rule made of it). Kept in the node's private slot array rather than in a table, so a lookup
+ * reads the node, which is usually in cache, instead of probing a table as large as every node ever
+ * built. Being private, the slots do not show: nodes print, compare and serialize without them.
  */
 export class NodeSlot<T> {
   private readonly index = slotCount++;
@@ -264,10 +264,11 @@ function internLeaf(op: string, shape: Shape, attrs: NodeAttributes): Node {
 }
 
 /**
- * Variables are held weakly: every other node is reachable only from the variables it is built on
- * (through their users), so once nothing holds a problem's variables or anything built on them, the
- * whole of its expressions, derivatives and remembered rewrites can be collected. Constants, sizes,
- * identities and the like stay (few, and shared by every problem).
+ * Variables are held weakly: a node with a variable in it is reachable only from the variables it is
+ * built on (through the users of its anchor, see internNode), so once nothing holds a problem's
+ * variables or anything built on them, the whole of its expressions, derivatives and remembered
+ * rewrites can be collected. Constants, sizes, identities and the like stay (few, and shared by every
+ * problem), with the nodes made of them alone.
  */
 const variables = new Map<number, WeakRef<Node>[]>();
 const forgotten = new FinalizationRegistry<number>((hash) => {
