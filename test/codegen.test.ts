@@ -130,7 +130,7 @@ describe(`generated JavaScript and TypeScript (seed ${SEED})`, () => {
     expect(at(chain, "C", { n: 2, r: 500 }, false)).toMatch(/matmul\(matmul\(A, B\), C/);
   });
 
-  it("reads a vector given as a Float64Array in place, and leaves its inputs as they were", () => {
+  it("takes a vector as a Float64Array, with the results of a plain array, and leaves inputs as they were", () => {
     const compiled = compile("sum(exp(A*x) .* x) + x'*A*x", "x", { layout: "denominator" });
     const x = Float64Array.of(0.5, -1, 2);
     const A = [
