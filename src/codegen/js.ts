@@ -464,7 +464,8 @@ function indexFormSum(
     }
     const output = form.indices.map(letter);
     const distinct = [...new Set(output)];
-    const computed = distinct.filter((l) => [...mentioned].some((i) => letters.get(i) === l));
+    const mentionedLetters = new Set([...mentioned].map((i) => letters.get(i)));
+    const computed = distinct.filter((l) => mentionedLetters.has(l));
     const coefficient = [formatNumber(term.coefficient), ...scalars].join(" * ");
     const einsum =
       operands.length === 0

@@ -128,9 +128,8 @@ function addPower(m: Monomial, base: Node, exponent: number): void {
 }
 
 /** Sorts factors in place: by size, then by structural key (taken only for factors of equal size). */
-function ordered(factors: Array<{ base: Node; exponent: number }>): Array<{ base: Node; exponent: number }> {
-  if (factors.length < 2) return factors;
-  return factors.sort((x, y) => {
+function ordered(factors: Array<{ base: Node; exponent: number }>): void {
+  factors.sort((x, y) => {
     const bySize = sizeOf(x.base) - sizeOf(y.base);
     return bySize !== 0 ? bySize : compareSortKeys(x.base, y.base);
   });
