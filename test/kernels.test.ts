@@ -26,6 +26,7 @@ import {
   luDeterminant,
   luFactor,
   luFactorLoops,
+  luSolve,
   luSolveLoops,
   matmulLoops,
   matmulRaw,
@@ -359,9 +360,10 @@ describe("kernels agree with plain loops", () => {
     }
   });
 
-  it("the blocked LU and inverse agree with the unblocked ones (and find a singular matrix)", () => {
+  it("the LU, inverse and solve on the kernels agree with plain loops (and find a singular matrix)", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 128, max: 200 }), fc.integer({ min: 1, max: 1000 }), (n, seed) => {
+      // One panel on the kernels below 128 rows, panels and products from 128 on.
+      fc.property(fc.integer({ min: 16, max: 200 }), fc.integer({ min: 1, max: 1000 }), (n, seed) => {
         // Entries in [-1, 1] and a modest diagonal: well enough conditioned to compare inverses, and
         // still pivoting (the diagonal does not dominate).
         const a = Float64Array.from(
@@ -385,8 +387,12 @@ describe("kernels agree with plain loops", () => {
             n,
           ),
         );
+        // A few right-hand sides (an odd count: the kernels' single last column).
+        const cols = 1 + (seed % 5);
+        const b = Float64Array.from({ length: n * cols }, (_, i) => Math.cos(seed * i));
+        close(luSolve(blocked, b, cols), luSolveLoops(loops, b, cols));
       }),
-      { numRuns: 6 },
+      { numRuns: 10 },
     );
     const n = 150;
     const rankDeficient = Float64Array.from(

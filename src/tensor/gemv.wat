@@ -1,7 +1,9 @@
 ;; Double-precision matrix-vector products on 128-bit SIMD lanes (f64x2), reading a row-major matrix
 ;; where it lies in memory (no packing): the matrices a caller keeps resident in the arena
 ;; (src/tensor/resident.ts) are used in place. Four rows are taken per pass, so each load of x (gemv)
-;; or of y (gemvT) serves four rows. Assembled by scripts/build-kernels.ts into src/tensor/gemv-wasm.ts.
+;; or of y (gemvT) serves four rows. The row operations of LU factorizations and triangular solves are
+;; here too, taking four rows per load and store of the row they update. Assembled by
+;; scripts/build-kernels.ts into src/tensor/gemv-wasm.ts.
 (module
   ;; MEMORY (the arena's memory, imported)
   ;; y = A·x: A is m×n at byte offset a, x (n) at x, y (m) at y.
@@ -467,13 +469,95 @@
           (f64.sub (f64.load (i32.add (local.get $xi) (local.get $j)))
             (f64.mul (f64.load (i32.add (local.get $xk) (local.get $j))) (local.get $l)))))))
 
+  ;; x_i -= l0·x_k + l1·x_{k+1} + l2·x_{k+2} + l3·x_{k+3} over cols entries, the rows x_k.. stride bytes
+  ;; apart: four rows per load and store of x_i (a rank-4 update of one row).
+  (func $update4 (param $xi i32) (param $xk i32) (param $stride i32)
+    (param $l0 f64) (param $l1 f64) (param $l2 f64) (param $l3 f64) (param $cols i32)
+    (local $j i32) (local $c2 i32) (local $k1 i32) (local $k2 i32) (local $k3 i32)
+    (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128)
+    (local.set $v0 (f64x2.splat (local.get $l0)))
+    (local.set $v1 (f64x2.splat (local.get $l1)))
+    (local.set $v2 (f64x2.splat (local.get $l2)))
+    (local.set $v3 (f64x2.splat (local.get $l3)))
+    (local.set $k1 (i32.add (local.get $xk) (local.get $stride)))
+    (local.set $k2 (i32.add (local.get $k1) (local.get $stride)))
+    (local.set $k3 (i32.add (local.get $k2) (local.get $stride)))
+    (local.set $c2 (i32.shl (i32.and (local.get $cols) (i32.const -2)) (i32.const 3)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $j) (local.get $c2)))
+        (v128.store (i32.add (local.get $xi) (local.get $j))
+          (f64x2.sub (v128.load (i32.add (local.get $xi) (local.get $j)))
+            (f64x2.add
+              (f64x2.add
+                (f64x2.mul (v128.load (i32.add (local.get $xk) (local.get $j))) (local.get $v0))
+                (f64x2.mul (v128.load (i32.add (local.get $k1) (local.get $j))) (local.get $v1)))
+              (f64x2.add
+                (f64x2.mul (v128.load (i32.add (local.get $k2) (local.get $j))) (local.get $v2))
+                (f64x2.mul (v128.load (i32.add (local.get $k3) (local.get $j))) (local.get $v3))))))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $next)))
+    (if (i32.and (local.get $cols) (i32.const 1))
+      (then
+        (f64.store (i32.add (local.get $xi) (local.get $j))
+          (f64.sub (f64.load (i32.add (local.get $xi) (local.get $j)))
+            (f64.add
+              (f64.add
+                (f64.mul (f64.load (i32.add (local.get $xk) (local.get $j))) (local.get $l0))
+                (f64.mul (f64.load (i32.add (local.get $k1) (local.get $j))) (local.get $l1)))
+              (f64.add
+                (f64.mul (f64.load (i32.add (local.get $k2) (local.get $j))) (local.get $l2))
+                (f64.mul (f64.load (i32.add (local.get $k3) (local.get $j))) (local.get $l3)))))))))
+
+  ;; x_i -= Σ_{p<k} l[p]·(the row at xk + p·stride) over cols entries: four rows at a time, then one.
+  (func $subtractRow (param $xi i32) (param $l i32) (param $xk i32) (param $stride i32) (param $k i32)
+    (param $cols i32)
+    (local $p i32) (local $lp f64)
+    (block $done4
+      (loop $fours
+        (br_if $done4 (i32.gt_s (i32.add (local.get $p) (i32.const 4)) (local.get $k)))
+        (call $update4 (local.get $xi) (local.get $xk) (local.get $stride)
+          (f64.load (local.get $l)) (f64.load offset=8 (local.get $l))
+          (f64.load offset=16 (local.get $l)) (f64.load offset=24 (local.get $l)) (local.get $cols))
+        (local.set $l (i32.add (local.get $l) (i32.const 32)))
+        (local.set $xk (i32.add (local.get $xk) (i32.shl (local.get $stride) (i32.const 2))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br $fours)))
+    (block $done
+      (loop $ones
+        (br_if $done (i32.ge_s (local.get $p) (local.get $k)))
+        (local.set $lp (f64.load (local.get $l)))
+        (if (f64.ne (local.get $lp) (f64.const 0))
+          (then (call $axpy (local.get $xi) (local.get $xk) (local.get $lp) (local.get $cols))))
+        (local.set $l (i32.add (local.get $l) (i32.const 8)))
+        (local.set $xk (i32.add (local.get $xk) (local.get $stride)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $ones))))
+
+  ;; C -= A·B, row by row (no packing): A is m×k, B k×n, C m×n, with rows lda, ldb and ldc entries
+  ;; apart. For a small k (a narrow panel of an LU factorization), where packing for the GEMM costs
+  ;; more than it saves.
+  (func (export "subtractRows")
+    (param $c i32) (param $ldc i32) (param $a i32) (param $lda i32) (param $b i32) (param $ldb i32)
+    (param $m i32) (param $k i32) (param $n i32)
+    (local $i i32)
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_s (local.get $i) (local.get $m)))
+        (call $subtractRow
+          (i32.add (local.get $c) (i32.shl (i32.mul (local.get $i) (local.get $ldc)) (i32.const 3)))
+          (i32.add (local.get $a) (i32.shl (i32.mul (local.get $i) (local.get $lda)) (i32.const 3)))
+          (local.get $b) (i32.shl (local.get $ldb) (i32.const 3)) (local.get $k) (local.get $n))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows))))
+
   ;; The triangular solve within rows r0..r1 of an LU factorization (n×n at lu): unit lower
   ;; (upper = 0: x_i -= Σ_{r0≤k<i} L[i,k] x_k, top down) or upper (upper = 1: x_i -= Σ_{i<k<r1}
   ;; U[i,k] x_k, then x_i /= U[i,i], bottom up), on rows of x (cols entries, xStride apart, at x).
   (func (export "rowSolve")
     (param $lu i32) (param $x i32) (param $n i32) (param $cols i32) (param $xStride i32)
     (param $r0 i32) (param $r1 i32) (param $upper i32)
-    (local $i i32) (local $k i32) (local $xi i32) (local $l f64) (local $row i32) (local $j i32) (local $d f64)
+    (local $i i32) (local $xi i32) (local $row i32) (local $j i32) (local $d v128) (local $c2 i32)
     (local.set $row (i32.shl (local.get $xStride) (i32.const 3)))
     (if (i32.eqz (local.get $upper))
       (then
@@ -481,53 +565,43 @@
         (block $done
           (loop $rows
             (br_if $done (i32.ge_s (local.get $i) (local.get $r1)))
-            (local.set $xi (i32.add (local.get $x) (i32.mul (local.get $i) (local.get $row))))
-            (local.set $k (local.get $r0))
-            (block $done_k
-              (loop $ks
-                (br_if $done_k (i32.ge_s (local.get $k) (local.get $i)))
-                (local.set $l (f64.load (i32.add (local.get $lu)
-                  (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $k)) (i32.const 3)))))
-                (if (f64.ne (local.get $l) (f64.const 0))
-                  (then (call $axpy (local.get $xi) (i32.add (local.get $x) (i32.mul (local.get $k) (local.get $row)))
-                    (local.get $l) (local.get $cols))))
-                (local.set $k (i32.add (local.get $k) (i32.const 1)))
-                (br $ks)))
+            (call $subtractRow
+              (i32.add (local.get $x) (i32.mul (local.get $i) (local.get $row)))
+              (i32.add (local.get $lu) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $r0)) (i32.const 3)))
+              (i32.add (local.get $x) (i32.mul (local.get $r0) (local.get $row)))
+              (local.get $row) (i32.sub (local.get $i) (local.get $r0)) (local.get $cols))
             (local.set $i (i32.add (local.get $i) (i32.const 1)))
             (br $rows))))
       (else
+        (local.set $c2 (i32.shl (i32.and (local.get $cols) (i32.const -2)) (i32.const 3)))
         (local.set $i (i32.sub (local.get $r1) (i32.const 1)))
         (block $done
           (loop $rows
             (br_if $done (i32.lt_s (local.get $i) (local.get $r0)))
             (local.set $xi (i32.add (local.get $x) (i32.mul (local.get $i) (local.get $row))))
-            (local.set $k (i32.add (local.get $i) (i32.const 1)))
-            (block $done_k
-              (loop $ks
-                (br_if $done_k (i32.ge_s (local.get $k) (local.get $r1)))
-                (local.set $l (f64.load (i32.add (local.get $lu)
-                  (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $k)) (i32.const 3)))))
-                (if (f64.ne (local.get $l) (f64.const 0))
-                  (then (call $axpy (local.get $xi) (i32.add (local.get $x) (i32.mul (local.get $k) (local.get $row)))
-                    (local.get $l) (local.get $cols))))
-                (local.set $k (i32.add (local.get $k) (i32.const 1)))
-                (br $ks)))
-            (local.set $d (f64.load (i32.add (local.get $lu)
-              (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $i)) (i32.const 3)))))
+            (call $subtractRow (local.get $xi)
+              (i32.add (local.get $lu) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (i32.add (local.get $i) (i32.const 1))) (i32.const 3)))
+              (i32.add (local.get $xi) (local.get $row))
+              (local.get $row) (i32.sub (i32.sub (local.get $r1) (local.get $i)) (i32.const 1)) (local.get $cols))
+            (local.set $d (f64x2.splat (f64.load (i32.add (local.get $lu)
+              (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $i)) (i32.const 3))))))
             (local.set $j (i32.const 0))
             (block $done_j
               (loop $js
-                (br_if $done_j (i32.ge_s (local.get $j) (local.get $cols)))
-                (f64.store (i32.add (local.get $xi) (i32.shl (local.get $j) (i32.const 3)))
-                  (f64.div (f64.load (i32.add (local.get $xi) (i32.shl (local.get $j) (i32.const 3)))) (local.get $d)))
-                (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                (br_if $done_j (i32.ge_u (local.get $j) (local.get $c2)))
+                (v128.store (i32.add (local.get $xi) (local.get $j))
+                  (f64x2.div (v128.load (i32.add (local.get $xi) (local.get $j))) (local.get $d)))
+                (local.set $j (i32.add (local.get $j) (i32.const 16)))
                 (br $js)))
+            (if (i32.and (local.get $cols) (i32.const 1))
+              (then (f64.store (i32.add (local.get $xi) (local.get $j))
+                (f64.div (f64.load (i32.add (local.get $xi) (local.get $j))) (f64x2.extract_lane 0 (local.get $d))))))
             (local.set $i (i32.sub (local.get $i) (i32.const 1)))
             (br $rows))))))
 
   ;; One column of a panel's elimination: below row k of the n×n matrix at lu, each row's multiplier
   ;; f = lu[i,k] / lu[k,k] is stored in column k and f·(row k) taken from columns k+1..k1.
-  (func (export "eliminate") (param $lu i32) (param $n i32) (param $k i32) (param $k1 i32)
+  (func $eliminateColumn (param $lu i32) (param $n i32) (param $k i32) (param $k1 i32)
     (local $i i32) (local $ri i32) (local $rk i32) (local $pivot f64) (local $f f64) (local $at i32)
     (local.set $rk (i32.add (local.get $lu) (i32.shl (i32.mul (local.get $k) (local.get $n)) (i32.const 3))))
     (local.set $pivot (f64.load (i32.add (local.get $rk) (i32.shl (local.get $k) (i32.const 3)))))
@@ -547,6 +621,52 @@
             (i32.sub (i32.sub (local.get $k1) (local.get $k)) (i32.const 1)))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $rows))))
+
+  ;; Column k of a panel's elimination with partial pivoting: the row p ≥ k with the largest |lu[p,k]|
+  ;; (the first one) is exchanged with row k over all n columns, then, unless |lu[k,k]| ≤ tiny, column
+  ;; k is eliminated below row k over columns k+1..k1 (as "eliminate"). Returns p, or -1-p when the
+  ;; pivot is tiny (nothing eliminated).
+  (func (export "pivotEliminate") (param $lu i32) (param $n i32) (param $k i32) (param $k1 i32)
+    (param $tiny f64) (result i32)
+    (local $i i32) (local $p i32) (local $best f64) (local $v f64) (local $at i32) (local $row i32)
+    (local $rk i32) (local $rp i32) (local $j i32) (local $n2 i32) (local $t v128) (local $e f64)
+    (local.set $row (i32.shl (local.get $n) (i32.const 3)))
+    (local.set $at (i32.add (local.get $lu) (i32.shl (i32.add (i32.mul (local.get $k) (local.get $n)) (local.get $k)) (i32.const 3))))
+    (local.set $p (local.get $k))
+    (local.set $best (f64.abs (f64.load (local.get $at))))
+    (local.set $i (i32.add (local.get $k) (i32.const 1)))
+    (block $found
+      (loop $search
+        (br_if $found (i32.ge_s (local.get $i) (local.get $n)))
+        (local.set $at (i32.add (local.get $at) (local.get $row)))
+        (local.set $v (f64.abs (f64.load (local.get $at))))
+        (if (f64.gt (local.get $v) (local.get $best))
+          (then (local.set $best (local.get $v)) (local.set $p (local.get $i))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $search)))
+    (if (i32.ne (local.get $p) (local.get $k))
+      (then
+        (local.set $rk (i32.add (local.get $lu) (i32.mul (local.get $k) (local.get $row))))
+        (local.set $rp (i32.add (local.get $lu) (i32.mul (local.get $p) (local.get $row))))
+        (local.set $n2 (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3)))
+        (local.set $j (i32.const 0))
+        (block $swapped
+          (loop $swap
+            (br_if $swapped (i32.ge_u (local.get $j) (local.get $n2)))
+            (local.set $t (v128.load (i32.add (local.get $rk) (local.get $j))))
+            (v128.store (i32.add (local.get $rk) (local.get $j)) (v128.load (i32.add (local.get $rp) (local.get $j))))
+            (v128.store (i32.add (local.get $rp) (local.get $j)) (local.get $t))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $swap)))
+        (if (i32.and (local.get $n) (i32.const 1))
+          (then
+            (local.set $e (f64.load (i32.add (local.get $rk) (local.get $j))))
+            (f64.store (i32.add (local.get $rk) (local.get $j)) (f64.load (i32.add (local.get $rp) (local.get $j))))
+            (f64.store (i32.add (local.get $rp) (local.get $j)) (local.get $e))))))
+    (if (f64.le (local.get $best) (local.get $tiny))
+      (then (return (i32.sub (i32.const -1) (local.get $p)))))
+    (call $eliminateColumn (local.get $lu) (local.get $n) (local.get $k) (local.get $k1))
+    (local.get $p))
 
   ;; C = A + A' for a square A (n×n at a, C at c; they may not overlap). Blocks of 2×2 on and above the
   ;; diagonal: A's block (i, j) and the transpose of its block (j, i), shuffled in registers, give

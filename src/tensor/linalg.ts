@@ -2,14 +2,15 @@
 // det, logdet, inverse and solve. Singularity is reported, never papered over.
 
 import {
-  eliminateResident,
   gemmSmall,
   gemvResident,
   gemvSymResident,
+  pivotEliminateResident,
   plusTransposeResident,
   releaseResident,
   residentMatrix,
   rowSolveResident,
+  subtractRowsResident,
 } from "./resident.js";
 import { sizeOf, type Tensor } from "./tensor.js";
 import { gemmWasm } from "./wasm-gemm.js";
@@ -330,45 +331,23 @@ function factorPanels(lu: Float64Array, n: number, width: number): LuFactors {
   for (let i = 0; i < n; i++) perm[i] = i;
   let sign = 1;
   let scale = 0;
-  for (const x of lu) scale = Math.max(scale, Math.abs(x));
+  for (let i = 0; i < lu.length; i++) scale = Math.max(scale, Math.abs(lu[i]!));
   const tiny = scale * n * Number.EPSILON;
   let singular = scale === 0;
   for (let k0 = 0; k0 < n; k0 += width) {
     const k1 = Math.min(n, k0 + width);
     // The panel: columns k0..k1 of rows k0..n, with row exchanges applied to whole rows.
     for (let k = k0; k < k1; k++) {
-      let pivotRow = k;
-      let pivotAbs = Math.abs(lu[k * n + k]!);
-      for (let i = k + 1; i < n; i++) {
-        const v = Math.abs(lu[i * n + k]!);
-        if (v > pivotAbs) {
-          pivotAbs = v;
-          pivotRow = i;
-        }
-      }
+      // On the kernel where lu is resident, else with loops.
+      const done = pivotEliminateResident(lu, n, k, k1, tiny) ?? pivotEliminateLoops(lu, n, k, k1, tiny);
+      const pivotRow = done < 0 ? -1 - done : done;
       if (pivotRow !== k) {
-        for (let j = 0; j < n; j++) {
-          const t = lu[k * n + j]!;
-          lu[k * n + j] = lu[pivotRow * n + j]!;
-          lu[pivotRow * n + j] = t;
-        }
         const t = perm[k]!;
         perm[k] = perm[pivotRow]!;
         perm[pivotRow] = t;
         sign = -sign;
       }
-      if (pivotAbs <= tiny) {
-        singular = true;
-        continue;
-      }
-      if (eliminateResident(lu, n, k, k1)) continue;
-      const pivot = lu[k * n + k]!;
-      for (let i = k + 1; i < n; i++) {
-        const f = lu[i * n + k]! / pivot;
-        lu[i * n + k] = f;
-        if (f === 0) continue;
-        for (let j = k + 1; j < k1; j++) lu[i * n + j]! -= f * lu[k * n + j]!;
-      }
+      if (done < 0) singular = true;
     }
     if (k1 === n) break;
     // U12 = L11⁻¹ A12 (L11 unit lower triangular).
@@ -396,6 +375,40 @@ function factorPanels(lu: Float64Array, n: number, width: number): LuFactors {
   return { n, lu, perm, sign, singular };
 }
 
+/**
+ * Column k of a panel's elimination with partial pivoting, as the kernel does it: row k exchanged with
+ * the row p ≥ k of the largest |lu[p,k]| (the first), then, unless that pivot is at most `tiny`, each
+ * row below k gets its multiplier in column k and loses multiplier × row k over columns k+1..k1.
+ * Returns p, or -1-p for a tiny pivot.
+ */
+function pivotEliminateLoops(lu: Float64Array, n: number, k: number, k1: number, tiny: number): number {
+  let pivotRow = k;
+  let pivotAbs = Math.abs(lu[k * n + k]!);
+  for (let i = k + 1; i < n; i++) {
+    const v = Math.abs(lu[i * n + k]!);
+    if (v > pivotAbs) {
+      pivotAbs = v;
+      pivotRow = i;
+    }
+  }
+  if (pivotRow !== k) {
+    for (let j = 0; j < n; j++) {
+      const t = lu[k * n + j]!;
+      lu[k * n + j] = lu[pivotRow * n + j]!;
+      lu[pivotRow * n + j] = t;
+    }
+  }
+  if (pivotAbs <= tiny) return -1 - pivotRow;
+  const pivot = lu[k * n + k]!;
+  for (let i = k + 1; i < n; i++) {
+    const f = lu[i * n + k]! / pivot;
+    lu[i * n + k] = f;
+    if (f === 0) continue;
+    for (let j = k + 1; j < k1; j++) lu[i * n + j]! -= f * lu[k * n + j]!;
+  }
+  return pivotRow;
+}
+
 export function luDeterminant(f: LuFactors): number {
   let d = f.sign;
   for (let i = 0; i < f.n; i++) d *= f.lu[i * f.n + i]!;
@@ -416,45 +429,49 @@ export function luLogAbsDeterminant(f: LuFactors): { logAbs: number; sign: numbe
 
 /** Solves A X = B for B with `cols` columns (row-major n×cols). */
 export function luSolve(f: LuFactors, b: Float64Array, cols: number): Float64Array {
-  return solveInBlocks(f, b, cols, Math.min(f.n, NB), f.n >= KERNEL_ROWS);
+  const kernels = f.n >= KERNEL_ROWS;
+  return solveInBlocks(f, b, cols, Math.min(f.n, NB), kernels, (x) => (kernels ? x.slice() : x));
 }
 
 /** The same solve as plain substitution (one block of all rows). */
 export function luSolveLoops(f: LuFactors, b: Float64Array, cols: number): Float64Array {
-  return solveInBlocks(f, b, cols, f.n, false);
+  return solveInBlocks(f, b, cols, f.n, false, (x) => x);
 }
 
 export function inverseRaw(f: LuFactors): Float64Array {
   // A⁻¹ = U⁻¹ L⁻¹ P: solve against the identity unpermuted (L⁻¹ is lower triangular, which the
-  // forward solve exploits), then move column k to column perm[k].
+  // forward solve exploits), then move column k to column perm[k], straight from where it was solved.
   const { n, perm } = f;
-  const z = solveInBlocks(f, null, n, Math.min(n, NB), n >= KERNEL_ROWS);
   const inv = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    const row = i * n;
-    for (let k = 0; k < n; k++) inv[row + perm[k]!] = z[row + k]!;
-  }
-  return inv;
+  return solveInBlocks(f, null, n, Math.min(n, NB), n >= KERNEL_ROWS, (z) => {
+    for (let i = 0; i < n; i++) {
+      const row = i * n;
+      for (let k = 0; k < n; k++) inv[row + perm[k]!] = z[row + k]!;
+    }
+    return inv;
+  });
 }
 
 /**
  * Forward and back substitution by blocks of `height` rows: each block is solved (a small triangular
  * solve), then its contribution taken from all the rows below it (above it, going back) as one matrix
- * product. One block of all rows is the plain substitution.
+ * product. One block of all rows is the plain substitution. The solution goes to `use`, whose result
+ * is returned; on the kernels it lies in the resident memory and is released after `use`.
  */
-function solveInBlocks(
+function solveInBlocks<T>(
   f: LuFactors,
   b: Float64Array | null,
   cols: number,
   height: number,
   kernels: boolean,
-): Float64Array {
-  if (!kernels) return substituteInBlocks(f, f.lu, new Float64Array(f.n * cols), b, cols, height);
+  use: (x: Float64Array) => T,
+): T {
+  if (!kernels) return use(substituteInBlocks(f, f.lu, new Float64Array(f.n * cols), b, cols, height));
   // L, U and x in the resident memory, where the kernels do the solves within blocks.
   const lu = residentMatrix(f.n, f.n, f.lu);
   const x = residentMatrix(f.n, cols);
   try {
-    return substituteInBlocks(f, lu.data, x.data, b, cols, height).slice();
+    return use(substituteInBlocks(f, lu.data, x.data, b, cols, height));
   } finally {
     releaseResident(lu);
     releaseResident(x);
@@ -532,6 +549,7 @@ function subtractBlockProduct(
   if (m * k * n >= WASM_THRESHOLD && m >= 4 && n >= 4) {
     if (gemmWasm(a, b, m, k, n, false, false, { lda, ldb, subtractFrom: { data: c, ld: ldc } })) return;
   }
+  if (subtractRowsResident(a, lda, b, ldb, c, ldc, m, k, n)) return;
   for (let i = 0; i < m; i++) {
     for (let p = 0; p < k; p++) {
       const aip = a[i * lda + p]!;

@@ -22,7 +22,18 @@ interface Kernels {
     r1: number,
     upper: number,
   ) => void;
-  readonly eliminate: (lu: number, n: number, k: number, k1: number) => void;
+  readonly pivotEliminate: (lu: number, n: number, k: number, k1: number, tiny: number) => number;
+  readonly subtractRows: (
+    c: number,
+    ldc: number,
+    a: number,
+    lda: number,
+    b: number,
+    ldb: number,
+    m: number,
+    k: number,
+    n: number,
+  ) => void;
   readonly plusTranspose: (a: number, c: number, n: number) => void;
   readonly gemmThin: (
     a: number,
@@ -290,15 +301,46 @@ export function rowSolveResident(
 }
 
 /**
- * Column k of a panel's elimination in the resident n×n matrix `lu`: rows below k get their multiplier
- * in column k and lose multiplier × row k over columns k+1..k1. False (nothing done) if not resident.
+ * C -= A·B for blocks of larger row-major matrices (A m×k, B k×n, C m×n, rows lda, ldb and ldc apart),
+ * in place on the kernels, row by row without packing: for a small k. False (nothing done) unless all
+ * three are resident.
  */
-export function eliminateResident(lu: Float64Array, n: number, k: number, k1: number): boolean {
+export function subtractRowsResident(
+  a: Float64Array,
+  lda: number,
+  b: Float64Array,
+  ldb: number,
+  c: Float64Array,
+  ldc: number,
+  m: number,
+  k: number,
+  n: number,
+): boolean {
+  const arena = theArena();
+  if (arena === null) return false;
+  const [ap, bp, cp] = [residentOffset(arena, a), residentOffset(arena, b), residentOffset(arena, c)];
+  if (ap < 0 || bp < 0 || cp < 0) return false;
+  arena.kernels.subtractRows(cp, ldc, ap, lda, bp, ldb, m, k, n);
+  return true;
+}
+
+/**
+ * Column k of a panel's elimination with partial pivoting in the resident n×n matrix `lu`: the row p
+ * with the largest |lu[p,k]| (p ≥ k, the first such) is exchanged with row k; then, unless that pivot
+ * is at most `tiny`, the rows below k get their multiplier in column k and lose multiplier × row k over
+ * columns k+1..k1. Returns p, or -1-p for a tiny pivot; null (nothing done) if `lu` is not resident.
+ */
+export function pivotEliminateResident(
+  lu: Float64Array,
+  n: number,
+  k: number,
+  k1: number,
+  tiny: number,
+): number | null {
   const a = theArena();
   const p = a === null ? -1 : residentOffset(a, lu);
-  if (p < 0) return false;
-  a!.kernels.eliminate(p, n, k, k1);
-  return true;
+  if (p < 0) return null;
+  return a!.kernels.pivotEliminate(p, n, k, k1, tiny);
 }
 
 /**
