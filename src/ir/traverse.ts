@@ -1,32 +1,48 @@
 // Iterative graph walks. User expressions can be thousands of nodes deep (a long sum is a left-deep
 // chain), so nothing here recurses.
-import type { Node, NodeMemo } from "./node.js";
+import { type Node, type NodeMemo, NodeSlot } from "./node.js";
 
 /** Every distinct node reachable from the roots, each after all of its arguments. */
 export function postorder(...roots: readonly Node[]): Node[] {
   return postorderOf(roots);
 }
 
+/**
+ * Which walk saw a node last: each walk takes a new number, so marking a node seen is one write to
+ * the node, with no table of every node visited.
+ */
+const seenBy = new NodeSlot<number>();
+let walks = 0;
+
 /** postorder for a list of roots of any length (spreading a huge list would overflow the stack). */
 export function postorderOf(roots: readonly Node[]): Node[] {
   const order: Node[] = [];
-  const seen = new Set<number>();
-  const stack: Array<{ node: Node; next: number }> = [];
+  walks = (walks + 1) | 0;
+  const walk = walks;
+  // The path from the root: each node with the index of its next operand to visit.
+  const nodes: Node[] = [];
+  const next: number[] = [];
   for (const root of roots) {
-    if (seen.has(root.id)) continue;
-    stack.push({ node: root, next: 0 });
-    seen.add(root.id);
-    while (stack.length > 0) {
-      const frame = stack[stack.length - 1]!;
-      if (frame.next < frame.node.args.length) {
-        const child = frame.node.args[frame.next++]!;
-        if (!seen.has(child.id)) {
-          seen.add(child.id);
-          stack.push({ node: child, next: 0 });
+    if (seenBy.get(root) === walk) continue;
+    seenBy.set(root, walk);
+    nodes.push(root);
+    next.push(0);
+    while (nodes.length > 0) {
+      const top = nodes.length - 1;
+      const node = nodes[top]!;
+      const i = next[top]!;
+      if (i < node.args.length) {
+        next[top] = i + 1;
+        const child = node.args[i]!;
+        if (seenBy.get(child) !== walk) {
+          seenBy.set(child, walk);
+          nodes.push(child);
+          next.push(0);
         }
       } else {
-        order.push(frame.node);
-        stack.pop();
+        order.push(node);
+        nodes.pop();
+        next.pop();
       }
     }
   }

@@ -1,6 +1,6 @@
 // The fixed-point driver: rewrites bottom-up with named rules until nothing changes or a budget runs
 // out, and records which rule fired where (the step-by-step view shows this trace).
-import { type Node, type NodeMemo, nodeMemo, postorder } from "../ir/index.js";
+import { type Node, type NodeMemo, NodeSlot, nodeMemo, postorder } from "../ir/index.js";
 import { rebuild } from "../ops/index.js";
 
 export interface RewriteRule {
@@ -127,21 +127,40 @@ function rewriteHere(node: Node, rules: Prepared, insideChain: boolean): Rewritt
   if (known !== undefined) return known;
   const steps: TraceEntry[] = [];
   let current = node;
-  for (let count = 0; count < 64; count++) {
-    let fired = false;
+  let settled = false;
+  for (let count = 0; count < 64 && !settled; count++) {
+    settled = true;
     for (const rule of rulesFor(rules, current.op, insideChain)) {
       const next = applyRule(rule, current);
       if (next === null || next === current) continue;
       steps.push({ rule: rule.name, before: current, after: next });
       current = next;
-      fired = true;
+      settled = false;
       break;
     }
-    if (!fired) break;
   }
   const done: Rewritten = { node: current, steps };
   table.set(node, done);
+  // No rule rewrites the result here: met again (in the next pass), it is not tried again.
+  if (settled && current !== node && table.get(current) === undefined)
+    table.set(current, { node: current, steps: [] });
   return done;
+}
+
+/**
+ * Per pass, on the nodes themselves (a pass takes a new number; no table of every node visited): the
+ * pass that last rewrote a node and what it came to, and the pass that found it the right operand of a
+ * product (inside a chain). Rules never simplify, so passes do not nest.
+ */
+const rewrittenIn = new NodeSlot<number>();
+const rewrittenTo = new NodeSlot<Node>();
+const insideIn = new NodeSlot<number>();
+let passes = 0;
+
+/** What `node` came to in pass `pass` (its operands were all rewritten before it). */
+function resultOf(node: Node, pass: number): Node {
+  if (rewrittenIn.get(node) !== pass) throw new Error("internal: an operand was not rewritten in this pass");
+  return rewrittenTo.get(node)!;
 }
 
 export function runRules(
@@ -154,24 +173,33 @@ export function runRules(
   const maxPasses = options.maxPasses ?? 40;
   const trace: TraceEntry[] | null = options.trace ? [] : null;
   let current = root;
-  for (let pass = 1; pass <= maxPasses; pass++) {
-    const done = new Map<number, Node>();
+  for (let count = 1; count <= maxPasses; count++) {
+    passes = (passes + 1) | 0;
+    const pass = passes;
     let visited = 0;
     const order = postorder(current);
     // Products that are the right operand of a product: inside a chain, below its top.
-    const inside = new Set<number>();
-    for (const node of order) if (node.op === "mul") inside.add(node.args[1]!.id);
+    for (const node of order) if (node.op === "mul") insideIn.set(node.args[1]!, pass);
     for (const node of order) {
-      const args = node.args.map((a) => done.get(a.id)!);
-      const rebuilt = rebuild(node, args);
-      const rewritten = rewriteHere(rebuilt, rules, inside.has(node.id));
+      // The node with its rewritten operands (itself when none changed).
+      let rebuilt = node;
+      const n = node.args.length;
+      for (let i = 0; i < n; i++) {
+        if (resultOf(node.args[i]!, pass) === node.args[i]) continue;
+        const args = new Array<Node>(n);
+        for (let j = 0; j < n; j++) args[j] = resultOf(node.args[j]!, pass);
+        rebuilt = rebuild(node, args);
+        break;
+      }
+      const rewritten = rewriteHere(rebuilt, rules, insideIn.get(node) === pass);
       if (trace !== null) for (const step of rewritten.steps) trace.push(step);
-      done.set(node.id, rewritten.node);
+      rewrittenIn.set(node, pass);
+      rewrittenTo.set(node, rewritten.node);
       if (++visited > nodeBudget)
-        return { node: current, stop: "node-budget", passes: pass, trace: trace ?? [] };
+        return { node: current, stop: "node-budget", passes: count, trace: trace ?? [] };
     }
-    const next = done.get(current.id)!;
-    if (next === current) return { node: current, stop: "fixed-point", passes: pass, trace: trace ?? [] };
+    const next = resultOf(current, pass);
+    if (next === current) return { node: current, stop: "fixed-point", passes: count, trace: trace ?? [] };
     current = next;
   }
   return { node: current, stop: "pass-budget", passes: maxPasses, trace: trace ?? [] };

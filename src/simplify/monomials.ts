@@ -234,5 +234,7 @@ export function normalizeMonomial(n: Node): Node | null {
   const rebuilt = rebuild(monomial, n);
   const result = rebuilt === n ? null : rebuilt;
   normalized.set(n, result);
+  // The rebuilt product is in normal form: normalizing it again leaves it as it is.
+  if (result !== null && normalized.get(result) === undefined) normalized.set(result, null);
   return result;
 }
