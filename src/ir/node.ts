@@ -29,7 +29,7 @@ export interface Node {
  * writable. A class with its fields set in the constructor gives every node the same hidden layout.
  */
 class IrNode implements Node {
-  readonly #slots: unknown[] = new Array(slotCount);
+  readonly #slots: unknown[] = [];
   /** The nodes this one is the anchor of (where they are looked up); see internNode. */
   #users: Node[] | Map<number, Node | Node[]> | null = null;
   /** Whether a variable occurs in the node (then it lives only as long as its variables, see below). */
