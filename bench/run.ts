@@ -38,6 +38,8 @@ const { gemm: gemmKernel, matmulLoops, releaseResident, residentMatrix, useKerne
 const SIZES = (process.env.BENCH_SIZES ?? "100,300,1000").split(",").map(Number);
 const BUDGET_MS = Number(process.env.BENCH_BUDGET_MS ?? 300);
 const TF_HESSIAN_BUDGET_MS = Number(process.env.BENCH_TF_HESSIAN_MS ?? 3000);
+/** How long the engine warms up on each symbolic problem before the runs that count. */
+const WARM_UP_MS = Number(process.env.BENCH_WARM_UP_MS ?? 1000);
 /** Only the cases whose name matches this regular expression (all by default). */
 const ONLY = process.env.BENCH_CASES ?? "";
 const OUT = resolve(import.meta.dirname, "results");
@@ -453,8 +455,11 @@ async function symbolic(): Promise<SymbolicRow[]> {
   /**
    * Derivations from scratch: each run renames the variables, so no node, rewrite or result of an
    * earlier run is reused. The first run is reported as it is; then, as benchmark harnesses for JIT
-   * compiled languages do, the engine warms up on the problem (under other names, for 1 s or 20 runs)
-   * and the median of the next runs (5 or more) is the time the targets are judged by.
+   * compiled languages do, the engine warms up on the problem (under other names, for 1 s and at least
+   * 3 runs) and the median of the next runs (5 or more) is the time the targets are judged by. A
+   * derivation calls most of its functions only a few times, so the compiler needs a few hundred runs
+   * of a small problem to settle: after 20 runs, a lecture example still took 2–4 times as long as
+   * after 300.
    */
   const measure = async (
     name: string,
@@ -483,8 +488,8 @@ async function symbolic(): Promise<SymbolicRow[]> {
     // Each derivation is its own task, as in a session (nodes held weakly are released between tasks).
     const task = () => new Promise((resolve) => setImmediate(resolve));
     const firstMs = derive(`f${++run}`);
-    const warm = performance.now() + 1000;
-    for (let r = 0; r < 20 && performance.now() < warm; r++) {
+    const warm = performance.now() + WARM_UP_MS;
+    for (let r = 0; r < 3 || performance.now() < warm; r++) {
       await task();
       derive(`w${++run}`);
     }
