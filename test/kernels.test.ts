@@ -394,6 +394,17 @@ describe("kernels agree with plain loops", () => {
       }),
       { numRuns: 10 },
     );
+    // A large matrix, solved in blocks of 128 rows: A·A⁻¹ is the identity.
+    const big = 960;
+    const a = Float64Array.from(
+      { length: big * big },
+      (_, i) => Math.sin(i * 0.37) + (i % (big + 1) === 0 ? Math.sqrt(big) : 0),
+    );
+    const product = matmulRaw(a, inverseRaw(luFactor(a, big)), big, big, big);
+    let worst = 0;
+    for (let i = 0; i < big * big; i++)
+      worst = Math.max(worst, Math.abs(product[i]! - (i % (big + 1) === 0 ? 1 : 0)));
+    expect(worst).toBeLessThan(1e-10);
     const n = 150;
     const rankDeficient = Float64Array.from(
       { length: n * n },
