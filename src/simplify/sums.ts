@@ -255,6 +255,8 @@ interface Decomposed {
   chain: Node[];
   /** Whether a scalar u'v was opened into the chain (else the decomposition is the unopened one). */
   opened: boolean;
+  /** Whether a scalar u'v would have been opened (in a decomposition that opens none). */
+  openable: boolean;
 }
 
 /** Where a scalar u'v may be opened into the chain: not at all, at the front (u', v) or the end (v', u). */
@@ -277,7 +279,7 @@ function decompose(term: Node, sign: number, opening: Opening): Decomposed | nul
 
 function decomposeOrThrow(term: Node, sign: number, opening: Opening): Decomposed {
   let visited = 0;
-  const d: Decomposed = { coefficient: sign, scalars: new Map(), chain: [], opened: false };
+  const d: Decomposed = { coefficient: sign, scalars: new Map(), chain: [], opened: false, openable: false };
   const openedFront: Node[] = [];
   const openedEnd: Node[] = [];
   const addScalar = (base: Node, exponent: number) => {
@@ -303,13 +305,9 @@ function decomposeOrThrow(term: Node, sign: number, opening: Opening): Decompose
         return;
       }
     }
-    if (
-      opening !== "none" &&
-      exponent === 1 &&
-      base.op === "mul" &&
-      !isScalar(base.args[0]!) &&
-      !isScalar(base.args[1]!)
-    ) {
+    const opens = exponent === 1 && base.op === "mul" && !isScalar(base.args[0]!) && !isScalar(base.args[1]!);
+    if (opens) d.openable = true;
+    if (opens && opening !== "none") {
       const [u, v] = [base.args[0]!, base.args[1]!];
       d.opened = true;
       if (opening === "front") {
@@ -423,8 +421,15 @@ function unitBetween(before: Node | undefined, after: Node | undefined): Node | 
 }
 
 function factorPair(n: Node, open: Opening): Node | null {
-  const a = decompose(n.args[0]!, 1, open);
-  const b = decompose(n.args[1]!, n.op === "sub" ? -1 : 1, open);
+  return factorDecomposed(
+    n,
+    open,
+    decompose(n.args[0]!, 1, open),
+    decompose(n.args[1]!, n.op === "sub" ? -1 : 1, open),
+  );
+}
+
+function factorDecomposed(n: Node, open: Opening, a: Decomposed | null, b: Decomposed | null): Node | null {
   if (a === null || b === null) return null;
   // Nothing to open on either side: the same as the unopened factoring, which is tried anyway.
   if (open !== "none" && !a.opened && !b.opened) return null;
@@ -475,9 +480,16 @@ export function factorCommon(n: Node): Node | null {
   const size = sizeOf(n);
   // Pulling out a shared matrix factor is worth it at equal size (it shows the structure); there is
   // no rule that distributes it back, so this cannot cycle.
-  const candidates = [factorPair(n, "none"), factorPair(n, "front"), factorPair(n, "end")].filter(
-    (c): c is Node => c !== null && (sizeOf(c) < size || (sizeOf(c) === size && c.op === "mul")),
-  );
+  // Opening a scalar u'v changes nothing unless a term has one: then only the unopened factoring.
+  const a = decompose(n.args[0]!, 1, "none");
+  const b = decompose(n.args[1]!, n.op === "sub" ? -1 : 1, "none");
+  const opens = a !== null && b !== null && (a.openable || b.openable);
+  const unopened = factorDecomposed(n, "none", a, b);
+  const candidates = [
+    unopened,
+    opens ? factorPair(n, "front") : null,
+    opens ? factorPair(n, "end") : null,
+  ].filter((c): c is Node => c !== null && (sizeOf(c) < size || (sizeOf(c) === size && c.op === "mul")));
   candidates.sort((x, y) => sizeOf(x) - sizeOf(y));
   return candidates[0] ?? null;
 }
