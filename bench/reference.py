@@ -1,6 +1,12 @@
 """Closed-form NumPy references for `npm run bench`: the same functions at the same sizes, timed as
-medians. Prints one JSON object {name: {n: {"ms": median, "checksum": sum of the result}}}.
-Usage: python3 bench/reference.py '{"sizes": [100, 300, 1000], "budget": 0.3}'"""
+medians.
+
+Batch: python3 bench/reference.py '{"sizes": [100, 300, 1000], "budget": 0.3}' prints one JSON object
+{"numpy": version, "results": {name: {n: {"ms": median, "checksum": sum of the result}}}}.
+
+Serve: python3 bench/reference.py --serve prints {"numpy": version} and then answers each line
+{"name": ..., "n": ..., "budget": ...} read from stdin with one line {"ms": ..., "checksum": ...}, so
+the benchmark can time the reference of a case right next to its own runs."""
 import json
 import sys
 import time
@@ -77,5 +83,26 @@ def main():
     print(json.dumps({"numpy": np.__version__, "results": out}))
 
 
+def serve():
+    print(json.dumps({"numpy": np.__version__}), flush=True)
+    by_size = {}
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        ask = json.loads(line)
+        n = int(ask["n"])
+        if n not in by_size:
+            by_size[n] = cases(n, np.random.default_rng(n))
+        f = by_size[n].get(ask["name"])
+        if f is None:
+            print(json.dumps({"ms": None, "checksum": None}), flush=True)
+            continue
+        ms = median_ms(f, float(ask.get("budget", 0.3)))
+        print(json.dumps({"ms": ms, "checksum": float(np.sum(f()))}), flush=True)
+
+
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["--serve"]:
+        serve()
+    else:
+        main()

@@ -4,9 +4,10 @@
 // a python3 that has NumPy. Medians, ratios to NumPy, symbolic derivation time and output size, and
 // GEMM GFLOP/s; each target of the issue is marked met or missed. Writes bench/results/latest.{json,md}.
 // Timings are never asserted anywhere: the machines are shared and noisy.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { createInterface } from "node:readline";
 import type { Problem } from "../src/api/index.js";
 
 /**
@@ -312,7 +313,7 @@ interface Row {
   numpy: number | null;
 }
 
-async function runCases(tf: Tf | null): Promise<Row[]> {
+async function runCases(tf: Tf | null, reference: NumpyReference | null): Promise<Row[]> {
   const rows: Row[] = [];
   for (const c of CASES.filter((c) => new RegExp(ONLY).test(c.name))) {
     // The derivative alone (gradient or Hessian), as the references compute it.
@@ -338,7 +339,13 @@ async function runCases(tf: Tf | null): Promise<Row[]> {
         tfNote: "",
         numpy: null,
       };
+      // The NumPy reference is timed right before and right after the compiled function, and the two
+      // medians averaged: the machine's other load drifts over seconds, and a reference timed
+      // minutes apart (as one batch before every case) skewed ratios either way by up to 2×.
+      const before = await reference?.time(c.name, n);
       row.compiled = await time(() => compiled.run(values));
+      const after = await reference?.time(c.name, n);
+      row.numpy = before == null || after == null ? null : (before + after) / 2;
       if (c.kind === "gradient" && (n <= 300 || c.name !== "grad logdet(X)")) {
         progress(`${c.name} n=${n}: reverse AD`);
         const plain = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, nested(v)]));
@@ -397,29 +404,37 @@ function findPython(): string | null {
   return null;
 }
 
-function numpyReference(): {
-  version: string;
-  results: Record<string, Record<string, { ms: number }>>;
-} | null {
+/** A NumPy process that times one reference case when asked (bench/reference.py --serve). */
+interface NumpyReference {
+  readonly version: string;
+  /** Median milliseconds of the named case at size n, or null if the reference has no such case. */
+  time(name: string, n: number): Promise<number | null>;
+  close(): void;
+}
+
+async function numpyReference(): Promise<NumpyReference | null> {
   const python = findPython();
   if (!python) return null;
   progress("NumPy reference");
-  const skip = { "Hessian |T-UV'|^2 by U": SIZES.filter((n) => n !== 100) };
-  const out = execFileSync(
-    python,
-    [
-      resolve(import.meta.dirname, "reference.py"),
-      JSON.stringify({ sizes: SIZES, budget: BUDGET_MS / 1000, skip }),
-    ],
-    {
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "ignore"],
-      maxBuffer: 1 << 26,
-      env: { ...process.env, OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1" },
+  const child = spawn(python, [resolve(import.meta.dirname, "reference.py"), "--serve"], {
+    stdio: ["pipe", "pipe", "ignore"],
+    env: { ...process.env, OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1" },
+  });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async () => {
+    const line = await lines.next();
+    if (line.done) throw new Error("the NumPy reference stopped");
+    return JSON.parse(line.value);
+  };
+  const { numpy } = await next();
+  return {
+    version: numpy,
+    async time(name, n) {
+      child.stdin.write(`${JSON.stringify({ name, n, budget: BUDGET_MS / 1000 })}\n`);
+      return (await next()).ms;
     },
-  );
-  const parsed = JSON.parse(out);
-  return { version: parsed.numpy, results: parsed.results };
+    close: () => child.stdin.end(),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------- symbolic
@@ -754,9 +769,9 @@ async function main() {
   // matcalc's compiled code splits large products between two threads; NumPy is pinned to one.
   if (process.env.BENCH_THREADS !== "1") useTwoThreads();
   const tf = PARTS.has("cases") ? await loadTf() : null;
-  const reference = PARTS.has("cases") ? numpyReference() : null;
-  const rows = PARTS.has("cases") ? await runCases(tf) : [];
-  for (const row of rows) row.numpy = reference?.results[row.name]?.[String(row.n)]?.ms ?? null;
+  const reference = PARTS.has("cases") ? await numpyReference() : null;
+  const rows = PARTS.has("cases") ? await runCases(tf, reference) : [];
+  reference?.close();
   const sym = PARTS.has("symbolic") ? await symbolic() : [];
   const gemms = PARTS.has("gemm") ? await gemm() : [];
   const marks = targets(rows, sym, gemms);
@@ -768,7 +783,7 @@ async function main() {
     "",
   );
   md.push(
-    "Medians of one run in one process; ratios are to the NumPy closed form measured in the same run.",
+    "Medians of one run in one process; ratios are to the NumPy closed form, timed right before and right after each case (the mean of the two medians).",
     "",
   );
   md.push(
