@@ -505,7 +505,7 @@ async function symbolic(): Promise<SymbolicRow[]> {
     const firstMs = derive(`f${++run}`);
     // The garbage of earlier problems is collected before the warm-up, not right before the runs that
     // count: a forced collection shrinks the young generation, and the next runs then collect garbage
-    // more often until it has grown back (the 100-term sum took 24-34 ms after one, 11-16 ms before).
+    // more often until it has grown back (the 100-term sum: a median of 29 ms after one, 16 ms before).
     // The warm-up brings the heap back to the steady state of a session.
     (globalThis as { gc?: () => void }).gc?.();
     const warm = performance.now() + WARM_UP_MS;
