@@ -58,7 +58,7 @@ export function foldRemembered<T>(
   root: Node,
   memo: NodeMemo<T>,
   f: (node: Node, args: readonly (T | undefined)[]) => T,
-  follows: (arg: Node) => boolean = () => true,
+  follows: (arg: Node) => boolean = always,
 ): T {
   const known = memo.get(root);
   if (known !== undefined) return known;
@@ -69,8 +69,10 @@ export function foldRemembered<T>(
       stack.pop();
       continue;
     }
+    const operands = node.args;
     let ready = true;
-    for (const a of node.args) {
+    for (let i = 0; i < operands.length; i++) {
+      const a = operands[i]!;
       if (follows(a) && !memo.has(a)) {
         stack.push(a);
         ready = false;
@@ -78,16 +80,17 @@ export function foldRemembered<T>(
     }
     if (!ready) continue;
     stack.pop();
-    memo.set(
-      node,
-      f(
-        node,
-        node.args.map((a) => (follows(a) ? memo.get(a) : undefined)),
-      ),
-    );
+    const args = new Array<T | undefined>(operands.length);
+    for (let i = 0; i < operands.length; i++) {
+      const a = operands[i]!;
+      args[i] = follows(a) ? memo.get(a) : undefined;
+    }
+    memo.set(node, f(node, args));
   }
   return memo.get(root)!;
 }
+
+const always = () => true;
 
 /** Computes f at every node bottom-up, each node once, and returns the root's result. */
 export function foldNodes<T>(root: Node, f: (node: Node, args: readonly T[]) => T): T {

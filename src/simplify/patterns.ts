@@ -40,11 +40,23 @@ export function tryApply(op: string, ...args: Node[]): Node | null {
 
 /** Distinct nodes in the tree under n, counted with repetition (the printed size). */
 export function sizeOf(n: Node): number {
-  return foldRemembered(n, sizes, (_node, args) => {
-    let size = 1;
-    for (const a of args) size += a!;
-    return size;
-  });
+  const known = sizes.get(n);
+  if (known !== undefined) return known;
+  // Most nodes are built on operands whose sizes are known already.
+  let size = 1;
+  for (let i = 0; i < n.args.length; i++) {
+    const s = sizes.get(n.args[i]!);
+    if (s === undefined) return foldRemembered(n, sizes, addSizes);
+    size += s;
+  }
+  sizes.set(n, size);
+  return size;
+}
+
+function addSizes(_node: Node, args: readonly (number | undefined)[]): number {
+  let size = 1;
+  for (const a of args) size += a!;
+  return size;
 }
 const sizes = new NodeSlot<number>();
 
