@@ -21,6 +21,7 @@ import {
   gemm,
   gemmPlus,
   gram,
+  inverseOf,
   inverseRaw,
   isResident,
   luDeterminant,
@@ -35,6 +36,7 @@ import {
   releaseResident,
   residentAvailable,
   residentMatrix,
+  transposeRaw,
 } from "../src/tensor/index.js";
 import { gemmWasm, kernelVariant, useKernel, useSecondThread, wasmKernel } from "../src/tensor/wasm-gemm.js";
 
@@ -394,6 +396,18 @@ describe("kernels agree with plain loops", () => {
       }),
       { numRuns: 10 },
     );
+    // Factored and solved in place, and written transposed: the same numbers.
+    for (const n of [10, 40, 150]) {
+      const a = Float64Array.from(
+        { length: n * n },
+        (_, i) => Math.cos(i * 0.71) + (i % (n + 1) === 0 ? 3 : 0),
+      );
+      const inverse = inverseRaw(luFactor(a, n));
+      close(inverseOf(a, n)!, inverse);
+      close(inverseOf(a, n, true)!, transposeRaw(inverse, n, n));
+      close(inverseRaw(luFactor(a, n), true), transposeRaw(inverse, n, n));
+    }
+    expect(inverseOf(new Float64Array(40 * 40).fill(1), 40)).toBeNull();
     // A large matrix, solved in blocks of 128 rows: A·A⁻¹ is the identity.
     const big = 960;
     const a = Float64Array.from(

@@ -10,7 +10,7 @@ import {
   gemm,
   gemmPlus,
   gram,
-  inverseRaw,
+  inverseOf as invert,
   luDeterminant,
   luFactor,
   luLogAbsDeterminant,
@@ -144,6 +144,14 @@ interface Mat {
   readonly data: Float64Array;
 }
 
+/** A⁻¹ (or A⁻ᵀ), factored and solved in place on the kernels. */
+function inverseOf(a: Mat, transposed: boolean): Mat {
+  if (a.rows !== a.cols) throw new Error(`inv: expected a square matrix, got ${a.rows}×${a.cols}`);
+  const data = invert(a.data, a.rows, transposed);
+  if (data === null) throw new Error("inv: the matrix is singular");
+  return { rows: a.rows, cols: a.cols, data };
+}
+
 function factorOf(a: Mat, what: string) {
   if (a.rows !== a.cols) throw new Error(`${what}: expected a square matrix, got ${a.rows}×${a.cols}`);
   return luFactor(a.data, a.rows);
@@ -157,11 +165,8 @@ const KERNELS = {
     cols: x.cols,
     data: gram(x.data, x.rows, x.cols, s?.data),
   }),
-  inv: (a: Mat): Mat => {
-    const f = factorOf(a, "inv");
-    if (f.singular) throw new Error("inv: the matrix is singular");
-    return { rows: a.rows, cols: a.cols, data: inverseRaw(f) };
-  },
+  inv: (a: Mat): Mat => inverseOf(a, false),
+  invT: (a: Mat): Mat => inverseOf(a, true),
   det: (a: Mat): number => luDeterminant(factorOf(a, "det")),
   logdet: (a: Mat): number => {
     const f = factorOf(a, "logdet");

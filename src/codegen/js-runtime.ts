@@ -447,6 +447,14 @@ function luFactor(a: Mat): { lu: Float64Array; perm: Int32Array; sign: number } 
 }`,
   },
   {
+    name: "invT",
+    needs: ["inv", "transpose"],
+    source: `/** The transpose of the inverse (the gradient of logdet). */
+function invT(a: Mat): Mat {
+  return transpose(inv(a));
+}`,
+  },
+  {
     name: "diagMatrix",
     needs: [],
     source: `function diagMatrix(v: Mat): Mat {

@@ -224,8 +224,12 @@ export function printJs(program: Program, options: JsOptions): string {
           return call("matmulNT", tensor(a), tensor(b.args[0]!), ...into);
         return call("matmul", arg(0), arg(1), ...into);
       }
-      case "transpose":
+      case "transpose": {
+        // inv(X)' computed once as such: the library writes the inverse transposed as it goes.
+        const inner = node.args[0]!;
+        if (inner.op === "inv" && ref(inner) === undefined) return call("invT", tensor(inner.args[0]!));
         return call("transpose", arg(0));
+      }
       case "inv":
         return call("inv", arg(0));
       case "diagMatrix":

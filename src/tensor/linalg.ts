@@ -8,6 +8,7 @@ import {
   pivotEliminateResident,
   plusTransposeResident,
   releaseResident,
+  residentAvailable,
   residentMatrix,
   rowSolveResident,
   subtractRowsResident,
@@ -438,20 +439,61 @@ export function luSolveLoops(f: LuFactors, b: Float64Array, cols: number): Float
   return solveInBlocks(f, b, cols, f.n, false, (x) => x);
 }
 
-export function inverseRaw(f: LuFactors): Float64Array {
-  // A⁻¹ = U⁻¹ L⁻¹ P: solve against the identity unpermuted (L⁻¹ is lower triangular, which the
-  // forward solve exploits), then move column k to column perm[k], straight from where it was solved.
-  // Blocks of 128 rows from ~900 rows on, where the deeper products gain more than the longer
-  // solves within blocks cost (n = 1000: ~9% faster; n = 600: ~6% slower).
+export function inverseRaw(f: LuFactors, transposed = false): Float64Array {
+  if (f.n < KERNEL_ROWS) return solveInverse(f, f.lu, false, transposed);
+  // The factors in the resident memory, where the kernels do the solves within blocks.
+  const lu = residentMatrix(f.n, f.n, f.lu);
+  try {
+    return solveInverse(f, lu.data, true, transposed);
+  } finally {
+    releaseResident(lu);
+  }
+}
+
+/**
+ * The inverse of a (n×n), or its transpose, factored and solved in the resident memory without
+ * copying the factors out and back in; null when a is singular.
+ */
+export function inverseOf(a: Float64Array, n: number, transposed = false): Float64Array | null {
+  if (n < KERNEL_ROWS || !residentAvailable()) {
+    const f = luFactor(a, n);
+    return f.singular ? null : inverseRaw(f, transposed);
+  }
+  const work = residentMatrix(n, n, a);
+  try {
+    const f = factorPanels(work.data, n, n >= 2 * NB ? NB : n);
+    return f.singular ? null : solveInverse(f, work.data, true, transposed);
+  } finally {
+    releaseResident(work);
+  }
+}
+
+/**
+ * A⁻¹ (or A⁻ᵀ) from the factors, with L and U read from `lu` (resident, or not when `kernels` is
+ * false). A⁻¹ = U⁻¹ L⁻¹ P: solve against the identity unpermuted (L⁻¹ is lower triangular, which the
+ * forward solve exploits), then move column k to column perm[k] (row perm[k] of the transpose),
+ * straight from where it was solved. Blocks of 128 rows from ~900 rows on, where the deeper products
+ * gain more than the longer solves within blocks cost (n = 1000: ~9% faster; n = 600: ~6% slower).
+ */
+function solveInverse(f: LuFactors, lu: Float64Array, kernels: boolean, transposed: boolean): Float64Array {
   const { n, perm } = f;
-  const inv = new Float64Array(n * n);
-  return solveInBlocks(f, null, n, Math.min(n, n >= 900 ? 2 * NB : NB), n >= KERNEL_ROWS, (z) => {
+  const out = new Float64Array(n * n);
+  const height = Math.min(n, n >= 900 ? 2 * NB : NB);
+  const permute = (z: Float64Array) => {
     for (let i = 0; i < n; i++) {
       const row = i * n;
-      for (let k = 0; k < n; k++) inv[row + perm[k]!] = z[row + k]!;
+      if (transposed) for (let k = 0; k < n; k++) out[perm[k]! * n + i] = z[row + k]!;
+      else for (let k = 0; k < n; k++) out[row + perm[k]!] = z[row + k]!;
     }
-    return inv;
-  });
+    return out;
+  };
+  if (!kernels) return permute(substituteInBlocks(f, lu, new Float64Array(n * n), null, n, height));
+  const x = residentMatrix(n, n);
+  try {
+    return permute(substituteInBlocks(f, lu, x.data, null, n, height));
+  } finally {
+    releaseResident(x);
+  }
 }
 
 /**
