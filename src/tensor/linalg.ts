@@ -301,7 +301,12 @@ const NB = 64;
  * trailing matrix by one matrix product (the SIMD kernel), where almost all the work is.
  */
 export function luFactor(a: Float64Array, n: number): LuFactors {
-  return factorInPanels(a, n, n >= 2 * NB ? NB : n, n >= KERNEL_ROWS);
+  return factorInPanels(a, n, panelWidth(n), n >= KERNEL_ROWS);
+}
+
+/** Panels of NB columns from 2·NB rows on; below, one panel of all columns. */
+function panelWidth(n: number): number {
+  return n >= 2 * NB ? NB : n;
 }
 
 /** The same factorization with one panel of all columns: plain loops throughout. */
@@ -430,13 +435,12 @@ export function luLogAbsDeterminant(f: LuFactors): { logAbs: number; sign: numbe
 
 /** Solves A X = B for B with `cols` columns (row-major n×cols). */
 export function luSolve(f: LuFactors, b: Float64Array, cols: number): Float64Array {
-  const kernels = f.n >= KERNEL_ROWS;
-  return solveInBlocks(f, b, cols, Math.min(f.n, NB), kernels, (x) => (kernels ? x.slice() : x));
+  return solveInBlocks(f, b, cols, Math.min(f.n, NB), f.n >= KERNEL_ROWS);
 }
 
 /** The same solve as plain substitution (one block of all rows). */
 export function luSolveLoops(f: LuFactors, b: Float64Array, cols: number): Float64Array {
-  return solveInBlocks(f, b, cols, f.n, false, (x) => x);
+  return solveInBlocks(f, b, cols, f.n, false);
 }
 
 export function inverseRaw(f: LuFactors, transposed = false): Float64Array {
@@ -461,7 +465,7 @@ export function inverseOf(a: Float64Array, n: number, transposed = false): Float
   }
   const work = residentMatrix(n, n, a);
   try {
-    const f = factorPanels(work.data, n, n >= 2 * NB ? NB : n);
+    const f = factorPanels(work.data, n, panelWidth(n));
     return f.singular ? null : solveInverse(f, work.data, true, transposed);
   } finally {
     releaseResident(work);
@@ -499,23 +503,21 @@ function solveInverse(f: LuFactors, lu: Float64Array, kernels: boolean, transpos
 /**
  * Forward and back substitution by blocks of `height` rows: each block is solved (a small triangular
  * solve), then its contribution taken from all the rows below it (above it, going back) as one matrix
- * product. One block of all rows is the plain substitution. The solution goes to `use`, whose result
- * is returned; on the kernels it lies in the resident memory and is released after `use`.
+ * product. One block of all rows is the plain substitution.
  */
-function solveInBlocks<T>(
+function solveInBlocks(
   f: LuFactors,
-  b: Float64Array | null,
+  b: Float64Array,
   cols: number,
   height: number,
   kernels: boolean,
-  use: (x: Float64Array) => T,
-): T {
-  if (!kernels) return use(substituteInBlocks(f, f.lu, new Float64Array(f.n * cols), b, cols, height));
+): Float64Array {
+  if (!kernels) return substituteInBlocks(f, f.lu, new Float64Array(f.n * cols), b, cols, height);
   // L, U and x in the resident memory, where the kernels do the solves within blocks.
   const lu = residentMatrix(f.n, f.n, f.lu);
   const x = residentMatrix(f.n, cols);
   try {
-    return use(substituteInBlocks(f, lu.data, x.data, b, cols, height));
+    return substituteInBlocks(f, lu.data, x.data, b, cols, height).slice();
   } finally {
     releaseResident(lu);
     releaseResident(x);
