@@ -194,10 +194,11 @@ export function printJs(program: Program, options: JsOptions): string {
     }
     const op = node.op as OperatorName;
     const arg = (k: number) => tensor(node.args[k]!);
+    // An operand computed only as part of this node (not named, so not computed on its own).
+    const view = (x: Node, what: string) => x.op === what && ref(x) === undefined;
     switch (op) {
       case "mul": {
         const [a, b] = [node.args[0]!, node.args[1]!];
-        const view = (x: Node, what: string) => x.op === what && ref(x) === undefined;
         // X'*X and X'*diag(s)*X are symmetric: a Gram product computes half of them.
         if (view(a, "transpose") && isMatrix(b)) {
           const x = a.args[0]!;
@@ -227,7 +228,7 @@ export function printJs(program: Program, options: JsOptions): string {
       case "transpose": {
         // inv(X)' computed once as such: the library writes the inverse transposed as it goes.
         const inner = node.args[0]!;
-        if (inner.op === "inv" && ref(inner) === undefined) return call("invT", tensor(inner.args[0]!));
+        if (view(inner, "inv")) return call("invT", tensor(inner.args[0]!));
         return call("transpose", arg(0));
       }
       case "inv":
