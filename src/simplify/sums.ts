@@ -420,13 +420,13 @@ function unitBetween(before: Node | undefined, after: Node | undefined): Node | 
   return null;
 }
 
+/** The two terms of a sum or difference n decomposed, the second with its sign. */
+function decomposeTerms(n: Node, open: Opening): [Decomposed | null, Decomposed | null] {
+  return [decompose(n.args[0]!, 1, open), decompose(n.args[1]!, n.op === "sub" ? -1 : 1, open)];
+}
+
 function factorPair(n: Node, open: Opening): Node | null {
-  return factorDecomposed(
-    n,
-    open,
-    decompose(n.args[0]!, 1, open),
-    decompose(n.args[1]!, n.op === "sub" ? -1 : 1, open),
-  );
+  return factorDecomposed(n, open, ...decomposeTerms(n, open));
 }
 
 function factorDecomposed(n: Node, open: Opening, a: Decomposed | null, b: Decomposed | null): Node | null {
@@ -481,8 +481,7 @@ export function factorCommon(n: Node): Node | null {
   // Pulling out a shared matrix factor is worth it at equal size (it shows the structure); there is
   // no rule that distributes it back, so this cannot cycle.
   // Opening a scalar u'v changes nothing unless a term has one: then only the unopened factoring.
-  const a = decompose(n.args[0]!, 1, "none");
-  const b = decompose(n.args[1]!, n.op === "sub" ? -1 : 1, "none");
+  const [a, b] = decomposeTerms(n, "none");
   const opens = a !== null && b !== null && (a.openable || b.openable);
   const unopened = factorDecomposed(n, "none", a, b);
   const candidates = [
