@@ -10,7 +10,7 @@ import {
   gemm,
   gemmPlus,
   gram,
-  inverseOf as invert,
+  inverseOf,
   luDeterminant,
   luFactor,
   luLogAbsDeterminant,
@@ -144,17 +144,21 @@ interface Mat {
   readonly data: Float64Array;
 }
 
+/** The size of a square matrix; `what` names the operation in the error otherwise. */
+function squareSize(a: Mat, what: string): number {
+  if (a.rows !== a.cols) throw new Error(`${what}: expected a square matrix, got ${a.rows}×${a.cols}`);
+  return a.rows;
+}
+
 /** A⁻¹ (or A⁻ᵀ), factored and solved in place on the kernels. */
-function inverseOf(a: Mat, transposed: boolean): Mat {
-  if (a.rows !== a.cols) throw new Error(`inv: expected a square matrix, got ${a.rows}×${a.cols}`);
-  const data = invert(a.data, a.rows, transposed);
+function inverse(a: Mat, transposed: boolean): Mat {
+  const data = inverseOf(a.data, squareSize(a, "inv"), transposed);
   if (data === null) throw new Error("inv: the matrix is singular");
   return { rows: a.rows, cols: a.cols, data };
 }
 
 function factorOf(a: Mat, what: string) {
-  if (a.rows !== a.cols) throw new Error(`${what}: expected a square matrix, got ${a.rows}×${a.cols}`);
-  return luFactor(a.data, a.rows);
+  return luFactor(a.data, squareSize(a, what));
 }
 
 /** The generated code's product and factorization helpers, on the library's kernels. */
@@ -165,8 +169,8 @@ const KERNELS = {
     cols: x.cols,
     data: gram(x.data, x.rows, x.cols, s?.data),
   }),
-  inv: (a: Mat): Mat => inverseOf(a, false),
-  invT: (a: Mat): Mat => inverseOf(a, true),
+  inv: (a: Mat): Mat => inverse(a, false),
+  invT: (a: Mat): Mat => inverse(a, true),
   det: (a: Mat): number => luDeterminant(factorOf(a, "det")),
   logdet: (a: Mat): number => {
     const f = factorOf(a, "logdet");
