@@ -302,8 +302,8 @@ export function rowSolveResident(
 
 /**
  * C -= A·B for blocks of larger row-major matrices (A m×k, B k×n, C m×n, rows lda, ldb and ldc apart),
- * in place on the kernels, row by row without packing: for a small k. False (nothing done) unless all
- * three are resident.
+ * in place on the kernels, row by row without packing: for products too small to repay the GEMM's
+ * packing. False (nothing done) unless all three are resident.
  */
 export function subtractRowsResident(
   a: Float64Array,
