@@ -2,7 +2,7 @@
 // values and sizes (each side evaluated by matcalc through different kernels).
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { evaluateProblem, loadProblem } from "../src/api/index.js";
+import { differentiate, evaluateProblem, loadProblem } from "../src/api/index.js";
 import { maxRelativeError } from "../src/tensor/index.js";
 
 function value(problem: string, values: unknown): number[] {
@@ -221,4 +221,23 @@ describe("identities between operators", () => {
       );
     });
   }
+});
+
+describe("index forms", () => {
+  it("count the size of a summed index that no factor mentions", () => {
+    // d/dx_j of sum([a; sum(sum(x)*I + A)])*x is n·x_i + s·δ[i,j]: the n comes from a summed index
+    // that only the derivative of sum(x)*I brought in, and that no factor of its term mentions.
+    const d = differentiate("x: vector(n), A: matrix(n, n), a: scalar\nsum([a; sum(sum(x)*I + A)])*x", "x");
+    expect(d.kind).toBe("index");
+    const x = [0.3, -1.2, 0.7];
+    const A = [
+      [1, 2, 3],
+      [4, 5, 6],
+      [7, 8, 10],
+    ];
+    const s = 0.4 + (0.3 - 1.2 + 0.7) * 3 + 46;
+    const expected = x.flatMap((xi, i) => x.map((_, j) => 3 * xi + (i === j ? s : 0)));
+    const got = Array.from(d.evaluate({ x, a: 0.4, A }).data);
+    for (let k = 0; k < got.length; k++) expect(got[k]).toBeCloseTo(expected[k]!, 10);
+  });
 });

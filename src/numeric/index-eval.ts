@@ -103,7 +103,12 @@ export function evaluateIndexForm(form: IndexForm, bindings: Bindings): Tensor {
     const summed = new Set(term.summed);
     factors.forEach((factor, k) => {
       const later = new Set(factors.slice(k + 1).flatMap((f) => [...f.indices]));
-      const drop = new Set([...summed].filter((i) => !later.has(i) && !form.indices.includes(i)));
+      // Summed out here: what this product mentions and no later factor does. (An index no factor
+      // mentions stays in `summed`, to contribute its size below.)
+      const here = new Set([...current.indices, ...factor.indices]);
+      const drop = new Set(
+        [...summed].filter((i) => here.has(i) && !later.has(i) && !form.indices.includes(i)),
+      );
       current = multiply(current, factor, drop);
       for (const i of drop) summed.delete(i);
     });
