@@ -214,10 +214,10 @@
         (local.set $r2 (i32.add (local.get $r1) (local.get $row)))
         (local.set $r3 (i32.add (local.get $r2) (local.get $row)))
         (local.set $xp (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 3))))
-        (local.set $x0 (f64x2.splat (f64.load (local.get $xp))))
-        (local.set $x1 (f64x2.splat (f64.load offset=8 (local.get $xp))))
-        (local.set $x2 (f64x2.splat (f64.load offset=16 (local.get $xp))))
-        (local.set $x3 (f64x2.splat (f64.load offset=24 (local.get $xp))))
+        (local.set $x0 (v128.load64_splat (local.get $xp)))
+        (local.set $x1 (v128.load64_splat offset=8 (local.get $xp)))
+        (local.set $x2 (v128.load64_splat offset=16 (local.get $xp)))
+        (local.set $x3 (v128.load64_splat offset=24 (local.get $xp)))
         (local.set $s0 (v128.const f64x2 0 0))
         (local.set $s1 (v128.const f64x2 0 0))
         (local.set $s2 (v128.const f64x2 0 0))
@@ -356,8 +356,8 @@
             (block $done_p8
               (loop $depth8
                 (br_if $done_p8 (i32.eqz (local.get $p)))
-                (local.set $x0 (f64x2.splat (f64.load (local.get $pa))))
-                (local.set $x1 (f64x2.splat (f64.load (i32.add (local.get $pa) (i32.sub (local.get $rb) (local.get $ra))))))
+                (local.set $x0 (v128.load64_splat (local.get $pa)))
+                (local.set $x1 (v128.load64_splat (i32.add (local.get $pa) (i32.sub (local.get $rb) (local.get $ra)))))
                 (local.set $b0 (v128.load (local.get $pb)))
                 (local.set $b1 (v128.load offset=16 (local.get $pb)))
                 (local.set $b2 (v128.load offset=32 (local.get $pb)))
@@ -401,9 +401,9 @@
               (loop $depth2
                 (br_if $done_p2 (i32.eqz (local.get $p)))
                 (local.set $b0 (v128.load (local.get $pb)))
-                (local.set $c0 (f64x2.add (local.get $c0) (f64x2.mul (f64x2.splat (f64.load (local.get $pa))) (local.get $b0))))
+                (local.set $c0 (f64x2.add (local.get $c0) (f64x2.mul (v128.load64_splat (local.get $pa)) (local.get $b0))))
                 (local.set $d0 (f64x2.add (local.get $d0)
-                  (f64x2.mul (f64x2.splat (f64.load (i32.add (local.get $pa) (i32.sub (local.get $rb) (local.get $ra))))) (local.get $b0))))
+                  (f64x2.mul (v128.load64_splat (i32.add (local.get $pa) (i32.sub (local.get $rb) (local.get $ra)))) (local.get $b0))))
                 (local.set $pa (i32.add (local.get $pa) (i32.const 8)))
                 (local.set $pb (i32.add (local.get $pb) (local.get $rowB)))
                 (local.set $p (i32.sub (local.get $p) (i32.const 1)))
@@ -583,8 +583,8 @@
               (i32.add (local.get $lu) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (i32.add (local.get $i) (i32.const 1))) (i32.const 3)))
               (i32.add (local.get $xi) (local.get $row))
               (local.get $row) (i32.sub (i32.sub (local.get $r1) (local.get $i)) (i32.const 1)) (local.get $cols))
-            (local.set $d (f64x2.splat (f64.load (i32.add (local.get $lu)
-              (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $i)) (i32.const 3))))))
+            (local.set $d (v128.load64_splat (i32.add (local.get $lu)
+              (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $i)) (i32.const 3)))))
             (local.set $j (i32.const 0))
             (block $done_j
               (loop $js
