@@ -14,9 +14,13 @@ const kernels = [kernel(plain), fused === null ? null : kernel(fused)];
 const ctl = new Int32Array(control);
 for (;;) {
   Atomics.wait(ctl, 0, 0);
-  const [ap, bp, cp, m4, n4, k, i0, i1, upper, kc, withFma] = ctl.subarray(1, 12);
+  const [ap, bp, cp, m4, n4, k, chunk, upper, kc, withFma] = ctl.subarray(1, 11);
   const gemm = kernels[withFma] ?? kernels[0];
-  for (let k0 = 0; k0 < k; k0 += kc) gemm(ap, bp, cp, m4, n4, k, k0, Math.min(kc, k - k0), i0, i1, upper);
+  for (let c = Atomics.add(ctl, 13, 1); c * chunk < m4; c = Atomics.add(ctl, 13, 1)) {
+    const i0 = c * chunk;
+    const i1 = Math.min(m4, i0 + chunk);
+    for (let k0 = 0; k0 < k; k0 += kc) gemm(ap, bp, cp, m4, n4, k, k0, Math.min(kc, k - k0), i0, i1, upper);
+  }
   Atomics.store(ctl, 0, 0);
   Atomics.store(ctl, 12, 1);
   Atomics.notify(ctl, 12);
@@ -32,7 +36,8 @@ export function useTwoThreads(): void {
     return;
   }
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 32768, shared: true });
-  const control = new SharedArrayBuffer(13 * 4);
+  // [0] work posted, [1..10] the job, [12] finished, [13] the next chunk to claim.
+  const control = new SharedArrayBuffer(14 * 4);
   const ctl = new Int32Array(control);
   const worker = new Worker(WORKER, {
     eval: true,
@@ -43,10 +48,8 @@ export function useTwoThreads(): void {
   thread = {
     memory,
     start(job: ProductJob) {
-      ctl.set(
-        [job.ap, job.bp, job.cp, job.m4, job.n4, job.k, job.i0, job.i1, job.upper, job.kc, job.fused],
-        1,
-      );
+      ctl.set([job.ap, job.bp, job.cp, job.m4, job.n4, job.k, job.chunk, job.upper, job.kc, job.fused], 1);
+      Atomics.store(ctl, 13, 0);
       Atomics.store(ctl, 12, 0);
       Atomics.store(ctl, 0, 1);
       Atomics.notify(ctl, 0);
@@ -54,6 +57,7 @@ export function useTwoThreads(): void {
         while (Atomics.load(ctl, 12) === 0) Atomics.wait(ctl, 12, 0, 1000);
       };
     },
+    claim: () => Atomics.add(ctl, 13, 1),
   };
   useSecondThread(thread);
 }

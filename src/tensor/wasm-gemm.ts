@@ -36,8 +36,8 @@ export interface ProductJob {
   readonly m4: number;
   readonly n4: number;
   readonly k: number;
-  readonly i0: number;
-  readonly i1: number;
+  /** Rows of C per chunk (a multiple of 4): both threads take chunks until none is left. */
+  readonly chunk: number;
   readonly upper: number;
   readonly kc: number;
   /** 1: run the build with fused multiply-adds (as this thread does), 0: the plain SIMD build. */
@@ -46,11 +46,14 @@ export interface ProductJob {
 
 /**
  * Another thread that runs the kernel on the same shared memory (a front end that has threads provides
- * one, see src/node/): `start` begins its share of a product and returns a function that waits for it.
+ * one, see src/node/): `start` sets it taking chunks of rows of a product and returns a function that
+ * waits until it has finished its last; `claim` takes the next chunk's number for this thread, from
+ * the same count. Chunks are claimed, not assigned, so a thread slowed by other load takes fewer.
  */
 export interface SecondThread {
   readonly memory: WebAssembly.Memory;
   start(job: ProductJob): () => void;
+  claim(): number;
 }
 
 let second: { thread: SecondThread; gemm: Kernel["gemm"] } | null = null;
@@ -212,6 +215,14 @@ function packPanels(
 const KC = 256;
 
 /**
+ * Rows of C per chunk when two threads share a product: about sixteen chunks, so the faster thread
+ * can take more of them, and no fewer than 16 rows, so each chunk reuses the B block it streams.
+ */
+function chunkRows(m4: number): number {
+  return Math.max(16, Math.ceil(m4 / 64) * 4);
+}
+
+/**
  * C = op(A)·op(B) with the SIMD kernel (row-major; op(A) is m×k and op(B) k×n, where transA means A is
  * stored k×m and transB that B is stored n×k), or null without a kernel.
  */
@@ -257,24 +268,25 @@ export function gemmWasm(
       run(ap * 8, bp * 8, cp * 8, m4, n4, k, k0, Math.min(KC, k - k0), i0, i1, upper);
   };
   if (second && m4 >= 64 && m * n * k >= 4 * 64 * 64 * 64) {
-    // Two threads, each a band of rows of C with the same work: half the rows, or for a symmetric
-    // result (upper blocks only) the band that holds half of the upper triangle.
-    const split = symmetric ? m4 * (1 - Math.SQRT1_2) : m4 / 2;
-    const mid = Math.max(4, Math.min(m4 - 4, Math.round(split / 4) * 4));
-    const wait = second.thread.start({
+    // Two threads take chunks of rows of C in turn until none is left: on a machine with other load,
+    // or for a symmetric result (whose top rows hold more of the upper triangle), a fixed half each
+    // would leave one thread waiting for the other.
+    const chunk = chunkRows(m4);
+    const thread = second.thread;
+    const wait = thread.start({
       ap: ap * 8,
       bp: bp * 8,
       cp: cp * 8,
       m4,
       n4,
       k,
-      i0: mid,
-      i1: m4,
+      chunk,
       upper,
       kc: KC,
       fused: kernelVariant() === "fused" ? 1 : 0,
     });
-    rows(0, mid);
+    for (let c = thread.claim(); c * chunk < m4; c = thread.claim())
+      rows(c * chunk, Math.min(m4, (c + 1) * chunk));
     wait();
   } else {
     rows(0, m4);
