@@ -12,7 +12,7 @@
     (local $i i32) (local $j i32) (local $row i32) (local $n2 i32)
     (local $r0 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32) (local $xp i32)
     (local $v v128) (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
-    (local $w v128) (local $u0 v128) (local $u1 v128) (local $u2 v128) (local $u3 v128) (local $n4 i32)
+    (local $w v128) (local $n4 i32)
     (local $t0 f64) (local $t1 f64) (local $t2 f64) (local $t3 f64) (local $xj f64)
     (local.set $row (i32.shl (local.get $n) (i32.const 3)))
     (local.set $n2 (i32.and (local.get $n) (i32.const -2)))
@@ -30,26 +30,20 @@
         (local.set $s1 (v128.const f64x2 0 0))
         (local.set $s2 (v128.const f64x2 0 0))
         (local.set $s3 (v128.const f64x2 0 0))
-        (local.set $u0 (v128.const f64x2 0 0))
-        (local.set $u1 (v128.const f64x2 0 0))
-        (local.set $u2 (v128.const f64x2 0 0))
-        (local.set $u3 (v128.const f64x2 0 0))
         (local.set $j (i32.const 0))
         (local.set $xp (local.get $x))
-        ;; four columns per step, in two sets of sums (two chains of additions per row)
+        ;; four columns per step, one sum per row: each adds its two products first, so four
+        ;; accumulators and two vectors of x stay in registers (eight accumulators did not: the
+        ;; compiler spilled three of them to the stack on every step)
         (block $done_j4
           (loop $cols4
             (br_if $done_j4 (i32.ge_s (local.get $j) (local.get $n4)))
             (local.set $v (v128.load (local.get $xp)))
             (local.set $w (v128.load offset=16 (local.get $xp)))
-            (local.set $s0 (f64x2.add (local.get $s0) (f64x2.mul (v128.load (local.get $r0)) (local.get $v))))
-            (local.set $s1 (f64x2.add (local.get $s1) (f64x2.mul (v128.load (local.get $r1)) (local.get $v))))
-            (local.set $s2 (f64x2.add (local.get $s2) (f64x2.mul (v128.load (local.get $r2)) (local.get $v))))
-            (local.set $s3 (f64x2.add (local.get $s3) (f64x2.mul (v128.load (local.get $r3)) (local.get $v))))
-            (local.set $u0 (f64x2.add (local.get $u0) (f64x2.mul (v128.load offset=16 (local.get $r0)) (local.get $w))))
-            (local.set $u1 (f64x2.add (local.get $u1) (f64x2.mul (v128.load offset=16 (local.get $r1)) (local.get $w))))
-            (local.set $u2 (f64x2.add (local.get $u2) (f64x2.mul (v128.load offset=16 (local.get $r2)) (local.get $w))))
-            (local.set $u3 (f64x2.add (local.get $u3) (f64x2.mul (v128.load offset=16 (local.get $r3)) (local.get $w))))
+            (local.set $s0 (f64x2.add (local.get $s0) (f64x2.add (f64x2.mul (v128.load (local.get $r0)) (local.get $v)) (f64x2.mul (v128.load offset=16 (local.get $r0)) (local.get $w)))))
+            (local.set $s1 (f64x2.add (local.get $s1) (f64x2.add (f64x2.mul (v128.load (local.get $r1)) (local.get $v)) (f64x2.mul (v128.load offset=16 (local.get $r1)) (local.get $w)))))
+            (local.set $s2 (f64x2.add (local.get $s2) (f64x2.add (f64x2.mul (v128.load (local.get $r2)) (local.get $v)) (f64x2.mul (v128.load offset=16 (local.get $r2)) (local.get $w)))))
+            (local.set $s3 (f64x2.add (local.get $s3) (f64x2.add (f64x2.mul (v128.load (local.get $r3)) (local.get $v)) (f64x2.mul (v128.load offset=16 (local.get $r3)) (local.get $w)))))
             (local.set $r0 (i32.add (local.get $r0) (i32.const 32)))
             (local.set $r1 (i32.add (local.get $r1) (i32.const 32)))
             (local.set $r2 (i32.add (local.get $r2) (i32.const 32)))
@@ -57,10 +51,6 @@
             (local.set $xp (i32.add (local.get $xp) (i32.const 32)))
             (local.set $j (i32.add (local.get $j) (i32.const 4)))
             (br $cols4)))
-        (local.set $s0 (f64x2.add (local.get $s0) (local.get $u0)))
-        (local.set $s1 (f64x2.add (local.get $s1) (local.get $u1)))
-        (local.set $s2 (f64x2.add (local.get $s2) (local.get $u2)))
-        (local.set $s3 (f64x2.add (local.get $s3) (local.get $u3)))
         ;; two more columns
         (block $done_j
           (loop $cols
@@ -121,7 +111,8 @@
     (local $i i32) (local $j i32) (local $row i32) (local $n2 i32)
     (local $r0 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32) (local $yp i32)
     (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
-    (local $x0 f64) (local $x1 f64) (local $x2 f64) (local $x3 f64) (local $t f64)
+    (local $x0 f64) (local $x1 f64) (local $x2 f64) (local $x3 f64) (local $t f64) (local $n4 i32)
+    (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
     (local.set $row (i32.shl (local.get $n) (i32.const 3)))
     (local.set $n2 (i32.and (local.get $n) (i32.const -2)))
     (memory.fill (local.get $y) (i32.const 0) (local.get $row))
@@ -144,6 +135,30 @@
         (local.set $s3 (f64x2.splat (local.get $x3)))
         (local.set $j (i32.const 0))
         (local.set $yp (local.get $y))
+        (block $done_j4
+          (loop $cols4
+            (br_if $done_j4 (i32.ge_s (local.get $j) (local.get $n4)))
+            ;; y += (A0·x0 + A1·x1) + (A2·x2 + A3·x3): short chains of additions; four columns per
+            ;; step, so the pointers' increments and the loop's test serve twice the work
+            (v128.store (local.get $yp) (f64x2.add (v128.load (local.get $yp))
+              (f64x2.add
+                (f64x2.add (f64x2.mul (v128.load (local.get $r0)) (local.get $s0))
+                           (f64x2.mul (v128.load (local.get $r1)) (local.get $s1)))
+                (f64x2.add (f64x2.mul (v128.load (local.get $r2)) (local.get $s2))
+                           (f64x2.mul (v128.load (local.get $r3)) (local.get $s3))))))
+            (v128.store offset=16 (local.get $yp) (f64x2.add (v128.load offset=16 (local.get $yp))
+              (f64x2.add
+                (f64x2.add (f64x2.mul (v128.load offset=16 (local.get $r0)) (local.get $s0))
+                           (f64x2.mul (v128.load offset=16 (local.get $r1)) (local.get $s1)))
+                (f64x2.add (f64x2.mul (v128.load offset=16 (local.get $r2)) (local.get $s2))
+                           (f64x2.mul (v128.load offset=16 (local.get $r3)) (local.get $s3))))))
+            (local.set $r0 (i32.add (local.get $r0) (i32.const 32)))
+            (local.set $r1 (i32.add (local.get $r1) (i32.const 32)))
+            (local.set $r2 (i32.add (local.get $r2) (i32.const 32)))
+            (local.set $r3 (i32.add (local.get $r3) (i32.const 32)))
+            (local.set $yp (i32.add (local.get $yp) (i32.const 32)))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $cols4)))
         (block $done_j
           (loop $cols
             (br_if $done_j (i32.ge_s (local.get $j) (local.get $n2)))
