@@ -321,8 +321,24 @@ function makeNode(op: string, args: readonly Node[], shape: Shape, attrs: NodeAt
   return new IrNode(
     nextId++,
     op,
-    args.length === 0 ? NO_ARGS : Object.freeze(args.slice()),
-    Object.freeze(shape.slice()),
+    args.length === 0 ? NO_ARGS : Object.isFrozen(args) ? args : Object.freeze(args.slice()),
+    frozenShape(shape, args),
     copyAttributes(attrs),
   );
+}
+
+/**
+ * The shape as a frozen array: an operand's own when it is the same (most nodes have the shape of
+ * one of their operands), so that the copy and the freeze, a slow call, are made only for new ones.
+ */
+function frozenShape(shape: Shape, args: readonly Node[]): Shape {
+  for (let i = 0; i < args.length; i++) {
+    const other = args[i]!.shape;
+    if (other === shape) return other;
+    if (other.length !== shape.length) continue;
+    let same = true;
+    for (let k = 0; same && k < shape.length; k++) same = other[k] === shape[k];
+    if (same) return other;
+  }
+  return Object.isFrozen(shape) ? shape : Object.freeze(shape.slice());
 }
