@@ -364,7 +364,7 @@ describe("kernels agree with plain loops", () => {
 
   it("the LU, inverse and solve on the kernels agree with plain loops (and find a singular matrix)", () => {
     fc.assert(
-      // One panel on the kernels below 128 rows, panels and products from 128 on.
+      // Panels of 32 columns and in-place block products from 33 rows on; one panel below.
       fc.property(fc.integer({ min: 16, max: 200 }), fc.integer({ min: 1, max: 1000 }), (n, seed) => {
         // Entries in [-1, 1] and a modest diagonal: well enough conditioned to compare inverses, and
         // still pivoting (the diagonal does not dominate).

@@ -325,15 +325,17 @@
     (memory.fill (local.get $p) (i32.const 0) (local.get $bytes)))
 
   ;; C = alpha·A·B + beta·T for a thin B (few columns) or a shallow one (few rows): A is m×k at byte
-  ;; offset a, B k×n at b, C and T m×n at c and t (t = -1: no T; all row-major, read in place).
+  ;; offset a, B k×n at b, C and T m×n at c and t (t = -1: no T; all row-major, read in place, rows
+  ;; lda, ldb and ldc entries apart, T's as C's). T may be C itself: C -= A·B is alpha = -1, beta = 1,
+  ;; t = c (each entry of C is read once, then written once).
   ;; Two rows of A at a time against eight columns of B at a time, the 2×8 block of A·B in eight
   ;; registers over the whole depth; narrower leftovers two columns, then one, at a time. A is read in
   ;; place, so a resident matrix needs no packing; with T, a residual such as U·V' - T is one pass.
   (func (export "gemmThin")
-    (param $a i32) (param $b i32) (param $c i32) (param $m i32) (param $k i32) (param $n i32)
-    (param $t i32) (param $alpha f64) (param $beta f64)
+    (param $a i32) (param $lda i32) (param $b i32) (param $ldb i32) (param $c i32) (param $ldc i32)
+    (param $m i32) (param $k i32) (param $n i32) (param $t i32) (param $alpha f64) (param $beta f64)
     (local $i i32) (local $j i32) (local $p i32) (local $ra i32) (local $rb i32) (local $pa i32) (local $pb i32)
-    (local $pc i32) (local $rowA i32) (local $rowB i32) (local $last i32)
+    (local $pc i32) (local $rowA i32) (local $rowB i32) (local $rowC i32) (local $last i32)
     (local $x0 v128) (local $x1 v128) (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $b3 v128)
     (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128)
     (local $d0 v128) (local $d1 v128) (local $d2 v128) (local $d3 v128)
@@ -345,8 +347,9 @@
     (local.set $vb (f64x2.splat (local.get $beta)))
     (local.set $hasT (i32.ge_s (local.get $t) (i32.const 0)))
     (local.set $tc (select (i32.sub (local.get $t) (local.get $c)) (i32.const 0) (local.get $hasT)))
-    (local.set $rowA (i32.shl (local.get $k) (i32.const 3)))
-    (local.set $rowB (i32.shl (local.get $n) (i32.const 3)))
+    (local.set $rowA (i32.shl (local.get $lda) (i32.const 3)))
+    (local.set $rowB (i32.shl (local.get $ldb) (i32.const 3)))
+    (local.set $rowC (i32.shl (local.get $ldc) (i32.const 3)))
     (local.set $i (i32.const 0))
     (block $done_i
       (loop $rows
@@ -355,7 +358,7 @@
         (local.set $ra (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $rowA))))
         (local.set $last (i32.ge_s (i32.add (local.get $i) (i32.const 1)) (local.get $m)))
         (local.set $rb (select (local.get $ra) (i32.add (local.get $ra) (local.get $rowA)) (local.get $last)))
-        (local.set $pc (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $rowB))))
+        (local.set $pc (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $rowC))))
         (local.set $j (i32.const 0))
         ;; eight columns at a time
         (block $done8
@@ -396,7 +399,7 @@
             (v128.store (i32.add (local.get $pb) (i32.const 48)) (f64x2.add (f64x2.mul (local.get $c3) (local.get $va)) (select (f64x2.mul (v128.load (i32.add (local.get $tc) (i32.add (local.get $pb) (i32.const 48)))) (local.get $vb)) (v128.const f64x2 0 0) (local.get $hasT))))
             (if (i32.eqz (local.get $last))
               (then
-                (local.set $pb (i32.add (local.get $pb) (local.get $rowB)))
+                (local.set $pb (i32.add (local.get $pb) (local.get $rowC)))
                 (v128.store (i32.add (local.get $pb) (i32.const 0)) (f64x2.add (f64x2.mul (local.get $d0) (local.get $va)) (select (f64x2.mul (v128.load (i32.add (local.get $tc) (i32.add (local.get $pb) (i32.const 0)))) (local.get $vb)) (v128.const f64x2 0 0) (local.get $hasT))))
                 (v128.store (i32.add (local.get $pb) (i32.const 16)) (f64x2.add (f64x2.mul (local.get $d1) (local.get $va)) (select (f64x2.mul (v128.load (i32.add (local.get $tc) (i32.add (local.get $pb) (i32.const 16)))) (local.get $vb)) (v128.const f64x2 0 0) (local.get $hasT))))
                 (v128.store (i32.add (local.get $pb) (i32.const 32)) (f64x2.add (f64x2.mul (local.get $d2) (local.get $va)) (select (f64x2.mul (v128.load (i32.add (local.get $tc) (i32.add (local.get $pb) (i32.const 32)))) (local.get $vb)) (v128.const f64x2 0 0) (local.get $hasT))))
@@ -426,7 +429,7 @@
             (local.set $pb (i32.add (local.get $pc) (i32.shl (local.get $j) (i32.const 3))))
             (v128.store (local.get $pb) (f64x2.add (f64x2.mul (local.get $c0) (local.get $va)) (select (f64x2.mul (v128.load (i32.add (local.get $tc) (local.get $pb))) (local.get $vb)) (v128.const f64x2 0 0) (local.get $hasT))))
             (if (i32.eqz (local.get $last))
-              (then (v128.store (i32.add (local.get $pb) (local.get $rowB)) (f64x2.add (f64x2.mul (local.get $d0) (local.get $va)) (select (f64x2.mul (v128.load (i32.add (local.get $tc) (i32.add (local.get $pb) (local.get $rowB)))) (local.get $vb)) (v128.const f64x2 0 0) (local.get $hasT))))))
+              (then (v128.store (i32.add (local.get $pb) (local.get $rowC)) (f64x2.add (f64x2.mul (local.get $d0) (local.get $va)) (select (f64x2.mul (v128.load (i32.add (local.get $tc) (i32.add (local.get $pb) (local.get $rowC)))) (local.get $vb)) (v128.const f64x2 0 0) (local.get $hasT))))))
             (local.set $j (i32.add (local.get $j) (i32.const 2)))
             (br $cols2)))
         ;; an odd last column
@@ -451,7 +454,7 @@
             (local.set $pb (i32.add (local.get $pc) (i32.shl (local.get $j) (i32.const 3))))
             (call $put1 (local.get $c) (local.get $t) (local.get $pb) (local.get $s) (local.get $alpha) (local.get $beta))
             (if (i32.eqz (local.get $last))
-              (then (call $put1 (local.get $c) (local.get $t) (i32.add (local.get $pb) (local.get $rowB))
+              (then (call $put1 (local.get $c) (local.get $t) (i32.add (local.get $pb) (local.get $rowC))
                 (local.get $u) (local.get $alpha) (local.get $beta))))))
         (local.set $i (i32.add (local.get $i) (i32.const 2)))
         (br $rows))))
@@ -549,26 +552,6 @@
         (local.set $p (i32.add (local.get $p) (i32.const 1)))
         (br $ones))))
 
-  ;; C -= A·B, row by row (no packing): A is m×k, B k×n, C m×n, with rows lda, ldb and ldc entries
-  ;; apart. For a small k (a narrow panel of an LU factorization), where packing for the GEMM costs
-  ;; more than it saves.
-  (func (export "subtractRows")
-    (param $c i32) (param $ldc i32) (param $a i32) (param $lda i32) (param $b i32) (param $ldb i32)
-    (param $m i32) (param $k i32) (param $n i32)
-    (local $i i32)
-    (block $done
-      (loop $rows
-        (br_if $done (i32.ge_s (local.get $i) (local.get $m)))
-        (call $subtractRow
-          (i32.add (local.get $c) (i32.shl (i32.mul (local.get $i) (local.get $ldc)) (i32.const 3)))
-          (i32.add (local.get $a) (i32.shl (i32.mul (local.get $i) (local.get $lda)) (i32.const 3)))
-          (local.get $b) (i32.shl (local.get $ldb) (i32.const 3)) (local.get $k) (local.get $n))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $rows))))
-
-  ;; The triangular solve within rows r0..r1 of an LU factorization (n×n at lu): unit lower
-  ;; (upper = 0: x_i -= Σ_{r0≤k<i} L[i,k] x_k, top down) or upper (upper = 1: x_i -= Σ_{i<k<r1}
-  ;; U[i,k] x_k, then x_i /= U[i,i], bottom up), on rows of x (cols entries, xStride apart, at x).
   (func (export "rowSolve")
     (param $lu i32) (param $x i32) (param $n i32) (param $cols i32) (param $xStride i32)
     (param $r0 i32) (param $r1 i32) (param $upper i32)

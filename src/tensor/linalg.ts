@@ -11,7 +11,7 @@ import {
   residentAvailable,
   residentMatrix,
   rowSolveResident,
-  subtractRowsResident,
+  subtractInPlaceResident,
 } from "./resident.js";
 import { sizeOf, type Tensor } from "./tensor.js";
 import { gemmWasm } from "./wasm-gemm.js";
@@ -304,9 +304,23 @@ export function luFactor(a: Float64Array, n: number): LuFactors {
   return factorInPanels(a, n, panelWidth(n), n >= KERNEL_ROWS);
 }
 
-/** Panels of NB columns from 2·NB rows on; below, one panel of all columns. */
+/**
+ * Panels of NB columns from 256 rows on, of 32 below: the trailing updates are then products of depth
+ * 32 that the in-place kernel runs near its full speed, instead of rank-one row updates.
+ */
 function panelWidth(n: number): number {
-  return n >= 2 * NB ? NB : n;
+  return Math.min(n, n >= 256 ? NB : SMALL_BLOCK);
+}
+
+/** Panels and solve blocks of matrices under 256 rows. */
+const SMALL_BLOCK = 32;
+
+/**
+ * Rows per block of a blocked triangular solve: 32 under 256 rows, NB up to ~900, then 2·NB (the
+ * deeper block products repay the longer solves within blocks).
+ */
+function solveHeight(n: number): number {
+  return Math.min(n, n >= 900 ? 2 * NB : n >= 256 ? NB : SMALL_BLOCK);
 }
 
 /** The same factorization with one panel of all columns: plain loops throughout. */
@@ -435,7 +449,7 @@ export function luLogAbsDeterminant(f: LuFactors): { logAbs: number; sign: numbe
 
 /** Solves A X = B for B with `cols` columns (row-major n×cols). */
 export function luSolve(f: LuFactors, b: Float64Array, cols: number): Float64Array {
-  return solveInBlocks(f, b, cols, Math.min(f.n, NB), f.n >= KERNEL_ROWS);
+  return solveInBlocks(f, b, cols, solveHeight(f.n), f.n >= KERNEL_ROWS);
 }
 
 /** The same solve as plain substitution (one block of all rows). */
@@ -482,7 +496,7 @@ export function inverseOf(a: Float64Array, n: number, transposed = false): Float
 function solveInverse(f: LuFactors, lu: Float64Array, kernels: boolean, transposed: boolean): Float64Array {
   const { n, perm } = f;
   const out = new Float64Array(n * n);
-  const height = Math.min(n, n >= 900 ? 2 * NB : NB);
+  const height = solveHeight(n);
   const permute = (z: Float64Array) => {
     for (let i = 0; i < n; i++) {
       const row = i * n;
@@ -576,10 +590,15 @@ function substituteInBlocks(
   return x;
 }
 
+/** Up to this size of B (k×n), a block product may run in place (half the second-level cache). */
+const IN_PLACE_B_BYTES = 256 * 1024;
+/** ...and up to this many multiply-adds: larger ones repay the GEMM's packing and two threads. */
+const IN_PLACE_MULTIPLY_ADDS = 8 * 1024 * 1024;
+
 /**
  * C -= A·B for blocks of larger row-major matrices, in place: A is m×k, B k×n, C m×n, with rows lda,
- * ldb and ldc apart. On the SIMD kernel, which packs A and B from where they lie and starts from C;
- * else on plain loops.
+ * ldb and ldc apart. Small products run where they lie on the register-blocked kernel of the resident
+ * memory; larger ones on the GEMM, which packs A and B and starts from C; else on plain loops.
  */
 function subtractBlockProduct(
   a: Float64Array,
@@ -592,10 +611,14 @@ function subtractBlockProduct(
   k: number,
   n: number,
 ): void {
+  // In place first, where B stays in the second-level cache and packing, copying C in and out and a
+  // second thread would cost more than they save.
+  const inPlace = k * n * 8 <= IN_PLACE_B_BYTES && m * k * n <= IN_PLACE_MULTIPLY_ADDS;
+  if (inPlace && subtractInPlaceResident(a, lda, b, ldb, c, ldc, m, k, n)) return;
   if (m * k * n >= WASM_THRESHOLD && m >= 4 && n >= 4) {
     if (gemmWasm(a, b, m, k, n, false, false, { lda, ldb, subtractFrom: { data: c, ld: ldc } })) return;
   }
-  if (subtractRowsResident(a, lda, b, ldb, c, ldc, m, k, n)) return;
+  if (subtractInPlaceResident(a, lda, b, ldb, c, ldc, m, k, n)) return;
   for (let i = 0; i < m; i++) {
     for (let p = 0; p < k; p++) {
       const aip = a[i * lda + p]!;

@@ -23,22 +23,14 @@ interface Kernels {
     upper: number,
   ) => void;
   readonly pivotEliminate: (lu: number, n: number, k: number, k1: number, tiny: number) => number;
-  readonly subtractRows: (
-    c: number,
-    ldc: number,
+  readonly plusTranspose: (a: number, c: number, n: number) => void;
+  readonly gemmThin: (
     a: number,
     lda: number,
     b: number,
     ldb: number,
-    m: number,
-    k: number,
-    n: number,
-  ) => void;
-  readonly plusTranspose: (a: number, c: number, n: number) => void;
-  readonly gemmThin: (
-    a: number,
-    b: number,
     c: number,
+    ldc: number,
     m: number,
     k: number,
     n: number,
@@ -272,7 +264,7 @@ export function gemmSmall(
   const operands = [operand(a, m * k, options.aResident === true), operand(b, k * n)];
   if (t !== undefined) operands.push(operand(t, m * n));
   return onArena(operands, m * n, into, (w, [ap, bp, tp], cp) =>
-    w.gemmThin(ap!, bp!, cp, m, k, n, tp ?? -1, alpha, beta),
+    w.gemmThin(ap!, k, bp!, n, cp, n, m, k, n, tp ?? -1, alpha, beta),
   );
 }
 
@@ -302,10 +294,10 @@ export function rowSolveResident(
 
 /**
  * C -= A·B for blocks of larger row-major matrices (A m×k, B k×n, C m×n, rows lda, ldb and ldc apart),
- * in place on the kernels, row by row without packing: for products too small to repay the GEMM's
- * packing. False (nothing done) unless all three are resident.
+ * in place on the kernel that keeps a 2×8 block of the product in registers over the whole depth
+ * (gemmThin with C as its T), without packing. False (nothing done) unless all three are resident.
  */
-export function subtractRowsResident(
+export function subtractInPlaceResident(
   a: Float64Array,
   lda: number,
   b: Float64Array,
@@ -320,7 +312,7 @@ export function subtractRowsResident(
   if (arena === null) return false;
   const [ap, bp, cp] = [residentOffset(arena, a), residentOffset(arena, b), residentOffset(arena, c)];
   if (ap < 0 || bp < 0 || cp < 0) return false;
-  arena.kernels.subtractRows(cp, ldc, ap, lda, bp, ldb, m, k, n);
+  arena.kernels.gemmThin(ap, lda, bp, ldb, cp, ldc, m, k, n, cp, -1, 1);
   return true;
 }
 
