@@ -1,16 +1,23 @@
 // One printer for every notation: it walks the expression bottom-up and asks each operator's
 // template (text or LaTeX) how to combine its printed arguments, parenthesizing by the shared
 // precedence table. Iterative, so very long expressions print without exhausting the stack.
-import { foldNodes, type Node } from "../ir/index.js";
+import { foldRemembered, type Node, type NodeMemo, nodeMemo } from "../ir/index.js";
 import { OPERATORS, type OperatorName, Precedence, type Printed, type PrintTemplate } from "../ops/index.js";
 
 export interface Notation {
   readonly template: (op: OperatorName) => PrintTemplate;
   readonly wrap: (text: string) => string;
+  /**
+   * Each node's printed form, kept on the node: a node is immutable, so it prints the same every
+   * time, and a derivation that prints many expressions sharing subexpressions (the terms of an index
+   * form, say) prints each subexpression once.
+   */
+  readonly printed: NodeMemo<Printed>;
 }
 
 function print(node: Node, notation: Notation): Printed {
-  return foldNodes<Printed>(node, (current, args) => {
+  return foldRemembered<Printed>(node, notation.printed, (current, operands) => {
+    const args = operands as readonly Printed[];
     const template = notation.template(current.op as OperatorName);
     const wrap = (p: Printed, needsAbove: Precedence) =>
       p.precedence > needsAbove ? p.text : notation.wrap(p.text);
@@ -49,11 +56,13 @@ function print(node: Node, notation: Notation): Printed {
 const textNotation: Notation = {
   template: (op) => OPERATORS[op].text,
   wrap: (text) => `(${text})`,
+  printed: nodeMemo(),
 };
 
 const latexNotation: Notation = {
   template: (op) => OPERATORS[op].latex,
   wrap: (text) => `\\left(${text}\\right)`,
+  printed: nodeMemo(),
 };
 
 /** The expression in matcalc's input syntax: parsing and checking it gives the same expression back. */
