@@ -1,6 +1,7 @@
 // Evaluates a tensor in index form. Each term is contracted factor by factor, einsum-style: the
 // running product carries only the indices still needed, and a summation index is summed out as soon
-// as no later factor uses it, so a term never loops over all of its indices at once.
+// as no later factor uses it, so a term never loops over all of its indices at once. The next factor
+// is the one that keeps the running product smallest (a greedy order, as einsum optimizers take).
 import type { IndexFactor, IndexForm, Node } from "../ir/index.js";
 import type { Tensor } from "../tensor/index.js";
 import { contextFor, evaluateNodes } from "./evaluate.js";
@@ -70,48 +71,83 @@ export function evaluateIndexForm(form: IndexForm, bindings: Bindings): Tensor {
     const aStrides = strides(a.indices.map(size));
     const bStrides = strides(b.indices.map(size));
     const out = new Float64Array(kept.reduce((s, i) => s * size(i), 1));
-    const position = all.map((name) => ({
-      a: a.indices.indexOf(name),
-      b: b.indices.indexOf(name),
-      out: kept.indexOf(name),
-    }));
-    const total = allSizes.reduce((s, x) => s * x, 1);
-    const at = new Int32Array(all.length);
-    for (let p = 0; p < total; p++) {
-      let rest = p;
-      for (let k = all.length - 1; k >= 0; k--) {
-        at[k] = rest % allSizes[k]!;
-        rest = Math.floor(rest / allSizes[k]!);
+    // Each index's step in a, b and the result; the loop below counts through all of them like an
+    // odometer, moving the three offsets by those steps instead of recomputing them.
+    const n = all.length;
+    const stepA = new Int32Array(n);
+    const stepB = new Int32Array(n);
+    const stepOut = new Int32Array(n);
+    for (let k = 0; k < n; k++) {
+      const name = all[k]!;
+      const [ia, ib, io] = [a.indices.indexOf(name), b.indices.indexOf(name), kept.indexOf(name)];
+      stepA[k] = ia >= 0 ? aStrides[ia]! : 0;
+      stepB[k] = ib >= 0 ? bStrides[ib]! : 0;
+      stepOut[k] = io >= 0 ? keptStrides[io]! : 0;
+    }
+    const at = new Int32Array(n);
+    const [ad, bd] = [a.data, b.data];
+    let [ia, ib, io] = [0, 0, 0];
+    for (;;) {
+      out[io]! += ad[ia]! * bd[ib]!;
+      // The next position: the last index moves fastest.
+      let k = n - 1;
+      while (k >= 0) {
+        ia += stepA[k]!;
+        ib += stepB[k]!;
+        io += stepOut[k]!;
+        if (++at[k]! < allSizes[k]!) break;
+        ia -= stepA[k]! * allSizes[k]!;
+        ib -= stepB[k]! * allSizes[k]!;
+        io -= stepOut[k]! * allSizes[k]!;
+        at[k] = 0;
+        k--;
       }
-      let ia = 0;
-      let ib = 0;
-      let io = 0;
-      for (let k = 0; k < all.length; k++) {
-        const where = position[k]!;
-        if (where.a >= 0) ia += at[k]! * aStrides[where.a]!;
-        if (where.b >= 0) ib += at[k]! * bStrides[where.b]!;
-        if (where.out >= 0) io += at[k]! * keptStrides[where.out]!;
-      }
-      out[io]! += a.data[ia]! * b.data[ib]!;
+      if (k < 0) break;
     }
     return { indices: kept, data: out };
   };
 
+  /** The number of entries of a·b once `drop` is summed out. */
+  const resultSize = (a: Partial, b: Partial, drop: (i: string) => boolean): number => {
+    let entries = 1;
+    for (const i of new Set([...a.indices, ...b.indices])) if (!drop(i)) entries *= size(i);
+    return entries;
+  };
+
   for (const term of form.terms) {
     let current: Partial = { indices: [], data: Float64Array.of(term.coefficient) };
-    const factors = term.factors.map(asPartial);
+    const pending = term.factors.map(asPartial);
     const summed = new Set(term.summed);
-    factors.forEach((factor, k) => {
-      const later = new Set(factors.slice(k + 1).flatMap((f) => [...f.indices]));
-      // Summed out here: what this product mentions and no later factor does. (An index no factor
-      // mentions stays in `summed`, to contribute its size below.)
-      const here = new Set([...current.indices, ...factor.indices]);
+    // How many factors not yet multiplied in mention each index.
+    const uses = new Map<string, number>();
+    for (const f of pending) for (const i of f.indices) uses.set(i, (uses.get(i) ?? 0) + 1);
+    // A summation index is summed out as soon as no factor still to come mentions it. (An index no
+    // factor mentions stays in `summed`, to contribute its size below.)
+    const droppable = (i: string, factor: Partial) =>
+      summed.has(i) &&
+      !form.indices.includes(i) &&
+      (uses.get(i) ?? 0) === (factor.indices.includes(i) ? 1 : 0);
+    while (pending.length > 0) {
+      // Greedily, the factor whose product with the running one is smallest once summed out, so no
+      // intermediate carries more indices than it must (the written order can be far worse).
+      let best = 0;
+      let bestSize = Number.POSITIVE_INFINITY;
+      for (let k = 0; k < pending.length; k++) {
+        const f = pending[k]!;
+        const entries = resultSize(current, f, (i) => droppable(i, f));
+        if (entries < bestSize) {
+          best = k;
+          bestSize = entries;
+        }
+      }
+      const factor = pending.splice(best, 1)[0]!;
       const drop = new Set(
-        [...summed].filter((i) => here.has(i) && !later.has(i) && !form.indices.includes(i)),
+        [...new Set([...current.indices, ...factor.indices])].filter((i) => droppable(i, factor)),
       );
+      for (const i of factor.indices) uses.set(i, uses.get(i)! - 1);
       current = multiply(current, factor, drop);
       for (const i of drop) summed.delete(i);
-    });
+    }
     // Summation indices that no factor mentions contribute their size; output indices no factor
     // mentions are constant along them.
     let scale = 1;
