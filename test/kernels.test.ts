@@ -6,7 +6,7 @@ import { resolve } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { assemble, assembleAll } from "../scripts/build-kernels.js";
+import { assemble, assembleAll, FUSED_GEMV_FUNCTIONS } from "../scripts/build-kernels.js";
 import { helperSource } from "../src/codegen/js-runtime.js";
 import { useTwoThreads } from "../src/node/threads.js";
 import {
@@ -15,7 +15,7 @@ import {
   GEMM_WASM_SHARED_BASE64,
   GEMM_WASM_SHARED_FUSED_BASE64,
 } from "../src/tensor/gemm-wasm.js";
-import { GEMV_WASM_SHARED_BASE64 } from "../src/tensor/gemv-wasm.js";
+import { GEMV_WASM_SHARED_BASE64, GEMV_WASM_SHARED_FUSED_BASE64 } from "../src/tensor/gemv-wasm.js";
 import {
   addTranspose,
   gemm,
@@ -304,8 +304,48 @@ describe("kernels agree with plain loops", () => {
     expect(base64(builds.shared)).toBe(GEMM_WASM_SHARED_BASE64);
     expect(base64(builds.ownFused)).toBe(GEMM_WASM_FUSED_BASE64);
     expect(base64(builds.sharedFused)).toBe(GEMM_WASM_SHARED_FUSED_BASE64);
-    const gemv = await assemble(resolve(import.meta.dirname, "../src/tensor/gemv.wat"), "shared");
-    expect(base64(gemv)).toBe(GEMV_WASM_SHARED_BASE64);
+    const gemvWat = resolve(import.meta.dirname, "../src/tensor/gemv.wat");
+    expect(base64(await assemble(gemvWat, "shared"))).toBe(GEMV_WASM_SHARED_BASE64);
+    expect(base64(await assemble(gemvWat, "shared", FUSED_GEMV_FUNCTIONS))).toBe(
+      GEMV_WASM_SHARED_FUSED_BASE64,
+    );
+  });
+
+  it("both builds of the matrix-vector kernels (plain, and fused multiply-adds) against plain loops", () => {
+    // Node 20 has relaxed SIMD behind a flag (on by default from Node 22, and in Chromium).
+    setFlagsFromString("--experimental-wasm-relaxed-simd");
+    for (const base64 of [GEMV_WASM_SHARED_BASE64, GEMV_WASM_SHARED_FUSED_BASE64]) {
+      const bytes = Uint8Array.from(Buffer.from(base64, "base64"));
+      expect(WebAssembly.validate(bytes)).toBe(true);
+      const memory = new WebAssembly.Memory({ initial: 1, maximum: 32768, shared: true });
+      const kernels = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } })
+        .exports as unknown as Record<
+        "gemv" | "gemvT",
+        (a: number, x: number, y: number, m: number, n: number) => void
+      >;
+      fc.assert(
+        // Row lengths odd and even, and row counts past and short of the kernels' steps of 4.
+        fc.property(size, size, (m, n) => {
+          const a = Float64Array.from({ length: m * n }, (_, i) => Math.sin(i * 0.7 + m));
+          const x = Float64Array.from({ length: Math.max(m, n) }, (_, i) => Math.cos(i * 1.3 + n));
+          const f = new Float64Array(memory.buffer);
+          const [ap, xp, yp] = [0, m * n, m * n + Math.max(m, n)];
+          f.set(a, ap);
+          f.set(x, xp);
+          kernels.gemv(ap * 8, xp * 8, yp * 8, m, n);
+          close(
+            f.slice(yp, yp + m),
+            naive({ rows: m, cols: n, data: a }, { rows: n, cols: 1, data: x.slice(0, n) }),
+          );
+          kernels.gemvT(ap * 8, xp * 8, yp * 8, m, n);
+          close(
+            f.slice(yp, yp + n),
+            naive(transposed({ rows: m, cols: n, data: a }), { rows: m, cols: 1, data: x.slice(0, m) }),
+          );
+        }),
+        { numRuns: 60 },
+      );
+    }
   });
 
   it("Gram products X'*X and X'*diag(s)*X, computing half and mirroring (kernel, loops and generated code)", () => {

