@@ -309,6 +309,20 @@ describe(`generated JavaScript and TypeScript (seed ${SEED})`, () => {
     expect(diagonal).not.toContain("diagMatrix(");
   });
 
+  it("contracts an index-form term of three and more factors pairwise (NumPy, JAX), not all at once", () => {
+    const tensor = "A: matrix(n, n), x: vector(n)\nsin(A*x)";
+    for (const target of ["numpy", "jax"] as const)
+      expect(emit(tensor, "A", { target }).code).toMatch(
+        /einsum\("a,ab,c->abc", [^\n]*, optimize="greedy"\)/,
+      );
+    // torch.einsum takes no such option (it contracts pairwise, with opt_einsum where installed).
+    expect(emit(tensor, "A", { target: "torch" }).code).not.toContain("optimize");
+    // Two factors are one pairwise contraction already.
+    expect(emit("A: matrix(n, n), x: vector(n)\nA*x", "A", { target: "numpy" }).code).not.toContain(
+      "optimize",
+    );
+  });
+
   it("names the problem, the derivatives and the layout in its header", () => {
     const { code } = emit("x'*A*x", "x", { target: "numpy", layout: "denominator", order: 2 });
     expect(code).toContain("# x'*A*x");
