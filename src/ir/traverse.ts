@@ -92,21 +92,6 @@ export function foldRemembered<T>(
 
 const always = () => true;
 
-/** Computes f at every node bottom-up, each node once, and returns the root's result. */
-export function foldNodes<T>(root: Node, f: (node: Node, args: readonly T[]) => T): T {
-  const results = new Map<number, T>();
-  for (const node of postorder(root)) {
-    results.set(
-      node.id,
-      f(
-        node,
-        node.args.map((arg) => results.get(arg.id) as T),
-      ),
-    );
-  }
-  return results.get(root.id) as T;
-}
-
 /** Number of distinct nodes (the DAG size) reachable from the roots. */
 export function dagSize(...roots: readonly Node[]): number {
   return postorder(...roots).length;
