@@ -48,16 +48,6 @@ function parse(text: string): Sexp[] {
 
 const print = (e: Sexp): string => (typeof e === "string" ? e : `(${e.map(print).join(" ")})`);
 
-/** `(f64x2.add c (f64x2.mul a b))` as `(f64x2.relaxed_madd a b c)`, everywhere below e. */
-function fuseSexp(e: Sexp): Sexp {
-  if (typeof e === "string") return e;
-  const list = e.map(fuseSexp);
-  const [op, c, product] = list;
-  if (op === "f64x2.add" && list.length === 3 && Array.isArray(product) && product[0] === "f64x2.mul")
-    return ["f64x2.relaxed_madd", product[1]!, product[2]!, c!];
-  return list;
-}
-
 /**
  * The kernel with every multiply-add `(f64x2.add c (f64x2.mul a b))` fused into one relaxed-SIMD
  * instruction (a·b + c): in the whole module, or only in the exported functions named. A kernel
@@ -66,18 +56,21 @@ function fuseSexp(e: Sexp): Sexp {
  */
 export function fuse(text: string, functions?: readonly string[]): string {
   let count = 0;
-  const exported = (e: Sexp) =>
-    Array.isArray(e) && e[0] === "func" && Array.isArray(e[1]) && e[1][0] === "export" ? e[1][1] : null;
-  const visit = (e: Sexp): Sexp => {
+  const fused = (e: Sexp): Sexp => {
     if (typeof e === "string") return e;
-    const name = exported(e);
-    if (name !== null && (functions === undefined || functions.includes(JSON.parse(name as string)))) {
-      const fused = fuseSexp(e);
-      count += (print(fused).match(/relaxed_madd/g) ?? []).length;
-      return fused;
-    }
-    return e.map(visit);
+    const list = e.map(fused);
+    const [op, c, product] = list;
+    if (op !== "f64x2.add" || list.length !== 3 || !Array.isArray(product) || product[0] !== "f64x2.mul")
+      return list;
+    count++;
+    return ["f64x2.relaxed_madd", product[1]!, product[2]!, c!];
   };
+  const chosen = (e: Sexp[]) =>
+    e[0] === "func" &&
+    Array.isArray(e[1]) &&
+    e[1][0] === "export" &&
+    (functions === undefined || functions.includes(JSON.parse(e[1][1] as string)));
+  const visit = (e: Sexp): Sexp => (typeof e === "string" ? e : chosen(e) ? fused(e) : e.map(visit));
   const out = parse(text).map(visit);
   if (count === 0) throw new Error("no multiply-add to fuse");
   return out.map(print).join("\n");
