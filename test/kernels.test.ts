@@ -38,7 +38,14 @@ import {
   residentMatrix,
   transposeRaw,
 } from "../src/tensor/index.js";
-import { gemmWasm, kernelVariant, useKernel, useSecondThread, wasmKernel } from "../src/tensor/wasm-gemm.js";
+import {
+  gemmWasm,
+  kernelVariant,
+  secondThread,
+  useKernel,
+  useSecondThread,
+  wasmKernel,
+} from "../src/tensor/wasm-gemm.js";
 
 interface Mat {
   rows: number;
@@ -321,11 +328,11 @@ describe("kernels agree with plain loops", () => {
       const kernels = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } })
         .exports as unknown as Record<
         "gemv" | "gemvT",
-        (a: number, x: number, y: number, m: number, n: number) => void
+        (a: number, x: number, y: number, m: number, n: number, lda?: number) => void
       >;
       fc.assert(
         // Row lengths odd and even, and row counts past and short of the kernels' steps of 4.
-        fc.property(size, size, (m, n) => {
+        fc.property(size, size, fc.nat(), fc.nat(), (m, n, from, width) => {
           const a = Float64Array.from({ length: m * n }, (_, i) => Math.sin(i * 0.7 + m));
           const x = Float64Array.from({ length: Math.max(m, n) }, (_, i) => Math.cos(i * 1.3 + n));
           const f = new Float64Array(memory.buffer);
@@ -337,11 +344,20 @@ describe("kernels agree with plain loops", () => {
             f.slice(yp, yp + m),
             naive({ rows: m, cols: n, data: a }, { rows: n, cols: 1, data: x.slice(0, n) }),
           );
-          kernels.gemvT(ap * 8, xp * 8, yp * 8, m, n);
-          close(
-            f.slice(yp, yp + n),
-            naive(transposed({ rows: m, cols: n, data: a }), { rows: m, cols: 1, data: x.slice(0, m) }),
-          );
+          kernels.gemvT(ap * 8, xp * 8, yp * 8, m, n, n);
+          const whole = naive(transposed({ rows: m, cols: n, data: a }), {
+            rows: m,
+            cols: 1,
+            data: x.slice(0, m),
+          });
+          close(f.slice(yp, yp + n), whole);
+          // A band of columns j0 … j0+w-1 (rows still n apart), as a second thread computes its share.
+          const j0 = from % n;
+          const w = 1 + (width % (n - j0));
+          f.fill(7, yp, yp + n + 1);
+          kernels.gemvT((ap + j0) * 8, xp * 8, yp * 8, m, w, n);
+          close(f.slice(yp, yp + w), whole.slice(j0, j0 + w));
+          expect(f[yp + w]).toBe(7);
         }),
         { numRuns: 60 },
       );
@@ -401,6 +417,73 @@ describe("kernels agree with plain loops", () => {
       useSecondThread(null);
     }
   });
+
+  it.runIf(residentAvailable())(
+    "matrix-vector products split between two threads give the one-thread result, bit for bit",
+    () => {
+      useTwoThreads();
+      const thread = secondThread()!;
+      expect(thread.startVector).toBeDefined();
+      // Count the chunks this thread claims: fewer than all means the worker took some.
+      let mine = 0;
+      const counting = {
+        ...thread,
+        claim: () => {
+          mine++;
+          return thread.claim();
+        },
+      };
+      useSecondThread(counting);
+      try {
+        let shared = 0;
+        for (const [m, n] of [
+          [100, 1000],
+          [257, 301],
+          [1001, 67],
+          [67, 1001],
+        ] as const) {
+          const a = residentMatrix(
+            m,
+            n,
+            Float64Array.from({ length: m * n }, (_, i) => Math.sin(i * 0.37 + m)),
+          );
+          const x = Float64Array.from({ length: Math.max(m, n) }, (_, i) => Math.cos(i * 1.3 + n));
+          const expected = { rows: m, cols: n, data: a.data.slice() };
+          const one = (t: boolean) => {
+            useSecondThread(null);
+            const y = gemm(a.data, x.subarray(0, t ? m : n), t ? n : m, t ? m : n, 1, t, false);
+            useSecondThread(counting);
+            return y;
+          };
+          for (const t of [false, true]) {
+            const single = one(t);
+            close(
+              single,
+              naive(t ? transposed(expected) : expected, {
+                rows: t ? m : n,
+                cols: 1,
+                data: x.slice(0, t ? m : n),
+              }),
+            );
+            for (let run = 0; run < 20; run++) {
+              mine = 0;
+              const both = gemm(a.data, x.subarray(0, t ? m : n), t ? n : m, t ? m : n, 1, t, false);
+              expect(both).toEqual(single);
+              const lines = t ? n : m;
+              const chunks = Math.ceil(lines / Math.max(8, Math.ceil(lines / 64) * 4));
+              // This thread claims until a claim comes back past the last chunk.
+              if (mine - 1 < chunks) shared++;
+            }
+          }
+          releaseResident(a);
+        }
+        // The worker took part (it is awake for most of these calls, unless the machine is busy).
+        expect(shared).toBeGreaterThan(0);
+      } finally {
+        useSecondThread(null);
+      }
+    },
+  );
 
   it("the LU, inverse and solve on the kernels agree with plain loops (and find a singular matrix)", () => {
     fc.assert(

@@ -1,26 +1,69 @@
 // A second thread for large matrix products, for Node: a worker that instantiates the same
-// WebAssembly kernel on a shared memory and computes its band of rows of a product while this thread
-// computes the other. They meet on a small shared control array (Atomics.wait and notify), so a product
-// stays a synchronous call. Opt-in (`useTwoThreads()`): the command line and the benchmark turn it on.
+// WebAssembly kernels on the same shared memories (the GEMM's, and the resident matrices') and takes
+// chunks of a product while this thread takes the others. They meet on a small shared control array
+// (Atomics), so a product stays a synchronous call. Opt-in (`useTwoThreads()`): the command line and
+// the benchmark turn it on.
 import { Worker } from "node:worker_threads";
-import { type ProductJob, type SecondThread, sharedKernelBytes, useSecondThread } from "../tensor/index.js";
+import {
+  type ProductJob,
+  residentMemory,
+  type SecondThread,
+  sharedKernelBytes,
+  useSecondThread,
+  type VectorJob,
+} from "../tensor/index.js";
 
-// The worker: wait for a job, run the kernel over every depth range of its rows, report, repeat.
+// The control array: [0] the job's state (0 none, 1 posted, 2 taken by the worker), [1] its kind
+// (0 GEMM, 1 A·x, 2 A'·x), [2..11] its operands, [12] finished, [13] the next chunk to claim.
+const STATE = 0;
+const FINISHED = 12;
+const NEXT = 13;
+
+// How long the worker stays awake after a job, in milliseconds: a product that follows soon (the next
+// matrix-vector product of a compiled function, or its next call) then finds it awake. Waking a
+// sleeping thread takes 10–30 µs here, longer than a whole 100×1000 matrix-vector product on two
+// threads.
+const AWAKE_MS = 0.25;
+
+// The worker: wait for a job, take it (unless this thread has taken it back), run its chunks, report.
 const WORKER = `
 const { workerData } = require("node:worker_threads");
-const { memory, plain, fused, control } = workerData;
-const kernel = (bytes) => new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports.gemm;
-const kernels = [kernel(plain), fused === null ? null : kernel(fused)];
+const { memory, plain, fused, control, arena, AWAKE_MS } = workerData;
+const instance = (bytes, memory) =>
+  new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports;
+const kernels = [instance(plain, memory).gemm, fused === null ? null : instance(fused, memory).gemm];
+const vector = arena === null ? null : instance(arena.code, arena.memory);
 const ctl = new Int32Array(control);
 for (;;) {
-  Atomics.wait(ctl, 0, 0);
-  const [ap, bp, cp, m4, n4, k, chunk, upper, kc, withFma] = ctl.subarray(1, 11);
-  const gemm = kernels[withFma] ?? kernels[0];
-  for (let c = Atomics.add(ctl, 13, 1); c * chunk < m4; c = Atomics.add(ctl, 13, 1)) {
-    const i0 = c * chunk;
-    const i1 = Math.min(m4, i0 + chunk);
-    for (let k0 = 0; k0 < k; k0 += kc) gemm(ap, bp, cp, m4, n4, k, k0, Math.min(kc, k - k0), i0, i1, upper);
+  const until = performance.now() + AWAKE_MS;
+  for (let spin = 0; Atomics.load(ctl, 0) !== 1; spin++) {
+    if ((spin & 255) === 255 && performance.now() > until) {
+      Atomics.wait(ctl, 0, 0);
+      spin = 0;
+    }
   }
+  if (Atomics.compareExchange(ctl, 0, 1, 2) !== 1) continue;
+  const [kind, p1, p2, p3, p4, p5, p6, p7, p8, p9, p10] = ctl.subarray(1, 12);
+  if (kind === 0) {
+    const [ap, bp, cp, m4, n4, k, chunk, upper, kc, withFma] = [p1, p2, p3, p4, p5, p6, p7, p8, p9, p10];
+    const gemm = kernels[withFma] ?? kernels[0];
+    for (let c = Atomics.add(ctl, 13, 1); c * chunk < m4; c = Atomics.add(ctl, 13, 1)) {
+      const i0 = c * chunk;
+      const i1 = Math.min(m4, i0 + chunk);
+      for (let k0 = 0; k0 < k; k0 += kc) gemm(ap, bp, cp, m4, n4, k, k0, Math.min(kc, k - k0), i0, i1, upper);
+    }
+  } else {
+    const [a, x, y, m, n, chunk] = [p1, p2, p3, p4, p5, p6];
+    const lines = kind === 2 ? n : m;
+    for (let c = Atomics.add(ctl, 13, 1); c * chunk < lines; c = Atomics.add(ctl, 13, 1)) {
+      const first = c * chunk;
+      const count = Math.min(chunk, lines - first);
+      if (kind === 2) vector.gemvT(a + first * 8, x, y + first * 8, m, count, n);
+      else vector.gemv(a + first * n * 8, x, y + first * 8, count, n);
+    }
+  }
+  // Free for the next job before reporting this one finished: this thread posts the next job only
+  // after it has seen the report.
   Atomics.store(ctl, 0, 0);
   Atomics.store(ctl, 12, 1);
   Atomics.notify(ctl, 12);
@@ -36,28 +79,47 @@ export function useTwoThreads(): void {
     return;
   }
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 32768, shared: true });
-  // [0] work posted, [1..10] the job, [12] finished, [13] the next chunk to claim.
   const control = new SharedArrayBuffer(14 * 4);
   const ctl = new Int32Array(control);
+  const arena = residentMemory();
   const worker = new Worker(WORKER, {
     eval: true,
-    workerData: { memory, plain: sharedKernelBytes(false), fused: sharedKernelBytes(true), control },
+    workerData: {
+      memory,
+      plain: sharedKernelBytes(false),
+      fused: sharedKernelBytes(true),
+      control,
+      arena,
+      AWAKE_MS,
+    },
   });
   // The worker waits for work forever; it must not keep the process alive.
   worker.unref();
+  const post = (job: readonly number[]): (() => void) => {
+    ctl.set(job, 1);
+    Atomics.store(ctl, NEXT, 0);
+    Atomics.store(ctl, FINISHED, 0);
+    Atomics.store(ctl, STATE, 1);
+    Atomics.notify(ctl, STATE);
+    return () => {
+      // Not taken yet (the worker asleep or busy elsewhere): taken back, as this thread has done all.
+      if (Atomics.compareExchange(ctl, STATE, 1, 0) === 1) return;
+      // Taken: the worker is on its last chunk, or has finished.
+      for (let spin = 0; Atomics.load(ctl, FINISHED) === 0; spin++)
+        if (spin > 4096) Atomics.wait(ctl, FINISHED, 0, 1);
+    };
+  };
   thread = {
     memory,
-    start(job: ProductJob) {
-      ctl.set([job.ap, job.bp, job.cp, job.m4, job.n4, job.k, job.chunk, job.upper, job.kc, job.fused], 1);
-      Atomics.store(ctl, 13, 0);
-      Atomics.store(ctl, 12, 0);
-      Atomics.store(ctl, 0, 1);
-      Atomics.notify(ctl, 0);
-      return () => {
-        while (Atomics.load(ctl, 12) === 0) Atomics.wait(ctl, 12, 0, 1000);
-      };
-    },
-    claim: () => Atomics.add(ctl, 13, 1),
+    start: (job: ProductJob) =>
+      post([0, job.ap, job.bp, job.cp, job.m4, job.n4, job.k, job.chunk, job.upper, job.kc, job.fused]),
+    ...(arena === null
+      ? {}
+      : {
+          startVector: (job: VectorJob) =>
+            post([job.transposed + 1, job.a, job.x, job.y, job.m, job.n, job.chunk, 0, 0, 0, 0]),
+        }),
+    claim: () => Atomics.add(ctl, NEXT, 1),
   };
   useSecondThread(thread);
 }

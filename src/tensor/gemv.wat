@@ -106,17 +106,18 @@
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $rows1))))
 
-  ;; y = A'·x: A is m×n at byte offset a, x (m) at x, y (n) at y; y is overwritten.
+  ;; y = A'·x: A is m×n at byte offset a with rows lda entries apart (n for a whole matrix, more for a
+  ;; band of its columns), x (m) at x, y (n) at y; y is overwritten.
   (func (export "gemvT")
-    (param $a i32) (param $x i32) (param $y i32) (param $m i32) (param $n i32)
+    (param $a i32) (param $x i32) (param $y i32) (param $m i32) (param $n i32) (param $lda i32)
     (local $i i32) (local $j i32) (local $row i32) (local $n2 i32)
     (local $r0 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32) (local $yp i32)
     (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
     (local $x0 f64) (local $x1 f64) (local $x2 f64) (local $x3 f64) (local $t f64) (local $n4 i32)
     (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
-    (local.set $row (i32.shl (local.get $n) (i32.const 3)))
+    (local.set $row (i32.shl (local.get $lda) (i32.const 3)))
     (local.set $n2 (i32.and (local.get $n) (i32.const -2)))
-    (memory.fill (local.get $y) (i32.const 0) (local.get $row))
+    (memory.fill (local.get $y) (i32.const 0) (i32.shl (local.get $n) (i32.const 3)))
     (local.set $i (i32.const 0))
     ;; four rows at a time: y += x_i·A_i + x_{i+1}·A_{i+1} + …
     (block $done4

@@ -8,6 +8,7 @@ export {
   releaseResident,
   residentAvailable,
   residentMatrix,
+  residentMemory,
 } from "./resident.js";
 export * from "./tensor.js";
 export {
@@ -18,4 +19,5 @@ export {
   sharedKernelBytes,
   useKernel,
   useSecondThread,
+  type VectorJob,
 } from "./wasm-gemm.js";

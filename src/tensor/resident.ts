@@ -5,11 +5,11 @@
 // views handed out. Where shared memory is unavailable (a page without cross-origin isolation), a
 // resident matrix is an ordinary array and products take the other paths.
 import { GEMV_WASM_SHARED_BASE64, GEMV_WASM_SHARED_FUSED_BASE64 } from "./gemv-wasm.js";
-import { decode } from "./wasm-gemm.js";
+import { decode, type SecondThread, secondThread } from "./wasm-gemm.js";
 
 interface Kernels {
   readonly gemv: (a: number, x: number, y: number, m: number, n: number) => void;
-  readonly gemvT: (a: number, x: number, y: number, m: number, n: number) => void;
+  readonly gemvT: (a: number, x: number, y: number, m: number, n: number, lda: number) => void;
   readonly gemvSym: (a: number, x: number, y: number, n: number) => void;
   readonly zero: (p: number, bytes: number) => void;
   readonly rowSolve: (
@@ -48,6 +48,8 @@ interface Block {
 
 interface Arena {
   readonly memory: WebAssembly.Memory;
+  /** The kernels' module, as instantiated here (a second thread instantiates the same). */
+  readonly code: Uint8Array<ArrayBuffer>;
   readonly kernels: Kernels;
   /** Every buffer object the memory has handed out (a view keeps the one it was made on). */
   readonly buffers: WeakSet<ArrayBufferLike>;
@@ -82,6 +84,7 @@ function theArena(): Arena | null {
     buffers.add(memory.buffer);
     arena = {
       memory,
+      code,
       kernels: instance.exports as unknown as Kernels,
       buffers,
       blocks: [],
@@ -92,6 +95,15 @@ function theArena(): Arena | null {
     arena = null;
   }
   return arena;
+}
+
+/**
+ * The resident memory and the bytes of the kernels' module, for a second thread to instantiate on the
+ * same memory (null without the resident memory).
+ */
+export function residentMemory(): { memory: WebAssembly.Memory; code: Uint8Array<ArrayBuffer> } | null {
+  const a = theArena();
+  return a === null ? null : { memory: a.memory, code: a.code };
 }
 
 /** Whether matrices can be resident here (WebAssembly SIMD and shared memory). */
@@ -227,9 +239,46 @@ export function gemvResident(
   into?: Float64Array,
 ): Float64Array | null {
   const [inLength, outLength] = transposed ? [m, n] : [n, m];
-  return onArena([operand(a, m * n, true), operand(x, inLength)], outLength, into, (k, [ap, xp], yp) =>
-    (transposed ? k.gemvT : k.gemv)(ap!, xp!, yp, m, n),
-  );
+  return onArena([operand(a, m * n, true), operand(x, inLength)], outLength, into, (k, [ap, xp], yp) => {
+    const thread = m * n >= SPLIT_VECTOR ? secondThread() : null;
+    if (thread?.startVector) bothThreads(k, thread, transposed, ap!, xp!, yp, m, n);
+    else if (transposed) k.gemvT(ap!, xp!, yp, m, n, n);
+    else k.gemv(ap!, xp!, yp, m, n);
+  });
+}
+
+/**
+ * From how many multiply-adds a matrix-vector product is shared with a second thread, where there is
+ * one: a 100×1000 product (100,000) takes ~20 µs on one thread, and handing chunks to a thread that
+ * is awake costs well under a microsecond.
+ */
+const SPLIT_VECTOR = 1 << 16;
+
+/**
+ * y = A·x (or A'·x) on two threads: each takes chunks of rows of A (or bands of its columns) until
+ * none is left, so a thread slowed by other load, or one that is asleep, takes fewer.
+ */
+function bothThreads(
+  k: Kernels,
+  thread: SecondThread,
+  transposed: boolean,
+  a: number,
+  x: number,
+  y: number,
+  m: number,
+  n: number,
+): void {
+  const lines = transposed ? n : m;
+  // About 16 chunks, each a multiple of 4 rows or columns.
+  const chunk = Math.max(8, Math.ceil(lines / 64) * 4);
+  const wait = thread.startVector!({ transposed: transposed ? 1 : 0, a, x, y, m, n, chunk });
+  for (let c = thread.claim(); c * chunk < lines; c = thread.claim()) {
+    const first = c * chunk;
+    const count = Math.min(chunk, lines - first);
+    if (transposed) k.gemvT(a + first * 8, x, y + first * 8, m, count, n);
+    else k.gemv(a + first * n * 8, x, y + first * 8, count, n);
+  }
+  wait();
 }
 
 /** y = (A + A')·x for a resident square A (n×n), reading A once; null when A is not resident. */

@@ -53,7 +53,26 @@ export interface ProductJob {
 export interface SecondThread {
   readonly memory: WebAssembly.Memory;
   start(job: ProductJob): () => void;
+  /**
+   * Sets it taking chunks of a matrix-vector product on the resident memory (src/tensor/resident.ts),
+   * where the thread has that memory; returns a function that waits until it has finished its last.
+   */
+  startVector?(job: VectorJob): () => void;
   claim(): number;
+}
+
+/** A matrix-vector product on the resident memory, in chunks that two threads claim (byte offsets). */
+export interface VectorJob {
+  /** 0: y = A·x by bands of rows; 1: y = A'·x by bands of columns. */
+  readonly transposed: number;
+  readonly a: number;
+  readonly x: number;
+  readonly y: number;
+  readonly m: number;
+  readonly n: number;
+  /** Rows (A·x) or columns (A'·x) per chunk: a multiple of 4, so every row and column is summed in
+   * the same order as by one thread (the kernels take rows and columns in fours). */
+  readonly chunk: number;
 }
 
 let second: { thread: SecondThread; gemm: Kernel["gemm"] } | null = null;
@@ -100,6 +119,11 @@ export function kernelVariant(): KernelVariant {
 export function sharedKernelBytes(fused = false): Uint8Array<ArrayBuffer> | null {
   if (!fused) return decode(GEMM_WASM_SHARED_BASE64);
   return validates(GEMM_WASM_SHARED_FUSED_BASE64) ? decode(GEMM_WASM_SHARED_FUSED_BASE64) : null;
+}
+
+/** The thread that shares large products with this one, if any. */
+export function secondThread(): SecondThread | null {
+  return second?.thread ?? null;
 }
 
 /** Splits large products between this thread and `thread` (null: this thread alone). */
