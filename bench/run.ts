@@ -788,6 +788,10 @@ async function main() {
   md.push(
     "Medians of one run in one process; ratios are to the NumPy closed form, timed right before and right after each case (the mean of the two medians).",
     "",
+    process.env.BENCH_THREADS === "1"
+      ? "Threads: matcalc one, NumPy one (OpenBLAS pinned to one thread)."
+      : "Threads: matcalc two for products from 65,536 multiply-adds (matrix-vector products too) and large GEMMs, one below; NumPy one (OpenBLAS pinned to one thread). `BENCH_THREADS=1` runs matcalc on one.",
+    "",
   );
   md.push(
     "| function | n | NumPy | matcalc compiled | ratio | matcalc reverse AD | ratio | TF.js | ratio |",

@@ -61,6 +61,36 @@ describe(`generated JavaScript and TypeScript (seed ${SEED})`, () => {
     });
   }
 
+  it(`compiled to the highest order alone (loops fused the most): agrees with the engine on ${CASES.length} problems`, () => {
+    let checked = 0;
+    let fusedCases = 0;
+    for (const c of CASES) {
+      let compiled: ReturnType<typeof compile>;
+      try {
+        compiled = compile(c.problem, c.wrt, { order: c.order, highestOnly: true });
+      } catch {
+        continue;
+      }
+      let expected: Record<string, number[]>;
+      try {
+        expected = Object.fromEntries(
+          compiled.outputs.map((key, k) => [
+            key,
+            Array.from(compiled.derivatives[k]!.evaluate(c.values).data),
+          ]),
+        );
+      } catch {
+        continue;
+      }
+      if (compiled.code.includes("; i++) { const t")) fusedCases++;
+      const { key, error } = mismatch(expected, compiled.run(c.values));
+      expect(error, `${c.label} by ${c.wrt}: ${key}\n${compiled.code}`).toBeLessThan(TOLERANCE);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(CASES.length * 0.8);
+    expect(fusedCases).toBeGreaterThan(0);
+  });
+
   it("TypeScript type-checks under strict settings", () => {
     const files: Record<string, string> = {};
     CASES.slice(0, 40).forEach((c, k) => {
@@ -285,6 +315,32 @@ describe(`generated JavaScript and TypeScript (seed ${SEED})`, () => {
     expect(code.match(/Math\.exp/g)?.length).toBe(1);
     const py = emit("sum(exp(A*x)) + exp(A*x)'*y", "x", { target: "numpy" }).code;
     expect(py.match(/A @ x/g)?.length).toBe(1);
+  });
+
+  it("computes an element-wise temporary that one loop alone reads inside that loop, not in a pass of its own", () => {
+    const neuron = "mean((y - max(0, X'*w + b)).^2)";
+    const compiled = compile(neuron, "w", { highestOnly: true });
+    // X'*w + b is read twice by the next loop (step and residual) and nowhere else.
+    expect(compiled.code).toContain("{ const t2 = t1.data[i] + b; ");
+    expect(compiled.code).not.toContain("t2.data[i] =");
+    const values = {
+      X: [
+        [1, 2, -1, 0.5],
+        [0.5, -3, 2, 1],
+      ],
+      y: [1, 0, 2, -1],
+      w: [0.3, -0.2],
+      b: 0.1,
+    };
+    // The plain evaluator's numbers for the derivative.
+    const expected = { d_w: Array.from(compiled.derivatives[0]!.evaluate(values).data) };
+    expect(mismatch(expected, compiled.run(values)).error).toBeLessThan(TOLERANCE);
+    // A chain: exp(x + y) is computed in the loop of the gradient, the only loop that reads it.
+    const chain = compile("w'*tanh(exp(x + y) .* y)", "x", { highestOnly: true }).code;
+    expect(chain).toContain("{ const t1 = Math.exp(x.data[i] + y.data[i]); ");
+    // With the value, two loops read it: it stays an array.
+    const shared = compile("w'*tanh(exp(x + y) .* y)", "x").code;
+    expect(shared).toContain("t1.data[i] = Math.exp(x.data[i] + y.data[i]);");
   });
 
   it("orders products by cost: chains from the vector, scalars and sums onto the thin side, transposes in place", () => {

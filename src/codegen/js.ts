@@ -1,7 +1,7 @@
 // JavaScript and TypeScript from a program: one function taking the variables (numbers, arrays of
 // numbers, arrays of rows) and returning the value and derivatives as numbers and arrays. Matrices are
 // `Mat` records over Float64Array; element-wise subexpressions become one `build` loop each.
-import type { Dim, Shape } from "../core/index.js";
+import { type Dim, type Shape, shapesEqual } from "../core/index.js";
 import type { IndexForm, Node } from "../ir/index.js";
 import { formatNumber, type OperatorName } from "../ops/index.js";
 import { HELPER_NAMES, helperSource } from "./js-runtime.js";
@@ -55,6 +55,67 @@ function matrixSizes(shape: Shape, size: (d: Dim) => string): [string, string] {
   return [size(shape[0]!), size(shape[1]!)];
 }
 
+/**
+ * Element-wise temporaries that a single later element-wise loop alone reads, entry by entry: that
+ * loop computes each of their entries as a local instead of a pass of their own writing an array (the
+ * lecture neuron's X'*w + b, read twice by the next loop). Maps each such temporary's id to its
+ * reader's. Loops that read a transposed matrix in place (walked in tiles) take no part.
+ */
+function fusedLoops(program: Program): Map<number, number> {
+  const named = new Set(program.temporaries.map((t) => t.id));
+  const tiled = (node: Node): boolean =>
+    node.args.some(
+      (a) =>
+        !named.has(a.id) && (isTransposedMatrix(a) || (a.shape.length > 0 && isElementwise(a) && tiled(a))),
+    );
+  const flat = (node: Node) =>
+    node.shape.length > 0 && isElementwise(node) && helperSumOf(node) === null && !tiled(node);
+  // For each temporary, who reads it: the id of a flat loop that reads it entry by entry, or -1.
+  const readers = new Map<number, Set<number>>();
+  const read = (id: number, reader: number) => {
+    if (!named.has(id)) return;
+    const set = readers.get(id) ?? new Set<number>();
+    readers.set(id, set);
+    set.add(reader);
+  };
+  // The loops: temporaries, and element-wise operands of other nodes (a product's), each its own loop.
+  const loops = new Map<number, Node>();
+  const loopOf = (node: Node) => {
+    if (!flat(node)) return -1;
+    loops.set(node.id, node);
+    return node.id;
+  };
+  const walk = (node: Node, reader: number) => {
+    for (const a of node.args) {
+      if (named.has(a.id)) read(a.id, reader);
+      else if (a.shape.length > 0 && isElementwise(a)) walk(a, reader >= 0 ? reader : loopOf(a));
+      else walk(a, -1);
+    }
+  };
+  for (const t of program.temporaries) walk(t, loopOf(t));
+  for (const out of program.outputs) {
+    if (out.node) {
+      read(out.node.id, -1);
+      walk(out.node, named.has(out.node.id) ? -1 : loopOf(out.node));
+    }
+    if (out.indexForm)
+      for (const term of out.indexForm.terms)
+        for (const f of term.factors)
+          if (f.kind === "tensor") {
+            read(f.node.id, -1);
+            walk(f.node, -1);
+          }
+  }
+  const fused = new Map<number, number>();
+  for (const t of program.temporaries) {
+    const set = readers.get(t.id);
+    if (!flat(t) || set === undefined || set.size !== 1) continue;
+    const reader = loops.get([...set][0]!);
+    if (reader !== undefined && shapesEqual(reader.shape, t.shape)) fused.set(t.id, reader.id);
+  }
+  return fused;
+}
+
 export function printJs(program: Program, options: JsOptions): string {
   const names = new NameTable(new Set([...JS_RESERVED, ...HELPER_NAMES, options.name]));
   const used = new Set<string>();
@@ -67,6 +128,11 @@ export function printJs(program: Program, options: JsOptions): string {
   const sizeName = (d: Dim) => (typeof d === "number" ? String(d) : names.name(`size:${d}`, d));
   for (const input of program.inputs) names.name(`var:${input.name}`, input.name);
 
+  const fused = fusedLoops(program);
+  /** Temporaries computed entry by entry inside their reader's loop: their name is a number there. */
+  const entryLocals = new Set<number>();
+  /** For a loop, the statements computing its fused operands' entries (in dependency order). */
+  const fusedBefore = new Map<number, string[]>();
   const ref = (node: Node): string | undefined => {
     if (node.op === "var") return names.name(`var:${node.attrs.name!}`, node.attrs.name!);
     if (node.op === "size") return sizeName(node.attrs.name!);
@@ -91,7 +157,8 @@ export function printJs(program: Program, options: JsOptions): string {
   const at = (name: string) => (grid ? `${dataOf(name)}[r * ${grid.cols} + c]` : `${name}.data[i]`);
   const scalar = (node: Node, entry: boolean): Printed => {
     const name = ref(node);
-    if (name !== undefined) return atom(node.shape.length === 0 ? name : entry ? at(name) : name);
+    if (name !== undefined)
+      return atom(node.shape.length === 0 || entryLocals.has(node.id) ? name : entry ? at(name) : name);
     if (entry && grid && isTransposedMatrix(node)) {
       return atom(`${dataOf(tensor(node.args[0]!))}[c * ${grid.rows} + r]`);
     }
@@ -271,9 +338,11 @@ export function printJs(program: Program, options: JsOptions): string {
     const [rows, cols] = matrixSizes(node.shape, sizeName);
     if (!readsTranspose(node)) {
       const entry = scalar(node, true).text;
+      const locals = fusedBefore.get(node.id);
+      const store = `${name}.data[i] = ${entry};`;
       return [
         `const ${name} = ${allocate(rows, cols)};`,
-        `for (let i = 0; i < ${name}.data.length; i++) ${name}.data[i] = ${entry};`,
+        `for (let i = 0; i < ${name}.data.length; i++) ${locals ? `{ ${[...locals, store].join(" ")} }` : store}`,
       ];
     }
     grid = { rows, cols, data: new Map() };
@@ -326,6 +395,18 @@ export function printJs(program: Program, options: JsOptions): string {
   }
   body.push("");
   for (const node of program.temporaries) {
+    const reader = fused.get(node.id);
+    if (reader !== undefined) {
+      // Computed entry by entry in its reader's loop (with the entries fused into it in turn).
+      const entry = scalar(node, true).text;
+      flush();
+      const name = names.fresh("t");
+      const before = [...(fusedBefore.get(node.id) ?? []), `const ${name} = ${entry};`];
+      fusedBefore.set(reader, [...(fusedBefore.get(reader) ?? []), ...before]);
+      nodeNames.set(node.id, name);
+      entryLocals.add(node.id);
+      continue;
+    }
     if (node.shape.length > 0 && isElementwise(node) && helperSumOf(node) === null) {
       const name = names.fresh("t");
       const lines = loop(node, name);
