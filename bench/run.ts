@@ -38,6 +38,8 @@ const { gemm: gemmKernel, matmulLoops, releaseResident, residentMatrix, useKerne
 
 const SIZES = (process.env.BENCH_SIZES ?? "100,300,1000").split(",").map(Number);
 const BUDGET_MS = Number(process.env.BENCH_BUDGET_MS ?? 300);
+/** Rounds in which a fast compiled function and the NumPy reference are timed in turns. */
+const ROUNDS = 5;
 const TF_HESSIAN_BUDGET_MS = Number(process.env.BENCH_TF_HESSIAN_MS ?? 3000);
 /** How long the engine warms up on each symbolic problem before the runs that count. */
 const WARM_UP_MS = Number(process.env.BENCH_WARM_UP_MS ?? 1000);
@@ -58,10 +60,20 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-/** Median milliseconds of f over at least 5 runs or the time budget (after a warm-up of 100 ms). */
-async function time(f: () => unknown, budget = BUDGET_MS): Promise<number> {
+/** The middle of a list of numbers (the mean of the two middle ones for an even count). */
+function middle(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const h = s.length >> 1;
+  return s.length % 2 === 1 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
+}
+
+/**
+ * Median milliseconds of f over at least 5 runs or the time budget (after a warm-up of 100 ms, unless
+ * `warm` is false: f has just been timed).
+ */
+async function time(f: () => unknown, budget = BUDGET_MS, warm = true): Promise<number> {
   // Garbage left by the previous measurement (reverse AD, TF.js) is collected first, not inside this one.
-  (globalThis as { gc?: () => void }).gc?.();
+  if (warm) (globalThis as { gc?: () => void }).gc?.();
   const first = performance.now();
   await f();
   const once = performance.now() - first;
@@ -69,10 +81,10 @@ async function time(f: () => unknown, budget = BUDGET_MS): Promise<number> {
   if (once > 2000) return once;
   // Warm-up until 100 ms have passed, so that the JavaScript engine has optimized the code being timed
   // (a function of a few microseconds runs thousands of times first; a slow one, once).
-  while (performance.now() - first < 100) await f();
+  while (warm && performance.now() - first < 100) await f();
   const times: number[] = [];
   const start = performance.now();
-  while (times.length < 5 || (performance.now() - start < budget && times.length < 200)) {
+  while (times.length < 5 || (performance.now() - start < budget && times.length < 5000)) {
     const t = performance.now();
     await f();
     times.push(performance.now() - t);
@@ -339,13 +351,28 @@ async function runCases(tf: Tf | null, reference: NumpyReference | null): Promis
         tfNote: "",
         numpy: null,
       };
-      // The NumPy reference is timed right before and right after the compiled function, and the two
-      // medians averaged: the machine's other load drifts over seconds, and a reference timed
-      // minutes apart (as one batch before every case) skewed ratios either way by up to 2×.
-      const before = await reference?.time(c.name, n);
-      row.compiled = await time(() => compiled.run(values));
-      const after = await reference?.time(c.name, n);
-      row.numpy = before == null || after == null ? null : (before + after) / 2;
+      // The NumPy reference and the compiled function are timed in turns: the machine's other load
+      // drifts over seconds (a reference timed minutes apart, as one batch before every case, skewed
+      // ratios either way by up to 2×) and changes within a second (a function of microseconds timed
+      // for 10 ms sees one phase of it). A fast function (under 2 ms) is timed in 5 rounds of 60 ms
+      // each, the reference before each round and after the last; a slow one in one round between
+      // two of the reference. Each side's number is the middle of its rounds' medians.
+      const numpy: number[] = [];
+      const ours: number[] = [];
+      const turn = async () => {
+        const ms = await reference?.time(c.name, n, BUDGET_MS / ROUNDS);
+        if (ms != null) numpy.push(ms);
+      };
+      await turn();
+      ours.push(await time(() => compiled.run(values), BUDGET_MS / ROUNDS));
+      const rounds = ours[0]! < 2 ? ROUNDS : 1;
+      for (let r = 1; r < rounds; r++) {
+        await turn();
+        ours.push(await time(() => compiled.run(values), BUDGET_MS / ROUNDS, false));
+      }
+      await turn();
+      row.compiled = middle(ours);
+      row.numpy = numpy.length === rounds + 1 ? middle(numpy) : null;
       if (c.kind === "gradient" && (n <= 300 || c.name !== "grad logdet(X)")) {
         progress(`${c.name} n=${n}: reverse AD`);
         const plain = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, nested(v)]));
@@ -408,7 +435,7 @@ function findPython(): string | null {
 interface NumpyReference {
   readonly version: string;
   /** Median milliseconds of the named case at size n, or null if the reference has no such case. */
-  time(name: string, n: number): Promise<number | null>;
+  time(name: string, n: number, budgetMs?: number): Promise<number | null>;
   close(): void;
 }
 
@@ -429,8 +456,8 @@ async function numpyReference(): Promise<NumpyReference | null> {
   const { numpy } = await next();
   return {
     version: numpy,
-    async time(name, n) {
-      child.stdin.write(`${JSON.stringify({ name, n, budget: BUDGET_MS / 1000 })}\n`);
+    async time(name, n, budget = BUDGET_MS) {
+      child.stdin.write(`${JSON.stringify({ name, n, budget: budget / 1000 })}\n`);
       return (await next()).ms;
     },
     close: () => child.stdin.end(),
@@ -786,7 +813,7 @@ async function main() {
     "",
   );
   md.push(
-    "Medians of one run in one process; ratios are to the NumPy closed form, timed right before and right after each case (the mean of the two medians).",
+    "Medians of one run in one process; ratios are to the NumPy closed form, timed in turns with matcalc's compiled function (5 rounds of 60 ms each for a function under 2 ms, the reference before every round and after the last; each side's number is the middle of its rounds' medians).",
     "",
     process.env.BENCH_THREADS === "1"
       ? "Threads: matcalc one, NumPy one (OpenBLAS pinned to one thread)."
