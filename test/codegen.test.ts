@@ -292,6 +292,33 @@ describe(`generated JavaScript and TypeScript (seed ${SEED})`, () => {
       }
       releaseResident(resident);
     }
+    // Inverses written into working matrices (inv(X), and inv(X)' for the gradient of logdet), on the
+    // kernels from 16 rows on and by plain loops below.
+    for (const [layout, helper] of [
+      ["denominator", "invT"],
+      ["numerator", "inv"],
+    ] as const) {
+      const reusedInverse = compile("logdet(X)", "X", {
+        order: 1,
+        raw: true,
+        reuse: true,
+        highestOnly: true,
+        layout,
+      });
+      expect(reusedInverse.code).toContain(`${helper}(X, buffer(`);
+      for (const n of [70, 5, 70]) {
+        const X = Array.from({ length: n }, (_, i) =>
+          Array.from({ length: n }, (_, j) => Math.sin(n + 3 * i + j) + (i === j ? n : 0)),
+        );
+        // The plain evaluator's numbers (its inverse is its own, by plain loops).
+        const want = Array.from(reusedInverse.derivatives[0]!.evaluate({ X }).data);
+        for (let call = 0; call < 2; call++) {
+          const got = Array.from((reusedInverse.run({ X }).d_X as { data: Float64Array }).data);
+          const worst = Math.max(...got.map((x, i) => Math.abs(x - want[i]!) / (1 + Math.abs(want[i]!))));
+          expect(worst).toBeLessThan(1e-12);
+        }
+      }
+    }
   });
 
   it("checks the shapes of its inputs with a clear message", () => {

@@ -151,8 +151,8 @@ function squareSize(a: Mat, what: string): number {
 }
 
 /** A⁻¹ (or A⁻ᵀ), factored and solved in place on the kernels. */
-function inverse(a: Mat, transposed: boolean): Mat {
-  const data = inverseOf(a.data, squareSize(a, "inv"), transposed);
+function inverse(a: Mat, transposed: boolean, into?: Mat): Mat {
+  const data = inverseOf(a.data, squareSize(a, "inv"), transposed, into?.data);
   if (data === null) throw new Error("inv: the matrix is singular");
   return { rows: a.rows, cols: a.cols, data };
 }
@@ -169,8 +169,8 @@ const KERNELS = {
     cols: x.cols,
     data: gram(x.data, x.rows, x.cols, s?.data),
   }),
-  inv: (a: Mat): Mat => inverse(a, false),
-  invT: (a: Mat): Mat => inverse(a, true),
+  inv: (a: Mat, into?: Mat): Mat => inverse(a, false, into),
+  invT: (a: Mat, into?: Mat): Mat => inverse(a, true, into),
   det: (a: Mat): number => luDeterminant(factorOf(a, "det")),
   logdet: (a: Mat): number => {
     const f = factorOf(a, "logdet");

@@ -295,11 +295,11 @@ export function printJs(program: Program, options: JsOptions): string {
       case "transpose": {
         // inv(X)' computed once as such: the library writes the inverse transposed as it goes.
         const inner = node.args[0]!;
-        if (view(inner, "inv")) return call("invT", tensor(inner.args[0]!));
+        if (view(inner, "inv")) return call("invT", tensor(inner.args[0]!), ...intoFor("invT", rows, cols));
         return call("transpose", arg(0));
       }
       case "inv":
-        return call("inv", arg(0));
+        return call("inv", arg(0), ...intoFor("inv", rows, cols));
       case "diagMatrix":
         return call("diagMatrix", arg(0));
       case "diagVector":
@@ -324,6 +324,9 @@ export function printJs(program: Program, options: JsOptions): string {
   let site = 0;
   const allocate = (rows: string, cols: string) =>
     options.reuse ? call("buffer", String(site++), rows, cols) : call("alloc", rows, cols);
+  /** A working matrix for a helper the caller provides that writes its result into one (with reuse). */
+  const intoFor = (helper: string, rows: string, cols: string) =>
+    options.reuse && options.external?.has(helper) ? [allocate(rows, cols)] : [];
 
   /** Statements a subexpression needs first (fused loops); flushed before the statement using them. */
   const pending: string[] = [];
