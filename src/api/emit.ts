@@ -269,7 +269,10 @@ export function compile(
   // The sizes of the last call and their code: calls in a loop mostly repeat them.
   let lastSizes: number[] = [];
   let lastRun: CompiledFunction | null = null;
+  // The inputs' axes of the last call, as read off the values (a quick test before sizesOf).
+  const lastDims: number[] = [];
   const run: CompiledFunction = (values) => {
+    if (lastRun !== null && sameDims(program, values, lastDims)) return lastRun(values);
     const sizes = sizesOf(program, values);
     if (sizes === null) return generic.run(values);
     const list = [...sizes.values()];
@@ -289,9 +292,40 @@ export function compile(
     }
     lastSizes = list;
     lastRun = specialized;
+    lastDims.length = 0;
+    sameDims(program, values, lastDims);
     return specialized(values);
   };
   return { run, outputs: program.outputs.map((o) => o.key), derivatives, code: generic.code };
+}
+
+/**
+ * Whether the values' axes are those in `dims` (the axes of every input in turn, -1 for a value whose
+ * axes cannot be read); when `dims` is empty, fills it and says false. No allocation: a compiled
+ * function called in a loop takes this path on every call after the first.
+ */
+function sameDims(program: Program, values: Record<string, unknown>, dims: number[]): boolean {
+  const fill = dims.length === 0;
+  let k = 0;
+  const axis = (d: number) => {
+    if (fill) dims.push(d);
+    return dims[k++] === d;
+  };
+  let same = true;
+  for (const input of program.inputs) {
+    const v = values?.[input.name];
+    if (typeof v === "number") same = axis(0) && same;
+    else if (v instanceof Float64Array) same = axis(v.length) && same;
+    else if (Array.isArray(v)) {
+      same = axis(v.length) && same;
+      same = axis(Array.isArray(v[0]) ? (v[0] as unknown[]).length : -1) && same;
+    } else if (v !== null && typeof v === "object" && "rows" in v && "cols" in v) {
+      const m = v as { rows: number; cols: number };
+      same = axis(m.rows) && same;
+      same = axis(m.cols) && same;
+    } else same = axis(-1) && same;
+  }
+  return !fill && same && k === dims.length;
 }
 
 /** The sizes of the call's values by size symbol, or null where they cannot be read or disagree. */

@@ -55,6 +55,8 @@ interface Arena {
   readonly buffers: WeakSet<ArrayBufferLike>;
   /** The buffer object last seen (most views are on it: a quick test before the weak set). */
   last: ArrayBufferLike;
+  /** All of the memory as numbers, on the last buffer (operands are copied in through it). */
+  all: Float64Array;
   /** The memory's length in bytes (it only grows). */
   bytes: number;
   /** The allocated blocks in address order; above the last one is scratch space. */
@@ -89,6 +91,7 @@ function theArena(): Arena | null {
       buffers,
       blocks: [],
       last: memory.buffer,
+      all: new Float64Array(memory.buffer),
       bytes: memory.buffer.byteLength,
     };
   } catch {
@@ -127,6 +130,7 @@ function bufferOf(a: Arena): ArrayBufferLike {
     a.buffers.add(buffer);
     a.last = buffer;
     a.bytes = buffer.byteLength;
+    a.all = new Float64Array(buffer);
   }
   return buffer;
 }
@@ -441,17 +445,18 @@ function onArena(
     copies.push(i);
     scratch += Math.ceil((operands[i]!.length * 8) / ALIGN) * ALIGN;
   }
-  if (out < 0) out = scratch;
+  const inPlace = out >= 0;
+  if (!inPlace) out = scratch;
   reserve(arena, Math.max(scratch, out + outLength * 8));
   if (copies.length > 0) {
-    const buffer = bufferOf(arena);
+    bufferOf(arena);
     for (const i of copies) {
       const o = operands[i]!;
-      new Float64Array(buffer, offsets[i]!, o.length).set(o.data.subarray(0, o.length));
+      arena.all.set(o.data.length === o.length ? o.data : o.data.subarray(0, o.length), offsets[i]! / 8);
     }
   }
   run(arena.kernels, offsets, out);
-  if (into !== undefined && out === into.byteOffset && residentOffset(arena, into) >= 0) return into;
+  if (inPlace) return into!;
   const y = new Float64Array(bufferOf(arena), out, outLength);
   if (into === undefined) return y.slice();
   into.set(y);
