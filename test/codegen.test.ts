@@ -11,6 +11,7 @@ import { describe, expect, it } from "vitest";
 import { programFor } from "../src/api/emit.js";
 import { compile, emit, loadProblem, releaseResident, residentMatrix } from "../src/api/index.js";
 import { buildProgram, printJs } from "../src/codegen/index.js";
+import { residentAvailable } from "../src/tensor/index.js";
 import {
   type CodeCase,
   codeCases,
@@ -64,6 +65,7 @@ describe(`generated JavaScript and TypeScript (seed ${SEED})`, () => {
   it(`compiled to the highest order alone (loops fused the most): agrees with the engine on ${CASES.length} problems`, () => {
     let checked = 0;
     let fusedCases = 0;
+    let wasmCases = 0;
     for (const c of CASES) {
       let compiled: ReturnType<typeof compile>;
       try {
@@ -83,12 +85,36 @@ describe(`generated JavaScript and TypeScript (seed ${SEED})`, () => {
         continue;
       }
       if (compiled.code.includes("; i++) { const t")) fusedCases++;
+      if (compiled.code.includes("elementwise(")) wasmCases++;
       const { key, error } = mismatch(expected, compiled.run(c.values));
       expect(error, `${c.label} by ${c.wrt}: ${key}\n${compiled.code}`).toBeLessThan(TOLERANCE);
       checked++;
     }
     expect(checked).toBeGreaterThan(CASES.length * 0.8);
     expect(fusedCases).toBeGreaterThan(0);
+    if (residentAvailable()) expect(wasmCases).toBeGreaterThan(0);
+  });
+
+  it("runs element-wise loops as WebAssembly modules that give the JavaScript loop's numbers, bit for bit", () => {
+    const problems = [
+      "x: vector(n), y: vector(n), b: scalar\nsum(max(0, x .* y + b) .* (x - y))",
+      "x: vector(n), y: vector(n)\nsum(relu(3*x + y) .^ 2)",
+      "x: vector(n), y: vector(n)\nsum(min(x, y) .* max(x, 2*y) ./ (x .* x + 3))",
+      "x: vector(n), y: vector(n)\nsum(-x ./ 3 + relu(x - y) .* abs(y) + x ./ sqrt(abs(y) + 1/3))",
+    ];
+    for (const problem of problems) {
+      const compiled = compile(problem, "x", { highestOnly: true });
+      if (residentAvailable()) expect(compiled.code).toContain("elementwise(");
+      // The standalone code runs the same loops in JavaScript.
+      const js = emit(problem, "x", { target: "js" }).code;
+      // Odd and even lengths (the odd last entry is computed on its own), and NaN and ±0 entries.
+      for (const n of [1, 2, 7, 64]) {
+        const x = Array.from({ length: n }, (_, i) => (i % 5 === 4 ? -0 : Math.sin(i * 1.7 + n) * 3));
+        const y = Array.from({ length: n }, (_, i) => (i % 7 === 6 ? Number.NaN : Math.cos(i * 0.3 - n)));
+        const values = { x, y, b: 0.3 };
+        expect(compiled.run(values).d_x).toEqual(runJs(js, "js", values).d_x);
+      }
+    }
   });
 
   it("TypeScript type-checks under strict settings", () => {

@@ -17,6 +17,7 @@ import {
   plusTransposeTimes,
   type ResidentMatrix,
   releaseResident,
+  residentLoop,
   residentMatrix,
 } from "../tensor/index.js";
 import { type Derivative, type DifferentiateOptions, differentiate } from "./derivative.js";
@@ -366,9 +367,27 @@ function runnable(program: Program, raw: boolean, reuse: boolean): { run: Compil
     buffers[k] = fresh;
     return fresh;
   };
-  const kernels = reuse ? { ...KERNELS, buffer } : KERNELS;
+  // Element-wise loops that WebAssembly computes exactly run as small modules on the resident memory
+  // (the code keeps its JavaScript loop for where they cannot run).
+  const loops: Array<ReturnType<typeof residentLoop>> = [];
+  const elementwise = (k: number, out: Mat, arrays: readonly Mat[], scalars: readonly number[]): boolean =>
+    loops[k]?.(
+      out.data,
+      arrays.map((a) => a.data),
+      scalars,
+    ) ?? false;
+  const kernels = reuse ? { ...KERNELS, buffer, elementwise } : { ...KERNELS, elementwise };
   const external = new Set(Object.keys(kernels));
-  const code = printJs(program, { typed: false, name: "derivatives", raw, external, reuse });
+  const modules: Uint8Array<ArrayBuffer>[] = [];
+  const code = printJs(program, {
+    typed: false,
+    name: "derivatives",
+    raw,
+    external,
+    reuse,
+    wasmLoops: modules,
+  });
+  for (const bytes of modules) loops.push(residentLoop(bytes));
   // The products run on this library's kernels (WebAssembly SIMD for large ones) instead of the
   // plain loops that the standalone code carries.
   const factory = new Function(

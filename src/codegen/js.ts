@@ -18,6 +18,7 @@ import {
   termLetters,
   wrap,
 } from "./program.js";
+import { type LoopExpr, type LoopOp, type LoopSpec, wasmLoop } from "./wasm-loop.js";
 
 const JS_RESERVED = new Set(
   (
@@ -42,6 +43,12 @@ export interface JsOptions {
    * by entry): saves allocating them, but a result is valid only until the next call.
    */
   readonly reuse?: boolean;
+  /**
+   * Where given, each element-wise loop that WebAssembly computes exactly (see wasm-loop.ts) gets a
+   * module, pushed here; the code calls the external `elementwise(k, out, arrays, scalars)` with the
+   * module's index and falls back to its JavaScript loop when that returns false.
+   */
+  readonly wasmLoops?: Uint8Array<ArrayBuffer>[];
 }
 
 /** A matrix proper: two axes, neither of them 1 (a vector's transpose is free already). */
@@ -117,7 +124,9 @@ function fusedLoops(program: Program): Map<number, number> {
 }
 
 export function printJs(program: Program, options: JsOptions): string {
-  const names = new NameTable(new Set([...JS_RESERVED, ...HELPER_NAMES, options.name]));
+  const names = new NameTable(
+    new Set([...JS_RESERVED, ...HELPER_NAMES, ...(options.external ?? []), options.name]),
+  );
   const used = new Set<string>();
   const call = (helper: string, ...args: string[]) => {
     used.add(helper);
@@ -129,6 +138,7 @@ export function printJs(program: Program, options: JsOptions): string {
   for (const input of program.inputs) names.name(`var:${input.name}`, input.name);
 
   const fused = fusedLoops(program);
+  const fusedNodes = new Map(program.temporaries.filter((t) => fused.has(t.id)).map((t) => [t.id, t]));
   /** Temporaries computed entry by entry inside their reader's loop: their name is a number there. */
   const entryLocals = new Set<number>();
   /** For a loop, the statements computing its fused operands' entries (in dependency order). */
@@ -337,16 +347,109 @@ export function printJs(program: Program, options: JsOptions): string {
         ref(a) === undefined &&
         (isTransposedMatrix(a) || (a.shape.length > 0 && isElementwise(a) && readsTranspose(a))),
     );
+  /**
+   * A flat loop's entry for its WebAssembly build, with the code of its operands (arrays read at
+   * entry i, scalars); null where it has an operation WebAssembly does not compute as JavaScript does.
+   */
+  const loopSpec = (node: Node): { spec: LoopSpec; arrays: string[]; scalars: string[] } | null => {
+    const arrays: string[] = [];
+    const scalars: string[] = [];
+    const locals: LoopExpr[] = [];
+    const localOf = new Map<number, number>();
+    const index = (list: string[], text: string) => {
+      const k = list.indexOf(text);
+      return k >= 0 ? k : list.push(text) - 1;
+    };
+    const visit = (n: Node, top = false): LoopExpr | null => {
+      const name = top ? undefined : ref(n);
+      if (name !== undefined) {
+        const inner = fusedNodes.get(n.id);
+        if (inner !== undefined && entryLocals.has(n.id)) {
+          let k = localOf.get(n.id);
+          if (k === undefined) {
+            const e = visit(inner, true);
+            if (e === null) return null;
+            k = locals.push(e) - 1;
+            localOf.set(n.id, k);
+          }
+          return { kind: "local", index: k };
+        }
+        return n.shape.length === 0
+          ? { kind: "scalar", index: index(scalars, name) }
+          : { kind: "array", index: index(arrays, name) };
+      }
+      const op = (name: LoopOp, ...args: Node[]): LoopExpr | null => {
+        const list: LoopExpr[] = [];
+        for (const a of args) {
+          const e = visit(a);
+          if (e === null) return null;
+          list.push(e);
+        }
+        return { kind: "op", op: name, args: list };
+      };
+      const [a, b] = [n.args[0]!, n.args[1]!];
+      switch (n.op) {
+        case "const":
+          // The number the JavaScript loop reads (its literal), so that both give the same entries.
+          return {
+            kind: "const",
+            value: n.attrs.symbol === "pi" ? Math.PI : Number(formatNumber(n.attrs.value!)),
+          };
+        case "add":
+          return op("add", a, b);
+        case "sub":
+          return op("sub", a, b);
+        case "mul":
+          return a.shape.length > 0 && b.shape.length > 0 ? null : op("mul", a, b);
+        case "emul":
+          return op("mul", a, b);
+        case "div":
+        case "ediv":
+          return op("div", a, b);
+        case "neg":
+          return op("neg", a);
+        case "abs":
+          return op("abs", a);
+        case "sqrt":
+          return op("sqrt", a);
+        case "max":
+          return op("max", a, b);
+        case "min":
+          return op("min", a, b);
+        case "relu": {
+          const e = visit(a);
+          return e === null ? null : { kind: "op", op: "max", args: [e, { kind: "const", value: 0 }] };
+        }
+        case "step":
+          return op("step", a);
+        default:
+          return null;
+      }
+    };
+    const entry = visit(node, true);
+    return entry === null
+      ? null
+      : { spec: { arrays: arrays.length, scalars: scalars.length, locals, entry }, arrays, scalars };
+  };
+
   function loop(node: Node, name: string): string[] {
     const [rows, cols] = matrixSizes(node.shape, sizeName);
     if (!readsTranspose(node)) {
       const entry = scalar(node, true).text;
       const locals = fusedBefore.get(node.id);
       const store = `${name}.data[i] = ${entry};`;
-      return [
-        `const ${name} = ${allocate(rows, cols)};`,
-        `for (let i = 0; i < ${name}.data.length; i++) ${locals ? `{ ${[...locals, store].join(" ")} }` : store}`,
-      ];
+      const js = `for (let i = 0; i < ${name}.data.length; i++) ${locals ? `{ ${[...locals, store].join(" ")} }` : store}`;
+      const wasm = options.wasmLoops ? loopSpec(node) : null;
+      if (wasm === null) return [`const ${name} = ${allocate(rows, cols)};`, js];
+      const k = options.wasmLoops!.push(wasmLoop(wasm.spec)) - 1;
+      const run = call(
+        "elementwise",
+        String(k),
+        name,
+        `[${wasm.arrays.join(", ")}]`,
+        `[${wasm.scalars.join(", ")}]`,
+      );
+      return [`const ${name} = ${allocate(rows, cols)};`, `if (!${run}) ${js}`];
     }
     grid = { rows, cols, data: new Map() };
     const target = dataOf(name);

@@ -7,6 +7,7 @@ export {
   type ResidentMatrix,
   releaseResident,
   residentAvailable,
+  residentLoop,
   residentMatrix,
   residentMemory,
 } from "./resident.js";

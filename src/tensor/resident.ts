@@ -285,6 +285,40 @@ function bothThreads(
   wait();
 }
 
+/**
+ * An element-wise loop compiled to WebAssembly (a module importing env.memory and exporting
+ * `f(out, a0…, s0…, n)` on byte offsets), on the resident memory: a function that runs it over
+ * `out.length` entries — operands not resident are copied to scratch space, and the result out of it
+ * unless `out` is resident — and says whether it ran. Null without the resident memory, or when the
+ * runtime refuses the module.
+ */
+export function residentLoop(
+  bytes: Uint8Array<ArrayBuffer>,
+): ((out: Float64Array, arrays: readonly Float64Array[], scalars: readonly number[]) => boolean) | null {
+  const arena = theArena();
+  if (arena === null) return null;
+  let f: (...args: number[]) => void;
+  try {
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
+      env: { memory: arena.memory },
+    });
+    f = instance.exports.f as typeof f;
+  } catch {
+    return null;
+  }
+  return (out, arrays, scalars) => {
+    const n = out.length;
+    if (arrays.some((a) => a.length < n)) return false;
+    const ran = onArena(
+      arrays.map((a) => operand(a, n)),
+      n,
+      out,
+      (_, offsets, o) => f(o, ...offsets, ...scalars, n),
+    );
+    return ran !== null;
+  };
+}
+
 /** y = (A + A')·x for a resident square A (n×n), reading A once; null when A is not resident. */
 export function gemvSymResident(
   a: Float64Array,
