@@ -232,7 +232,7 @@ describe("kernels agree with plain loops", () => {
     );
   });
 
-  it("a product plus a matrix, alpha*A*op(B) + beta*T, shallow ones in one pass (resident or not)", () => {
+  it("a product plus a matrix, alpha*op(A)*op(B) + beta*T, shallow ones in one pass (resident or not)", () => {
     const shapes = fc
       .tuple(
         fc.integer({ min: 1, max: 90 }),
@@ -241,20 +241,30 @@ describe("kernels agree with plain loops", () => {
       )
       .chain(([m, k, n]) => fc.tuple(matrix(m, k), matrix(k, n), matrix(m, n)));
     fc.assert(
-      fc.property(shapes, fc.boolean(), fc.boolean(), ([a, b, t], transposedB, resident) => {
-        const [m, k, n] = [a.rows, a.cols, b.cols];
-        const stored = transposedB ? transposed(b).data : b.data;
-        const tr = resident ? residentMatrix(m, n, t.data) : t;
-        try {
-          const want = naive(a, b).map((v, i) => 2 * v - 0.5 * t.data[i]!);
-          close(gemmPlus(a.data, stored, m, k, n, false, transposedB, 2, tr.data, -0.5), want);
-          const into = residentMatrix(m, n);
-          close(gemmPlus(a.data, stored, m, k, n, false, transposedB, 2, tr.data, -0.5, into.data), want);
-          releaseResident(into);
-        } finally {
-          if (resident) releaseResident(tr as ResidentMatrix);
-        }
-      }),
+      fc.property(
+        shapes,
+        fc.boolean(),
+        fc.boolean(),
+        fc.boolean(),
+        ([a, b, t], transposedB, resident, transposedA) => {
+          const [m, k, n] = [a.rows, a.cols, b.cols];
+          const stored = transposedB ? transposed(b).data : b.data;
+          const storedA = transposedA ? transposed(a).data : a.data;
+          const tr = resident ? residentMatrix(m, n, t.data) : t;
+          try {
+            const want = naive(a, b).map((v, i) => 2 * v - 0.5 * t.data[i]!);
+            close(gemmPlus(storedA, stored, m, k, n, transposedA, transposedB, 2, tr.data, -0.5), want);
+            const into = residentMatrix(m, n);
+            close(
+              gemmPlus(storedA, stored, m, k, n, transposedA, transposedB, 2, tr.data, -0.5, into.data),
+              want,
+            );
+            releaseResident(into);
+          } finally {
+            if (resident) releaseResident(tr as ResidentMatrix);
+          }
+        },
+      ),
       { numRuns: 100 },
     );
   });

@@ -136,9 +136,7 @@ export function gemmPlus(
   into?: Float64Array,
 ): Float64Array {
   if (k <= THIN && m * n >= 64 * 64) {
-    const left = transA ? transposeRaw(a, k, m) : a;
-    const right = transB ? transposeRaw(b, n, k) : b;
-    const c = gemmSmall(left, right, m, k, n, { alpha, t, beta, into });
+    const c = gemmSmall(a, b, m, k, n, { alpha, t, beta, into, transA, transB });
     if (c) return c;
   }
   const c = gemm(a, b, m, k, n, transA, transB, into);

@@ -345,6 +345,9 @@ export function gemmSmall(
   n: number,
   options: {
     readonly aResident?: boolean;
+    /** A is given as its transpose (k×m), B as its transpose (n×k). */
+    readonly transA?: boolean;
+    readonly transB?: boolean;
     readonly alpha?: number;
     readonly t?: Float64Array | undefined;
     readonly beta?: number;
@@ -352,7 +355,11 @@ export function gemmSmall(
   } = {},
 ): Float64Array | null {
   const { alpha = 1, t, beta = 1, into } = options;
-  const operands = [operand(a, m * k, options.aResident === true), operand(b, k * n)];
+  // A transposed operand is written transposed into scratch space (A stored k×m, B stored n×k).
+  const operands = [
+    options.transA ? transposedOperand(a, k, m) : operand(a, m * k, options.aResident === true),
+    options.transB ? transposedOperand(b, n, k) : operand(b, k * n),
+  ];
   if (t !== undefined) operands.push(operand(t, m * n));
   return onArena(operands, m * n, into, (w, [ap, bp, tp], cp) =>
     w.gemmThin(ap!, k, bp!, n, cp, n, m, k, n, tp ?? -1, alpha, beta),
@@ -439,10 +446,17 @@ interface Operand {
   readonly length: number;
   /** The kernel is worth calling only if this one is resident already. */
   readonly mustBeResident: boolean;
+  /** Rows and columns of `data` when the kernel reads its transpose: copied transposed, always. */
+  readonly transposeOf?: readonly [number, number];
 }
 
 function operand(data: Float64Array, length: number, mustBeResident = false): Operand {
   return { data, length, mustBeResident };
+}
+
+/** The transpose of a rows×cols `data`, written into scratch space as it is copied there. */
+function transposedOperand(data: Float64Array, rows: number, cols: number): Operand {
+  return { data, length: rows * cols, mustBeResident: false, transposeOf: [rows, cols] };
 }
 
 /**
@@ -461,7 +475,7 @@ function onArena(
   if (arena === null) return null;
   const offsets: number[] = [];
   for (const o of operands) {
-    const p = residentOffset(arena, o.data);
+    const p = o.transposeOf ? -1 : residentOffset(arena, o.data);
     if (o.mustBeResident && p < 0) return null;
     offsets.push(p);
   }
@@ -486,7 +500,12 @@ function onArena(
     bufferOf(arena);
     for (const i of copies) {
       const o = operands[i]!;
-      arena.all.set(o.data.length === o.length ? o.data : o.data.subarray(0, o.length), offsets[i]! / 8);
+      const at = offsets[i]! / 8;
+      if (o.transposeOf) {
+        const [rows, cols] = o.transposeOf;
+        const [all, data] = [arena.all, o.data];
+        for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) all[at + c * rows + r] = data[r * cols + c]!;
+      } else arena.all.set(o.data.length === o.length ? o.data : o.data.subarray(0, o.length), at);
     }
   }
   run(arena.kernels, offsets, out);
