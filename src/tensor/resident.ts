@@ -504,7 +504,8 @@ function onArena(
       if (o.transposeOf) {
         const [rows, cols] = o.transposeOf;
         const [all, data] = [arena.all, o.data];
-        for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) all[at + c * rows + r] = data[r * cols + c]!;
+        for (let r = 0; r < rows; r++)
+          for (let c = 0; c < cols; c++) all[at + c * rows + r] = data[r * cols + c]!;
       } else arena.all.set(o.data.length === o.length ? o.data : o.data.subarray(0, o.length), at);
     }
   }
