@@ -368,6 +368,29 @@ describe("kernels agree with plain loops", () => {
           kernels.gemvT((ap + j0) * 8, xp * 8, yp * 8, m, w, n);
           close(f.slice(yp, yp + w), whole.slice(j0, j0 + w));
           expect(f[yp + w]).toBe(7);
+          // The thin product plus a matrix, C = 2·A·B - 0.5·T (A m×k, B k×n), in the same build.
+          const k = 1 + (from % 12);
+          const thin = (kernels as unknown as Record<string, (...args: number[]) => void>).gemmThin!;
+          const [pa, pb, pt, pc] = [0, m * k, m * k + k * n, m * k + k * n + m * n];
+          const am = {
+            rows: m,
+            cols: k,
+            data: Float64Array.from({ length: m * k }, (_, i) => Math.sin(i + k)),
+          };
+          const bm = {
+            rows: k,
+            cols: n,
+            data: Float64Array.from({ length: k * n }, (_, i) => Math.cos(i - m)),
+          };
+          const tm = Float64Array.from({ length: m * n }, (_, i) => Math.sin(0.3 * i));
+          f.set(am.data, pa);
+          f.set(bm.data, pb);
+          f.set(tm, pt);
+          thin(pa * 8, k, pb * 8, n, pc * 8, n, m, k, n, pt * 8, 2, -0.5);
+          close(
+            f.slice(pc, pc + m * n),
+            naive(am, bm).map((v, i) => 2 * v - 0.5 * tm[i]!),
+          );
         }),
         { numRuns: 60 },
       );

@@ -3,8 +3,8 @@
 ;; (src/tensor/resident.ts) are used in place. Four rows are taken per pass, so each load of x (gemv)
 ;; or of y (gemvT) serves four rows. The row operations of LU factorizations and triangular solves are
 ;; here too, taking four rows per load and store of the row they update. Assembled by
-;; scripts/build-kernels.ts into src/tensor/gemv-wasm.ts, as it is and with the multiply-adds of gemv
-;; and gemvT fused (relaxed SIMD).
+;; scripts/build-kernels.ts into src/tensor/gemv-wasm.ts, as it is and with the multiply-adds of gemv,
+;; gemvT and gemmThin fused (relaxed SIMD).
 (module
   ;; MEMORY (the arena's memory, imported)
   ;; y = A·x: A is m×n at byte offset a, x (n) at x, y (m) at y.
