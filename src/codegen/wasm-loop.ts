@@ -32,7 +32,7 @@ const LOCAL_SET = 0x21;
 const I32_CONST = 0x41;
 const F64_CONST = 0x44;
 
-const SIMD: Record<LoopOp | "and" | "gt" | "splat" | "load" | "store" | "const", number> = {
+const SIMD: Record<Exclude<LoopOp, "step"> | "and" | "gt" | "splat" | "load" | "store" | "const", number> = {
   load: 0x00,
   store: 0x0b,
   const: 0x0c,
@@ -48,10 +48,9 @@ const SIMD: Record<LoopOp | "and" | "gt" | "splat" | "load" | "store" | "const",
   div: 0xf3,
   min: 0xf4,
   max: 0xf5,
-  step: -1,
 };
 
-const SCALAR: Record<LoopOp, number> = {
+const SCALAR: Record<Exclude<LoopOp, "step">, number> = {
   abs: 0x99,
   neg: 0x9a,
   sqrt: 0x9f,
@@ -61,7 +60,6 @@ const SCALAR: Record<LoopOp, number> = {
   div: 0xa3,
   min: 0xa4,
   max: 0xa5,
-  step: -1,
 };
 
 function unsigned(n: number): number[] {
@@ -121,67 +119,65 @@ export function wasmLoop(spec: LoopSpec): Uint8Array<ArrayBuffer> {
     [spec.locals.length, F64],
   ].filter(([count]) => count! > 0);
 
-  const lanes = (e: LoopExpr): number[] => {
-    switch (e.kind) {
-      case "array":
-        // v128.load align=8 (2^3) at the entry's offset
-        return [LOCAL_GET, array(e.index), LOCAL_GET, i, 0x6a, ...simd(SIMD.load), 3, 0];
-      case "scalar":
-        return [LOCAL_GET, splat(e.index)];
-      case "const":
-        return [...simd(SIMD.const), ...f64Bytes(e.value), ...f64Bytes(e.value)];
-      case "local":
-        return [LOCAL_GET, vlocal(e.index)];
-      case "op": {
-        const args = e.args.flatMap(lanes);
-        // step(x) = x > 0 ? 1 : 0: the comparison's all-ones lanes masked to 1.0
-        if (e.op === "step")
-          return [
-            ...args,
-            ...simd(SIMD.const),
-            ...f64Bytes(0),
-            ...f64Bytes(0),
-            ...simd(SIMD.gt),
-            ...simd(SIMD.const),
-            ...f64Bytes(1),
-            ...f64Bytes(1),
-            ...simd(SIMD.and),
-          ];
-        return [...args, ...simd(SIMD[e.op])];
-      }
-    }
+  /** How one width of the loop reads and computes: two entries on f64x2 lanes, or one on f64. */
+  interface Width {
+    /** Load at the entry's offset (align 2^3), after the operand's base and the offset are pushed. */
+    readonly load: number[];
+    readonly scalar: (k: number) => number;
+    readonly constant: (value: number) => number[];
+    readonly local: (k: number) => number;
+    readonly op: (op: Exclude<LoopOp, "step">) => number[];
+    /** step(x) = x > 0 ? 1 : 0, as what comes before and after x's code. */
+    readonly step: readonly [number[], number[]];
+  }
+  const laneConst = (value: number) => [...simd(SIMD.const), ...f64Bytes(value), ...f64Bytes(value)];
+  const lanes: Width = {
+    load: [...simd(SIMD.load), 3, 0],
+    scalar: splat,
+    constant: laneConst,
+    local: vlocal,
+    op: (op) => simd(SIMD[op]),
+    // the comparison's all-ones lanes masked to 1.0
+    step: [[], [...laneConst(0), ...simd(SIMD.gt), ...laneConst(1), ...simd(SIMD.and)]],
   };
-  const one = (e: LoopExpr): number[] => {
+  const oneConst = (value: number) => [F64_CONST, ...f64Bytes(value)];
+  const one: Width = {
+    load: [0x2b, 3, 0],
+    scalar,
+    constant: oneConst,
+    local: slocal,
+    op: (op) => [SCALAR[op]],
+    // select(1, 0, x > 0)
+    step: [
+      [...oneConst(1), ...oneConst(0)],
+      [...oneConst(0), 0x64, 0x1b],
+    ],
+  };
+  const encode = (e: LoopExpr, w: Width): number[] => {
     switch (e.kind) {
       case "array":
-        // f64.load align=8 at the entry's offset
-        return [LOCAL_GET, array(e.index), LOCAL_GET, i, 0x6a, 0x2b, 3, 0];
+        return [LOCAL_GET, array(e.index), LOCAL_GET, i, 0x6a, ...w.load];
       case "scalar":
-        return [LOCAL_GET, scalar(e.index)];
+        return [LOCAL_GET, w.scalar(e.index)];
       case "const":
-        return [F64_CONST, ...f64Bytes(e.value)];
+        return w.constant(e.value);
       case "local":
-        return [LOCAL_GET, slocal(e.index)];
+        return [LOCAL_GET, w.local(e.index)];
       case "op": {
-        const args = e.args.flatMap(one);
-        // select(1, 0, x > 0)
-        if (e.op === "step")
-          return [
-            F64_CONST,
-            ...f64Bytes(1),
-            F64_CONST,
-            ...f64Bytes(0),
-            ...args,
-            F64_CONST,
-            ...f64Bytes(0),
-            0x64,
-            0x1b,
-          ];
-        return [...args, SCALAR[e.op]];
+        const args = e.args.flatMap((a) => encode(a, w));
+        if (e.op === "step") return [...w.step[0], ...args, ...w.step[1]];
+        return [...args, ...w.op(e.op)];
       }
     }
   };
 
+  // The locals, then out[i] = entry, in one width; `local` numbers that width's locals.
+  const entries = (w: Width, local: (k: number) => number, store: number[]) => [
+    ...spec.locals.flatMap((e, k) => [...encode(e, w), LOCAL_SET, local(k)]),
+    ...[LOCAL_GET, out, LOCAL_GET, i, 0x6a],
+    ...encode(spec.entry, w),
+    ...store,
+  ];
   const body = [
     // the scalars splatted once
     ...Array.from({ length: scalars }, (_, k) => [
@@ -190,79 +186,21 @@ export function wasmLoop(spec: LoopSpec): Uint8Array<ArrayBuffer> {
       ...simd(SIMD.splat),
       LOCAL_SET,
       splat(k),
-    ]).flat(),
+    ]),
     // last = n * 8; end = (n & -2) * 8; i = 0 (locals start at zero)
-    LOCAL_GET,
-    n,
-    I32_CONST,
-    3,
-    0x74,
-    LOCAL_SET,
-    last,
-    LOCAL_GET,
-    n,
-    I32_CONST,
-    ...signed(-2),
-    0x71,
-    I32_CONST,
-    3,
-    0x74,
-    LOCAL_SET,
-    end,
-    // block { loop { br_if 1 (i >= end); locals; store pair; i += 16; br 0 } }
-    0x02,
-    0x40,
-    0x03,
-    0x40,
-    LOCAL_GET,
-    i,
-    LOCAL_GET,
-    end,
-    0x4f,
-    0x0d,
-    1,
-    ...spec.locals.flatMap((e, k) => [...lanes(e), LOCAL_SET, vlocal(k)]),
-    LOCAL_GET,
-    out,
-    LOCAL_GET,
-    i,
-    0x6a,
-    ...lanes(spec.entry),
-    ...simd(SIMD.store),
-    3,
-    0,
-    LOCAL_GET,
-    i,
-    I32_CONST,
-    16,
-    0x6a,
-    LOCAL_SET,
-    i,
-    0x0c,
-    0,
-    0x0b,
-    0x0b,
-    // if (i < last) { the odd last entry }
-    LOCAL_GET,
-    i,
-    LOCAL_GET,
-    last,
-    0x49,
-    0x04,
-    0x40,
-    ...spec.locals.flatMap((e, k) => [...one(e), LOCAL_SET, slocal(k)]),
-    LOCAL_GET,
-    out,
-    LOCAL_GET,
-    i,
-    0x6a,
-    ...one(spec.entry),
-    0x39,
-    3,
-    0,
-    0x0b,
-    0x0b,
-  ];
+    [LOCAL_GET, n, I32_CONST, 3, 0x74, LOCAL_SET, last],
+    [LOCAL_GET, n, I32_CONST, ...signed(-2), 0x71, I32_CONST, 3, 0x74, LOCAL_SET, end],
+    // block { loop { br_if 1 (i >= end); the pair at i; i += 16; br 0 } }
+    [0x02, 0x40, 0x03, 0x40],
+    [LOCAL_GET, i, LOCAL_GET, end, 0x4f, 0x0d, 1],
+    entries(lanes, vlocal, [...simd(SIMD.store), 3, 0]),
+    [LOCAL_GET, i, I32_CONST, 16, 0x6a, LOCAL_SET, i],
+    [0x0c, 0, 0x0b, 0x0b],
+    // if (i < last) { the odd last entry (f64.store) }
+    [LOCAL_GET, i, LOCAL_GET, last, 0x49, 0x04, 0x40],
+    entries(one, slocal, [0x39, 3, 0]),
+    [0x0b, 0x0b],
+  ].flat();
   const code = [...vector(locals.map(([count, type]) => [...unsigned(count!), type!])), ...body];
   const bytes = [
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
