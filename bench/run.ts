@@ -817,7 +817,7 @@ async function main() {
     "",
     process.env.BENCH_THREADS === "1"
       ? "Threads: matcalc one, NumPy one (OpenBLAS pinned to one thread)."
-      : "Threads: matcalc two for products from 65,536 multiply-adds (matrix-vector products too) and large GEMMs, one below; NumPy one (OpenBLAS pinned to one thread). `BENCH_THREADS=1` runs matcalc on one.",
+      : "Threads: matcalc two for GEMMs from about a million multiply-adds and for matrix-vector products on resident matrices from 65,536, one below; NumPy one (OpenBLAS pinned to one thread). `BENCH_THREADS=1` runs matcalc on one.",
     "",
   );
   md.push(
