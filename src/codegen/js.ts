@@ -15,6 +15,7 @@ import {
   type Program,
   type ProgramInput,
   type ProgramOutput,
+  readsTransposedMatrix,
   termLetters,
   wrap,
 } from "./program.js";
@@ -70,13 +71,11 @@ function matrixSizes(shape: Shape, size: (d: Dim) => string): [string, string] {
  */
 function fusedLoops(program: Program): Map<number, number> {
   const named = new Set(program.temporaries.map((t) => t.id));
-  const tiled = (node: Node): boolean =>
-    node.args.some(
-      (a) =>
-        !named.has(a.id) && (isTransposedMatrix(a) || (a.shape.length > 0 && isElementwise(a) && tiled(a))),
-    );
   const flat = (node: Node) =>
-    node.shape.length > 0 && isElementwise(node) && helperSumOf(node) === null && !tiled(node);
+    node.shape.length > 0 &&
+    isElementwise(node) &&
+    helperSumOf(node) === null &&
+    !readsTransposedMatrix(node, (a) => named.has(a.id));
   // For each temporary, who reads it: the id of a flat loop that reads it entry by entry, or -1.
   const readers = new Map<number, Set<number>>();
   const read = (id: number, reader: number) => {
@@ -138,9 +137,8 @@ export function printJs(program: Program, options: JsOptions): string {
   for (const input of program.inputs) names.name(`var:${input.name}`, input.name);
 
   const fused = fusedLoops(program);
+  /** Temporaries computed entry by entry inside their reader's loop (their name is a number there). */
   const fusedNodes = new Map(program.temporaries.filter((t) => fused.has(t.id)).map((t) => [t.id, t]));
-  /** Temporaries computed entry by entry inside their reader's loop: their name is a number there. */
-  const entryLocals = new Set<number>();
   /** For a loop, the statements computing its fused operands' entries (in dependency order). */
   const fusedBefore = new Map<number, string[]>();
   const ref = (node: Node): string | undefined => {
@@ -168,7 +166,7 @@ export function printJs(program: Program, options: JsOptions): string {
   const scalar = (node: Node, entry: boolean): Printed => {
     const name = ref(node);
     if (name !== undefined)
-      return atom(node.shape.length === 0 || entryLocals.has(node.id) ? name : entry ? at(name) : name);
+      return atom(node.shape.length === 0 || fused.has(node.id) ? name : entry ? at(name) : name);
     if (entry && grid && isTransposedMatrix(node)) {
       return atom(`${dataOf(tensor(node.args[0]!))}[c * ${grid.rows} + r]`);
     }
@@ -341,12 +339,7 @@ export function printJs(program: Program, options: JsOptions): string {
   /** Statements a subexpression needs first (fused loops); flushed before the statement using them. */
   const pending: string[] = [];
   /** Whether the loop for node reads a transposed matrix in place. */
-  const readsTranspose = (node: Node): boolean =>
-    node.args.some(
-      (a) =>
-        ref(a) === undefined &&
-        (isTransposedMatrix(a) || (a.shape.length > 0 && isElementwise(a) && readsTranspose(a))),
-    );
+  const readsTranspose = (node: Node): boolean => readsTransposedMatrix(node, (a) => ref(a) !== undefined);
   /**
    * A flat loop's entry for its WebAssembly build, with the code of its operands (arrays read at
    * entry i, scalars); null where it has an operation WebAssembly does not compute as JavaScript does.
@@ -364,7 +357,7 @@ export function printJs(program: Program, options: JsOptions): string {
       const name = top ? undefined : ref(n);
       if (name !== undefined) {
         const inner = fusedNodes.get(n.id);
-        if (inner !== undefined && entryLocals.has(n.id)) {
+        if (inner !== undefined) {
           let k = localOf.get(n.id);
           if (k === undefined) {
             const e = visit(inner, true);
@@ -510,7 +503,6 @@ export function printJs(program: Program, options: JsOptions): string {
       const before = [...(fusedBefore.get(node.id) ?? []), `const ${name} = ${entry};`];
       fusedBefore.set(reader, [...(fusedBefore.get(reader) ?? []), ...before]);
       nodeNames.set(node.id, name);
-      entryLocals.add(node.id);
       continue;
     }
     if (node.shape.length > 0 && isElementwise(node) && helperSumOf(node) === null) {

@@ -77,6 +77,19 @@ export function isTransposedMatrix(node: Node): boolean {
   return node.op === "transpose" && node.shape.length === 2 && node.shape[0] !== 1 && node.shape[1] !== 1;
 }
 
+/**
+ * Whether the element-wise loop for `node` reads a transposed matrix in place: directly, or through
+ * element-wise operands printed inline (those `named` says are not values of their own). Such a loop
+ * walks its result in tiles rather than entry by entry.
+ */
+export function readsTransposedMatrix(node: Node, named: (operand: Node) => boolean): boolean {
+  return node.args.some(
+    (a) =>
+      !named(a) &&
+      (isTransposedMatrix(a) || (a.shape.length > 0 && isElementwise(a) && readsTransposedMatrix(a, named))),
+  );
+}
+
 /** Rough size of a node printed inline: past this a subexpression gets its own name. */
 const INLINE_LIMIT = 10;
 
