@@ -267,19 +267,18 @@ export function compile(
   // The code is specialized to the sizes it is called with (as a JIT traces per shape): knowing them,
   // the products are grouped by their cost in multiply-adds. A few size signatures are kept.
   const bySizes = new Map<string, CompiledFunction>();
-  // The sizes of the last call and their code: calls in a loop mostly repeat them.
-  let lastSizes: number[] = [];
+  // The inputs' axes in the last call and its code: calls in a loop mostly repeat them, and the test
+  // reads the axes into one array kept for it, with no allocation.
+  const axes: number[] = [];
+  let lastAxes: number[] = [];
   let lastRun: CompiledFunction | null = null;
-  // The inputs' axes of the last call, as read off the values (a quick test before sizesOf).
-  const lastDims: number[] = [];
   const run: CompiledFunction = (values) => {
-    if (lastRun !== null && sameDims(program, values, lastDims)) return lastRun(values);
-    const sizes = sizesOf(program, values);
+    axes.length = 0;
+    const readable = readAxes(program, values, axes);
+    if (lastRun !== null && readable && sameNumbers(axes, lastAxes)) return lastRun(values);
+    const sizes = readable ? sizesOf(program, axes) : null;
     if (sizes === null) return generic.run(values);
-    const list = [...sizes.values()];
-    if (lastRun !== null && list.length === lastSizes.length && list.every((d, i) => d === lastSizes[i]))
-      return lastRun(values);
-    const key = list.join(",");
+    const key = [...sizes.values()].join(",");
     let specialized = bySizes.get(key);
     if (specialized === undefined) {
       if (bySizes.size >= 8) bySizes.clear();
@@ -291,66 +290,53 @@ export function compile(
       ).run;
       bySizes.set(key, specialized);
     }
-    lastSizes = list;
+    lastAxes = [...axes];
     lastRun = specialized;
-    lastDims.length = 0;
-    sameDims(program, values, lastDims);
     return specialized(values);
   };
   return { run, outputs: program.outputs.map((o) => o.key), derivatives, code: generic.code };
 }
 
 /**
- * Whether the values' axes are those in `dims` (the axes of every input in turn, -1 for a value whose
- * axes cannot be read); when `dims` is empty, fills it and says false. No allocation: a compiled
- * function called in a loop takes this path on every call after the first.
+ * Pushes the axes of every input in turn, as the code reads them (a {rows, cols} record given for a
+ * vector counts rows·cols entries); false where a value's axes cannot be read or are not as many as
+ * its shape's.
  */
-function sameDims(program: Program, values: Record<string, unknown>, dims: number[]): boolean {
-  const fill = dims.length === 0;
-  let k = 0;
-  const axis = (d: number) => {
-    if (fill) dims.push(d);
-    return dims[k++] === d;
-  };
-  let same = true;
+function readAxes(program: Program, values: Record<string, unknown>, out: number[]): boolean {
   for (const input of program.inputs) {
     const v = values?.[input.name];
-    if (typeof v === "number") same = axis(0) && same;
-    else if (v instanceof Float64Array) same = axis(v.length) && same;
+    const start = out.length;
+    if (v instanceof Float64Array) out.push(v.length);
     else if (Array.isArray(v)) {
-      same = axis(v.length) && same;
-      same = axis(Array.isArray(v[0]) ? (v[0] as unknown[]).length : -1) && same;
+      out.push(v.length);
+      if (Array.isArray(v[0])) out.push((v[0] as unknown[]).length);
     } else if (v !== null && typeof v === "object" && "rows" in v && "cols" in v) {
       const m = v as { rows: number; cols: number };
-      same = axis(m.rows) && same;
-      same = axis(m.cols) && same;
-    } else same = axis(-1) && same;
+      if (input.shape.length === 1) out.push(m.rows * m.cols);
+      else out.push(m.rows, m.cols);
+    } else if (typeof v !== "number") return false;
+    if (out.length - start !== input.shape.length) return false;
   }
-  return !fill && same && k === dims.length;
+  return true;
 }
 
-/** The sizes of the call's values by size symbol, or null where they cannot be read or disagree. */
-function sizesOf(program: Program, values: Record<string, unknown>): Map<string, number> | null {
+function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The sizes by size symbol that the inputs' axes give, or null where they disagree. */
+function sizesOf(program: Program, axes: readonly number[]): Map<string, number> | null {
   const sizes = new Map<string, number>();
-  for (const input of program.inputs) {
-    const v = values?.[input.name];
-    let dims: number[];
-    if (typeof v === "number") dims = [];
-    else if (v instanceof Float64Array) dims = [v.length];
-    else if (Array.isArray(v))
-      dims = Array.isArray(v[0]) ? [v.length, (v[0] as unknown[]).length] : [v.length];
-    else if (v !== null && typeof v === "object" && "rows" in v && "cols" in v) {
-      const m = v as { rows: number; cols: number };
-      dims = input.shape.length === 1 ? [m.rows * m.cols] : [m.rows, m.cols];
-    } else return null;
-    if (dims.length !== input.shape.length) return null;
-    for (let axis = 0; axis < dims.length; axis++) {
-      const d = input.shape[axis]!;
+  let k = 0;
+  for (const input of program.inputs)
+    for (const d of input.shape) {
+      const size = axes[k++]!;
       if (typeof d === "number") continue;
-      if (sizes.has(d) && sizes.get(d) !== dims[axis]) return null;
-      sizes.set(d, dims[axis]!);
+      if (sizes.has(d) && sizes.get(d) !== size) return null;
+      sizes.set(d, size);
     }
-  }
   return sizes;
 }
 
