@@ -438,13 +438,23 @@ describe("kernels agree with plain loops", () => {
     const b = fill(100, 97, (i) => Math.cos(i * 0.7));
     const x = fill(150, 121, (i) => Math.sin(i * 1.3));
     const s = Float64Array.from({ length: 150 }, (_, p) => 1 + (p % 3));
+    const products = () => [
+      gemm(a.data, b.data, 130, 100, 97),
+      gemm(transposed(a).data, b.data, 130, 100, 97, true, false),
+      gram(x.data, 150, 121, s),
+    ];
+    // On one thread first: each block of the result is computed whole by one thread, so the split
+    // gives these numbers bit for bit.
+    const single = products();
     useTwoThreads();
     try {
       for (let run = 0; run < 3; run++) {
-        close(gemm(a.data, b.data, 130, 100, 97), naive(a, b));
-        close(gemm(transposed(a).data, b.data, 130, 100, 97, true, false), naive(a, b));
+        const [ab, atb, xsx] = products();
+        close(ab!, naive(a, b));
+        close(atb!, naive(a, b));
         const scaled = { rows: 150, cols: 121, data: x.data.map((v, i) => v * s[Math.floor(i / 121)]!) };
-        close(gram(x.data, 150, 121, s), naive(transposed(x), scaled));
+        close(xsx!, naive(transposed(x), scaled));
+        expect([ab, atb, xsx]).toEqual(single);
       }
     } finally {
       useSecondThread(null);
