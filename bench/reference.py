@@ -45,6 +45,8 @@ def cases(n, rng):
     bn = 0.1
     Xd = rng.uniform(-1, 1, (n, n)) + n * np.eye(n)
 
+    C = np.empty((n, n))
+
     def neuron():
         z = Xn.T @ wn + bn
         return (2 / (10 * n)) * (Xn @ ((z > 0) * (z - yn)))
@@ -64,6 +66,8 @@ def cases(n, rng):
         "Hessian |T-UV'|^2 by U": lambda: 2 * np.kron(np.eye(n), V.T @ V),
         "Hessian least squares": lambda: 2 * L.T @ L,
         "Hessian logistic loss": logistic_hessian,
+        # The matrix product alone, written into a preallocated result as the benchmark's GEMM is.
+        "GEMM": lambda: np.matmul(A, T, out=C),
     }
 
 

@@ -607,16 +607,56 @@ async function symbolic(): Promise<SymbolicRow[]> {
 // ---------------------------------------------------------------------------------------------- GEMM
 
 const KERNEL_NAMES = { simd: "WebAssembly SIMD", fused: "WebAssembly relaxed SIMD (FMA)" } as const;
+const BLAS_NAME = "OpenBLAS (NumPy's matmul)";
+
+interface GemmRow {
+  n: number;
+  threads: number;
+  kernel: string;
+  gflops: number | null;
+  /** GFLOP/s of the register-only loop of the same instructions (bench/fma-peak.wat), timed before
+   * every product, per thread: the machine's peak for them at that moment (the middle of the runs). */
+  peak?: number;
+  /** The product's speed as a share of the peak of the threads it ran on (the middle of the runs). */
+  share?: number;
+}
 
 /** The fastest kernel measured for n threads at n = 1000. */
-function bestGemm(gemms: Awaited<ReturnType<typeof gemm>>, threads: number) {
+function bestGemm(gemms: GemmRow[], threads: number) {
   const kernels = new Set<string>(Object.values(KERNEL_NAMES));
   const found = gemms.filter((g) => g.n === 1000 && g.threads === threads && kernels.has(g.kernel));
   return found.length === 0 ? undefined : found.reduce((a, b) => ((b.gflops ?? 0) > (a.gflops ?? 0) ? b : a));
 }
 
-async function gemm(): Promise<Array<{ n: number; threads: number; kernel: string; gflops: number | null }>> {
-  const out: Array<{ n: number; threads: number; kernel: string; gflops: number | null }> = [];
+/**
+ * The loop of 12 independent fused multiply-adds per step in registers (bench/fma-peak.wat): returns a
+ * function that runs it for about `ms` milliseconds and gives its GFLOP/s, or null where the runtime
+ * has no relaxed SIMD. The plain build's separate multiplies and adds have the same peak in
+ * floating-point operations on this kind of machine (two multiplies and two adds, or two fused
+ * multiply-adds, per cycle), so the one loop serves both builds.
+ */
+async function peakLoop(): Promise<((ms: number) => number) | null> {
+  if (useKernel("fused") !== "fused") return null;
+  useKernel("best");
+  const { assemble } = await import("../scripts/build-kernels.js");
+  const bytes = await assemble(resolve(import.meta.dirname, "fma-peak.wat"), "private", true);
+  const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes as BufferSource), {});
+  const peak = exports.peak as (steps: number) => number;
+  let perMs = 1e5;
+  peak(perMs);
+  return (ms) => {
+    const steps = Math.max(1000, Math.round(perMs * ms));
+    const t = performance.now();
+    peak(steps);
+    const took = Math.max(performance.now() - t, 1e-3);
+    perMs = steps / took;
+    return (steps * 48) / (took * 1e6);
+  };
+}
+
+async function gemm(reference: NumpyReference | null): Promise<GemmRow[]> {
+  const out: GemmRow[] = [];
+  const peak = await peakLoop();
   for (const n of [200, 500, 1000]) {
     const r = rng(n);
     const a = Float64Array.from({ length: n * n }, r);
@@ -624,20 +664,53 @@ async function gemm(): Promise<Array<{ n: number; threads: number; kernel: strin
     // C is written into a preallocated array, as BLAS's dgemm writes into the caller's C: a fresh
     // 8 MB result costs ~10 ms of page faults at n = 1000, which is the allocator, not the product.
     const c = new Float64Array(n * n);
-    const measure = async (kernel: string, threads: number, f: () => unknown) => {
-      progress(`GEMM n=${n} ${kernel}, ${threads} thread${threads > 1 ? "s" : ""}`);
-      const ms = await time(f, n >= 1000 ? 2000 : BUDGET_MS);
-      out.push({ n, threads, kernel, gflops: (2 * n ** 3) / (ms * 1e6) });
-    };
-    await measure("plain JS loops", 1, () => matmulLoops(a, b, n, n, n));
+    const flops = 2 * n ** 3;
+    const budget = n >= 1000 ? 2000 : BUDGET_MS;
+    progress(`GEMM n=${n} plain JS loops`);
+    out.push({
+      n,
+      threads: 1,
+      kernel: "plain JS loops",
+      gflops: flops / ((await time(() => matmulLoops(a, b, n, n, n), budget)) * 1e6),
+    });
+    if (reference) {
+      progress(`GEMM n=${n} ${BLAS_NAME}`);
+      const ms = await reference.time("GEMM", n, budget);
+      if (ms !== null) out.push({ n, threads: 1, kernel: BLAS_NAME, gflops: flops / (ms * 1e6) });
+    }
     for (const variant of ["simd", "fused"] as const) {
       // The fused build needs relaxed SIMD (npm run bench turns it on in Node 20).
       if (useKernel(variant) !== variant) continue;
       const kernel = KERNEL_NAMES[variant];
-      useSecondThread(null);
-      await measure(kernel, 1, () => gemmKernel(a, b, n, n, n, false, false, c));
-      useTwoThreads();
-      await measure(kernel, 2, () => gemmKernel(a, b, n, n, n, false, false, c));
+      for (const threads of [1, 2]) {
+        progress(`GEMM n=${n} ${kernel}, ${threads} thread${threads > 1 ? "s" : ""}`);
+        if (threads === 1) useSecondThread(null);
+        else useTwoThreads();
+        const product = () => gemmKernel(a, b, n, n, n, false, false, c);
+        const warm = performance.now();
+        while (performance.now() - warm < 100) product();
+        // Each product is timed right after a run of the peak loop as long as itself, so both see the
+        // machine in the same state: the speed of either drifts over seconds on a shared machine.
+        const speeds: number[] = [];
+        const shares: number[] = [];
+        const peakSpeeds: number[] = [];
+        const start = performance.now();
+        let last = 1;
+        while (speeds.length < 5 || performance.now() - start < budget) {
+          const p = peak?.(last);
+          const t = performance.now();
+          product();
+          last = performance.now() - t;
+          speeds.push(flops / (last * 1e6));
+          if (p !== undefined) {
+            peakSpeeds.push(p);
+            shares.push(flops / (last * 1e6) / (p * threads));
+          }
+        }
+        const row: GemmRow = { n, threads, kernel, gflops: median(speeds) };
+        if (peak) Object.assign(row, { peak: median(peakSpeeds), share: median(shares) });
+        out.push(row);
+      }
     }
     useKernel("best");
   }
@@ -667,7 +740,14 @@ function geomean(xs: number[]): number {
   return Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
 }
 
-function targets(rows: Row[], sym: SymbolicRow[], gemms: Awaited<ReturnType<typeof gemm>>): Target[] {
+/** A GEMM's speed as a share of the machine's peak for its instructions, measured alongside. */
+function peakNote(g: GemmRow): string {
+  if (g.share === undefined || g.peak === undefined) return "no peak measured";
+  const cores = g.threads > 1 ? ` per thread, ×${g.threads}` : "";
+  return `${(g.share * 100).toFixed(0)}% of the peak of ${g.peak.toFixed(1)} GFLOP/s${cores} measured alongside`;
+}
+
+function targets(rows: Row[], sym: SymbolicRow[], gemms: GemmRow[]): Target[] {
   const t: Target[] = [];
   const r = (row: Row) => (row.numpy === null ? null : row.compiled! / row.numpy);
   const big = rows.filter(
@@ -760,14 +840,17 @@ function targets(rows: Row[], sym: SymbolicRow[], gemms: Awaited<ReturnType<type
     t.push({
       what: "GEMM ≥ 15 GFLOP/s on one thread at n = 1000",
       met: (g1.gflops ?? 0) >= 15,
-      detail: `${g1.gflops?.toFixed(2)} GFLOP/s (${g1.kernel})`,
+      detail: `${g1.gflops?.toFixed(2)} GFLOP/s (${g1.kernel}; ${peakNote(g1)})`,
     });
   const g2 = bestGemm(gemms, 2);
   if (g2)
     t.push({
       what: "GEMM ≥ 25 GFLOP/s on two threads at n = 1000",
       met: (g2.gflops ?? 0) >= 25,
-      detail: g2.gflops === null ? "no two-thread kernel" : `${g2.gflops.toFixed(2)} GFLOP/s (${g2.kernel})`,
+      detail:
+        g2.gflops === null
+          ? "no two-thread kernel"
+          : `${g2.gflops.toFixed(2)} GFLOP/s (${g2.kernel}; ${peakNote(g2)})`,
     });
   const lecture = sym.filter((s) => s.name.startsWith("lecture"));
   if (lecture.length > 0) {
@@ -799,11 +882,11 @@ async function main() {
   // matcalc's compiled code splits large products between two threads; NumPy is pinned to one.
   if (process.env.BENCH_THREADS !== "1") useTwoThreads();
   const tf = PARTS.has("cases") ? await loadTf() : null;
-  const reference = PARTS.has("cases") ? await numpyReference() : null;
+  const reference = PARTS.has("cases") || PARTS.has("gemm") ? await numpyReference() : null;
   const rows = PARTS.has("cases") ? await runCases(tf, reference) : [];
-  reference?.close();
   const sym = PARTS.has("symbolic") ? await symbolic() : [];
-  const gemms = PARTS.has("gemm") ? await gemm() : [];
+  const gemms = PARTS.has("gemm") ? await gemm(reference) : [];
+  reference?.close();
   const marks = targets(rows, sym, gemms);
   if (live) process.stderr.write("\r\x1b[K");
 
@@ -838,10 +921,18 @@ async function main() {
   );
   for (const s of sym)
     md.push(`| ${s.name} | ${s.inputSize} | ${fmt(s.firstMs)} | ${fmt(s.ms)} | ${s.outputSize} |`);
-  md.push("", "## GEMM", "", "| n | threads | kernel | GFLOP/s |", "|---|---|---|---|");
+  md.push(
+    "",
+    "## GEMM",
+    "",
+    "C = A·B for n×n matrices, into a preallocated C. Each WebAssembly product is timed right after a run of equal length of `bench/fma-peak.wat`, a loop of fused multiply-adds on 128-bit lanes in registers alone: its speed is the machine's peak for WebAssembly's double-precision arithmetic at that moment (the plain build's separate multiplies and adds have the same peak), and the share is the product's speed over it (for two threads, over twice this thread's peak). OpenBLAS uses 256-bit AVX2 lanes, twice as wide as WebAssembly's.",
+    "",
+    "| n | threads | kernel | GFLOP/s | peak alongside (per thread) | share of peak |",
+    "|---|---|---|---|---|---|",
+  );
   for (const g of gemms) {
     md.push(
-      `| ${g.n} | ${g.threads} | ${g.kernel} | ${g.gflops === null ? "— (no two-thread kernel)" : g.gflops.toFixed(2)} |`,
+      `| ${g.n} | ${g.threads} | ${g.kernel} | ${g.gflops === null ? "— (no two-thread kernel)" : g.gflops.toFixed(2)} | ${g.peak?.toFixed(1) ?? "—"} | ${g.share === undefined ? "—" : `${(g.share * 100).toFixed(0)}%`} |`,
     );
   }
   md.push("", "## Targets", "", "| target | | measured |", "|---|---|---|");
