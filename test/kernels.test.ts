@@ -167,7 +167,7 @@ describe("kernels agree with plain loops", () => {
       }),
       { numRuns: 80 },
     );
-    // Deeper than one kernel call (the depth is cut into ranges of 256).
+    // Deeper than one kernel call (the depth is cut into ranges of 128), with partial panels.
     const deep = { rows: 9, cols: 700, data: Float64Array.from({ length: 9 * 700 }, (_, i) => Math.sin(i)) };
     const tall = { rows: 700, cols: 6, data: Float64Array.from({ length: 700 * 6 }, (_, i) => Math.cos(i)) };
     close(gemmWasm(deep.data, tall.data, 9, 700, 6)!, naive(deep, tall));

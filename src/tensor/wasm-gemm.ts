@@ -185,11 +185,16 @@ export interface GemmOptions {
   readonly subtractFrom?: { readonly data: Float64Array; readonly ld: number } | undefined;
 }
 
+/** Depth of one kernel call: a 4×KC panel of A and of B is 4 KiB each. */
+const KC = 128;
+
 /**
- * Packs an operand into panels of four: panel q holds its lines 4q..4q+3 (rows of A, columns of B),
- * entry (p, r) at q·4k + 4p + r, from `src` where line i, depth p is at i·lineStride + p·depthStride;
- * lines past `lines` are zero, and depth p is multiplied by scale[p] when given. Full panels are copied
- * four entries at a time, the sequential writes that the kernel's reads follow.
+ * Packs an operand into panels of four by depth blocks of KC, as the kernel reads them: the block of
+ * depths k0..k0+kc (kc = min(KC, k − k0)) starts at at + k0·lines4, and in it panel q holds lines
+ * 4q..4q+3 (rows of A, columns of B) with entry (p, r) at q·4kc + 4(p − k0) + r, from `src` where line
+ * i, depth p is at i·lineStride + p·depthStride. Lines past `lines` are zero, and depth p is multiplied
+ * by scale[p] when given. Each panel is copied four entries at a time, the sequential writes that the
+ * kernel's reads follow.
  */
 function packPanels(
   mem: Float64Array,
@@ -202,41 +207,43 @@ function packPanels(
   scale: Float64Array | null,
 ): void {
   const full = Math.floor(lines / 4);
-  for (let q = 0; q < full; q++) {
-    let d = at + q * 4 * k;
-    const l0 = 4 * q * lineStride;
-    const [l1, l2, l3] = [l0 + lineStride, l0 + 2 * lineStride, l0 + 3 * lineStride];
-    if (scale === null) {
-      for (let p = 0, o = 0; p < k; p++, o += depthStride, d += 4) {
-        mem[d] = src[l0 + o]!;
-        mem[d + 1] = src[l1 + o]!;
-        mem[d + 2] = src[l2 + o]!;
-        mem[d + 3] = src[l3 + o]!;
-      }
-    } else {
-      for (let p = 0, o = 0; p < k; p++, o += depthStride, d += 4) {
-        const w = scale[p]!;
-        mem[d] = w * src[l0 + o]!;
-        mem[d + 1] = w * src[l1 + o]!;
-        mem[d + 2] = w * src[l2 + o]!;
-        mem[d + 3] = w * src[l3 + o]!;
+  const lines4 = (lines + 3) & ~3;
+  for (let k0 = 0; k0 < k; k0 += KC) {
+    const kc = Math.min(KC, k - k0);
+    const block = at + k0 * lines4;
+    for (let q = 0; q < full; q++) {
+      let d = block + q * 4 * kc;
+      const l0 = 4 * q * lineStride + k0 * depthStride;
+      const [l1, l2, l3] = [l0 + lineStride, l0 + 2 * lineStride, l0 + 3 * lineStride];
+      if (scale === null) {
+        for (let p = 0, o = 0; p < kc; p++, o += depthStride, d += 4) {
+          mem[d] = src[l0 + o]!;
+          mem[d + 1] = src[l1 + o]!;
+          mem[d + 2] = src[l2 + o]!;
+          mem[d + 3] = src[l3 + o]!;
+        }
+      } else {
+        for (let p = 0, o = 0; p < kc; p++, o += depthStride, d += 4) {
+          const w = scale[k0 + p]!;
+          mem[d] = w * src[l0 + o]!;
+          mem[d + 1] = w * src[l1 + o]!;
+          mem[d + 2] = w * src[l2 + o]!;
+          mem[d + 3] = w * src[l3 + o]!;
+        }
       }
     }
-  }
-  if (full * 4 === lines) return;
-  // The last, partial panel.
-  const base = at + full * 4 * k;
-  for (let p = 0; p < k; p++) {
-    for (let r = 0; r < 4; r++) {
-      const i = 4 * full + r;
-      const entry = i < lines ? src[i * lineStride + p * depthStride]! : 0;
-      mem[base + 4 * p + r] = scale === null ? entry : scale[p]! * entry;
+    if (full * 4 === lines) continue;
+    // The last, partial panel.
+    const base = block + full * 4 * kc;
+    for (let p = 0; p < kc; p++) {
+      for (let r = 0; r < 4; r++) {
+        const i = 4 * full + r;
+        const entry = i < lines ? src[i * lineStride + (k0 + p) * depthStride]! : 0;
+        mem[base + 4 * p + r] = scale === null ? entry : scale[k0 + p]! * entry;
+      }
     }
   }
 }
-
-/** Depth of one kernel call: a 4×KC panel of A and of B is 8 KiB each. */
-const KC = 256;
 
 /**
  * Rows of C per chunk when two threads share a product: about sixteen chunks, so the faster thread
