@@ -132,7 +132,7 @@ export function kernelModule(builds: KernelBuilds, source: string): string {
 }
 
 /** The matrix-vector kernels whose multiply-adds the relaxed-SIMD build fuses. */
-export const FUSED_GEMV_FUNCTIONS = ["gemv", "gemvT", "gemmThin"];
+export const FUSED_GEMV_FUNCTIONS = ["gemv", "gemvT", "gemvSym", "gemmThin"];
 
 /** The matrix-vector kernels: only on the arena's shared memory (the matrices live there). */
 export function gemvModule(shared: Uint8Array, sharedFused: Uint8Array, source: string): string {

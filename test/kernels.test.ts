@@ -368,6 +368,22 @@ describe("kernels agree with plain loops", () => {
           kernels.gemvT((ap + j0) * 8, xp * 8, yp * 8, m, w, n);
           close(f.slice(yp, yp + w), whole.slice(j0, j0 + w));
           expect(f[yp + w]).toBe(7);
+          // (A + A')·x for a square A, in the same build (rows odd and even, short of and past 4).
+          const sq = {
+            rows: n,
+            cols: n,
+            data: Float64Array.from({ length: n * n }, (_, i) => Math.sin(i * 0.9 + m)),
+          };
+          const sym = (kernels as unknown as Record<string, (...args: number[]) => void>).gemvSym!;
+          const sp = yp + Math.max(m, n) + 1;
+          f.set(sq.data, sp);
+          sym(sp * 8, xp * 8, yp * 8, n);
+          const xs = { rows: n, cols: 1, data: x.slice(0, n) };
+          const fromTranspose = naive(transposed(sq), xs);
+          close(
+            f.slice(yp, yp + n),
+            naive(sq, xs).map((v, i) => v + fromTranspose[i]!),
+          );
           // The thin product plus a matrix, C = 2·A·B - 0.5·T (A m×k, B k×n), in the same build.
           const k = 1 + (from % 12);
           const thin = (kernels as unknown as Record<string, (...args: number[]) => void>).gemmThin!;
