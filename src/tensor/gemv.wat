@@ -4,7 +4,7 @@
 ;; or of y (gemvT) serves four rows. The row operations of LU factorizations and triangular solves are
 ;; here too, taking four rows per load and store of the row they update. Assembled by
 ;; scripts/build-kernels.ts into src/tensor/gemv-wasm.ts, as it is and with the multiply-adds of gemv,
-;; gemvT and gemmThin fused (relaxed SIMD).
+;; gemvT, gemvSym and gemmThin fused (relaxed SIMD).
 (module
   ;; MEMORY (the arena's memory, imported)
   ;; y = A·x: A is m×n at byte offset a, x (n) at x, y (m) at y.
@@ -13,11 +13,11 @@
     (local $i i32) (local $j i32) (local $row i32) (local $n2 i32)
     (local $r0 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32) (local $xp i32)
     (local $v v128) (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
-    (local $w v128) (local $n4 i32)
+    (local $w v128) (local $n8 i32) (local $u0 v128) (local $u1 v128) (local $u2 v128) (local $u3 v128)
     (local $t0 f64) (local $t1 f64) (local $t2 f64) (local $t3 f64) (local $xj f64)
     (local.set $row (i32.shl (local.get $n) (i32.const 3)))
     (local.set $n2 (i32.and (local.get $n) (i32.const -2)))
-    (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
+    (local.set $n8 (i32.and (local.get $n) (i32.const -8)))
     (local.set $i (i32.const 0))
     ;; four rows at a time
     (block $done4
@@ -33,26 +33,54 @@
         (local.set $s3 (v128.const f64x2 0 0))
         (local.set $j (i32.const 0))
         (local.set $xp (local.get $x))
-        ;; four columns per step, one sum per row: each adds its two products first, so four
-        ;; accumulators and two vectors of x stay in registers (eight accumulators did not: the
-        ;; compiler spilled three of them to the stack on every step)
-        (block $done_j4
-          (loop $cols4
-            (br_if $done_j4 (i32.ge_s (local.get $j) (local.get $n4)))
-            (local.set $v (v128.load (local.get $xp)))
+        ;; eight columns per step, two sums per row (s for the first vector of x of each pair, u for
+        ;; the second), so no sum waits for its last multiply-add. The step is cut into four blocks by
+        ;; exit tests that never pass (x is at a byte offset, never a negative one): the compiler
+        ;; moves every load of a block to its start, and with the step as one block the loads of all
+        ;; four vectors of x and sixteen of A pushed accumulators to the stack. Each block loads one
+        ;; vector of x and four of A, and eight sums, five loads and a product fit in the registers.
+        (local.set $u0 (v128.const f64x2 0 0))
+        (local.set $u1 (v128.const f64x2 0 0))
+        (local.set $u2 (v128.const f64x2 0 0))
+        (local.set $u3 (v128.const f64x2 0 0))
+        (block $done_j8
+          (loop $cols8
+            (br_if $done_j8 (i32.ge_s (local.get $j) (local.get $n8)))
+            (local.set $v (v128.load offset=0 (local.get $xp)))
+            (local.set $s0 (f64x2.add (local.get $s0) (f64x2.mul (v128.load offset=0 (local.get $r0)) (local.get $v))))
+            (local.set $s1 (f64x2.add (local.get $s1) (f64x2.mul (v128.load offset=0 (local.get $r1)) (local.get $v))))
+            (local.set $s2 (f64x2.add (local.get $s2) (f64x2.mul (v128.load offset=0 (local.get $r2)) (local.get $v))))
+            (local.set $s3 (f64x2.add (local.get $s3) (f64x2.mul (v128.load offset=0 (local.get $r3)) (local.get $v))))
+            (br_if $done_j8 (i32.eq (local.get $xp) (i32.const -2)))
             (local.set $w (v128.load offset=16 (local.get $xp)))
-            (local.set $s0 (f64x2.add (local.get $s0) (f64x2.add (f64x2.mul (v128.load (local.get $r0)) (local.get $v)) (f64x2.mul (v128.load offset=16 (local.get $r0)) (local.get $w)))))
-            (local.set $s1 (f64x2.add (local.get $s1) (f64x2.add (f64x2.mul (v128.load (local.get $r1)) (local.get $v)) (f64x2.mul (v128.load offset=16 (local.get $r1)) (local.get $w)))))
-            (local.set $s2 (f64x2.add (local.get $s2) (f64x2.add (f64x2.mul (v128.load (local.get $r2)) (local.get $v)) (f64x2.mul (v128.load offset=16 (local.get $r2)) (local.get $w)))))
-            (local.set $s3 (f64x2.add (local.get $s3) (f64x2.add (f64x2.mul (v128.load (local.get $r3)) (local.get $v)) (f64x2.mul (v128.load offset=16 (local.get $r3)) (local.get $w)))))
-            (local.set $r0 (i32.add (local.get $r0) (i32.const 32)))
-            (local.set $r1 (i32.add (local.get $r1) (i32.const 32)))
-            (local.set $r2 (i32.add (local.get $r2) (i32.const 32)))
-            (local.set $r3 (i32.add (local.get $r3) (i32.const 32)))
-            (local.set $xp (i32.add (local.get $xp) (i32.const 32)))
-            (local.set $j (i32.add (local.get $j) (i32.const 4)))
-            (br $cols4)))
-        ;; two more columns
+            (local.set $u0 (f64x2.add (local.get $u0) (f64x2.mul (v128.load offset=16 (local.get $r0)) (local.get $w))))
+            (local.set $u1 (f64x2.add (local.get $u1) (f64x2.mul (v128.load offset=16 (local.get $r1)) (local.get $w))))
+            (local.set $u2 (f64x2.add (local.get $u2) (f64x2.mul (v128.load offset=16 (local.get $r2)) (local.get $w))))
+            (local.set $u3 (f64x2.add (local.get $u3) (f64x2.mul (v128.load offset=16 (local.get $r3)) (local.get $w))))
+            (br_if $done_j8 (i32.eq (local.get $xp) (i32.const -3)))
+            (local.set $v (v128.load offset=32 (local.get $xp)))
+            (local.set $s0 (f64x2.add (local.get $s0) (f64x2.mul (v128.load offset=32 (local.get $r0)) (local.get $v))))
+            (local.set $s1 (f64x2.add (local.get $s1) (f64x2.mul (v128.load offset=32 (local.get $r1)) (local.get $v))))
+            (local.set $s2 (f64x2.add (local.get $s2) (f64x2.mul (v128.load offset=32 (local.get $r2)) (local.get $v))))
+            (local.set $s3 (f64x2.add (local.get $s3) (f64x2.mul (v128.load offset=32 (local.get $r3)) (local.get $v))))
+            (br_if $done_j8 (i32.eq (local.get $xp) (i32.const -4)))
+            (local.set $w (v128.load offset=48 (local.get $xp)))
+            (local.set $u0 (f64x2.add (local.get $u0) (f64x2.mul (v128.load offset=48 (local.get $r0)) (local.get $w))))
+            (local.set $u1 (f64x2.add (local.get $u1) (f64x2.mul (v128.load offset=48 (local.get $r1)) (local.get $w))))
+            (local.set $u2 (f64x2.add (local.get $u2) (f64x2.mul (v128.load offset=48 (local.get $r2)) (local.get $w))))
+            (local.set $u3 (f64x2.add (local.get $u3) (f64x2.mul (v128.load offset=48 (local.get $r3)) (local.get $w))))
+            (local.set $r0 (i32.add (local.get $r0) (i32.const 64)))
+            (local.set $r1 (i32.add (local.get $r1) (i32.const 64)))
+            (local.set $r2 (i32.add (local.get $r2) (i32.const 64)))
+            (local.set $r3 (i32.add (local.get $r3) (i32.const 64)))
+            (local.set $xp (i32.add (local.get $xp) (i32.const 64)))
+            (local.set $j (i32.add (local.get $j) (i32.const 8)))
+            (br $cols8)))
+        (local.set $s0 (f64x2.add (local.get $s0) (local.get $u0)))
+        (local.set $s1 (f64x2.add (local.get $s1) (local.get $u1)))
+        (local.set $s2 (f64x2.add (local.get $s2) (local.get $u2)))
+        (local.set $s3 (f64x2.add (local.get $s3) (local.get $u3)))
+        ;; two columns at a time, the rest
         (block $done_j
           (loop $cols
             (br_if $done_j (i32.ge_s (local.get $j) (local.get $n2)))
