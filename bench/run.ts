@@ -614,8 +614,8 @@ interface GemmRow {
   threads: number;
   kernel: string;
   gflops: number | null;
-  /** GFLOP/s of the register-only loop of the same instructions (bench/fma-peak.wat), timed before
-   * every product, per thread: the machine's peak for them at that moment (the middle of the runs). */
+  /** GFLOP/s of the register-only loop of fused multiply-adds (bench/fma-peak.wat) on this thread,
+   * timed before every product: the machine's peak for them at that moment (the middle of the runs). */
   peak?: number;
   /** The product's speed as a share of the peak of the threads it ran on (the middle of the runs). */
   share?: number;
@@ -636,10 +636,9 @@ function bestGemm(gemms: GemmRow[], threads: number) {
  * multiply-adds, per cycle), so the one loop serves both builds.
  */
 async function peakLoop(): Promise<((ms: number) => number) | null> {
-  if (useKernel("fused") !== "fused") return null;
-  useKernel("best");
   const { assemble } = await import("../scripts/build-kernels.js");
   const bytes = await assemble(resolve(import.meta.dirname, "fma-peak.wat"), "private", true);
+  if (!WebAssembly.validate(bytes as BufferSource)) return null;
   const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes as BufferSource), {});
   const peak = exports.peak as (steps: number) => number;
   let perMs = 1e5;
@@ -743,8 +742,8 @@ function geomean(xs: number[]): number {
 /** A GEMM's speed as a share of the machine's peak for its instructions, measured alongside. */
 function peakNote(g: GemmRow): string {
   if (g.share === undefined || g.peak === undefined) return "no peak measured";
-  const cores = g.threads > 1 ? ` per thread, ×${g.threads}` : "";
-  return `${(g.share * 100).toFixed(0)}% of the peak of ${g.peak.toFixed(1)} GFLOP/s${cores} measured alongside`;
+  const times = g.threads > 1 ? `${g.threads}× ` : "";
+  return `${(g.share * 100).toFixed(0)}% of ${times}the peak of ${g.peak.toFixed(1)} GFLOP/s measured alongside on this thread`;
 }
 
 function targets(rows: Row[], sym: SymbolicRow[], gemms: GemmRow[]): Target[] {
