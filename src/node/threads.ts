@@ -50,7 +50,7 @@ for (;;) {
     for (let c = Atomics.add(ctl, 13, 1); c * chunk < m4; c = Atomics.add(ctl, 13, 1)) {
       const i0 = c * chunk;
       const i1 = Math.min(m4, i0 + chunk);
-      for (let k0 = 0; k0 < k; k0 += kc) gemm(ap, bp, cp, m4, n4, k, k0, Math.min(kc, k - k0), i0, i1, upper);
+      for (let k0 = 0; k0 < k; k0 += kc) gemm(ap, bp, cp, m4, n4, k0, Math.min(kc, k - k0), i0, i1, upper);
     }
   } else {
     const [a, x, y, m, n, chunk] = [p1, p2, p3, p4, p5, p6];

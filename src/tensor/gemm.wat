@@ -12,15 +12,15 @@
 (module
   ;; MEMORY (the build writes a private exported memory, and a variant importing a shared one)
   ;; ap, bp, c: byte offsets of the packed A, the packed B and C (row-major, n4 columns).
-  ;; m4, n4: rows of A and columns of B, multiples of 4. k: the whole depth. k0, kc: the range of k,
-  ;; whose block of packed A starts at ap + 8·k0·m4 (panel i/4 of it at 8·i·kc further) and of packed B
-  ;; at bp + 8·k0·n4 (panel j/4 at 8·j·kc further).
+  ;; m4, n4: rows of A and columns of B, multiples of 4. k0, kc: the range of the depth, whose block
+  ;; of packed A starts at ap + 8·k0·m4 (panel i/4 of it at 8·i·kc further) and of packed B at
+  ;; bp + 8·k0·n4 (panel j/4 at 8·j·kc further).
   ;; i0, i1: the rows of C computed (multiples of 4), so that two threads can share one product.
   ;; upper: bit 0 set when C is symmetric (A'·A or A'·D·A), so only blocks on and above the diagonal are
   ;; computed; bit 1 set when C starts from zero (the range k0 = 0 then stores without loading C first).
   (func (export "gemm")
     (param $ap i32) (param $bp i32) (param $c i32) (param $m4 i32) (param $n4 i32)
-    (param $k i32) (param $k0 i32) (param $kc i32) (param $i0 i32) (param $i1 i32) (param $upper i32)
+    (param $k0 i32) (param $kc i32) (param $i0 i32) (param $i1 i32) (param $upper i32)
     (local $ib i32) (local $jb i32) (local $p i32) (local $pa i32) (local $pb i32)
     (local $q0 i32) (local $q1 i32) (local $q2 i32) (local $q3 i32) (local $row i32)
     (local $jc i32) (local $jend i32) (local $fresh i32) (local $a v128) (local $b0 v128) (local $b1 v128)

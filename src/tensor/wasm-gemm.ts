@@ -19,7 +19,6 @@ interface Kernel {
     c: number,
     m4: number,
     n4: number,
-    k: number,
     k0: number,
     kc: number,
     i0: number,
@@ -296,7 +295,7 @@ export function gemmWasm(
   const upper = (symmetric ? 1 : 0) | (target === undefined ? 2 : 0);
   const rows = (i0: number, i1: number) => {
     for (let k0 = 0; k0 < k; k0 += KC)
-      run(ap * 8, bp * 8, cp * 8, m4, n4, k, k0, Math.min(KC, k - k0), i0, i1, upper);
+      run(ap * 8, bp * 8, cp * 8, m4, n4, k0, Math.min(KC, k - k0), i0, i1, upper);
   };
   if (second && m4 >= 64 && m * n * k >= 4 * 64 * 64 * 64) {
     // Two threads take chunks of rows of C in turn until none is left: on a machine with other load,
