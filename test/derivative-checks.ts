@@ -15,25 +15,28 @@ import {
 import { bindProblemValues } from "../src/api/problem.js";
 import { type Node, postorder } from "../src/ir/index.js";
 import { evaluateNodes } from "../src/numeric/index.js";
+import { inverseOf, type Tensor } from "../src/tensor/index.js";
 
 export type Verdict =
   | { readonly kind: "skip"; readonly reason: string }
   | { readonly kind: "checked"; readonly error: number };
 
 /**
- * Random values at which every intermediate of the expression stays below 1e6 in magnitude: beyond
- * that (exp of a large argument saturating a softmax, say) floating-point cancellation, not the
- * derivative, decides what the numbers show.
+ * Random values at which every intermediate of the expression stays below 1e6 in magnitude (beyond
+ * that, exp of a large argument saturating a softmax, say, floating-point cancellation, not the
+ * derivative, decides what the numbers show) and no matrix that det, logdet or inv factors is
+ * numerically singular.
  */
 export function usableValues(problem: Problem, seed: number): Record<string, unknown> | null {
-  return usableScaled(problem, seed)?.values ?? null;
+  const usable = usableScaled(problem, seed);
+  return "values" in usable ? usable.values : null;
 }
 
-/** `usableValues` with the largest magnitude among the expression's intermediates. */
+/** `usableValues` with the largest magnitude among the expression's intermediates, or why not. */
 function usableScaled(
   problem: Problem,
   seed: number,
-): { values: Record<string, unknown>; largest: number } | null {
+): { values: Record<string, unknown>; largest: number } | { reason: string } {
   const values = randomValues(problem, seed);
   try {
     evaluateProblem(problem, values);
@@ -41,12 +44,46 @@ function usableScaled(
     const all = evaluateNodes(nodes, bindProblemValues(problem, values));
     let largest = 0;
     for (const t of all) for (const e of t.data) largest = Math.max(largest, Math.abs(e));
-    if (!(largest <= 1e6)) return null;
+    if (!(largest <= 1e6)) return { reason: "values out of range" };
+    if (singularArgument(nodes, all)) return { reason: "a factored matrix is numerically singular" };
     return { values, largest };
   } catch (error) {
-    if (isMatcalcError(error)) return null;
+    if (isMatcalcError(error)) return { reason: "values out of the domain" };
     throw error;
   }
+}
+
+/** Operators that factor their matrix argument: at a singular matrix their value is rounding noise. */
+const FACTORED = new Set(["det", "logdet", "inv"]);
+
+/**
+ * Whether a matrix that det, logdet or inv factors is numerically singular at these values (1-norm
+ * condition number above 1e10, or no inverse at all). C*C' with C of fewer columns than rows is
+ * singular whatever the values are, and then its determinant is a residue of rounding that changes
+ * with the order of the products: a derivative that writes the product in another order evaluates
+ * another residue (logdet −27.2 against −27.7), and no finite difference can check it.
+ */
+function singularArgument(nodes: readonly Node[], values: readonly Tensor[]): boolean {
+  const valueOf = new Map(nodes.map((node, k) => [node, values[k]!]));
+  for (const node of nodes) {
+    if (!FACTORED.has(node.op)) continue;
+    const m = valueOf.get(node.args[0]!)!;
+    const n = Math.round(Math.sqrt(m.data.length));
+    const inverse = inverseOf(m.data, n);
+    if (inverse === null || !(norm1(m.data, n) * norm1(inverse, n) <= 1e10)) return true;
+  }
+  return false;
+}
+
+/** The largest column sum of absolute values of an n×n row-major matrix. */
+function norm1(a: Float64Array, n: number): number {
+  let best = 0;
+  for (let j = 0; j < n; j++) {
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += Math.abs(a[i * n + j]!);
+    best = Math.max(best, sum);
+  }
+  return best;
 }
 
 /**
@@ -67,7 +104,7 @@ export function derivativeError(
 ): Verdict {
   const problem = loadProblem(source);
   const usable = usableScaled(problem, seed);
-  if (usable === null) return { kind: "skip", reason: "values out of the domain or range" };
+  if (!("values" in usable)) return { kind: "skip", reason: usable.reason };
   const { values } = usable;
   const noise = roundingLevel(usable.largest);
   let best = Number.POSITIVE_INFINITY;
