@@ -64,10 +64,10 @@ const FACTORED = new Set(["det", "logdet", "inv"]);
  * another residue (logdet −27.2 against −27.7), and no finite difference can check it.
  */
 function singularArgument(nodes: readonly Node[], values: readonly Tensor[]): boolean {
-  const valueOf = new Map(nodes.map((node, k) => [node, values[k]!]));
+  const tensorOf = new Map(nodes.map((node, k) => [node, values[k]!]));
   for (const node of nodes) {
     if (!FACTORED.has(node.op)) continue;
-    const m = valueOf.get(node.args[0]!)!;
+    const m = tensorOf.get(node.args[0]!)!;
     const n = Math.round(Math.sqrt(m.data.length));
     const inverse = inverseOf(m.data, n);
     if (inverse === null || !(norm1(m.data, n) * norm1(inverse, n) <= 1e10)) return true;
