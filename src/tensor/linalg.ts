@@ -13,7 +13,7 @@ import {
   rowSolveResident,
   subtractInPlaceResident,
 } from "./resident.js";
-import { sizeOf, type Tensor } from "./tensor.js";
+import { sizeOf, type Tensor, transposeInto } from "./tensor.js";
 import { gemmWasm } from "./wasm-gemm.js";
 
 /**
@@ -274,7 +274,7 @@ export function matmulLoops(a: Float64Array, b: Float64Array, m: number, k: numb
 
 export function transposeRaw(a: Float64Array, rows: number, cols: number): Float64Array {
   const t = new Float64Array(rows * cols);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = a[i * cols + j]!;
+  transposeInto(a, rows, cols, t);
   return t;
 }
 

@@ -58,3 +58,8 @@ export function maxRelativeError(a: Tensor, b: Tensor): number {
   }
   return worst;
 }
+
+/** Writes the transpose of a rows×cols row-major `a` into `out` from entry `at` on (cols×rows). */
+export function transposeInto(a: Float64Array, rows: number, cols: number, out: Float64Array, at = 0): void {
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[at + j * rows + i] = a[i * cols + j]!;
+}
