@@ -36,18 +36,18 @@ const vector = arena === null ? null : instance(arena.code, arena.memory);
 const ctl = new Int32Array(control);
 for (;;) {
   const until = performance.now() + AWAKE_MS;
-  for (let spin = 0; Atomics.load(ctl, 0) !== 1; spin++) {
+  for (let spin = 0; Atomics.load(ctl, ${STATE}) !== 1; spin++) {
     if ((spin & 255) === 255 && performance.now() > until) {
-      Atomics.wait(ctl, 0, 0);
+      Atomics.wait(ctl, ${STATE}, 0);
       spin = 0;
     }
   }
-  if (Atomics.compareExchange(ctl, 0, 1, 2) !== 1) continue;
-  const [kind, p1, p2, p3, p4, p5, p6, p7, p8, p9, p10] = ctl.subarray(1, 12);
+  if (Atomics.compareExchange(ctl, ${STATE}, 1, 2) !== 1) continue;
+  const [kind, p1, p2, p3, p4, p5, p6, p7, p8, p9, p10] = ctl.subarray(1, ${FINISHED});
   if (kind === 0) {
     const [ap, bp, cp, m4, n4, k, chunk, upper, kc, withFma] = [p1, p2, p3, p4, p5, p6, p7, p8, p9, p10];
     const gemm = kernels[withFma] ?? kernels[0];
-    for (let c = Atomics.add(ctl, 13, 1); c * chunk < m4; c = Atomics.add(ctl, 13, 1)) {
+    for (let c = Atomics.add(ctl, ${NEXT}, 1); c * chunk < m4; c = Atomics.add(ctl, ${NEXT}, 1)) {
       const i0 = c * chunk;
       const i1 = Math.min(m4, i0 + chunk);
       for (let k0 = 0; k0 < k; k0 += kc) gemm(ap, bp, cp, m4, n4, k0, Math.min(kc, k - k0), i0, i1, upper);
@@ -55,7 +55,7 @@ for (;;) {
   } else {
     const [a, x, y, m, n, chunk] = [p1, p2, p3, p4, p5, p6];
     const lines = kind === 2 ? n : m;
-    for (let c = Atomics.add(ctl, 13, 1); c * chunk < lines; c = Atomics.add(ctl, 13, 1)) {
+    for (let c = Atomics.add(ctl, ${NEXT}, 1); c * chunk < lines; c = Atomics.add(ctl, ${NEXT}, 1)) {
       const first = c * chunk;
       const count = Math.min(chunk, lines - first);
       if (kind === 2) vector.gemvT(a + first * 8, x, y + first * 8, m, count, n);
@@ -64,9 +64,9 @@ for (;;) {
   }
   // Free for the next job before reporting this one finished: this thread posts the next job only
   // after it has seen the report.
-  Atomics.store(ctl, 0, 0);
-  Atomics.store(ctl, 12, 1);
-  Atomics.notify(ctl, 12);
+  Atomics.store(ctl, ${STATE}, 0);
+  Atomics.store(ctl, ${FINISHED}, 1);
+  Atomics.notify(ctl, ${FINISHED});
 }
 `;
 
