@@ -52,6 +52,26 @@ export interface JsOptions {
   readonly wasmLoops?: Uint8Array<ArrayBuffer>[];
 }
 
+/**
+ * The operators whose entries a WebAssembly loop computes exactly as the JavaScript loop does, with
+ * the loop operation that computes them (mul only with a scalar operand; relu and constants are
+ * translated apart).
+ */
+const LOOP_OPS = new Map<string, LoopOp>([
+  ["add", "add"],
+  ["sub", "sub"],
+  ["mul", "mul"],
+  ["emul", "mul"],
+  ["div", "div"],
+  ["ediv", "div"],
+  ["neg", "neg"],
+  ["abs", "abs"],
+  ["sqrt", "sqrt"],
+  ["max", "max"],
+  ["min", "min"],
+  ["step", "step"],
+]);
+
 /** A matrix proper: two axes, neither of them 1 (a vector's transpose is free already). */
 function isMatrix(node: Node): boolean {
   return node.shape.length === 2 && node.shape[0] !== 1 && node.shape[1] !== 1;
@@ -380,44 +400,21 @@ export function printJs(program: Program, options: JsOptions): string {
         }
         return { kind: "op", op: name, args: list };
       };
-      const [a, b] = [n.args[0]!, n.args[1]!];
-      switch (n.op) {
-        case "const":
-          // The number the JavaScript loop reads (its literal), so that both give the same entries.
-          return {
-            kind: "const",
-            value: n.attrs.symbol === "pi" ? Math.PI : Number(formatNumber(n.attrs.value!)),
-          };
-        case "add":
-          return op("add", a, b);
-        case "sub":
-          return op("sub", a, b);
-        case "mul":
-          return a.shape.length > 0 && b.shape.length > 0 ? null : op("mul", a, b);
-        case "emul":
-          return op("mul", a, b);
-        case "div":
-        case "ediv":
-          return op("div", a, b);
-        case "neg":
-          return op("neg", a);
-        case "abs":
-          return op("abs", a);
-        case "sqrt":
-          return op("sqrt", a);
-        case "max":
-          return op("max", a, b);
-        case "min":
-          return op("min", a, b);
-        case "relu": {
-          const e = visit(a);
-          return e === null ? null : { kind: "op", op: "max", args: [e, { kind: "const", value: 0 }] };
-        }
-        case "step":
-          return op("step", a);
-        default:
-          return null;
+      const a = n.args[0]!;
+      if (n.op === "const")
+        // The number the JavaScript loop reads (its literal), so that both give the same entries.
+        return {
+          kind: "const",
+          value: n.attrs.symbol === "pi" ? Math.PI : Number(formatNumber(n.attrs.value!)),
+        };
+      // A product of two arrays is not element-wise; relu is max(x, 0).
+      if (n.op === "mul" && a.shape.length > 0 && n.args[1]!.shape.length > 0) return null;
+      if (n.op === "relu") {
+        const e = visit(a);
+        return e === null ? null : { kind: "op", op: "max", args: [e, { kind: "const", value: 0 }] };
       }
+      const same = LOOP_OPS.get(n.op);
+      return same === undefined ? null : op(same, ...n.args);
     };
     const entry = visit(node, true);
     return entry === null
