@@ -84,7 +84,7 @@ export const GEMV_WASM_SHARED_BASE64 =
   "Hh/9CwQAIARBAmohBAwACwsgA0ECaiEDDAALCyAFIAJIBEBBACEDAkADQCADIAJODQEgAyACbCAFakEDdCEHIAUgAmwgA2pBA3Qh" +
   "CCAAIAdqKwMAIAAgCGorAwCgIQ8gASAHaiAPOQMAIAEgCGogDzkDACADQQFqIQMMAAsLCws=";
 
-/** The same with the multiply-adds of gemv and gemvT and gemvSym and gemmThin fused (relaxed SIMD). */
+/** The same with the multiply-adds of gemv, gemvT, gemvSym, gemmThin fused (relaxed SIMD). */
 export const GEMV_WASM_SHARED_FUSED_BASE64 =
   "AGFzbQEAAAABYgtgBX9/f39/AGAGf39/f39/AGAEf39/fwBgAn9/AGAMf39/f39/f39/f3x8AGAGf39/fHx8AGAEf398fwBgCH9/" +
   "f3x8fHx/AGAIf39/f39/f38AYAV/f39/fAF/YAN/f38AAhIBA2VudgZtZW1vcnkCAwGAgAIDDg0AAQIDBAUGBwEIAgkKB1gIBGdl" +
