@@ -68,7 +68,7 @@ function singularArgument(nodes: readonly Node[], values: readonly Tensor[]): bo
   for (const node of nodes) {
     if (!FACTORED.has(node.op)) continue;
     const m = tensorOf.get(node.args[0]!)!;
-    const n = Math.round(Math.sqrt(m.data.length));
+    const n = m.shape[0]!;
     const inverse = inverseOf(m.data, n);
     if (inverse === null || !(norm1(m.data, n) * norm1(inverse, n) <= 1e10)) return true;
   }
