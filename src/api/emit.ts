@@ -111,7 +111,7 @@ export function programFor(
     }
   }
   const program = buildProgram({
-    problem: p.source.trim(),
+    problem: toText(p.expression),
     inputs: p.variables.map((v) => ({ name: v.name, shape: v.shape, symmetric: v.kind === "symmetric" })),
     outputs,
     notes: [...notes],

@@ -4,6 +4,7 @@
 import { type Dim, type Shape, shapesEqual } from "../core/index.js";
 import type { IndexForm, Node } from "../ir/index.js";
 import { formatNumber, type OperatorName } from "../ops/index.js";
+import { commentLine } from "./comment.js";
 import { HELPER_NAMES, helperSource } from "./js-runtime.js";
 import {
   atom,
@@ -666,18 +667,21 @@ function indexFormSum(
   return lines;
 }
 
-/** The header: the problem, the inputs and what each output is. */
-export function headerLines(program: Program, comment: string): string[] {
-  const lines = [`${comment} ${program.problem.replace(/\n/g, "; ")}`];
-  lines.push(`${comment} inputs: ${program.inputs.map((i) => `${i.name}: ${describeInput(i)}`).join(", ")}`);
-  lines.push(`${comment} returns:`);
+/**
+ * The header: the problem's expression, the inputs and what each output is — all printed from the IR,
+ * each line escaped as a comment (`commentLine`), so no text can leave it.
+ */
+export function headerLines(program: Program, marker: "//" | "#"): string[] {
+  const lines = [program.problem];
+  lines.push(`inputs: ${program.inputs.map((i) => `${i.name}: ${describeInput(i)}`).join(", ")}`);
+  lines.push("returns:");
   for (const out of program.outputs) {
-    lines.push(`${comment}   ${out.key}: ${out.description}`);
+    lines.push(`  ${out.key}: ${out.description}`);
     const formula = out.formula.length > 240 ? `${out.formula.slice(0, 240)}…` : out.formula;
-    if (out.key !== "value") lines.push(`${comment}     = ${formula}`);
+    if (out.key !== "value") lines.push(`    = ${formula}`);
   }
-  for (const note of program.notes) lines.push(`${comment} ${note}`);
-  return lines;
+  lines.push(...program.notes);
+  return lines.map((line) => commentLine(marker, line));
 }
 
 function describeInput(input: ProgramInput): string {

@@ -28,7 +28,10 @@ export interface ProgramOutput {
 }
 
 export interface ProgramSpec {
-  /** The problem as the user wrote it. */
+  /**
+   * The problem's expression, printed from the IR for the header. Never the text the user typed:
+   * generated code holds nothing of it but the names of variables and sizes, which are identifiers.
+   */
   readonly problem: string;
   readonly inputs: readonly ProgramInput[];
   readonly outputs: readonly ProgramOutput[];

@@ -157,6 +157,33 @@ describe.skipIf(!available)("playground", () => {
     expect(errors).toEqual([]);
   });
 
+  it("runs no script from a shared URL's problem, even when it trains", async () => {
+    const payload = "window.__matcalcInjected = 1; alert(1); //";
+    // (A text area reads \r as \n, so there it only ends the comment.)
+    for (const separator of ["\u2028", "\u2029"]) {
+      const params = new URLSearchParams({
+        p: `x: vector(2), sum((A*x - y).^2) # note${separator}${payload}`,
+        wrt: "x",
+      });
+      const { page, errors } = await open(`#${params}`);
+      const dialogs: string[] = [];
+      page.on("dialog", (d) => {
+        dialogs.push(d.message());
+        void d.dismiss();
+      });
+      await page.fill("#params", "x");
+      await page.fill("#data", '{"A": [[1, 0], [0, 1]], "y": [1, 2]}');
+      await page.click("#train");
+      await expect.poll(() => page.locator("#train-status").textContent()).toMatch(/step \d+\//);
+      expect(await page.evaluate(() => (window as { __matcalcInjected?: number }).__matcalcInjected)).toBe(
+        undefined,
+      );
+      expect(dialogs).toEqual([]);
+      expect(errors).toEqual([]);
+      await page.close();
+    }
+  });
+
   it("runs every gallery example to a result with a passing numeric check", async () => {
     const { page, errors } = await open();
     const titles = [...LECTURE_EXAMPLES, ...COOKBOOK_EXAMPLES].map((e) => e.title);
