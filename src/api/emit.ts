@@ -1,7 +1,15 @@
 // Generated code through the public API: `emit` prints a function computing a problem's value and
 // its derivatives for a target language; `compile` runs the JavaScript form in this process.
 
-import { buildProgram, type Program, type ProgramOutput, printJs, printPython } from "../codegen/index.js";
+import {
+  buildProgram,
+  jsNameConflict,
+  type Program,
+  type ProgramOutput,
+  printJs,
+  printPython,
+  pythonNameConflict,
+} from "../codegen/index.js";
 import { MatcalcError, type Shape } from "../core/index.js";
 import { toText } from "../render/index.js";
 import {
@@ -129,9 +137,23 @@ export function emit(
     throw new MatcalcError("usage", `unknown target ${target}: use one of ${TARGETS.join(", ")}`);
   }
   const name = options.name ?? "derivatives";
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
-    throw new MatcalcError("usage", `${name} is not a function name`);
+  if (typeof name !== "string" || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+    throw new MatcalcError("usage", `${String(name)} is not a function name`);
+  const python = target !== "ts" && target !== "js";
+  const conflict = python ? pythonNameConflict(name) : jsNameConflict(name);
+  if (conflict !== null)
+    throw new MatcalcError("usage", `${name} cannot name the generated function: it is ${conflict}`);
   const { program, derivatives } = programFor(problem, wrt, options);
+  if (python) {
+    for (const input of program.inputs) {
+      const clash = pythonNameConflict(input.name);
+      if (clash !== null)
+        throw new MatcalcError(
+          "name",
+          `the variable ${input.name} cannot be a parameter of the generated ${target} function: it is ${clash}; rename it`,
+        );
+    }
+  }
   const code =
     target === "ts" || target === "js"
       ? printJs(program, { typed: target === "ts", name })

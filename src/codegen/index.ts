@@ -1,5 +1,5 @@
 // Generated code: a straight-line program over the derivative's DAG, printed for each target.
-export { printJs } from "./js.js";
+export { jsNameConflict, printJs } from "./js.js";
 export {
   buildProgram,
   type Program,
@@ -7,4 +7,4 @@ export {
   type ProgramOutput,
   type ProgramSpec,
 } from "./program.js";
-export { type PythonTarget, printPython } from "./python.js";
+export { type PythonTarget, printPython, pythonNameConflict } from "./python.js";

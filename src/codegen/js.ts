@@ -22,14 +22,25 @@ import {
 } from "./program.js";
 import { type LoopExpr, type LoopOp, type LoopSpec, wasmLoop } from "./wasm-loop.js";
 
-const JS_RESERVED = new Set(
+const JS_KEYWORDS: ReadonlySet<string> = new Set(
   (
     "break case catch class const continue debugger default delete do else enum export extends false finally " +
     "for function if import in instanceof new null return super switch this throw true try typeof var void " +
-    "while with yield let static implements interface package private protected public await arguments eval " +
-    "Math Error Float64Array Int32Array Array Number Infinity NaN undefined inputs i"
+    "while with yield let static implements interface package private protected public await arguments eval"
   ).split(" "),
 );
+/** Globals and locals that the generated code reads by name. */
+const JS_USED: ReadonlySet<string> = new Set(
+  "Math Error Float64Array Int32Array Array Number Infinity NaN undefined inputs i".split(" "),
+);
+const JS_RESERVED = new Set([...JS_KEYWORDS, ...JS_USED]);
+
+/** Why a name cannot be the generated JavaScript function's name, or null. */
+export function jsNameConflict(name: string): string | null {
+  if (JS_KEYWORDS.has(name)) return "a reserved word of JavaScript";
+  if (JS_USED.has(name) || HELPER_NAMES.has(name)) return "a name the generated code uses";
+  return null;
+}
 
 // Binding strengths: 1 conditional, 2 sum, 3 product, 4 unary, 5 atom.
 

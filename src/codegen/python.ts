@@ -9,13 +9,30 @@ import { atom, NameTable, type Printed, type Program, termLetters, wrap } from "
 
 export type PythonTarget = "numpy" | "torch" | "jax";
 
-const PY_RESERVED = new Set(
+const PY_KEYWORDS: ReadonlySet<string> = new Set(
   (
     "False None True and as assert async await break class continue def del elif else except finally for from " +
-    "global if import in is lambda nonlocal not or pass raise return try while with yield np torch jax jnp math " +
-    "float int len abs sum max min array_arg check_shape sigmoid softmax logsumexp logdet unit dtype"
+    "global if import in is lambda nonlocal not or pass raise return try while with yield"
   ).split(" "),
 );
+/** Modules, builtins and helpers that the generated code calls by name. */
+const PY_USED: ReadonlySet<string> = new Set(
+  (
+    "np torch jax jnp math jax_logsumexp float int len abs sum max min array_arg check_shape sigmoid softmax " +
+    "logsumexp logdet unit dtype"
+  ).split(" "),
+);
+const PY_RESERVED = new Set([...PY_KEYWORDS, ...PY_USED]);
+
+/**
+ * Why a name cannot be the generated Python function's name or one of its parameters (which keep the
+ * variables' names, so that `f(**values)` works), or null.
+ */
+export function pythonNameConflict(name: string): string | null {
+  if (PY_KEYWORDS.has(name)) return "a Python keyword";
+  if (PY_USED.has(name)) return "a name the generated Python code uses";
+  return null;
+}
 
 // Binding strengths: 1 sum, 2 product, 3 unary, 4 power, 5 atom.
 
@@ -178,7 +195,7 @@ function dialect(target: PythonTarget): Dialect {
 
 export function printPython(program: Program, target: PythonTarget, functionName: string): string {
   const d = dialect(target);
-  const names = new NameTable(new Set([...PY_RESERVED, functionName]));
+  const names = new NameTable(PY_RESERVED);
   const usedHelpers = new Set<string>();
   const nodeNames = new Map<number, string>();
   const sizeName = (dim: Dim) => (typeof dim === "number" ? String(dim) : names.name(`size:${dim}`, dim));
