@@ -2,11 +2,13 @@
 // cotangent w gives Jᵀw, so C is the transposed Jacobian — in the lecture's forms (diag(f′(u))·B…).
 // When no rule fits (a matrix-valued intermediate that is linear in w), it says so and the caller
 // falls back to index notation.
-import type { Node } from "../ir/index.js";
+import { type Node, postorderOf } from "../ir/index.js";
 import { apply, constant, identity, ones } from "../ops/index.js";
 import { dependsOn } from "./linearize.js";
 
 export class NoMatrixForm extends Error {}
+
+const FAILED = Symbol("no matrix form");
 
 const T = (a: Node) => apply("transpose", a);
 const M = (a: Node, b: Node) => apply("mul", a, b);
@@ -14,7 +16,8 @@ const M = (a: Node, b: Node) => apply("mul", a, b);
 /** C with e = C·w for a column w of size k; e is a scalar or a column vector. Null means zero. */
 export function coefficientOf(e: Node, w: Node): Node | null {
   const depends = dependsOn(e, w);
-  const memo = new Map<number, Node | null>();
+  /** Each node's coefficient, or FAILED where it has no matrix form. */
+  const memo = new Map<number, Node | null | typeof FAILED>();
   const k = w.shape[0]!;
 
   const rowsOf = (node: Node): number | string =>
@@ -23,10 +26,16 @@ export function coefficientOf(e: Node, w: Node): Node | null {
   const coefficient = (node: Node): Node | null => {
     if (!depends.has(node.id)) return null;
     const cached = memo.get(node.id);
+    if (cached === FAILED) throw new NoMatrixForm();
     if (cached !== undefined) return cached;
-    const result = rule(node);
-    memo.set(node.id, result);
-    return result;
+    try {
+      const result = rule(node);
+      memo.set(node.id, result);
+      return result;
+    } catch (error) {
+      if (error instanceof NoMatrixForm) memo.set(node.id, FAILED);
+      throw error;
+    }
   };
 
   /** Coefficients are kept for columns: a row is used as its transpose, a matrix has no such form. */
@@ -161,12 +170,33 @@ export function coefficientOf(e: Node, w: Node): Node | null {
       }
     }
     if (m.op === "add" || m.op === "sub") {
-      const ca = diagonalOfLinear(m.args[0]!);
-      const cb = diagonalOfLinear(m.args[1]!);
-      return m.op === "add" ? sum(ca, cb) : sum(ca, cb === null ? null : apply("neg", cb));
+      // Term by term, found by a loop: a long sum is a deep chain.
+      let total: Node | null = null;
+      const pending: Array<{ term: Node; negative: boolean }> = [{ term: m, negative: false }];
+      while (pending.length > 0) {
+        const { term, negative } = pending.pop()!;
+        if (term.op === "add" || term.op === "sub") {
+          pending.push({ term: term.args[1]!, negative: term.op === "sub" ? !negative : negative });
+          pending.push({ term: term.args[0]!, negative });
+          continue;
+        }
+        const c = diagonalOfLinear(term);
+        total = sum(total, c === null || !negative ? c : apply("neg", c));
+      }
+      return total;
     }
     throw new NoMatrixForm();
   };
 
+  // Every node's coefficient in post-order, so that each rule finds its operands' ready: the
+  // recursion stays one level deep however deep the expression (a long sum is a deep chain).
+  for (const node of postorderOf([e])) {
+    if (!depends.has(node.id)) continue;
+    try {
+      coefficient(node);
+    } catch (error) {
+      if (!(error instanceof NoMatrixForm)) throw error;
+    }
+  }
   return coefficient(e);
 }

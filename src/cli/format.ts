@@ -1,5 +1,15 @@
 // Numbers for the terminal: a scalar as a number, vectors and matrices as aligned rows.
-import type { Tensor } from "../api/index.js";
+import { isMatcalcError, type Tensor } from "../api/index.js";
+
+/** A printed form, or null and why when it is too large to show (an error of kind "limit"). */
+export function shownOrWhy(read: () => string): { text: string | null; why: string | null } {
+  try {
+    return { text: read(), why: null };
+  } catch (error) {
+    if (isMatcalcError(error) && error.diagnostic.kind === "limit") return { text: null, why: error.message };
+    throw error;
+  }
+}
 
 function formatEntry(x: number): string {
   if (Number.isInteger(x) && Math.abs(x) < 1e15) return String(x);
@@ -7,22 +17,42 @@ function formatEntry(x: number): string {
   return text.includes("e") ? text : text.replace(/\.?0+$/, "");
 }
 
+/** Past this many entries a value is summarized, as NumPy prints large arrays. */
+const SUMMARY_THRESHOLD = 1000;
+/** Rows and columns shown at each edge of a summarized value. */
+const EDGE = 3;
+
+/** The indices shown along an axis of length n: all, or EDGE at each end with a gap (-1) between. */
+function shownIndices(n: number, summarize: boolean): number[] {
+  if (!summarize || n <= 2 * EDGE) return Array.from({ length: n }, (_, i) => i);
+  return [
+    ...Array.from({ length: EDGE }, (_, i) => i),
+    -1,
+    ...Array.from({ length: EDGE }, (_, i) => n - EDGE + i),
+  ];
+}
+
 export function formatTensor(t: Tensor): string {
   if (t.shape.length === 0) return formatEntry(t.data[0]!);
   if (t.shape.length > 2) return JSON.stringify({ shape: t.shape, data: Array.from(t.data) });
-  const rows = t.shape.length === 1 ? t.shape[0]! : t.shape[0]!;
+  const rows = t.shape[0]!;
   const cols = t.shape.length === 1 ? 1 : t.shape[1]!;
-  const cells = Array.from(t.data, formatEntry);
-  const width = Math.max(...cells.map((c) => c.length));
-  const lines: string[] = [];
-  for (let i = 0; i < rows; i++) {
+  const summarize = t.data.length > SUMMARY_THRESHOLD;
+  const rowIndices = shownIndices(rows, summarize);
+  const colIndices = shownIndices(cols, summarize);
+  const grid = rowIndices.map((i) =>
+    colIndices.map((j) => {
+      if (i >= 0 && j >= 0) return formatEntry(t.data[i * cols + j]!);
+      return i < 0 && j < 0 ? "⋱" : i < 0 ? "⋮" : "…";
+    }),
+  );
+  let width = 0;
+  for (const row of grid) for (const cell of row) width = Math.max(width, cell.length);
+  const lines = grid.map((row) => `  ${row.map((c) => c.padStart(width)).join("  ")}`);
+  if (summarize)
     lines.push(
-      `  ${cells
-        .slice(i * cols, (i + 1) * cols)
-        .map((c) => c.padStart(width))
-        .join("  ")}`,
+      `  (${t.shape.length === 2 ? `${t.shape.join("×")} = ` : ""}${t.data.length} entries, summarized; --json gives every entry)`,
     );
-  }
   return lines.join("\n");
 }
 

@@ -40,12 +40,35 @@ function step(node: Node): Node | null {
   if (isRow(a) && isMatrix(b) && b.op === "mul" && !isScalar(b.args[0]!) && !isScalar(b.args[1]!)) {
     return apply("mul", apply("mul", a, b.args[0]!), b.args[1]!);
   }
-  // (P ± Q)*v → P*v ± Q*v and r*(P ± Q) → r*P ± r*Q: no n×n sum is formed.
-  if (isVector(b) && isMatrixSum(a))
-    return apply(a.op, apply("mul", a.args[0]!, b), apply("mul", a.args[1]!, b));
-  if (isRow(a) && isMatrixSum(b))
-    return apply(b.op, apply("mul", a, b.args[0]!), apply("mul", a, b.args[1]!));
   return null;
+}
+
+/**
+ * (P ± Q ± …)*v → P*v ± Q*v ± … and r*(P ± Q ± …) → r*P ± r*Q ± …, each product settled: no n×n
+ * sum is formed. The sum's terms are found by a loop (a long sum is a deep chain), or null when the
+ * product is not of that form.
+ */
+function distribute(node: Node, sizes: Sizes | undefined, memo: Map<number, Node>): Node | null {
+  if (node.op !== "mul") return null;
+  const [a, b] = [node.args[0]!, node.args[1]!];
+  const onRight = isVector(b) && isMatrixSum(a);
+  if (!onRight && !(isRow(a) && isMatrixSum(b))) return null;
+  const terms: Array<{ term: Node; negative: boolean }> = [];
+  const pending: Array<{ term: Node; negative: boolean }> = [{ term: onRight ? a : b, negative: false }];
+  while (pending.length > 0) {
+    const { term, negative } = pending.pop()!;
+    if (isMatrixSum(term)) {
+      pending.push({ term: term.args[1]!, negative: term.op === "sub" ? !negative : negative });
+      pending.push({ term: term.args[0]!, negative });
+    } else terms.push({ term, negative });
+  }
+  let result: Node | null = null;
+  for (const { term, negative } of terms) {
+    const product = settle(onRight ? apply("mul", term, b) : apply("mul", a, term), sizes, memo);
+    if (result === null) result = negative ? apply("neg", product) : product;
+    else result = apply(negative ? "sub" : "add", result, product);
+  }
+  return result;
 }
 
 /** Sizes of the size symbols, for ordering by cost. */
@@ -104,7 +127,16 @@ function settle(node: Node, sizes?: Sizes, memo = new Map<number, Node>()): Node
   if (known !== undefined) return known;
   let current = node;
   for (let k = 0; k < 64; k++) {
-    const next = step(current) ?? (sizes ? sizedStep(current, sizes, memo) : null);
+    const plain = step(current);
+    if (plain === null) {
+      // Distributed over a sum, every product is settled already.
+      const spread = distribute(current, sizes, memo);
+      if (spread !== null) {
+        current = spread;
+        break;
+      }
+    }
+    const next = plain ?? (sizes ? sizedStep(current, sizes, memo) : null);
     if (next === null) break;
     current = rebuild(
       next,

@@ -88,7 +88,7 @@ export const reductionOperators = {
     summary: "exp(x) / sum(exp(x)), computed stably",
     shape: vectorArgument("softmax", "same"),
     evaluate: ([a]) => {
-      const top = Math.max(...a!.data);
+      const top = largestEntry(a!.data);
       const e = mapTensor(a!, (x) => Math.exp(x - top));
       const s = sumEntries(e);
       return mapTensor(e, (x) => x / s);
@@ -103,7 +103,7 @@ export const reductionOperators = {
     summary: "log(sum(exp(x))), computed stably",
     shape: vectorArgument("logsumexp", "scalar"),
     evaluate: ([a]) => {
-      const top = Math.max(...a!.data);
+      const top = largestEntry(a!.data);
       if (!Number.isFinite(top)) return scalarTensor(top);
       return scalarTensor(top + Math.log(sumEntries(mapTensor(a!, (x) => Math.exp(x - top)))));
     },
@@ -112,3 +112,10 @@ export const reductionOperators = {
     jvp: ([u], [du]) => (du === null ? null : E.mul(E.tr(E.call("softmax", u)), du)),
   },
 } satisfies Record<string, OperatorDefinition>;
+
+/** The largest entry, by a loop (spreading a large array into Math.max overflows the stack). */
+function largestEntry(data: Float64Array): number {
+  let top = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < data.length; i++) top = data[i]! > top || Number.isNaN(data[i]!) ? data[i]! : top;
+  return top;
+}

@@ -13,10 +13,22 @@ export interface PlotOptions {
 
 const SPARKS = "▁▂▃▄▅▆▇█";
 
+/** The smallest and largest of the values, by a loop (a long series would overflow Math.max(...v)). */
+function range(values: readonly number[]): { lo: number; hi: number } {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const v of values) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return { lo, hi };
+}
+
 /** Whether positive values spanning more than two decades are better seen on a log scale. */
 function wantsLog(values: readonly number[]): boolean {
   if (values.length === 0 || values.some((v) => !(v > 0))) return false;
-  return Math.max(...values) / Math.min(...values) > 100;
+  const { lo, hi } = range(values);
+  return hi / lo > 100;
 }
 
 /** The series in at most `width` characters, each the mean of its bucket (log scale where it helps). */
@@ -33,8 +45,7 @@ export function sparkline(values: readonly number[], width = 40): string {
     for (let i = from; i < to; i++) s += finite[i]!;
     means.push(s / (to - from));
   }
-  const lo = Math.min(...means);
-  const hi = Math.max(...means);
+  const { lo, hi } = range(means);
   return means
     .map(
       (v) =>
@@ -66,8 +77,7 @@ export function linePlotSvg(values: readonly number[], options: PlotOptions = {}
   const log = options.scale === "log" || (options.scale !== "linear" && wantsLog(finite));
   const f = (v: number) => (log ? Math.log10(v) : v);
   const shown = (log ? positive : finite).map(f);
-  let lo = shown.length > 0 ? Math.min(...shown) : 0;
-  let hi = shown.length > 0 ? Math.max(...shown) : 1;
+  let { lo, hi } = shown.length > 0 ? range(shown) : { lo: 0, hi: 1 };
   if (hi === lo) {
     hi += 0.5;
     lo -= 0.5;

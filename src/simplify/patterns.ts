@@ -3,6 +3,13 @@ import type { Shape } from "../core/index.js";
 import { foldRemembered, mixText, type Node, NodeSlot } from "../ir/index.js";
 import { apply, constant, zeros } from "../ops/index.js";
 
+/**
+ * How deep the local helpers of the rules (pushing a transpose or a sign inward, splitting a term,
+ * leaning a product left) recurse into one subexpression. A long sum or product chain is a deep
+ * chain of nodes; past this depth a helper keeps the rest as it is (a correct, less tidy form).
+ */
+export const LOCAL_DEPTH = 200;
+
 export const isScalar = (n: Node) => n.shape.length === 0;
 export const isVector = (n: Node) => n.shape.length === 1;
 export const isRow = (n: Node) => n.shape.length === 2 && n.shape[0] === 1;

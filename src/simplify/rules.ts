@@ -20,6 +20,7 @@ import {
   isScalar,
   isVector,
   isZero,
+  LOCAL_DEPTH,
   sameShape,
   sizeOf,
   tryApply,
@@ -28,7 +29,8 @@ import {
 import { cancelScalarFactors, collectTerms, factorCommon, factorHadamard } from "./sums.js";
 
 /** −node written without a minus sign, by reversing a difference it is linear in; or null. */
-function flipSign(node: Node): Node | null {
+function flipSign(node: Node, depth = 0): Node | null {
+  if (depth > LOCAL_DEPTH) return null;
   switch (node.op) {
     case "sub":
       return sameShape(node.args[0]!, node) && sameShape(node.args[1]!, node)
@@ -37,13 +39,13 @@ function flipSign(node: Node): Node | null {
     case "transpose":
     case "sum":
     case "diagMatrix": {
-      const inner = flipSign(node.args[0]!);
+      const inner = flipSign(node.args[0]!, depth + 1);
       return inner === null ? null : tryApply(node.op, inner);
     }
     case "mul":
     case "emul": {
       for (const k of [0, 1]) {
-        const inner = flipSign(node.args[k]!);
+        const inner = flipSign(node.args[k]!, depth + 1);
         if (inner !== null)
           return tryApply(node.op, k === 0 ? inner : node.args[0]!, k === 1 ? inner : node.args[1]!);
       }
@@ -72,7 +74,8 @@ const ELEMENTWISE_PATH = new Set([
  * operations only: entry i must depend on entry i of z alone for step(z) to mask it.
  */
 function replaceRelu(node: Node, z: Node): Node {
-  const walk = (current: Node): Node => {
+  const walk = (current: Node, depth: number): Node => {
+    if (depth > LOCAL_DEPTH) return current;
     const isRelu =
       (current.op === "max" && isConstant(current.args[0]!, 0) && current.args[1] === z) ||
       (current.op === "max" && isConstant(current.args[1]!, 0) && current.args[0] === z) ||
@@ -81,26 +84,41 @@ function replaceRelu(node: Node, z: Node): Node {
     if (!ELEMENTWISE_PATH.has(current.op) || !sameShape(current, z)) return current;
     return rebuild(
       current,
-      current.args.map((a) => (sameShape(a, z) ? walk(a) : a)),
+      current.args.map((a) => (sameShape(a, z) ? walk(a, depth + 1) : a)),
     );
   };
-  return walk(node);
+  return walk(node, 0);
 }
 
 /** Aᵀ with transposes moved to the leaves as the transpose rules would (used to judge a rewrite). */
-function pushTranspose(n: Node): Node {
+function pushTranspose(n: Node, depth = 0): Node {
   if (isScalar(n)) return n;
+  if (depth > LOCAL_DEPTH) return apply("transpose", n);
+  const push = (a: Node) => pushTranspose(a, depth + 1);
   if (n.op === "transpose") return n.args[0]!;
   if ((n.op === "var" && n.attrs.symmetric) || n.op === "identity" || n.op === "diagMatrix") return n;
   if (n.op === "mul") {
     const [a, b] = [n.args[0]!, n.args[1]!];
-    if (isScalar(a)) return tryApply("mul", a, pushTranspose(b)) ?? apply("transpose", n);
-    return tryApply("mul", pushTranspose(b), pushTranspose(a)) ?? apply("transpose", n);
+    if (isScalar(a)) return tryApply("mul", a, push(b)) ?? apply("transpose", n);
+    return tryApply("mul", push(b), push(a)) ?? apply("transpose", n);
   }
-  if (n.op === "add" || n.op === "sub")
-    return tryApply(n.op, pushTranspose(n.args[0]!), pushTranspose(n.args[1]!)) ?? apply("transpose", n);
-  if (n.op === "neg") return apply("neg", pushTranspose(n.args[0]!));
-  if (n.op === "div") return tryApply("div", pushTranspose(n.args[0]!), n.args[1]!) ?? apply("transpose", n);
+  if (n.op === "add" || n.op === "sub") {
+    // A long sum leans left: its spine is walked by a loop, bottom up, each right operand pushed.
+    const spine: Node[] = [];
+    let bottom = n;
+    while (bottom.op === "add" || bottom.op === "sub") {
+      spine.push(bottom);
+      bottom = bottom.args[0]!;
+    }
+    let pushed = push(bottom);
+    for (let k = spine.length - 1; k >= 0; k--) {
+      const s = spine[k]!;
+      pushed = tryApply(s.op, pushed, push(s.args[1]!)) ?? apply("transpose", s);
+    }
+    return pushed;
+  }
+  if (n.op === "neg") return apply("neg", push(n.args[0]!));
+  if (n.op === "div") return tryApply("div", push(n.args[0]!), n.args[1]!) ?? apply("transpose", n);
   return apply("transpose", n);
 }
 
@@ -120,24 +138,26 @@ const ARITHMETIC_FOLDS: Record<string, (a: number, b: number) => number> = {
 };
 
 /** x' for a factor of a product: a product's transpose reversed factor by factor, anything else x'. */
-function transposeProduct(x: Node): Node {
+function transposeProduct(x: Node, depth = 0): Node {
   if (x.op === "transpose") return x.args[0]!;
-  if (x.op !== "mul" || isScalar(x.args[0]!) || isScalar(x.args[1]!)) return apply("transpose", x);
-  return tryApply("mul", transposeProduct(x.args[1]!), transposeProduct(x.args[0]!)) ?? apply("transpose", x);
+  if (x.op !== "mul" || isScalar(x.args[0]!) || isScalar(x.args[1]!) || depth > LOCAL_DEPTH)
+    return apply("transpose", x);
+  const [b, a] = [transposeProduct(x.args[1]!, depth + 1), transposeProduct(x.args[0]!, depth + 1)];
+  return tryApply("mul", b, a) ?? apply("transpose", x);
 }
 
 /**
  * a*(b*c) → (a*b)*c for non-scalar a and b, applied until the product leans left all the way down —
  * at once, rather than one rotation per pass (a chain of k factors would take k passes).
  */
-function associateLeft(n: Node): Node {
-  if (n.op !== "mul") return n;
+function associateLeft(n: Node, depth = 0): Node {
+  if (n.op !== "mul" || depth > LOCAL_DEPTH) return n;
   const [a, b] = [n.args[0]!, n.args[1]!];
   if (b.op !== "mul" || isScalar(a) || isScalar(b.args[0]!)) return n;
   const inner = tryApply("mul", a, b.args[0]!);
   if (inner === null) return n;
-  const rotated = tryApply("mul", associateLeft(inner), b.args[1]!);
-  return rotated === null ? n : associateLeft(rotated);
+  const rotated = tryApply("mul", associateLeft(inner, depth + 1), b.args[1]!);
+  return rotated === null ? n : associateLeft(rotated, depth + 1);
 }
 
 export const constantRules: Ruleset = {

@@ -3,7 +3,7 @@
 // makes the expression smaller (x'·A + x'·A' = x'·(A + A')).
 import { foldRemembered, type Node, NodeSlot } from "../ir/index.js";
 import { apply, constant, identity } from "../ops/index.js";
-import { constantValue, isScalar, sameShape, sizeOf, tryApply, zeroOf } from "./patterns.js";
+import { constantValue, isScalar, LOCAL_DEPTH, sameShape, sizeOf, tryApply, zeroOf } from "./patterns.js";
 
 interface Term {
   coefficient: number;
@@ -14,11 +14,12 @@ interface Term {
 /** Products whose sign is carried by their first factor: (−a)·b is −(a·b). */
 const SIGNED_FIRST: ReadonlySet<string> = new Set(["mul", "div", "emul", "ediv"]);
 
-function splitCoefficient(node: Node, sign: number): Term {
+function splitCoefficient(node: Node, sign: number, depth = 0): Term {
+  if (depth > LOCAL_DEPTH) return { coefficient: sign, body: node };
   // A negation on the first factor of a product is the term's sign: (−y) ./ b is −(y ./ b).
   if (SIGNED_FIRST.has(node.op) && node.args[0]!.op === "neg") {
     const flipped = tryApply(node.op, node.args[0]!.args[0]!, node.args[1]!);
-    if (flipped !== null) return splitCoefficient(flipped, -sign);
+    if (flipped !== null) return splitCoefficient(flipped, -sign, depth + 1);
   }
   const value = constantValue(node);
   if (value !== undefined) return { coefficient: sign * value, body: null };
@@ -26,7 +27,7 @@ function splitCoefficient(node: Node, sign: number): Term {
     const c = constantValue(node.args[0]!);
     if (c !== undefined) return { coefficient: sign * c, body: node.args[1]! };
     // c*a*b, associated to the left: the constant sits at the bottom of the left spine.
-    const inner = node.args[0]!.op === "mul" ? splitCoefficient(node.args[0]!, 1) : null;
+    const inner = node.args[0]!.op === "mul" ? splitCoefficient(node.args[0]!, 1, depth + 1) : null;
     if (inner && inner.coefficient !== 1 && inner.body !== null) {
       const body = tryApply("mul", inner.body, node.args[1]!);
       if (body !== null) return { coefficient: sign * inner.coefficient, body };
@@ -85,17 +86,18 @@ function termNode(t: Term, magnitudeOnly: boolean): Node {
  * −body with the sign on a product's first factor, (−A)·B, as the product rules write it (and as
  * splitCoefficient reads it back): written −(A·B), the two would undo each other.
  */
-function negateFirst(body: Node): Node {
-  if (SIGNED_FIRST.has(body.op) && body.args[0]!.op !== "neg") {
-    const signed = tryApply(body.op, negateFirst(body.args[0]!), body.args[1]!);
+function negateFirst(body: Node, depth = 0): Node {
+  if (SIGNED_FIRST.has(body.op) && body.args[0]!.op !== "neg" && depth <= LOCAL_DEPTH) {
+    const signed = tryApply(body.op, negateFirst(body.args[0]!, depth + 1), body.args[1]!);
     if (signed !== null) return signed;
   }
   return apply("neg", body);
 }
 
 /** c·(a·b) written as (c·a)·b, so that the product needs no brackets. */
-function scaleLeft(c: Node, body: Node): Node {
-  if (body.op === "mul") return apply("mul", scaleLeft(c, body.args[0]!), body.args[1]!);
+function scaleLeft(c: Node, body: Node, depth = 0): Node {
+  if (body.op === "mul" && depth <= LOCAL_DEPTH)
+    return apply("mul", scaleLeft(c, body.args[0]!, depth + 1), body.args[1]!);
   return apply("mul", c, body);
 }
 
