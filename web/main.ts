@@ -17,6 +17,7 @@ import {
   explanationJson,
   formatError,
   formatShape,
+  isMatcalcError,
   type Layout,
   LECTURE_EXAMPLES,
   linePlotSvg,
@@ -54,7 +55,14 @@ const DEFAULT: State = {
   mode: "forward",
 };
 
+/** Past this many characters a formula is shown as text: typesetting it would hold the page up. */
+const TYPESET_LIMIT = 20_000;
+
 function tex(target: HTMLElement, latex: string, display = true): void {
+  if (latex.length > TYPESET_LIMIT) {
+    target.textContent = `(a formula of ${latex.length.toLocaleString("en-US")} characters: too long to typeset here)`;
+    return;
+  }
   try {
     katex.render(latex, target, { displayMode: display, throwOnError: false, output: "htmlAndMathml" });
   } catch {
@@ -182,8 +190,20 @@ function renderDerivative(d: Derivative): void {
   const by = d.wrt.join(",");
   $("result-title").textContent =
     `${d.order === 1 ? "" : `order ${d.order}, `}by ${by} — ${d.layout} layout, shape ${formatShape(d.shape) || "scalar"}${d.kind === "index" ? ", index notation" : ""}`;
-  tex($("result"), d.latex);
-  $("result-text").textContent = d.text;
+  // A result too large to show (an error of kind "limit") is said so; its numbers and code still come.
+  const shown = (read: () => string) => {
+    try {
+      return read();
+    } catch (error) {
+      if (isMatcalcError(error) && error.diagnostic.kind === "limit") return null;
+      throw error;
+    }
+  };
+  const text = shown(() => d.text);
+  const latex = shown(() => d.latex);
+  if (latex === null) $("result").textContent = "(too large to show)";
+  else tex($("result"), latex);
+  $("result-text").textContent = text ?? "(too large to show)";
   $("notes").replaceChildren(
     ...d.notes.map((note) => {
       const p = document.createElement("p");
@@ -205,6 +225,10 @@ function renderSteps(state: State): void {
   const json = explanationJson(
     explain(problemInput.value, state.wrt[0]!, { mode: state.mode, layout: state.layout }),
   );
+  if (json.tooManySteps !== null) {
+    steps.textContent = `Too many operations to show step by step: ${(json.tooManySteps as number).toLocaleString("en-US")} intermediate variables.`;
+    return;
+  }
   const table = document.createElement("table");
   table.innerHTML = "<thead><tr><th>Intermediate variable</th><th>Local derivatives</th></tr></thead>";
   const body = document.createElement("tbody");

@@ -11,7 +11,7 @@ import { type Dim, isMatcalcError, MatcalcError, type Shape } from "../core/inde
 import type { IndexForm, Node } from "../ir/index.js";
 import { evaluateIndexForm } from "../numeric/index.js";
 import { variable } from "../ops/index.js";
-import { indexFormLatex, indexFormText, toLatex, toText } from "../render/index.js";
+import { INDEX_TERMS_SHOWN, indexFormLatex, indexFormText, toLatex, toText } from "../render/index.js";
 import { type StopReason, simplify, type TraceEntry, tidy } from "../simplify/index.js";
 import type { Tensor } from "../tensor/index.js";
 import { type KroneckerDisplay, kroneckerText } from "./kronecker.js";
@@ -38,10 +38,14 @@ export interface Derivative {
   readonly node: Node | null;
   /** The index form (kind "index"). */
   readonly indexForm: IndexForm | null;
-  /** Matrix results in the input syntax; index results in index notation. */
+  /**
+   * Matrix results in the input syntax; index results in index notation. Printed when first read;
+   * reading a result too large to show (TEXT_LIMIT characters, INDEX_TERMS_SHOWN terms) throws a
+   * MatcalcError of kind "limit" — the result can still be evaluated and emitted.
+   */
   readonly text: string;
   readonly latex: string;
-  /** The derivative in index notation, always. */
+  /** The derivative in index notation, or why it is not shown (too large). */
   readonly index: string;
   /**
    * For tensors that have one: the Kronecker form of d vec(Y)/d vec(X) (vec stacks columns), e.g.
@@ -100,6 +104,8 @@ export function differentiate(
   const node = value.kind === "matrix" ? value.node : null;
   const indexForm = value.kind === "index" ? value.form : null;
   let index: string | undefined;
+  let text: string | undefined;
+  let latex: string | undefined;
   const kronecker = indexForm
     ? kroneckerText(indexForm, p.expression, variables, result.order, result.layout, tidyUp)
     : null;
@@ -115,12 +121,20 @@ export function differentiate(
     shape: value.shape,
     node,
     indexForm,
-    text: node ? toText(node) : indexFormText(indexForm!),
-    latex: node ? toLatex(node) : indexFormLatex(indexForm!),
+    // Printed when first read: a result can be too large to show (an error of kind "limit" says so)
+    // and still be evaluated and emitted as code.
+    get text(): string {
+      text ??= node ? toText(node) : indexFormText(indexForm!);
+      return text;
+    },
+    get latex(): string {
+      latex ??= node ? toLatex(node) : indexFormLatex(indexForm!);
+      return latex;
+    },
     get index(): string {
       if (index === undefined) {
         try {
-          index = indexFormText(node ? indexView(node) : indexForm!, "D");
+          index = indexFormText(node ? indexView(node, INDEX_TERMS_SHOWN) : indexForm!, "D");
         } catch (error) {
           if (!isMatcalcError(error)) throw error;
           index = `(not shown: ${error.message})`;

@@ -10,8 +10,8 @@ import {
   printPython,
   pythonNameConflict,
 } from "../codegen/index.js";
-import { MatcalcError, type Shape } from "../core/index.js";
-import { toText } from "../render/index.js";
+import { isMatcalcError, MatcalcError, type Shape } from "../core/index.js";
+import { toText, toTextWithin } from "../render/index.js";
 import {
   addTranspose,
   clear,
@@ -74,6 +74,19 @@ function variableNames(problem: Problem, wrt: string | readonly string[]): strin
   return names;
 }
 
+/** A derivative's formula for the header of generated code, or why it is not shown there. */
+function headerFormula(d: Derivative): string {
+  try {
+    return d.node ? toTextWithin(d.node, HEADER_FORMULA_LIMIT) : d.text;
+  } catch (error) {
+    if (isMatcalcError(error) && error.diagnostic.kind === "limit") return "(too large to show here)";
+    throw error;
+  }
+}
+
+/** The longest formula printed into a header (the header shows its first 240 characters). */
+const HEADER_FORMULA_LIMIT = 100_000;
+
 /** The program behind the generated code: the value, then each variable's derivatives up to `order`. */
 export function programFor(
   problem: string | Problem,
@@ -110,7 +123,7 @@ export function programFor(
       outputs.push({
         key: `${k === 1 ? "d" : `d${k}`}_${name}`,
         description: `${what} by ${name}: ${shapeWords(d.shape)}, ${d.layout} layout${form}`,
-        formula: d.text,
+        formula: headerFormula(d),
         shape: d.shape,
         node: d.node,
         indexForm: d.indexForm,

@@ -2,7 +2,13 @@
 // LaTeX for notes, and JSON for the web page.
 import type { Layout } from "../calculus/index.js";
 import { MatcalcError, type Shape } from "../core/index.js";
-import { type Derivation, explainDerivative, formatPolynomial, type Mode } from "../explain/index.js";
+import {
+  type Derivation,
+  explainDerivative,
+  formatPolynomial,
+  type Mode,
+  STEP_LIMIT,
+} from "../explain/index.js";
 import type { Node } from "../ir/index.js";
 import { apply, variable } from "../ops/index.js";
 import { toLatex, toText } from "../render/index.js";
@@ -88,14 +94,27 @@ function localText(node: Node | null, layout: Layout): string {
   return toText(inLayout(node, layout, false));
 }
 
+/** Why no steps are written, for a derivation of more than STEP_LIMIT operations. */
+function tooManyStepsText(e: Explanation): string {
+  return `Too many operations to show step by step: ${e.tooManySteps!.toLocaleString("en-US")} intermediate variables (at most ${STEP_LIMIT} are written out).`;
+}
+
 /** The derivation for a terminal. */
 export function explanationText(e: Explanation): string {
   const lines: string[] = [];
-  const y = e.intermediates[e.intermediates.length - 1]!;
   lines.push(
     `Derivative of ${toText(e.problem.expression)} by ${e.variable} — ${e.mode} mode, ${e.layout} layout`,
     "",
   );
+  if (e.tooManySteps !== null) {
+    lines.push(
+      tooManyStepsText(e),
+      "",
+      `Result:      ${e.result.text}    (${e.result.shape.join("×") || "scalar"})`,
+    );
+    return `${lines.join("\n")}\n`;
+  }
+  const y = e.intermediates[e.intermediates.length - 1]!;
   lines.push("Intermediate variables:");
   for (const u of e.intermediates) {
     const name = u === y ? `y = ${u.name}` : u.name;
@@ -141,12 +160,16 @@ export function explanationText(e: Explanation): string {
 
 /** The derivation as Markdown with LaTeX (KaTeX renders the math). */
 export function explanationMarkdown(e: Explanation): string {
-  const y = e.intermediates[e.intermediates.length - 1]!;
   const out: string[] = [];
   out.push(
     `### Derivative of $${toLatex(e.problem.expression)}$ by $${e.variable}$ (${e.mode} mode, ${e.layout} layout)`,
     "",
   );
+  if (e.tooManySteps !== null) {
+    out.push(tooManyStepsText(e), "", `Result: $$\\frac{dy}{d${e.variable}} = ${e.result.latex}$$`);
+    return `${out.join("\n")}\n`;
+  }
+  const y = e.intermediates[e.intermediates.length - 1]!;
   out.push("| Intermediate variables | Local derivatives |", "|---|---|");
   for (const u of e.intermediates) {
     const locals = e.locals
@@ -176,6 +199,9 @@ export function explanationMarkdown(e: Explanation): string {
   return `${out.join("\n")}\n`;
 }
 
+/** The most simplifier rewrites the JSON form lists (the last ones). */
+const JSON_REWRITES = 100;
+
 export function explanationJson(e: Explanation): Record<string, unknown> {
   return {
     variable: e.variable,
@@ -202,11 +228,14 @@ export function explanationJson(e: Explanation): Record<string, unknown> {
     })),
     applied: e.applied ? toText(e.applied) : null,
     substituted: e.substituted ? toText(e.substituted) : null,
-    simplification: e.simplification.map((t) => ({
+    // The last rewrites (each may print a long expression twice); how many came before them.
+    simplification: e.simplification.slice(-JSON_REWRITES).map((t) => ({
       rule: t.rule,
       before: toText(t.before),
       after: toText(t.after),
     })),
+    earlierRewrites: Math.max(0, e.simplification.length - JSON_REWRITES),
+    tooManySteps: e.tooManySteps,
     result: {
       text: e.final ? toText(e.final) : e.result.text,
       latex: e.final ? toLatex(e.final) : e.result.latex,

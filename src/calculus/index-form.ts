@@ -1,7 +1,7 @@
 // Index notation for derivatives that have no matrix form: a tangent expression (linear in the seed
 // dX) is lowered to Einstein form with dX[a,b] replaced by δ(a,k)δ(b,l), which gives the derivative
 // tensor T[output…, k, l]. Higher orders differentiate the factors by the product rule.
-import type { Dim } from "../core/index.js";
+import { type Dim, MatcalcError } from "../core/index.js";
 import type { IndexFactor, IndexForm, IndexTerm, Node } from "../ir/index.js";
 import { apply, constant, stackLayout, variable } from "../ops/index.js";
 import { dependsOn, jvp } from "./linearize.js";
@@ -41,11 +41,29 @@ function roles(node: Node, indices: readonly string[]): { row?: string; col?: st
   return { row: indices[0]!, col: indices[1]! };
 }
 
-function product(
+/**
+ * The most terms an index form may have. Products distribute over sums, so the terms can grow
+ * exponentially with the depth of an expression (a deep network's Jacobian); past this the lowering
+ * stops with a clear error instead of filling the memory.
+ */
+export const INDEX_TERM_BUDGET = 20_000;
+/** How deep the lowering recurses into products and functions (sums are walked by a loop). */
+const INDEX_DEPTH = 1000;
+
+function tooManyTerms(budget: number): MatcalcError {
+  return new MatcalcError(
+    "limit",
+    `too large to show in index notation (more than ${budget.toLocaleString("en-US")} terms)`,
+  );
+}
+
+function productWithin(
   a: readonly IndexTerm[],
   b: readonly IndexTerm[],
-  summed: readonly string[] = [],
+  summed: readonly string[],
+  budget: number,
 ): IndexTerm[] {
+  if (a.length * b.length > budget) throw tooManyTerms(budget);
   const out: IndexTerm[] = [];
   for (const x of a) {
     for (const y of b) {
@@ -91,6 +109,8 @@ interface LowerOptions {
   /** Nodes kept whole as indexed factors. */
   readonly isLeaf: (node: Node) => boolean;
   readonly seed?: { readonly node: Node; readonly indices: readonly string[] };
+  /** The most terms (INDEX_TERM_BUDGET by default). */
+  readonly budget?: number;
 }
 
 function lowerStructure(
@@ -100,7 +120,47 @@ function lowerStructure(
   options: LowerOptions,
 ): IndexTerm[] {
   const { isLeaf, seed } = options;
+  const budget = options.budget ?? INDEX_TERM_BUDGET;
+  let depth = 0;
+  const product = (a: readonly IndexTerm[], b: readonly IndexTerm[], summed: readonly string[] = []) =>
+    productWithin(a, b, summed, budget);
   const lower = (n: Node, idx: readonly string[]): IndexTerm[] => {
+    if (++depth > INDEX_DEPTH)
+      throw new MatcalcError(
+        "limit",
+        `too deeply nested to show in index notation (more than ${INDEX_DEPTH} levels)`,
+      );
+    try {
+      const terms = lowerOne(n, idx);
+      if (terms.length > budget) throw tooManyTerms(budget);
+      return terms;
+    } finally {
+      depth--;
+    }
+  };
+  /** A sum's terms, its left spine walked by a loop (a long sum is a deep chain). */
+  const lowerSum = (n: Node, idx: readonly string[]): IndexTerm[] => {
+    const same = (x: Node) => (x.shape.length === 0 ? [] : idx);
+    const spine: Node[] = [];
+    let bottom = n;
+    while (
+      (bottom.op === "add" || bottom.op === "sub") &&
+      !isLeaf(bottom) &&
+      !(seed && bottom === seed.node)
+    ) {
+      spine.push(bottom);
+      bottom = bottom.args[0]!;
+    }
+    const out = [...lower(bottom, same(bottom))];
+    for (let k = spine.length - 1; k >= 0; k--) {
+      const s = spine[k]!;
+      const right = lower(s.args[1]!, same(s.args[1]!));
+      for (const t of s.op === "sub" ? scaled(right, -1) : right) out.push(t);
+      if (out.length > budget) throw tooManyTerms(budget);
+    }
+    return out;
+  };
+  const lowerOne = (n: Node, idx: readonly string[]): IndexTerm[] => {
     if (seed && n === seed.node) {
       return [
         {
@@ -124,9 +184,8 @@ function lowerStructure(
     const same = (x: Node) => (x.shape.length === 0 ? [] : idx);
     switch (n.op) {
       case "add":
-        return [...lower(a, same(a)), ...lower(b, same(b))];
       case "sub":
-        return [...lower(a, same(a)), ...scaled(lower(b, same(b)), -1)];
+        return lowerSum(n, idx);
       case "neg":
         return scaled(lower(a, idx), -1);
       case "mul": {
@@ -218,11 +277,11 @@ export function lowerLinear(
   });
 }
 
-/** Any expression in index notation: products become sums over shared indices. */
-export function indexView(node: Node): IndexForm {
+/** Any expression in index notation: products become sums over shared indices (at most `budget` terms). */
+export function indexView(node: Node, budget = INDEX_TERM_BUDGET): IndexForm {
   const names = new IndexNames();
   const indices = names.forShape(node.shape);
-  const terms = lowerStructure(node, indices, names, { isLeaf: () => false });
+  const terms = lowerStructure(node, indices, names, { isLeaf: () => false, budget });
   return { indices, terms, sizes: { ...names.sizes } };
 }
 
@@ -288,6 +347,7 @@ export function differentiateIndexForm(form: IndexForm, wrt: Node, names: IndexN
       if (tangent === null) return;
       const rest = term.factors.filter((_f, j) => j !== k);
       const lowered = lowerLinear(tangent, factor.indices, seed, variableIndices, names);
+      if (terms.length + lowered.length > INDEX_TERM_BUDGET) throw tooManyTerms(INDEX_TERM_BUDGET);
       for (const piece of lowered) {
         terms.push({
           coefficient: term.coefficient * piece.coefficient,

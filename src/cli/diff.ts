@@ -9,7 +9,7 @@ import {
   loadProblem,
   type SymmetricConvention,
 } from "../api/index.js";
-import { formatTensor, tensorJson } from "./format.js";
+import { formatTensor, shownOrWhy, tensorJson } from "./format.js";
 import { type CliIo, EXIT_BAD_INPUT, EXIT_OK, readValues, UsageError } from "./io.js";
 import type { Options } from "./main.js";
 
@@ -64,16 +64,18 @@ export function runDiff(source: string, options: Options, io: CliIo): number {
       })
     : undefined;
   if (v.json) {
+    const text = shownOrWhy(() => derivative.text);
+    const latex = shownOrWhy(() => derivative.latex);
     const out: Record<string, unknown> = {
-      text: derivative.text,
-      latex: derivative.latex,
+      text: text.text,
+      latex: latex.text,
       shape: derivative.shape,
       layout: derivative.layout,
       order: derivative.order,
       wrt: derivative.wrt,
       notation: derivative.kind,
       index: derivative.index,
-      notes: derivative.notes,
+      notes: [...derivative.notes, ...new Set([text.why, latex.why].filter((w) => w !== null))],
     };
     if (value) out.value = tensorJson(value);
     if (check)
@@ -85,7 +87,8 @@ export function runDiff(source: string, options: Options, io: CliIo): number {
     io.stdout.write(`${JSON.stringify(out)}\n`);
   } else {
     io.stdout.write(`${describe(derivative)}\n`);
-    io.stdout.write(`  ${v.latex ? derivative.latex : derivative.text}\n`);
+    const shown = shownOrWhy(() => (v.latex ? derivative.latex : derivative.text));
+    io.stdout.write(`  ${shown.text ?? `(${shown.why})`}\n`);
     for (const note of derivative.notes) io.stdout.write(`note: ${note}\n`);
     if (value)
       io.stdout.write(

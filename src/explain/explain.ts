@@ -54,7 +54,15 @@ export interface Derivation {
   /** The same with every intermediate replaced by its definition. */
   readonly substituted: Node | null;
   readonly costs: { readonly forward: Polynomial; readonly backward: Polynomial };
+  /**
+   * The number of operations when there are more than STEP_LIMIT: then no steps are written (the
+   * lists are empty), only the result. Null otherwise.
+   */
+  readonly tooManySteps: number | null;
 }
+
+/** The most intermediate variables a derivation writes out; a longer one gives only its result. */
+export const STEP_LIMIT = 200;
 
 export interface ExplainOptions {
   readonly mode?: Mode;
@@ -233,6 +241,7 @@ function explainStackOfFunctions(expression: Node, x: Node, options: ExplainOpti
     applied,
     substituted,
     costs: { forward: cost, backward: cost },
+    tooManySteps: null,
   };
 }
 
@@ -254,6 +263,19 @@ export function explainDerivative(expression: Node, x: Node, options: ExplainOpt
     }
   }
   const xName = x.attrs.name!;
+  if (order.length > STEP_LIMIT)
+    return {
+      variable: xName,
+      mode,
+      layout,
+      intermediates: [],
+      locals: [],
+      chain: [],
+      applied: null,
+      substituted: null,
+      costs: { forward: new Map(), backward: new Map() },
+      tooManySteps: order.length,
+    };
   // Intermediates: one per operation on the way from x to the result.
   const names = new Map<number, string>([[x.id, xName]]);
   const placeholders = new Map<number, Node>([[x.id, x]]);
@@ -291,6 +313,7 @@ export function explainDerivative(expression: Node, x: Node, options: ExplainOpt
       applied: null,
       substituted: null,
       costs: { forward: new Map(), backward: new Map() },
+      tooManySteps: null,
     };
   }
   if (intermediates.length === 0) {
@@ -458,5 +481,6 @@ export function explainDerivative(expression: Node, x: Node, options: ExplainOpt
     applied,
     substituted,
     costs: { forward: forwardCost, backward: backwardCost },
+    tooManySteps: null,
   };
 }

@@ -1,7 +1,16 @@
 // Index notation in text and LaTeX: T[i,j,k] = Σ_a A[i,a] δ[a,j] x[k] + …
+
+import { MatcalcError } from "../core/index.js";
 import type { IndexFactor, IndexForm, IndexTerm, Node } from "../ir/index.js";
 import { formatNumber, OPERATORS, type OperatorName } from "../ops/index.js";
-import { toLatex, toText } from "./printer.js";
+import { TEXT_LIMIT, toLatex, toText } from "./printer.js";
+
+/** The most terms index notation shows; a larger form is still computed, evaluated and emitted. */
+export const INDEX_TERMS_SHOWN = 2000;
+
+function tooLarge(detail: string): MatcalcError {
+  return new MatcalcError("limit", `too large to show in index notation (${detail})`);
+}
 
 /** A leaf or a function call can take an index directly; anything else is bracketed first. */
 function isAtomic(node: Node): boolean {
@@ -50,15 +59,25 @@ function termText(term: IndexTerm, first: boolean, latex: boolean): string {
   return first ? `${sign}${sign ? " " : ""}${body}`.trimStart() : ` ${sign} ${body}`;
 }
 
+/** `head = term + term …`, within the limits of what is shown. */
+function written(form: IndexForm, head: string, latex: boolean): string {
+  if (form.terms.length === 0) return `${head} = 0`;
+  const count = form.terms.length.toLocaleString("en-US");
+  if (form.terms.length > INDEX_TERMS_SHOWN) throw tooLarge(`${count} terms`);
+  let text = `${head} = `;
+  for (const [k, term] of form.terms.entries()) {
+    text += termText(term, k === 0, latex);
+    if (text.length > TEXT_LIMIT)
+      throw tooLarge(`${count} terms, more than ${TEXT_LIMIT.toLocaleString("en-US")} characters`);
+  }
+  return text;
+}
+
 /** `T[i,j] = …` with the given tensor name. */
 export function indexFormText(form: IndexForm, name = "T"): string {
-  const head = `${name}[${form.indices.join(",")}]`;
-  if (form.terms.length === 0) return `${head} = 0`;
-  return `${head} = ${form.terms.map((t, k) => termText(t, k === 0, false)).join("")}`;
+  return written(form, `${name}[${form.indices.join(",")}]`, false);
 }
 
 export function indexFormLatex(form: IndexForm, name = "T"): string {
-  const head = `${name}_{${form.indices.join("")}}`;
-  if (form.terms.length === 0) return `${head} = 0`;
-  return `${head} = ${form.terms.map((t, k) => termText(t, k === 0, true)).join("")}`;
+  return written(form, `${name}_{${form.indices.join("")}}`, true);
 }
