@@ -1,0 +1,195 @@
+// The standing hostile corpus: inputs an attacker or a careless user might give, each with what it
+// must come to — a correct answer (exit 0, with text the answer must hold) or a clear one-line error
+// (exit 1 or 2, with the message). Cases marked `process` run as a real `matcalc` process, under a
+// heap of 1 GB, for what only a process shows (pipes, memory, files that never end).
+
+export interface HostileCase {
+  readonly name: string;
+  /** Arguments of `matcalc`; "$DIR" stands for a scratch folder holding `files`. */
+  readonly args: readonly string[];
+  readonly files?: Readonly<Record<string, string>>;
+  /** Run as a process; a shell pipeline when `pipe` is given (the command is piped into it). */
+  readonly process?: boolean;
+  readonly pipe?: string;
+  readonly exit: 0 | 1 | 2;
+  /** Text the standard output must contain (exit 0) or the first line of standard error (exit ≠ 0). */
+  readonly expect?: string | RegExp;
+  /** Text standard output must not contain. */
+  readonly reject?: string | RegExp;
+}
+
+const terms = (count: number, term: (i: number) => string, separator = " + ") =>
+  Array.from({ length: count }, (_, i) => term(i)).join(separator);
+
+const mlp = (layers: number, inner = "x") => {
+  let e = inner;
+  for (let i = 1; i <= layers; i++) e = `tanh(W${i}*${e})`;
+  return e;
+};
+
+const matrixJson = (n: number, entry: (i: number, j: number) => number) =>
+  JSON.stringify(Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => entry(i, j))));
+
+export const HOSTILE_CASES: readonly HostileCase[] = [
+  // Deep and long input: every walk is iterative or bounded.
+  {
+    name: "a sum of 3,000 quadratic forms in one vector",
+    args: ["diff", terms(3000, (i) => `x'*A${i}*x`), "--wrt", "x"],
+    exit: 0,
+    expect: /^ {2}x'\*\(A2999 \+ A2998 \+ .* \+ A0'\)$/m,
+  },
+  {
+    name: "a sum of 3,000 quadratic forms, as generated code",
+    args: ["emit", terms(3000, (i) => `x'*A${i}*x`), "--wrt", "x", "--target", "numpy"],
+    exit: 0,
+    expect: "def derivatives(",
+  },
+  {
+    name: "a sum of 7,000 inner products",
+    args: ["diff", terms(7000, (i) => `w'*x${i}`), "--wrt", "w"],
+    exit: 0,
+    expect: /^ {2}\(x6999 \+ x6998 \+ .* \+ x0\)'$/m,
+  },
+  {
+    name: "the Hessian of a sum of 3,000 tanh layers",
+    args: ["diff", terms(3000, (i) => `sum(tanh(W${i}*x))`), "--wrt", "x", "--order", "2"],
+    exit: 0,
+    expect: "derivative of order 2 by x",
+  },
+  {
+    name: "a 400×400 Hessian's value",
+    args: ["diff", "x'*A*x", "--wrt", "x", "--order", "2", "--at", "$DIR/a.json"],
+    files: {
+      "a.json": `{"A": ${matrixJson(400, (i, j) => ((i * 7 + j * 3) % 11) - 5)}, "x": ${JSON.stringify(Array(400).fill(1))}}`,
+    },
+    exit: 0,
+    expect: "(400×400 = 160000 entries, summarized; --json gives every entry)",
+  },
+  {
+    name: "the tour read by a reader that stops after one line",
+    args: ["tour"],
+    process: true,
+    pipe: "head -1",
+    exit: 0,
+    expect: "A tour of the lecture's worked examples",
+  },
+  {
+    name: "softmax of a vector of 200,000 entries",
+    args: ["eval", "sum(softmax(x))", "--at", "$DIR/x.json"],
+    files: { "x.json": `{"x": [${terms(200_000, (i) => String(i % 13), ",")}]}` },
+    exit: 0,
+    expect: /^ {2}1$/m,
+  },
+
+  // Emitted code that must run: names the targets cannot take are refused when emitting.
+  {
+    name: "a generated function named class",
+    args: ["emit", "x'*x", "--wrt", "x", "--name", "class"],
+    exit: 1,
+    expect: "error: class cannot name the generated function: it is a reserved word of JavaScript",
+  },
+  {
+    name: "a generated function named return",
+    args: ["emit", "x'*x", "--wrt", "x", "--name", "return", "--target", "js"],
+    exit: 1,
+    expect: "error: return cannot name the generated function: it is a reserved word of JavaScript",
+  },
+  {
+    name: "a generated function named after a helper",
+    args: ["emit", "x'*x", "--wrt", "x", "--name", "matmul"],
+    exit: 1,
+    expect: "error: matmul cannot name the generated function: it is a name the generated code uses",
+  },
+  {
+    name: "a generated JavaScript function named alloc",
+    args: ["emit", "x'*x", "--wrt", "x", "--name", "alloc", "--target", "js"],
+    exit: 1,
+    expect: "error: alloc cannot name the generated function: it is a name the generated code uses",
+  },
+  {
+    name: "a generated Python function named lambda",
+    args: ["emit", "x'*x", "--wrt", "x", "--name", "lambda", "--target", "numpy"],
+    exit: 1,
+    expect: "error: lambda cannot name the generated function: it is a Python keyword",
+  },
+  {
+    name: "a generated Python function named None",
+    args: ["emit", "x'*x", "--wrt", "x", "--name", "None", "--target", "torch"],
+    exit: 1,
+    expect: "error: None cannot name the generated function: it is a Python keyword",
+  },
+  {
+    name: "a generated Python function named np",
+    args: ["emit", "x'*x", "--wrt", "x", "--name", "np", "--target", "numpy"],
+    exit: 1,
+    expect: "error: np cannot name the generated function: it is a name the generated Python code uses",
+  },
+  {
+    name: "a generated Python function named array_arg",
+    args: ["emit", "x'*x", "--wrt", "x", "--name", "array_arg", "--target", "jax"],
+    exit: 1,
+    expect:
+      "error: array_arg cannot name the generated function: it is a name the generated Python code uses",
+  },
+  {
+    name: "a variable named lambda, for Python",
+    args: ["emit", "lambda: scalar, lambda*x'*x", "--wrt", "x", "--target", "numpy"],
+    exit: 1,
+    expect:
+      "error: the variable lambda cannot be a parameter of the generated numpy function: it is a Python keyword; rename it",
+  },
+  {
+    name: "a variable named lambda, for JavaScript (read from the inputs object)",
+    args: ["emit", "lambda: scalar, lambda*x'*x", "--wrt", "x", "--target", "js"],
+    exit: 0,
+    expect: "inputs.lambda",
+  },
+  {
+    name: "a Python function named like its variable",
+    args: ["emit", "x'*x", "--wrt", "x", "--name", "x", "--target", "numpy"],
+    exit: 0,
+    expect: "def x(x):",
+  },
+
+  // Exponential output: index notation has a budget, and the matrix form still comes out.
+  {
+    name: "an 18-layer network's gradient as JSON",
+    args: ["diff", `sum(${mlp(18)})`, "--wrt", "W1", "--json"],
+    process: true,
+    exit: 0,
+    expect: /"index":"\(not shown: too large to show in index notation \(more than [\d,]+ terms\)\)"/,
+  },
+  {
+    name: "a 20-layer tanh network's Jacobian as JSON",
+    args: ["diff", mlp(20), "--wrt", "x", "--json"],
+    process: true,
+    exit: 0,
+    expect: /^\{"text":"diag\(1 - tanh\(W20\*tanh/,
+  },
+  {
+    name: "a 20-layer network's third derivative by its input (a tensor too long to print)",
+    args: ["diff", `sum(${mlp(20)})`, "--wrt", "x", "--order", "3"],
+    process: true,
+    exit: 0,
+    expect: "(too large to show in index notation (249 terms, more than 1,000,000 characters))",
+  },
+  {
+    name: "a fourth derivative with no matrix form and more terms than the budget",
+    args: ["diff", `${terms(8, () => "x*x'", "*")}*x`, "--wrt", "x", "--order", "4"],
+    exit: 1,
+    expect: "error: too large to show in index notation (more than 20,000 terms)",
+  },
+  {
+    name: "the steps of a sum of 5,000 terms",
+    args: ["steps", terms(5000, (i) => `a${i}*x`), "--wrt", "x"],
+    exit: 0,
+    expect:
+      "Too many operations to show step by step: 9,999 intermediate variables (at most 200 are written out).",
+  },
+  {
+    name: "the steps of a sum of 5,000 terms, as JSON",
+    args: ["steps", terms(5000, (i) => `a${i}*x`), "--wrt", "x", "--json"],
+    exit: 0,
+    expect: '"tooManySteps":9999',
+  },
+];
