@@ -95,10 +95,39 @@ describe("symmetric matrix variables", () => {
     }
   });
 
-  it("refuses orders above one by a symmetric matrix with a clear message", () => {
-    expect(() => differentiate("S: symmetric(n)\nlogdet(S)", "S", { order: 2 })).toThrow(
-      /order 2 by the symmetric matrix S are not supported/,
-    );
+  it("symmetrizes derivatives of vectors and matrices, and of higher orders, in both conventions", () => {
+    const expected: Record<string, [string, string]> = {
+      "inv(S)": [
+        "T[i,j,k,l] = - 0.5 inv(S)[i,k] inv(S)[l,j] - 0.5 inv(S)[i,l] inv(S)[k,j]",
+        "T[i,j,k,l] = - inv(S)[i,k] inv(S)[l,j] - inv(S)[i,l] inv(S)[k,j] + inv(S)[i,k] inv(S)[l,j] δ[k,l]",
+      ],
+      S: [
+        "T[i,j,k,l] = 0.5 δ[i,k] δ[j,l] + 0.5 δ[i,l] δ[j,k]",
+        "T[i,j,k,l] = δ[i,k] δ[j,l] + δ[i,l] δ[j,k] - δ[i,k] δ[j,l] δ[k,l]",
+      ],
+      "S*x": [
+        "T[i,j,k] = 0.5 δ[i,j] x[k] + 0.5 δ[i,k] x[j]",
+        "T[i,j,k] = δ[i,j] x[k] + δ[i,k] x[j] - δ[i,j] x[k] δ[j,k]",
+      ],
+    };
+    for (const [expr, [projection, cookbook]] of Object.entries(expected)) {
+      const source = `S: symmetric(n), x: vector(n)\n${expr}`;
+      expect(differentiate(source, "S").text, expr).toBe(projection);
+      expect(differentiate(source, "S", { symmetric: "cookbook" }).text, expr).toBe(cookbook);
+    }
+    for (const expr of ["inv(S)", "S", "S*x", "S*S", "S.*S", "S*x*x'*S", "logdet(S)", "x'*inv(S)*x"]) {
+      for (const symmetric of ["projection", "cookbook"] as const) {
+        for (const order of expr.includes("x'") || expr.startsWith("logdet") ? [1, 2] : [1]) {
+          const report = checkDerivative(`S: symmetric(n), x: vector(n)\n${expr}`, "S", {
+            symmetric,
+            order,
+            seed: 5,
+          });
+          expect(report.maxRelativeError, `${expr} ${symmetric} order ${order}`).toBeLessThan(1e-6);
+          expect(report.passed, `${expr} ${symmetric} order ${order}`).toBe(true);
+        }
+      }
+    }
   });
 });
 

@@ -3,7 +3,7 @@
 // tensors (index notation), in every layout. PROPERTY_RUNS scales the number of problems.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { Layout } from "../src/api/index.js";
+import type { Layout, SymmetricConvention } from "../src/api/index.js";
 import { derivativeError } from "./derivative-checks.js";
 import { moderateNumbers, problems } from "./generators.js";
 
@@ -14,10 +14,20 @@ const layouts = fc.constantFrom<Layout>("numerator", "denominator", "mixed");
 /** Higher orders multiply the work: their problems are kept to a few hundred characters. */
 const MAX_SOURCE = [0, 2000, 600, 300];
 
-function property(kind: "S" | "V" | "M", wrts: readonly string[], order: number, runs: number) {
+function property(
+  kind: "S" | "V" | "M",
+  wrts: readonly string[],
+  order: number,
+  runs: number,
+  symmetric = false,
+) {
   let checked = 0;
-  const sources = problems(kind, SMOOTH, moderateNumbers).filter(
-    (s) => s.length < (MAX_SOURCE[order] ?? 300),
+  // With `symmetric`, A is declared a symmetric matrix and the convention is drawn too.
+  const sources = problems(kind, SMOOTH, moderateNumbers)
+    .filter((s) => s.length < (MAX_SOURCE[order] ?? 300))
+    .map((s) => (symmetric ? s.replace("A: matrix(n, n)", "A: symmetric(n)") : s));
+  const conventions = fc.constantFrom<SymmetricConvention | undefined>(
+    ...(symmetric ? (["projection", "cookbook"] as const) : [undefined]),
   );
   fc.assert(
     fc.property(
@@ -25,13 +35,17 @@ function property(kind: "S" | "V" | "M", wrts: readonly string[], order: number,
       fc.constantFrom(...wrts),
       layouts,
       fc.integer({ min: 1, max: 1000 }),
-      (source, wrt, layout, seed) => {
-        const verdict = derivativeError(source, wrt, { order, layout }, seed);
+      conventions,
+      (source, wrt, layout, seed, convention) => {
+        const options =
+          convention === undefined ? { order, layout } : { order, layout, symmetric: convention };
+        const verdict = derivativeError(source, wrt, options, seed);
         if (verdict.kind === "skip") return;
         checked++;
-        expect(verdict.error, `d^${order}/d${wrt} (${layout}) of ${source.split("\n")[1]}`).toBeLessThan(
-          1e-4,
-        );
+        expect(
+          verdict.error,
+          `d^${order}/d${wrt} (${layout}${convention ? `, ${convention}` : ""}) of ${source.split("\n")[1]}`,
+        ).toBeLessThan(1e-4);
       },
     ),
     { numRuns: Math.round(runs * RUNS) },
@@ -61,6 +75,13 @@ describe("symbolic derivatives agree with finite differences", () => {
   it("third derivatives and Hessians by matrices", () => {
     property("S", ["a", "x"], 3, 60);
     property("S", ["A"], 2, 60);
+  });
+
+  it("derivatives by a symmetric matrix, for every output shape and both conventions", () => {
+    property("S", ["A"], 1, 100, true);
+    property("V", ["A"], 1, 100, true);
+    property("M", ["A"], 1, 100, true);
+    property("S", ["A"], 2, 40, true);
   });
 });
 

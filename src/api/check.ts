@@ -65,13 +65,16 @@ function adReference(
   if (ad === null) return null;
   const info = problem.variables.find((v) => v.name === derivative.wrt[0]);
   if (derivative.wrt.length === 1 && info?.kind === "symmetric") {
-    const n = Math.round(Math.sqrt(ad.length));
+    // The natural derivative is [outputs, n·n]: each output's n×n block acts on symmetric matrices.
+    const n = (values[info.name] as unknown[]).length;
     const out = new Float64Array(ad.length);
     const cookbook = derivative.symmetrized === "cookbook";
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) {
-        const [g, gt] = [ad[i * n + j]!, ad[j * n + i]!];
-        out[i * n + j] = cookbook ? g + gt - (i === j ? g : 0) : (g + gt) / 2;
+    for (let o = 0; o < ad.length; o += n * n) {
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) {
+          const [g, gt] = [ad[o + i * n + j]!, ad[o + j * n + i]!];
+          out[o + i * n + j] = cookbook ? g + gt - (i === j ? g : 0) : (g + gt) / 2;
+        }
       }
     }
     return out;
@@ -152,7 +155,11 @@ function finiteDifferences(derivative: Derivative, values: Record<string, unknow
   const lower =
     derivative.order === 1
       ? null
-      : differentiate(problem, derivative.wrt, { order: derivative.order - 1, layout: "numerator" });
+      : differentiate(problem, derivative.wrt, {
+          order: derivative.order - 1,
+          layout: "numerator",
+          ...(derivative.symmetrized === null ? {} : { symmetric: derivative.symmetrized }),
+        });
   const base = (at: Record<string, unknown>): Float64Array => {
     if (lower) return naturalData(lower, at);
     return evaluateAt(problem, [problem.expression], bindProblemValues(problem, at))[0]!.data;

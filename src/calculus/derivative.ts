@@ -7,7 +7,7 @@ import { type Dim, MatcalcError, type Shape } from "../core/index.js";
 import type { IndexForm, Node } from "../ir/index.js";
 import { apply, constant, identity, stack, variable, zeros } from "../ops/index.js";
 import { coefficientOf, NoMatrixForm } from "./coefficient.js";
-import { differentiateIndexForm, IndexNames, indexDerivative } from "./index-form.js";
+import { differentiateIndexForm, IndexNames, indexDerivative, symmetrizeIndexForm } from "./index-form.js";
 import { jvp, transposeLinear } from "./linearize.js";
 
 export type Layout = "numerator" | "denominator" | "mixed";
@@ -204,12 +204,6 @@ export function differentiate(
 
   const x = wrt[0]!;
   const symmetric = x.attrs.symmetric === true;
-  if (symmetric && order > 1) {
-    throw new MatcalcError(
-      "derivative",
-      `derivatives of order ${order} by the symmetric matrix ${x.attrs.name} are not supported`,
-    );
-  }
   let natural = deriver.natural(
     expr,
     x,
@@ -217,15 +211,34 @@ export function differentiate(
   );
   for (let k = 2; k <= order; k++) natural = deriver.next(natural, x);
   let symmetrized: SymmetricConvention | null = null;
-  if (symmetric && natural.kind === "matrix" && expr.shape.length === 0) {
+  if (symmetric) {
     const convention = options.symmetric ?? "projection";
     symmetrized = convention;
-    natural = { ...natural, node: simplify(symmetrize(natural.node, convention)) };
-    deriver.notes.push(
-      convention === "projection"
-        ? `${x.attrs.name} is symmetric: the gradient is sym(G) = (G + G')/2 on the symmetric matrices`
-        : `${x.attrs.name} is symmetric: the Matrix Cookbook's G + G' - G .* I (by the free entries)`,
-    );
+    const name = x.attrs.name;
+    if (natural.kind === "matrix") {
+      // Only a gradient (a scalar's first derivative) has a matrix form by a matrix variable.
+      natural = { ...natural, node: simplify(symmetrize(natural.node, convention)) };
+      deriver.notes.push(
+        convention === "projection"
+          ? `${name} is symmetric: the gradient is sym(G) = (G + G')/2 on the symmetric matrices`
+          : `${name} is symmetric: the Matrix Cookbook's G + G' - G .* I (by the free entries)`,
+      );
+    } else {
+      // Every derivative by the variable acts on symmetric matrices: each pair of its indices.
+      const form = natural.form;
+      const first = form.indices.length - 2 * order;
+      const pairs = Array.from(
+        { length: order },
+        (_, r) => [form.indices[first + 2 * r]!, form.indices[first + 2 * r + 1]!] as const,
+      );
+      natural = { ...natural, form: symmetrizeIndexForm(form, pairs, convention) };
+      const [k, l] = pairs[0]!;
+      deriver.notes.push(
+        convention === "projection"
+          ? `${name} is symmetric: each derivative by it is symmetrized over its index pair, (T[…,${k},${l}] + T[…,${l},${k}])/2`
+          : `${name} is symmetric: each derivative by it is by the free entries (the Matrix Cookbook's), T[…,${k},${l}] + T[…,${l},${k}] - δ[${k},${l}] T[…,${k},${l}]`,
+      );
+    }
   }
   const value = present(natural, x.shape, layout, order);
   const shown = value.kind === "matrix" ? { ...value, node: simplify(value.node) } : value;

@@ -363,3 +363,43 @@ export function differentiateIndexForm(form: IndexForm, wrt: Node, names: IndexN
     sizes: { ...names.sizes },
   };
 }
+
+/**
+ * A derivative by a symmetric matrix, in index form, made to act on the symmetric matrices: for each
+ * pair (k, l) of the variable's indices, the projection (T[…k,l] + T[…l,k]) / 2, or the Matrix
+ * Cookbook's derivative by the free entries, T[…k,l] + T[…l,k] − δ[k,l] T[…k,l]. A gradient's
+ * (G + G')/2 and G + G' − G .* I are the case of a scalar output.
+ */
+export function symmetrizeIndexForm(
+  form: IndexForm,
+  pairs: ReadonlyArray<readonly [string, string]>,
+  convention: "projection" | "cookbook",
+): IndexForm {
+  let terms: readonly IndexTerm[] = form.terms;
+  for (const [k, l] of pairs) {
+    const swap = (i: string) => (i === k ? l : i === l ? k : i);
+    const swapped = terms.map(
+      (t): IndexTerm => ({
+        ...t,
+        factors: t.factors.map((f) => ({ ...f, indices: f.indices.map(swap) }) as IndexFactor),
+      }),
+    );
+    const next =
+      convention === "projection"
+        ? [...scaled(terms, 0.5), ...scaled(swapped, 0.5)]
+        : [
+            ...terms,
+            ...swapped,
+            ...terms.map(
+              (t): IndexTerm => ({
+                ...t,
+                coefficient: -t.coefficient,
+                factors: [...t.factors, { kind: "delta", indices: [k, l] }],
+              }),
+            ),
+          ];
+    if (next.length > INDEX_TERM_BUDGET) throw tooManyTerms(INDEX_TERM_BUDGET);
+    terms = next;
+  }
+  return { ...form, terms: simplifyTerms(terms) };
+}
