@@ -4,7 +4,15 @@
 // coefficient, numerator by size, then one division — `6*x^2*cos(x^3)/sin(x^3)`.
 import { type Node, NodeSlot } from "../ir/index.js";
 import { apply, constant, ones } from "../ops/index.js";
-import { compareSortKeys, constantValue, isAllOnes, isScalar, sizeOf, zeroOf } from "./patterns.js";
+import {
+  compareSortKeys,
+  constantValue,
+  isAllOnes,
+  isScalar,
+  ScaledProduct,
+  sizeOf,
+  zeroOf,
+} from "./patterns.js";
 
 interface Monomial {
   coefficient: number;
@@ -41,8 +49,10 @@ function broadcastScalar(node: Node): Node | null {
   return null;
 }
 
-function flatten(root: Node, elementwise: boolean): Monomial {
+/** The monomial of a product, or null when its numbers do not fold into a safe coefficient. */
+function flatten(root: Node, elementwise: boolean): Monomial | null {
   const monomial: Monomial = { coefficient: 1, powers: new Map() };
+  const numbers = new ScaledProduct();
   const stack: Array<{ node: Node; exponent: number }> = [{ node: root, exponent: 1 }];
   const addBase = (base: Node, exponent: number) => {
     const entry = monomial.powers.get(base.id);
@@ -53,7 +63,7 @@ function flatten(root: Node, elementwise: boolean): Monomial {
     const { node, exponent } = stack.pop()!;
     const value = constantValue(node);
     if (value !== undefined) {
-      monomial.coefficient *= value ** exponent;
+      numbers.times(value, exponent);
       continue;
     }
     // The all-ones vector is the unit of .* (its shape is restored when nothing else carries it).
@@ -71,7 +81,7 @@ function flatten(root: Node, elementwise: boolean): Monomial {
     const [a, b] = [node.args[0]!, node.args[1]!];
     switch (node.op) {
       case "neg":
-        monomial.coefficient *= (-1) ** exponent;
+        numbers.times(-1, exponent);
         stack.push({ node: a, exponent });
         break;
       case "mul":
@@ -90,6 +100,9 @@ function flatten(root: Node, elementwise: boolean): Monomial {
       }
     }
   }
+  const coefficient = numbers.value();
+  if (coefficient === undefined) return null;
+  monomial.coefficient = coefficient;
   return monomial;
 }
 
@@ -230,6 +243,10 @@ export function normalizeMonomial(n: Node): Node | null {
   const known = normalized.get(n);
   if (known !== undefined) return known;
   const monomial = flatten(n, elementwise);
+  if (monomial === null) {
+    normalized.set(n, null);
+    return null;
+  }
   recognizeSigmoid(monomial);
   const rebuilt = rebuild(monomial, n);
   const result = rebuilt === n ? null : rebuilt;

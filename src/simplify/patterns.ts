@@ -155,3 +155,74 @@ export function isAllOnes(n: Node): boolean {
     n.args[1]!.args[0]!.op === "ones"
   );
 }
+
+/**
+ * Whether a folded number can stand in for the numbers it came from: finite, and zero or normal (a
+ * subnormal keeps only a few digits). Folding 1e-320/1e-320 step by step gives Infinity; a rule whose
+ * result is not safe leaves the expression as it was.
+ */
+export function safeNumber(v: number): boolean {
+  return Number.isFinite(v) && (v === 0 || Math.abs(v) >= 2 ** -1022);
+}
+
+/**
+ * A product of integer powers of numbers, kept as (numerator / denominator) × 2^exponent with both
+ * mantissas renormalized as they grow, so that no partial product overflows or underflows:
+ * 1e300 · 1e300 / 1e300 is 1e300, and 1e-320 / 1e-320 is exactly 1.
+ */
+export class ScaledProduct {
+  private numerator = 1;
+  private denominator = 1;
+  private exponent = 0;
+  private zero = false;
+  private undefinedQuotient = false;
+  private infinite = false;
+
+  times(value: number, power = 1): void {
+    if (power === 0) return;
+    if (value === 0) {
+      if (power < 0) this.undefinedQuotient = true;
+      this.zero = true;
+      return;
+    }
+    if (!Number.isFinite(value)) {
+      this.infinite = true;
+      return;
+    }
+    // value = m · 2^k with 1 ≤ |m| < 2 (scaling by a power of two is exact).
+    let k = Math.floor(Math.log2(Math.abs(value)));
+    let m = value / 2 ** k;
+    if (Math.abs(m) >= 2) {
+      m /= 2;
+      k++;
+    } else if (Math.abs(m) < 1) {
+      m *= 2;
+      k--;
+    }
+    for (let p = Math.abs(power); p > 0; p--) {
+      if (power > 0) this.numerator *= m;
+      else this.denominator *= m;
+      this.exponent += power > 0 ? k : -k;
+      this.renormalize();
+    }
+  }
+
+  private renormalize(): void {
+    for (const part of ["numerator", "denominator"] as const) {
+      const shift = Math.floor(Math.log2(Math.abs(this[part])));
+      if (Math.abs(shift) < 512) continue;
+      this[part] /= 2 ** shift;
+      this.exponent += part === "numerator" ? shift : -shift;
+    }
+  }
+
+  /** The product as a number, or undefined where it is not a safe one (see safeNumber). */
+  value(): number | undefined {
+    if (this.undefinedQuotient || this.infinite) return undefined;
+    if (this.zero) return 0;
+    const half = Math.trunc(this.exponent / 2);
+    const v = (this.numerator / this.denominator) * 2 ** half * 2 ** (this.exponent - half);
+    // Not an exact zero factor, so a zero here is an underflow.
+    return v !== 0 && safeNumber(v) ? v : undefined;
+  }
+}

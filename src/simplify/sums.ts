@@ -3,7 +3,16 @@
 // makes the expression smaller (x'·A + x'·A' = x'·(A + A')).
 import { foldRemembered, type Node, NodeSlot } from "../ir/index.js";
 import { apply, constant, identity } from "../ops/index.js";
-import { constantValue, isScalar, LOCAL_DEPTH, sameShape, sizeOf, tryApply, zeroOf } from "./patterns.js";
+import {
+  constantValue,
+  isScalar,
+  LOCAL_DEPTH,
+  safeNumber,
+  sameShape,
+  sizeOf,
+  tryApply,
+  zeroOf,
+} from "./patterns.js";
 
 interface Term {
   coefficient: number;
@@ -35,7 +44,8 @@ function splitCoefficient(node: Node, sign: number, depth = 0): Term {
   }
   if (node.op === "div") {
     const c = constantValue(node.args[1]!);
-    if (c !== undefined && c !== 0) return { coefficient: sign / c, body: node.args[0]! };
+    if (c !== undefined && c !== 0 && safeNumber(sign / c))
+      return { coefficient: sign / c, body: node.args[0]! };
   }
   return { coefficient: sign, body: node };
 }
@@ -123,6 +133,8 @@ export function collectTerms(n: Node): Node | null {
     else byBody.set(key, { ...t });
   }
   const kept = [...byBody.values()].filter((t) => t.coefficient !== 0);
+  // Coefficients that overflowed or lost their digits in the sum leave the sum as it was.
+  if (kept.some((t) => !safeNumber(t.coefficient))) return null;
   // Terms keep the order they first appear in, except that fewer transposes come first:
   // x'*A + x'*A', B*X*C + B'*X*C', and B*x + b stays as written. Numbers go last.
   const order = new Map([...byBody.keys()].map((id, i) => [id, i]));
@@ -349,6 +361,7 @@ function decomposeOrThrow(term: Node, sign: number, opening: Opening): Decompose
   flatten(term, d.chain);
   d.chain.unshift(...openedFront);
   d.chain.push(...openedEnd);
+  if (!safeNumber(d.coefficient)) throw new TooLarge();
   return d;
 }
 
