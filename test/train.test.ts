@@ -157,7 +157,20 @@ describe("matcalc train", () => {
       [7, 8],
     ]);
     expect(() => csvData("q,y\n1,2", loadProblem("sum(y)"), "f")).toThrow("column 'q' names no vector");
-    expect(() => csvData("y\n1\nx", loadProblem("sum(y)"), "f")).toThrow("f:3: y is not a number: 'x'");
+    expect(() => csvData("y\n1\nx", loadProblem("sum(y)"), "f")).toThrow(
+      "f:3: y is not a decimal number: 'x'",
+    );
+  });
+
+  it("refuses CSV columns given twice or skipped, and numbers that are not decimal", () => {
+    const problem = loadProblem("X: matrix(N, d), y: vector(N), w: vector(d)\nsum(X*w - y)");
+    expect(() => csvData("X_1,X_1,y\n1,2,3", problem, "f")).toThrow(
+      "f: column 'X_1' appears twice (columns 1 and 2)",
+    );
+    expect(() => csvData("X_1,X_3,y\n1,2,3", problem, "f")).toThrow("X_2 is missing");
+    expect(() => csvData("X_1,y\n0x10,3", problem, "f")).toThrow("f:2: X_1 is not a decimal number: '0x10'");
+    expect(() => csvData("X_1,y\n,3", problem, "f")).toThrow("f:2: X_1 is not a decimal number: ''");
+    expect(csvData("X_1,y\n-1.5e2,+.5", problem, "f")).toEqual({ X: [[-150]], y: [0.5] });
   });
 
   it("says what is missing", async () => {

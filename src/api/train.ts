@@ -6,7 +6,7 @@ import { MatcalcError, type Shape } from "../core/index.js";
 import { toNested } from "../tensor/index.js";
 import { randomSource } from "./check.js";
 import { type Compiled, compile } from "./emit.js";
-import { asProblem, type Problem } from "./problem.js";
+import { asProblem, bindProblemValues, type Problem } from "./problem.js";
 import { reverseModeDerivative } from "./reverse-ad.js";
 
 export const NEURON_PROBLEM =
@@ -85,26 +85,19 @@ function flatten(value: unknown): number[] {
   throw new MatcalcError("value", "expected numbers and arrays of numbers");
 }
 
-/** The size each symbol takes in the data (from the shapes of the data variables). */
-function sizesFromData(problem: Problem, data: Record<string, unknown>): Map<string, number> {
-  const sizes = new Map<string, number>();
-  for (const v of problem.variables) {
-    const value = data[v.name];
-    if (value === undefined) continue;
-    const actual =
-      v.shape.length === 0
-        ? []
-        : v.shape.length === 1
-          ? [Array.isArray(value) ? value.length : 0]
-          : [
-              Array.isArray(value) ? value.length : 0,
-              Array.isArray(value) && Array.isArray(value[0]) ? value[0].length : 0,
-            ];
-    v.shape.forEach((d, k) => {
-      if (typeof d === "string" && !sizes.has(d)) sizes.set(d, actual[k]!);
-    });
-  }
-  return sizes;
+/**
+ * The size each symbol takes in the data. The data variables are bound as values are (each checked
+ * against its variable's type, and the sizes they imply against each other), so a wrong length is
+ * reported with both sides before any training starts.
+ */
+function sizesFromData(
+  problem: Problem,
+  data: Record<string, unknown>,
+  params: readonly string[],
+): Map<string, number> {
+  const given: Record<string, unknown> = {};
+  for (const v of problem.variables) if (!params.includes(v.name)) given[v.name] = data[v.name];
+  return new Map(bindProblemValues(problem, given).sizes);
 }
 
 export function createTrainer(options: TrainOptions = {}): Trainer {
@@ -139,7 +132,7 @@ export function createTrainer(options: TrainOptions = {}): Trainer {
   if (!Number.isInteger(steps) || steps < 1)
     throw new MatcalcError("usage", "the number of steps must be a positive integer");
 
-  const sizes = sizesFromData(problem, data);
+  const sizes = sizesFromData(problem, data, params);
   const random = randomSource(options.seed ?? 1);
   const shapes = new Map<string, number[]>();
   const state = new Map<string, Float64Array>();

@@ -1,6 +1,7 @@
 // `matcalc train`: gradient descent or Adam with the compiled symbolic gradient, a progress bar with
 // the loss, a gradient cross-check against reverse-mode AD, a sparkline and an SVG loss plot.
-import { readFileSync, writeFileSync } from "node:fs";
+import { accessSync, constants, statSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import {
   createTrainer,
   linePlotSvg,
@@ -15,8 +16,19 @@ import {
 } from "../api/index.js";
 import { useTwoThreads } from "../node/threads.js";
 import { choice } from "./diff.js";
-import { type CliIo, EXIT_BAD_INPUT, EXIT_OK, InputError, UsageError } from "./io.js";
+import {
+  type CliIo,
+  EXIT_BAD_INPUT,
+  EXIT_OK,
+  InputError,
+  readTextFile,
+  UsageError,
+  VALUES_LIMIT,
+} from "./io.js";
 import type { Options } from "./main.js";
+
+/** A decimal number as CSV files write them: 3, -0.5, .25, 1e-3, +2.5E10. */
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /** A check that disagrees by more than this fails the run. */
 const CHECK_TOLERANCE = 1e-6;
@@ -30,16 +42,6 @@ function positiveNumber(name: string, text: string | undefined, integer: boolean
   return n;
 }
 
-function readText(path: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (error) {
-    throw new InputError(
-      `cannot read data file ${path}: ${(error as NodeJS.ErrnoException).code ?? "unreadable"}`,
-    );
-  }
-}
-
 /**
  * Data from CSV: a header names the columns, each later line is one sample. A column named like a
  * vector variable gives that vector; columns X_1, X_2, … give the matrix X, one column per feature,
@@ -50,16 +52,24 @@ export function csvData(text: string, problem: Problem, path: string): Record<st
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== "");
   if (lines.length < 2) throw new InputError(`${path}: a header line and at least one sample are needed`);
   const header = lines[0]!.split(",").map((h) => h.trim());
+  header.forEach((name, c) => {
+    const first = header.indexOf(name);
+    if (first !== c)
+      throw new InputError(`${path}: column '${name}' appears twice (columns ${first + 1} and ${c + 1})`);
+  });
   const rows = lines.slice(1).map((line, r) => {
     const cells = line.split(",");
     if (cells.length !== header.length) {
       throw new InputError(`${path}:${r + 2}: ${cells.length} values, the header has ${header.length}`);
     }
     return cells.map((cell, c) => {
-      const x = Number(cell.trim());
-      if (cell.trim() === "" || !Number.isFinite(x)) {
-        throw new InputError(`${path}:${r + 2}: ${header[c]} is not a number: '${cell.trim()}'`);
+      const text = cell.trim();
+      // Decimal numbers only: Number() would also read 0x10 as 16, 0b1 as 1 and "" as 0.
+      if (!DECIMAL.test(text)) {
+        throw new InputError(`${path}:${r + 2}: ${header[c]} is not a decimal number: '${text}'`);
       }
+      const x = Number(text);
+      if (!Number.isFinite(x)) throw new InputError(`${path}:${r + 2}: ${header[c]} is too large: '${text}'`);
       return x;
     });
   });
@@ -87,6 +97,13 @@ export function csvData(text: string, problem: Problem, path: string): Record<st
   );
   for (const [name, columns] of matrixColumns) {
     columns.sort((a, b) => a.k - b.k);
+    // X_1 … X_k, each once and none skipped: a gap would shift every later feature.
+    columns.forEach(({ k }, i) => {
+      if (k !== i + 1)
+        throw new InputError(
+          `${path}: the columns of ${name} must be ${name}_1 to ${name}_${columns.length} in some order, but ${name}_${i + 1} is missing`,
+        );
+    });
     const features = columns.map(({ c }) => column(c));
     const shape = problem.variables.find((v) => v.name === name)!.shape;
     const samplesAsColumns = sampleSizes.has(shape[1]!) && !sampleSizes.has(shape[0]!);
@@ -96,7 +113,7 @@ export function csvData(text: string, problem: Problem, path: string): Record<st
 }
 
 function readData(path: string, problem: Problem): Record<string, unknown> {
-  const text = readText(path);
+  const text = readTextFile(path, "data file", VALUES_LIMIT);
   if (path.toLowerCase().endsWith(".csv")) return csvData(text, problem, path);
   try {
     const value = JSON.parse(text);
@@ -132,6 +149,27 @@ function bar(state: TrainState, width = 30): string {
   return `[${"█".repeat(done)}${"░".repeat(width - done)}] ${percent}%  step ${state.step}/${state.steps}  loss ${formatNumber(state.loss)}${checkText}`;
 }
 
+/** Refuses a plot path that cannot be written, before any training (which it would throw away). */
+function checkWritable(path: string): void {
+  const fail = (reason: string) => new InputError(`cannot write the loss plot ${path}: ${reason}`);
+  let isFile = false;
+  try {
+    const stat = statSync(path);
+    if (stat.isDirectory()) throw fail("it is a folder");
+    isFile = true;
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+  }
+  try {
+    accessSync(isFile ? path : dirname(path), constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw fail(
+      code === "ENOENT" ? "no such folder" : code === "EACCES" ? "permission denied" : (code ?? "unwritable"),
+    );
+  }
+}
+
 export function runTrain(source: string | undefined, options: Options, io: CliIo): number {
   const v = options.values;
   const builtIn = source === undefined;
@@ -145,6 +183,8 @@ export function runTrain(source: string | undefined, options: Options, io: CliIo
     throw new UsageError("give the data variables' values with --data file.json or file.csv");
   }
   const data = v.data !== undefined ? readData(v.data, problem) : undefined;
+  const plot = v.plot ?? "loss.svg";
+  checkWritable(plot);
   // Large data sets make large products: let a second thread share them.
   useTwoThreads();
   const optimizer = choice<Optimizer>("optimizer", v.optimizer, ["adam", "gd"]);
@@ -186,7 +226,6 @@ export function runTrain(source: string | undefined, options: Options, io: CliIo
   if (live) out.write("\n");
 
   const failed = state.checks.filter((c) => !(c.error <= CHECK_TOLERANCE));
-  const plot = v.plot ?? "loss.svg";
   const svg = linePlotSvg(state.losses, {
     title: `${toText(trainer.problem.expression)} — ${trainer.optimizer === "adam" ? "Adam" : "gradient descent"}`,
   });
