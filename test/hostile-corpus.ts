@@ -192,4 +192,110 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
     exit: 0,
     expect: '"tooManySteps":9999',
   },
+
+  // Numbers: folding constants never overflows on the way to a representable result.
+  {
+    name: "constants that overflow when folded step by step",
+    args: ["diff", "x'*x*1e-320/1e-320", "--wrt", "x"],
+    exit: 0,
+    expect: /^ {2}2\*x'$/m,
+  },
+  {
+    name: "a huge constant that cancels",
+    args: ["diff", "x'*x*1e300*1e300/1e300", "--wrt", "x"],
+    exit: 0,
+    expect: /^ {2}2e\+300\*x'$/m,
+  },
+  {
+    name: "a value that is not finite in the values",
+    args: ["eval", "x'*x", "--at", '{"x": [1, 1e999]}'],
+    exit: 1,
+    expect: "error: x[2] must be a finite number, got Infinity (x is a vector)",
+  },
+
+  // Input files: read with a cap, so a file that never ends is refused.
+  {
+    name: "a problem file that never ends",
+    args: ["diff", "--file", "/dev/zero", "--wrt", "x"],
+    process: true,
+    exit: 1,
+    expect: "error: problem file /dev/zero is larger than 16 MB, the most matcalc reads",
+  },
+  {
+    name: "a values file that never ends",
+    args: ["eval", "x'*x", "--at", "/dev/zero"],
+    process: true,
+    exit: 1,
+    expect: "error: values file /dev/zero is larger than 256 MB, the most matcalc reads",
+  },
+
+  // Training data.
+  {
+    name: "training data that are not valid JSON",
+    args: ["train", "sum((X*w - y).^2)", "--params", "w", "--data", "$DIR/d.json", "--steps", "3"],
+    files: { "d.json": '{"X": [[1, 2], [3, 4' },
+    exit: 1,
+    expect: /^error: \S+d\.json is not valid JSON/,
+  },
+  {
+    name: "training data with a text entry",
+    args: ["train", "sum((X*w - y).^2)", "--params", "w", "--data", "$DIR/d.json", "--steps", "3"],
+    files: { "d.json": '{"X": [[1, 2], [3, "a"]], "y": [1, 2]}' },
+    exit: 1,
+    expect: 'error: X[2][2] must be a finite number, got "a"',
+  },
+  {
+    name: "training data whose y is too short",
+    args: ["train", "sum((X*w - y).^2)", "--params", "w", "--data", "$DIR/d.json", "--steps", "3"],
+    files: { "d.json": '{"X": [[1, 2], [3, 4], [5, 6]], "y": [1, 2]}' },
+    exit: 1,
+    expect: "error: values disagree on the size m: X has 3 rows, but y has 2 entries",
+  },
+  {
+    name: "a CSV column given twice",
+    args: ["train", "sum((X*w - y).^2)", "--params", "w", "--data", "$DIR/d.csv", "--steps", "3"],
+    files: { "d.csv": "X_1,X_1,y\n1,2,3\n4,5,6\n" },
+    exit: 1,
+    expect: "column 'X_1' appears twice (columns 1 and 2)",
+  },
+  {
+    name: "a CSV column skipped",
+    args: ["train", "sum((X*w - y).^2)", "--params", "w", "--data", "$DIR/d.csv", "--steps", "3"],
+    files: { "d.csv": "X_1,X_3,y\n1,2,3\n4,5,6\n" },
+    exit: 1,
+    expect: "X_2 is missing",
+  },
+  {
+    name: "a hexadecimal number in CSV data",
+    args: ["train", "sum((X*w - y).^2)", "--params", "w", "--data", "$DIR/d.csv", "--steps", "3"],
+    files: { "d.csv": "X_1,y\n0x10,3\n4,6\n" },
+    exit: 1,
+    expect: "X_1 is not a decimal number: '0x10'",
+  },
+  {
+    name: "a loss plot that cannot be written, refused before training",
+    args: ["train", "--steps", "20", "--plot", "/nonexistent/folder/loss.svg"],
+    exit: 1,
+    expect: "error: cannot write the loss plot /nonexistent/folder/loss.svg: no such folder",
+  },
+
+  // The command line's own edges.
+  {
+    name: "a negative order",
+    args: ["diff", "x'*x", "--wrt", "x", "--order", "-1"],
+    exit: 2,
+    expect: "error: --order takes a whole number from 1 to 8, got '-1'",
+  },
+  {
+    name: "a huge order",
+    args: ["diff", "x'*x", "--wrt", "x", "--order", "1000000"],
+    exit: 2,
+    expect: "error: --order takes a whole number from 1 to 8, got '1000000'",
+  },
+  {
+    name: "--wrt given twice",
+    args: ["diff", "x'*A*x", "--wrt", "x", "--wrt", "A"],
+    exit: 2,
+    expect: "error: --wrt is given twice (several variables go in one list: --wrt x,y)",
+  },
 ];

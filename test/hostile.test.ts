@@ -7,6 +7,16 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import {
+  checkDerivative,
+  compile,
+  differentiate,
+  evaluateProblem,
+  explain,
+  isMatcalcError,
+  type Layout,
+  type SymmetricConvention,
+} from "../src/api/index.js";
 import { runCli } from "./cli-harness.js";
 import { HOSTILE_CASES, type HostileCase } from "./hostile-corpus.js";
 
@@ -69,4 +79,67 @@ describe("hostile corpus", () => {
       if (c.reject !== undefined) expect(outcome.stdout).not.toMatch(c.reject);
     });
   }
+});
+
+describe("the library's edges", () => {
+  /** The message of the MatcalcError that `f` throws (anything else fails the test). */
+  function refusal(f: () => unknown): string {
+    try {
+      f();
+    } catch (error) {
+      if (isMatcalcError(error)) return error.message;
+      throw error;
+    }
+    throw new Error("no error");
+  }
+
+  it("refuses options it does not know, instead of a default", () => {
+    expect(refusal(() => differentiate("x'*x", "x", { layout: "bogus" as Layout }))).toBe(
+      'layout must be numerator, denominator, mixed; got "bogus"',
+    );
+    expect(
+      refusal(() =>
+        differentiate("S: symmetric(n), logdet(S)", "S", { symmetric: "bogus" as SymmetricConvention }),
+      ),
+    ).toBe('symmetric must be projection or cookbook; got "bogus"');
+    expect(refusal(() => checkDerivative("x'*x", "x", { layout: "bogus" as Layout }))).toContain(
+      "layout must be",
+    );
+    expect(refusal(() => explain("x'*x", "x", { mode: "sideways" as "forward" }))).toContain("mode must be");
+    expect(refusal(() => differentiate("x'*x", "x", { order: 1e6 }))).toBe(
+      "the order must be a whole number from 1 to 8, got 1000000",
+    );
+  });
+
+  it("refuses a problem or variable that is not text", () => {
+    expect(refusal(() => differentiate(null as unknown as string, "x"))).toBe(
+      "a problem is text (or what loadProblem returns), got null",
+    );
+    expect(refusal(() => evaluateProblem(42 as unknown as string, {}))).toContain("got number");
+    expect(refusal(() => differentiate("x'*x", null as unknown as string))).toContain("name the variables");
+  });
+
+  it("takes the same values in evaluate and in compiled code, and refuses text entries in both", () => {
+    const x = new Float64Array([1, 2]);
+    expect(Array.from(evaluateProblem("x'*x", { x }).data)).toEqual([5]);
+    expect(compile("x'*x", "x").run({ x })).toEqual({ value: 5, d_x: [2, 4] });
+    expect(refusal(() => compile("x'*x", "x").run({ x: ["1", "a"] }))).toBe('x[1] must be a number, got "1"');
+    expect(
+      refusal(() =>
+        compile("x'*A*x", "x").run({
+          x: [1, 2],
+          A: [
+            [1, "2"],
+            [3, 4],
+          ],
+        }),
+      ),
+    ).toBe('A[1][2] must be a number, got "2"');
+    expect(refusal(() => compile("x'*x", "x").run(null as unknown as Record<string, unknown>))).toContain(
+      "an object of values",
+    );
+    expect(refusal(() => evaluateProblem("x'*x", { x: [1, "2"] }))).toContain(
+      'x[2] must be a finite number, got "2"',
+    );
+  });
 });

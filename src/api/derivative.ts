@@ -78,15 +78,48 @@ function sizesNumeric(shape: Shape, sizeOf: (d: Dim) => number): number[] {
   return shape.map(sizeOf);
 }
 
+const LAYOUTS: readonly Layout[] = ["numerator", "denominator", "mixed"];
+const CONVENTIONS: readonly SymmetricConvention[] = ["projection", "cookbook"];
+/** The highest order: each order multiplies the work, and a fourth-order tensor is already large. */
+export const MAX_ORDER = 8;
+
+/** The options, each checked: a typo such as layout: "denominater" is an error, not the default. */
+export function checkedOptions(options: DifferentiateOptions | null | undefined): DifferentiateOptions {
+  const o = options ?? {};
+  if (typeof o !== "object") throw new MatcalcError("usage", `options must be an object, got ${typeof o}`);
+  if (o.order !== undefined && !(Number.isInteger(o.order) && o.order >= 1 && o.order <= MAX_ORDER))
+    throw new MatcalcError(
+      "usage",
+      `the order must be a whole number from 1 to ${MAX_ORDER}, got ${String(o.order)}`,
+    );
+  if (o.layout !== undefined && !LAYOUTS.includes(o.layout))
+    throw new MatcalcError("usage", `layout must be ${LAYOUTS.join(", ")}; got ${JSON.stringify(o.layout)}`);
+  if (o.symmetric !== undefined && !CONVENTIONS.includes(o.symmetric))
+    throw new MatcalcError(
+      "usage",
+      `symmetric must be ${CONVENTIONS.join(" or ")}; got ${JSON.stringify(o.symmetric)}`,
+    );
+  return o;
+}
+
+/** The variables to differentiate by: names, or one comma-separated string of names. */
+function wrtNames(wrt: string | readonly string[]): string[] {
+  if (typeof wrt !== "string" && !(Array.isArray(wrt) && wrt.every((n) => typeof n === "string")))
+    throw new MatcalcError(
+      "usage",
+      'name the variables to differentiate by as text ("x" or "x,y") or a list of names',
+    );
+  return (typeof wrt === "string" ? wrt.split(",") : wrt).map((n) => n.trim()).filter((n) => n.length > 0);
+}
+
 export function differentiate(
   problem: string | Problem,
   wrt: string | readonly string[],
-  options: DifferentiateOptions = {},
+  given: DifferentiateOptions = {},
 ): Derivative {
   const p = asProblem(problem);
-  const names = (typeof wrt === "string" ? wrt.split(",") : wrt)
-    .map((n) => n.trim())
-    .filter((n) => n.length > 0);
+  const options = checkedOptions(given);
+  const names = wrtNames(wrt);
   if (names.length === 0) throw new MatcalcError("usage", "name a variable to differentiate by");
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
   if (duplicate) throw new MatcalcError("usage", `${duplicate} is named twice`);

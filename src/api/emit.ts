@@ -308,6 +308,18 @@ export function compile(
   let lastAxes: number[] = [];
   let lastRun: CompiledFunction | null = null;
   const run: CompiledFunction = (values) => {
+    if (values === null || typeof values !== "object")
+      throw new MatcalcError("value", "a compiled function takes an object of values by variable name");
+    try {
+      return runAt(values);
+    } catch (error) {
+      // The generated code throws plain Errors about its inputs (a shape, an entry that is not a
+      // number, a singular matrix): to the caller they are bad values, one line each.
+      if (error instanceof Error && !isMatcalcError(error)) throw new MatcalcError("value", error.message);
+      throw error;
+    }
+  };
+  const runAt: CompiledFunction = (values) => {
     axes.length = 0;
     const readable = readAxes(program, values, axes);
     if (lastRun !== null && readable && sameNumbers(axes, lastAxes)) return lastRun(values);

@@ -14,7 +14,7 @@ import { apply, variable } from "../ops/index.js";
 import { toLatex, toText } from "../render/index.js";
 import { simplify, type TraceEntry } from "../simplify/index.js";
 import { randomValues } from "./check.js";
-import { type Derivative, differentiate } from "./derivative.js";
+import { checkedOptions, type Derivative, differentiate } from "./derivative.js";
 import { asProblem, bindProblemValues, evaluateAt, type Problem } from "./problem.js";
 
 export type { Mode };
@@ -46,6 +46,9 @@ function inLayout(node: Node, layout: Layout, scalarOutput: boolean): Node {
 
 export function explain(problem: string | Problem, wrt: string, options: ExplainOptions = {}): Explanation {
   const p = asProblem(problem);
+  checkedOptions(options.layout === undefined ? {} : { layout: options.layout });
+  if (options.mode !== undefined && options.mode !== "forward" && options.mode !== "backward")
+    throw new MatcalcError("usage", `mode must be forward or backward; got ${JSON.stringify(options.mode)}`);
   const info = p.variables.find((v) => v.name === wrt);
   if (!info)
     throw new MatcalcError("name", `cannot differentiate by ${wrt}: it is not a variable of the problem`);

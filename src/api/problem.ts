@@ -39,8 +39,17 @@ export function loadProblem(source: string): Problem {
   return problem!;
 }
 
+/** A problem given as text or as loaded; anything else (null, a number) is refused with a message. */
 export function asProblem(problem: string | Problem): Problem {
-  return typeof problem === "string" ? loadProblem(problem) : problem;
+  if (typeof problem === "string") return loadProblem(problem);
+  const p = problem as Partial<Problem> | null | undefined;
+  if (p === null || typeof p !== "object" || p.expression === undefined || !Array.isArray(p.variables)) {
+    throw new MatcalcError(
+      "usage",
+      `a problem is text (or what loadProblem returns), got ${problem === null ? "null" : typeof problem}`,
+    );
+  }
+  return problem;
 }
 
 /** `kind(sizes)` of a variable as one would declare it. */

@@ -204,10 +204,15 @@ export interface Options {
   };
 }
 
-/** Only `--word` and `-h` are options: a problem such as `-log(x)` is a positional argument. */
+/**
+ * Only `--word` and `-h` are options: a problem such as `-log(x)` is a positional argument. An
+ * option's value is joined to it (`--order=-1`), so that a value starting with '-' is read as one;
+ * an option given twice is refused rather than the last one silently kept.
+ */
 function separatePositionals(args: readonly string[], takesValue: ReadonlySet<string>): string[] {
   const options: string[] = [];
   const positionals: string[] = [];
+  const seen = new Set<string>();
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === "--") {
@@ -215,8 +220,15 @@ function separatePositionals(args: readonly string[], takesValue: ReadonlySet<st
       break;
     }
     if (/^--[a-zA-Z][\w-]*(=.*)?$/.test(arg) || arg === "-h") {
-      options.push(arg);
-      if (takesValue.has(arg) && i + 1 < args.length) options.push(args[++i]!);
+      const name = arg.split("=")[0]!;
+      if (seen.has(name) && name !== "--help" && name !== "-h") {
+        const list =
+          name === "--wrt" || name === "--params" ? ` (several variables go in one list: ${name} x,y)` : "";
+        throw new UsageError(`${name} is given twice${list}`);
+      }
+      seen.add(name);
+      if (takesValue.has(arg) && i + 1 < args.length) options.push(`${arg}=${args[++i]!}`);
+      else options.push(arg);
     } else {
       positionals.push(arg);
     }

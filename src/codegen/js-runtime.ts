@@ -16,8 +16,15 @@ type Nested = number | Nested[];`;
 
 const helpers: Helper[] = [
   {
-    name: "matrixArg",
+    name: "describeEntry",
     needs: [],
+    source: `function describeEntry(x: unknown): string {
+  return typeof x === "string" ? JSON.stringify(x) : x === null ? "null" : Array.isArray(x) ? "an array" : typeof x;
+}`,
+  },
+  {
+    name: "matrixArg",
+    needs: ["describeEntry"],
     source: `function matrixArg(name: string, value: number[][] | Mat): Mat {
   if (!Array.isArray(value) && value !== null && typeof value === "object" && value.data instanceof Float64Array) {
     return value;
@@ -33,14 +40,18 @@ const helpers: Helper[] = [
     if (!Array.isArray(row) || row.length !== cols) {
       throw new Error(\`\${name}: row \${i + 1} has \${Array.isArray(row) ? row.length : 0} entries, row 1 has \${cols}\`);
     }
-    for (let j = 0; j < cols; j++) data[i * cols + j] = row[j];
+    for (let j = 0; j < cols; j++) {
+      const x = row[j];
+      if (typeof x !== "number") throw new Error(\`\${name}[\${i + 1}][\${j + 1}] must be a number, got \${describeEntry(x)}\`);
+      data[i * cols + j] = x;
+    }
   }
   return { rows, cols, data };
 }`,
   },
   {
     name: "vectorArg",
-    needs: [],
+    needs: ["describeEntry"],
     source: `function vectorArg(name: string, value: ArrayLike<number> | Mat): Mat {
   if (value === null || typeof value !== "object") throw new Error(\`\${name} must be a vector: a non-empty array of numbers\`);
   // A Float64Array is read in place (the code never writes into its inputs).
@@ -55,14 +66,20 @@ const helpers: Helper[] = [
   if (typeof value.length !== "number" || value.length === 0) {
     throw new Error(\`\${name} must be a vector: a non-empty array of numbers\`);
   }
-  return { rows: value.length, cols: 1, data: Float64Array.from(value) };
+  const data = new Float64Array(value.length);
+  for (let i = 0; i < value.length; i++) {
+    const x = value[i];
+    if (typeof x !== "number") throw new Error(\`\${name}[\${i + 1}] must be a number, got \${describeEntry(x)}\`);
+    data[i] = x;
+  }
+  return { rows: value.length, cols: 1, data };
 }`,
   },
   {
     name: "scalarArg",
-    needs: [],
+    needs: ["describeEntry"],
     source: `function scalarArg(name: string, value: number): number {
-  if (typeof value !== "number") throw new Error(\`\${name} must be a number\`);
+  if (typeof value !== "number") throw new Error(\`\${name} must be a number, got \${describeEntry(value)}\`);
   return value;
 }`,
   },
@@ -787,7 +804,7 @@ export function helperSource(
 }
 
 const TYPE_WORD =
-  "(?:Mat \\| null|Mat|Item|Nested|number|boolean|string|void|Float64Array|Int32Array|ArrayLike<number>|\\{ lu: Float64Array; perm: Int32Array; sign: number \\}|\\(i: number\\) => number)(?:\\[\\])*(?![\\w.(<])";
+  "(?:Mat \\| null|Mat|Item|Nested|number|boolean|string|unknown|void|Float64Array|Int32Array|ArrayLike<number>|\\{ lu: Float64Array; perm: Int32Array; sign: number \\}|\\(i: number\\) => number)(?:\\[\\])*(?![\\w.(<])";
 
 /** Removes the annotations of the vocabulary above (and the type aliases): TypeScript → JavaScript. */
 export function stripTypes(source: string): string {

@@ -23,22 +23,35 @@ function isNumber(x: unknown): x is number {
 }
 
 function describeNonNumber(x: unknown): string {
-  return x === null ? "null" : typeof x === "string" ? `"${x}"` : Array.isArray(x) ? "an array" : typeof x;
+  if (typeof x === "number") return String(x); // NaN, Infinity: not a finite number
+  if (typeof x === "string") return `"${x.length > 20 ? `${x.slice(0, 20)}…` : x}"`;
+  return x === null ? "null" : Array.isArray(x) ? "an array" : typeof x;
+}
+
+/** A typed array of numbers (Float64Array and the like) read as a plain array; anything else as it is. */
+function plain(value: unknown): unknown {
+  return ArrayBuffer.isView(value) && !(value instanceof DataView)
+    ? Array.from(value as unknown as ArrayLike<number>)
+    : value;
 }
 
 /** The JSON value of one variable as a tensor of the variable's rank. */
-export function tensorFromJson(name: string, rank: number, value: unknown): Tensor {
+export function tensorFromJson(name: string, rank: number, given: unknown): Tensor {
+  let value = plain(given);
   if (rank === 0) {
+    // A 1×1 matrix or a 1-vector is a scalar (as in Matlab and NumPy's item()).
+    while (Array.isArray(value) && value.length === 1) value = plain(value[0]);
     if (isNumber(value)) return { shape: [], data: Float64Array.of(value) };
-    throw valueError(`${name} must be a number (it is a scalar), got ${describeNonNumber(value)}`);
+    throw valueError(`${name} must be a finite number (it is a scalar), got ${describeNonNumber(value)}`);
   }
+  if (Array.isArray(value)) value = value.map(plain);
   if (rank === 1) {
     if (!Array.isArray(value)) throw valueError(`${name} must be a flat array of numbers (it is a vector)`);
     if (value.length === 0) throw valueError(`${name} is empty`);
     const bad = value.findIndex((x) => !isNumber(x));
     if (bad >= 0)
       throw valueError(
-        `${name}[${bad + 1}] must be a number, got ${describeNonNumber(value[bad])} (${name} is a vector)`,
+        `${name}[${bad + 1}] must be a finite number, got ${describeNonNumber(value[bad])} (${name} is a vector)`,
       );
     return { shape: [value.length], data: Float64Array.from(value as number[]) };
   }
@@ -57,7 +70,9 @@ export function tensorFromJson(name: string, rank: number, value: unknown): Tens
         );
       row.forEach((x, j) => {
         if (!isNumber(x))
-          throw valueError(`${name}[${i + 1}][${j + 1}] must be a number, got ${describeNonNumber(x)}`);
+          throw valueError(
+            `${name}[${i + 1}][${j + 1}] must be a finite number, got ${describeNonNumber(x)}`,
+          );
         data[i * cols + j] = x;
       });
     });
