@@ -21,7 +21,11 @@ export function coefficientOf(e: Node, w: Node): Node | null {
   const k = w.shape[0]!;
 
   const rowsOf = (node: Node): number | string =>
-    node.shape.length === 0 ? 1 : node.shape[0] === 1 ? node.shape[1]! : node.shape[0]!;
+    node.shape.length === 0
+      ? 1
+      : node.shape.length === 2 && node.shape[0] === 1
+        ? node.shape[1]!
+        : node.shape[0]!;
 
   const coefficient = (node: Node): Node | null => {
     if (!depends.has(node.id)) return null;

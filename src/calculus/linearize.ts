@@ -1,8 +1,21 @@
 // Forward mode: the tangent of every node from its arguments' tangents by the operators' JVP rules
 // (JAX's `jvp`), and reverse mode as the transpose of that linear map (JAX's `linear_transpose`).
-import { MatcalcError } from "../core/index.js";
+import { MatcalcError, type Shape, shapesEqual } from "../core/index.js";
 import { type Node, postorder } from "../ir/index.js";
-import { algebra, OPERATORS, type OperatorName, operands, type Tangent } from "../ops/index.js";
+import { algebra, apply, OPERATORS, type OperatorName, ones, operands, type Tangent } from "../ops/index.js";
+
+const isUnit = (shape: Shape) => shape.every((d) => d === 1);
+
+/**
+ * A 1×1 value written in the shape another place expects: a scalar, a 1-vector and a 1×1 row are the
+ * same number, but a size that unifies to 1 can give one where a rule builds for another.
+ */
+function asShape(node: Node, shape: Shape): Node {
+  if (shapesEqual(node.shape, shape) || !isUnit(node.shape) || !isUnit(shape)) return node;
+  const scalar = node.shape.length === 0 ? node : apply("sum", node);
+  if (shape.length === 0) return scalar;
+  return apply("mul", scalar, shape.length === 1 ? ones(1) : apply("transpose", ones(1)));
+}
 
 /** Does `node` depend on `leaf`? Memoized over a shared table. */
 export function dependsOn(root: Node, leaf: Node): Set<number> {
@@ -28,7 +41,8 @@ export function jvp(root: Node, variable: Node, seed: Node): Tangent {
     }
     const args = node.args.map((a) => (depends.has(a.id) ? tangents.get(a.id)! : null));
     const rule = OPERATORS[node.op as OperatorName].jvp;
-    tangents.set(node.id, rule(operands(node.args), operands(args), node));
+    const tangent = rule(operands(node.args), operands(args), node);
+    tangents.set(node.id, tangent === null ? null : asShape(tangent, node.shape));
   }
   return tangents.get(root.id) ?? null;
 }
@@ -45,8 +59,9 @@ export function transposeLinear(tangent: Node, seed: Node, cotangent: Node): Tan
   for (let i = order.length - 1; i >= 0; i--) {
     const node = order[i]!;
     if (node === seed) continue;
-    const ct = cotangents.get(node.id);
-    if (ct === undefined) continue;
+    const given = cotangents.get(node.id);
+    if (given === undefined) continue;
+    const ct = asShape(given, node.shape);
     const definition = OPERATORS[node.op as OperatorName];
     if (!definition.transpose) {
       throw new MatcalcError("derivative", `internal: ${node.op} is not linear but carries a tangent`);
@@ -54,8 +69,9 @@ export function transposeLinear(tangent: Node, seed: Node, cotangent: Node): Tan
     const linear = node.args.map((a) => depends.has(a.id));
     const parts = definition.transpose(ct, operands(node.args), operands(linear), node);
     node.args.forEach((arg, k) => {
-      const part = parts[k];
-      if (!linear[k] || part === null || part === undefined) return;
+      const computed = parts[k];
+      if (!linear[k] || computed === null || computed === undefined) return;
+      const part = asShape(computed, arg.shape);
       const previous = cotangents.get(arg.id);
       cotangents.set(arg.id, previous === undefined ? part : algebra.add(previous, part));
     });

@@ -122,6 +122,23 @@ class Checker {
         d.kind === "symbol" ? this.sizes.symbol(d.name) : this.sizes.literal(d.value),
       );
       const wanted = SIZES_BY_KIND[declaration.type];
+      // A 1×1 matrix and a 1-vector are scalars, as in Matlab: x'*A*x with x: vector(1) and
+      // A: matrix(1, 1) is a scalar, and tr, det, logdet, inv and diag read a scalar as a 1×1 matrix.
+      const ones = declaration.dims.filter((d) => d.kind !== "symbol" && d.value === 1).length;
+      const oneByOne =
+        declaration.type !== "scalar" &&
+        ones === declaration.dims.length &&
+        (ones === wanted || (declaration.type === "symmetric" && ones === 1));
+      if (oneByOne) {
+        this.slots.set(name, { name, kind: "scalar", sizes: [], declared: true });
+        continue;
+      }
+      // A matrix of one column is a column vector (a matrix of one row is a row already).
+      const last = declaration.dims[1];
+      if (declaration.type === "matrix" && last !== undefined && last.kind !== "symbol" && last.value === 1) {
+        this.slots.set(name, { name, kind: "vector", sizes: [handles[0]!], declared: true });
+        continue;
+      }
       // A symmetric matrix is square: its one size (or one fresh size) stands for both.
       if (declaration.type === "symmetric") {
         if (handles.length === 0) handles.push(this.sizes.fresh());

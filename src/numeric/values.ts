@@ -36,7 +36,7 @@ function plain(value: unknown): unknown {
 }
 
 /** The JSON value of one variable as a tensor of the variable's rank. */
-export function tensorFromJson(name: string, rank: number, given: unknown): Tensor {
+export function tensorFromJson(name: string, rank: number, given: unknown, rowVector = false): Tensor {
   let value = plain(given);
   if (rank === 0) {
     // A 1×1 matrix or a 1-vector is a scalar (as in Matlab and NumPy's item()).
@@ -45,6 +45,11 @@ export function tensorFromJson(name: string, rank: number, given: unknown): Tens
     throw valueError(`${name} must be a finite number (it is a scalar), got ${describeNonNumber(value)}`);
   }
   if (Array.isArray(value)) value = value.map(plain);
+  // A column given as rows of one entry ([[1], [2]]) is a vector; a row as a flat array is a 1×n row.
+  if (rank === 1 && Array.isArray(value) && value.every((r) => Array.isArray(r) && r.length === 1))
+    value = value.map((r) => (r as unknown[])[0]);
+  if (rank === 2 && Array.isArray(value) && value.length > 0 && !value.some(Array.isArray) && rowVector)
+    value = [value];
   if (rank === 1) {
     if (!Array.isArray(value)) throw valueError(`${name} must be a flat array of numbers (it is a vector)`);
     if (value.length === 0) throw valueError(`${name} is empty`);
@@ -111,7 +116,8 @@ export function bindValues(
   for (const v of variables) {
     if (!Object.hasOwn(given, v.name)) continue;
     const shape = v.shape;
-    const t = tensorFromJson(v.name, shape.length === 2 && shape[0] === 1 ? 2 : shape.length, given[v.name]);
+    const row = shape.length === 2 && shape[0] === 1;
+    const t = tensorFromJson(v.name, shape.length, given[v.name], row);
     shape.forEach((dim: Dim, axis) => {
       const actual = t.shape[axis]!;
       const axisName = AXIS_NAMES[shape.length - 1]?.[axis] ?? `size ${axis + 1}`;

@@ -30,8 +30,16 @@ export function resultShape(
   return result;
 }
 
-/** `op(args)` with its shape from the operator's rule; op must name a registered operator. */
+/**
+ * `op(args)` with its shape from the operator's rule; op must name a registered operator. A function
+ * of a square matrix applied to a scalar is its scalar form (the scalar read as a 1×1 matrix, as in
+ * Matlab: inv(s) is 1/s): that is what the operator means there, so every builder, the checker's and
+ * the derivative rules' alike, gets the same node.
+ */
 export function apply(op: string, ...args: Node[]): Node {
+  const scalarForm = operator(op).scalarForm;
+  if (scalarForm !== undefined && args.length === 1 && args[0]!.shape.length === 0)
+    return scalarForm(args[0]!);
   return internNode(op, args, resultShape(op, args));
 }
 
@@ -89,5 +97,6 @@ export function rebuild(node: Node, args: readonly Node[]): Node {
     return stack(args, rows, cols);
   }
   if (node.op === "zeros") return node;
+  if (operator(node.op).scalarForm !== undefined) return apply(node.op, ...args);
   return internNode(node.op, args, resultShape(node.op, args), node.attrs);
 }

@@ -11,7 +11,7 @@ import {
   type Tensor,
 } from "../tensor/index.js";
 import * as E from "./algebra.js";
-import { identity } from "./build.js";
+import { constant, identity } from "./build.js";
 import { latexCall } from "./elementwise.js";
 import { failure, squareMatrix } from "./shape-rules.js";
 import { type OperatorDefinition, Precedence, type ShapeRule } from "./types.js";
@@ -23,6 +23,7 @@ function factorOrFail(a: Tensor) {
 
 const diagMatrixShape: ShapeRule = (args) => {
   const a = args[0]!;
+  if (a.length === 0) return []; // diag of a scalar is the scalar
   if (a.length !== 1) return failure((d) => `diag needs a vector or a square matrix, got ${d(0)}`);
   return [a[0]!, a[0]!];
 };
@@ -42,6 +43,7 @@ export const linalgOperators = {
     latex: { kind: "custom", print: latexCall("\\operatorname{tr}") },
     jvp: (_args, [du]) => (du === null ? null : E.call("tr", du)),
     transpose: (ct, [u]) => [E.mul(ct, identity(u.shape[0]!))],
+    scalarForm: (s) => s,
   },
   det: {
     syntax: { kind: "function", name: "det", arity: 1 },
@@ -52,6 +54,7 @@ export const linalgOperators = {
     latex: { kind: "custom", print: latexCall("\\det") },
     // d det(A) = det(A) tr(A⁻¹ dA).
     jvp: ([a], [da], node) => (da === null ? null : E.mul(node, E.call("tr", E.mul(E.call("inv", a), da)))),
+    scalarForm: (s) => s,
   },
   logdet: {
     syntax: { kind: "function", name: "logdet", arity: 1 },
@@ -67,6 +70,7 @@ export const linalgOperators = {
     text: { kind: "call", name: "logdet" },
     latex: { kind: "custom", print: latexCall("\\log\\det") },
     jvp: ([a], [da]) => (da === null ? null : E.call("tr", E.mul(E.call("inv", a), da))),
+    scalarForm: (s) => E.call("log", s),
   },
   inv: {
     syntax: { kind: "function", name: "inv", arity: 1 },
@@ -87,6 +91,7 @@ export const linalgOperators = {
     },
     // d A⁻¹ = −A⁻¹ dA A⁻¹.
     jvp: (_args, [da], node) => (da === null ? null : E.neg(E.mul(E.mul(node, da), node))),
+    scalarForm: (s) => E.div(constant(1), s),
   },
   diagMatrix: {
     syntax: { kind: "function", name: "diag", arity: 1, acceptsRanks: (ranks) => ranks[0] !== 2 },
@@ -102,6 +107,7 @@ export const linalgOperators = {
     latex: { kind: "custom", print: latexCall("\\operatorname{diag}") },
     jvp: (_args, [du]) => (du === null ? null : E.call("diagMatrix", du)),
     transpose: (ct) => [E.call("diagVector", ct)],
+    scalarForm: (s) => s,
   },
   diagVector: {
     syntax: { kind: "function", name: "diag", arity: 1, acceptsRanks: (ranks) => ranks[0] === 2 },

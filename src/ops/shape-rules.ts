@@ -26,6 +26,8 @@ export const scalarResult: ShapeRule = () => [];
 export function squareMatrix(name: string, result: "scalar" | "same" | "vector"): ShapeRule {
   return <D>(args: readonly (readonly D[])[], dims: Parameters<ShapeRule>[1]): ShapeResult<D> => {
     const a = args[0]!;
+    // A scalar is a 1×1 matrix (the operator's scalar form is built for it).
+    if (a.length === 0) return [];
     const fail = failure((d) => `${name} needs a square matrix, got ${d(0)}`);
     if (a.length !== 2 || !dims.unify(a[0] as D, a[1] as D)) return fail;
     if (result === "scalar") return [];

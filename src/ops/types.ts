@@ -123,6 +123,12 @@ export interface OperatorDefinition {
   readonly elementwise?: true;
   /** Only linear operators have one; tangent expressions are built from these alone. */
   readonly transpose?: TransposeRule;
+  /**
+   * For a function of a square matrix: what it is of a scalar, read as a 1×1 matrix (as Matlab reads
+   * it): tr(s) = s, inv(s) = 1/s, logdet(s) = log(s). The node builders build this instead of the
+   * call, so the operator's own rules never meet a scalar.
+   */
+  readonly scalarForm?: (argument: Node) => Node;
 }
 
 export type { Shape };

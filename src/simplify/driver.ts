@@ -1,5 +1,7 @@
 // The fixed-point driver: rewrites bottom-up with named rules until nothing changes or a budget runs
 // out, and records which rule fired where (the step-by-step view shows this trace).
+
+import { shapesEqual } from "../core/index.js";
 import { type Node, type NodeMemo, NodeSlot, nodeMemo, postorder } from "../ir/index.js";
 import { rebuild } from "../ops/index.js";
 
@@ -133,6 +135,9 @@ function rewriteHere(node: Node, rules: Prepared, insideChain: boolean): Rewritt
     for (const rule of rulesFor(rules, current.op, insideChain)) {
       const next = applyRule(rule, current);
       if (next === null || next === current) continue;
+      // A rule keeps the shape; one that would not (a 1×1 row for a scalar, say) does not apply here.
+      // (transpose-of-product turns (x*x')' with x of size 1, a 1-vector, into x*x', a 1×1 row.)
+      if (!shapesEqual(next.shape, current.shape)) continue;
       steps.push({ rule: rule.name, before: current, after: next });
       current = next;
       settled = false;
