@@ -116,13 +116,13 @@ export function derivativeError(
       // Numbers beyond 1e8 (a division by a denormal constant, say) leave differences no precision.
       const magnitude = Math.max(
         ...Array.from(report.symbolic.data, Math.abs),
-        ...Array.from(report.finiteDifferences.data, Math.abs),
+        ...Array.from(report.finiteDifferences!.data, Math.abs),
       );
       if (!(magnitude < 1e8)) return { kind: "skip", reason: "derivative values out of range" };
       largest = Math.max(largest, magnitude);
       best = Math.min(best, report.maxRelativeError);
       if (best < 1e-5) break;
-      estimates.push(report.finiteDifferences.data);
+      estimates.push(report.finiteDifferences!.data);
     } catch (error) {
       if (isMatcalcError(error) && error.diagnostic.kind !== "derivative")
         return { kind: "skip", reason: error.message };

@@ -142,9 +142,9 @@ describe("a check report", () => {
     for (const [expr, wrt] of cases) {
       for (const layout of ["numerator", "denominator", "mixed"] as const) {
         const report = checkDerivative(`${DECLARATIONS}\n${expr}`, wrt, { layout, values });
-        expect(report.finiteDifferences.shape).toEqual(report.symbolic.shape);
+        expect(report.finiteDifferences!.shape).toEqual(report.symbolic.shape);
         report.symbolic.data.forEach((v, i) => {
-          expect(report.finiteDifferences.data[i]).toBeCloseTo(v, 6);
+          expect(report.finiteDifferences!.data[i]).toBeCloseTo(v, 6);
         });
       }
     }

@@ -22,7 +22,15 @@ export {
   residentMatrix,
   toNested,
 } from "../tensor/index.js";
-export { type CheckReport, checkDerivative, randomValues } from "./check.js";
+export {
+  CHECK_DIRECTIONS,
+  CHECK_ENTRIES,
+  type CheckOptions,
+  type CheckReport,
+  checkDerivative,
+  checkResult,
+  randomValues,
+} from "./check.js";
 export {
   type Derivative,
   type DifferentiateOptions,

@@ -22,7 +22,11 @@ function label(expr: SyntaxExpr): string {
   }
 }
 
-/** An outline of declarations and expression, drawn without recursion. */
+/** The most nodes an outline draws, and the deepest indentation it draws to (in characters). */
+const TREE_LINES = 2000;
+const TREE_INDENT = 300;
+
+/** An outline of declarations and expression, drawn without recursion, within a size. */
 export function syntaxTreeText(source: string): {
   text: string;
   errors: ReturnType<typeof parseProblem>["diagnostics"];
@@ -38,8 +42,18 @@ export function syntaxTreeText(source: string): {
     const stack: Array<{ expr: SyntaxExpr; prefix: string; childPrefix: string }> = [
       { expr: problem.expression, prefix: "", childPrefix: "" },
     ];
+    let shown = 0;
     while (stack.length > 0) {
+      if (++shown > TREE_LINES || lines.length > TREE_LINES) {
+        lines.push(`… (the tree is too large to show beyond ${TREE_LINES} nodes)`);
+        break;
+      }
       const { expr, prefix, childPrefix } = stack.pop()!;
+      // A long sum is a deep chain: its outline's indentation would grow with every term.
+      if (childPrefix.length > TREE_INDENT) {
+        lines.push(`${prefix}… (nested too deeply to draw)`);
+        continue;
+      }
       lines.push(`${prefix}${label(expr)}`);
       const children = syntaxChildren(expr);
       for (let i = children.length - 1; i >= 0; i--) {

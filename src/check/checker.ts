@@ -70,13 +70,14 @@ class CheckFailure {
 /** Syntax nodes bottom-up, without recursion (a long sum is a deep left chain). */
 function syntaxPostorder(root: SyntaxExpr): SyntaxExpr[] {
   const order: SyntaxExpr[] = [];
-  const stackOfFrames: Array<{ expr: SyntaxExpr; next: number }> = [{ expr: root, next: 0 }];
+  // Each frame keeps its children: a matrix literal's are a new array each time they are asked for.
+  const frame = (expr: SyntaxExpr) => ({ expr, kids: syntaxChildren(expr), next: 0 });
+  const stackOfFrames = [frame(root)];
   while (stackOfFrames.length > 0) {
-    const frame = stackOfFrames[stackOfFrames.length - 1]!;
-    const kids = syntaxChildren(frame.expr);
-    if (frame.next < kids.length) stackOfFrames.push({ expr: kids[frame.next++]!, next: 0 });
+    const top = stackOfFrames[stackOfFrames.length - 1]!;
+    if (top.next < top.kids.length) stackOfFrames.push(frame(top.kids[top.next++]!));
     else {
-      order.push(frame.expr);
+      order.push(top.expr);
       stackOfFrames.pop();
     }
   }

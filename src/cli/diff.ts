@@ -1,10 +1,12 @@
 // `matcalc diff`: the derivative in compact notation, its shape and layout, and optionally its
 // numbers and a finite-difference check.
 import {
-  checkDerivative,
+  type CheckReport,
+  checkResult,
   type Derivative,
   differentiate,
   formatShape,
+  isMatcalcError,
   type Layout,
   loadProblem,
   type SymmetricConvention,
@@ -55,14 +57,21 @@ export function runDiff(source: string, options: Options, io: CliIo): number {
   );
   const values = v.at === undefined ? undefined : readValues(v.at);
   const value = values === undefined ? undefined : derivative.evaluate(values);
-  const check = v.check
-    ? checkDerivative(problem, derivative.wrt, {
-        order,
-        layout,
-        ...(symmetric ? { symmetric } : {}),
-        ...(values !== undefined ? { values: values as Record<string, unknown> } : {}),
-      })
-    : undefined;
+  // A check that cannot be made (the function is not defined near these values) is reported after
+  // the derivative, which stands on its own.
+  let check: CheckReport | undefined;
+  let checkFailure: string | undefined;
+  if (v.check) {
+    try {
+      check = checkResult(
+        derivative,
+        values !== undefined ? { values: values as Record<string, unknown> } : {},
+      );
+    } catch (error) {
+      if (!isMatcalcError(error)) throw error;
+      checkFailure = error.message;
+    }
+  }
   if (v.json) {
     const text = shownOrWhy(() => derivative.text);
     const latex = shownOrWhy(() => derivative.latex);
@@ -81,9 +90,16 @@ export function runDiff(source: string, options: Options, io: CliIo): number {
     if (check)
       out.check = {
         maxRelativeError: check.maxRelativeError,
+        reverseModeError: check.reverseModeError,
+        forwardModeError: check.forwardModeError,
         passed: check.passed,
         tolerance: check.tolerance,
+        method: check.method,
+        probes: check.probes,
+        unresolved: check.unresolved,
+        notes: check.notes,
       };
+    if (checkFailure !== undefined) out.check = { passed: false, error: checkFailure };
     io.stdout.write(`${JSON.stringify(out)}\n`);
   } else {
     io.stdout.write(`${describe(derivative)}\n`);
@@ -94,10 +110,12 @@ export function runDiff(source: string, options: Options, io: CliIo): number {
       io.stdout.write(
         `value:\n${value.shape.length === 0 ? `  ${formatTensor(value)}` : formatTensor(value)}\n`,
       );
+    if (checkFailure !== undefined) io.stdout.write(`check: not possible at these values: ${checkFailure}\n`);
     if (check) {
       const verdict = check.passed ? "passed" : "FAILED";
+      const along = check.method === "directions" ? ` (along ${check.probes} random directions)` : "";
       io.stdout.write(
-        `check: max relative error ${check.maxRelativeError.toExponential(2)} against central finite differences${
+        `check: max relative error ${check.maxRelativeError.toExponential(2)} against central finite differences${along}${
           check.reverseModeError === null
             ? ""
             : `, ${check.reverseModeError.toExponential(2)} against reverse-mode AD`
@@ -107,7 +125,8 @@ export function runDiff(source: string, options: Options, io: CliIo): number {
             : `, ${check.forwardModeError.toExponential(2)} against forward-mode AD`
         } (${verdict})\n`,
       );
+      for (const note of check.notes) io.stdout.write(`check note: ${note}\n`);
     }
   }
-  return check && !check.passed ? EXIT_BAD_INPUT : EXIT_OK;
+  return (check && !check.passed) || checkFailure !== undefined ? EXIT_BAD_INPUT : EXIT_OK;
 }
