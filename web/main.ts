@@ -17,7 +17,6 @@ import {
   explanationJson,
   formatError,
   formatShape,
-  isMatcalcError,
   type Layout,
   LECTURE_EXAMPLES,
   linePlotSvg,
@@ -28,6 +27,7 @@ import {
   type Problem,
   randomValues,
   type SymmetricConvention,
+  shownOrWhy,
   type Target,
   type Trainer,
 } from "../src/index.js";
@@ -190,17 +190,9 @@ function renderDerivative(d: Derivative): void {
   const by = d.wrt.join(",");
   $("result-title").textContent =
     `${d.order === 1 ? "" : `order ${d.order}, `}by ${by} — ${d.layout} layout, shape ${formatShape(d.shape) || "scalar"}${d.kind === "index" ? ", index notation" : ""}`;
-  // A result too large to show (an error of kind "limit") is said so; its numbers and code still come.
-  const shown = (read: () => string) => {
-    try {
-      return read();
-    } catch (error) {
-      if (isMatcalcError(error) && error.diagnostic.kind === "limit") return null;
-      throw error;
-    }
-  };
-  const text = shown(() => d.text);
-  const latex = shown(() => d.latex);
+  // A result too large to show is said so; its numbers and code still come.
+  const text = shownOrWhy(() => d.text).text;
+  const latex = shownOrWhy(() => d.latex).text;
   if (latex === null) $("result").textContent = "(too large to show)";
   else tex($("result"), latex);
   $("result-text").textContent = text ?? "(too large to show)";

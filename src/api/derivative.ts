@@ -62,6 +62,19 @@ export interface Derivative {
   evaluate(values: unknown): Tensor;
 }
 
+/**
+ * A printed form (`() => d.text`), or null and why where it is too large to show (an error of kind
+ * "limit"): for front ends that show what they can.
+ */
+export function shownOrWhy(read: () => string): { text: string | null; why: string | null } {
+  try {
+    return { text: read(), why: null };
+  } catch (error) {
+    if (isMatcalcError(error) && error.diagnostic.kind === "limit") return { text: null, why: error.message };
+    throw error;
+  }
+}
+
 function variableNode(problem: Problem, name: string): Node {
   const info = problem.variables.find((v) => v.name === name);
   if (!info) {

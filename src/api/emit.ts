@@ -28,7 +28,7 @@ import {
   residentLoop,
   residentMatrix,
 } from "../tensor/index.js";
-import { type Derivative, type DifferentiateOptions, differentiate } from "./derivative.js";
+import { type Derivative, type DifferentiateOptions, differentiate, shownOrWhy } from "./derivative.js";
 import { asProblem, type Problem } from "./problem.js";
 
 export const TARGETS = ["ts", "js", "numpy", "torch", "jax"] as const;
@@ -76,12 +76,11 @@ function variableNames(problem: Problem, wrt: string | readonly string[]): strin
 
 /** A derivative's formula for the header of generated code, or why it is not shown there. */
 function headerFormula(d: Derivative): string {
-  try {
-    return d.node ? toTextWithin(d.node, HEADER_FORMULA_LIMIT) : d.text;
-  } catch (error) {
-    if (isMatcalcError(error) && error.diagnostic.kind === "limit") return "(too large to show here)";
-    throw error;
-  }
+  const node = d.node;
+  return (
+    shownOrWhy(() => (node ? toTextWithin(node, HEADER_FORMULA_LIMIT) : d.text)).text ??
+    "(too large to show here)"
+  );
 }
 
 /** The longest formula printed into a header (the header shows its first 240 characters). */

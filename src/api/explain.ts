@@ -14,7 +14,7 @@ import { apply, variable } from "../ops/index.js";
 import { toLatex, toText } from "../render/index.js";
 import { simplify, type TraceEntry } from "../simplify/index.js";
 import { randomValues } from "./check.js";
-import { checkedOptions, type Derivative, differentiate } from "./derivative.js";
+import { checkedOptions, type Derivative, differentiate, shownOrWhy } from "./derivative.js";
 import { asProblem, bindProblemValues, evaluateAt, type Problem } from "./problem.js";
 
 export type { Mode };
@@ -97,6 +97,15 @@ function localText(node: Node | null, layout: Layout): string {
   return toText(inLayout(node, layout, false));
 }
 
+/** A printed form, or why it is not shown where it is too large. */
+function shown(read: () => string): string {
+  const { text, why } = shownOrWhy(read);
+  return text ?? `(${why})`;
+}
+
+const resultText = (e: Explanation) => shown(() => e.result.text);
+const resultLatex = (e: Explanation) => shown(() => e.result.latex);
+
 /** Why no steps are written, for a derivation of more than STEP_LIMIT operations. */
 function tooManyStepsText(e: Explanation): string {
   return `Too many operations to show step by step: ${e.tooManySteps!.toLocaleString("en-US")} intermediate variables (at most ${STEP_LIMIT} are written out).`;
@@ -113,7 +122,7 @@ export function explanationText(e: Explanation): string {
     lines.push(
       tooManyStepsText(e),
       "",
-      `Result:      ${e.result.text}    (${e.result.shape.join("×") || "scalar"})`,
+      `Result:      ${resultText(e)}    (${e.result.shape.join("×") || "scalar"})`,
     );
     return `${lines.join("\n")}\n`;
   }
@@ -148,10 +157,10 @@ export function explanationText(e: Explanation): string {
   }
   lines.push(
     "",
-    `Result:      ${e.final ? toText(e.final) : e.result.text}    (${e.result.shape.join("×") || "scalar"})`,
+    `Result:      ${e.final ? toText(e.final) : resultText(e)}    (${e.result.shape.join("×") || "scalar"})`,
   );
-  if (e.final && e.result.node && toText(e.final) !== e.result.text)
-    lines.push(`             = ${e.result.text}  (matcalc diff)`);
+  if (e.final && e.result.node && toText(e.final) !== resultText(e))
+    lines.push(`             = ${resultText(e)}  (matcalc diff)`);
   if (e.agrees === false)
     lines.push("warning: the derivation's result does not match matcalc diff's numbers");
   lines.push(
@@ -169,7 +178,7 @@ export function explanationMarkdown(e: Explanation): string {
     "",
   );
   if (e.tooManySteps !== null) {
-    out.push(tooManyStepsText(e), "", `Result: $$\\frac{dy}{d${e.variable}} = ${e.result.latex}$$`);
+    out.push(tooManyStepsText(e), "", `Result: $$\\frac{dy}{d${e.variable}} = ${resultLatex(e)}$$`);
     return `${out.join("\n")}\n`;
   }
   const y = e.intermediates[e.intermediates.length - 1]!;
@@ -194,7 +203,7 @@ export function explanationMarkdown(e: Explanation): string {
   if (e.applied) out.push("", `Apply: $$\\frac{d${y.name}}{d${e.variable}} = ${toLatex(e.applied)}$$`);
   if (e.substituted)
     out.push("", `Substitute: $$\\frac{d${y.name}}{d${e.variable}} = ${toLatex(e.substituted)}$$`);
-  out.push("", `Result: $$\\frac{dy}{d${e.variable}} = ${e.final ? toLatex(e.final) : e.result.latex}$$`);
+  out.push("", `Result: $$\\frac{dy}{d${e.variable}} = ${e.final ? toLatex(e.final) : resultLatex(e)}$$`);
   out.push(
     "",
     `Cost: forward ${formatPolynomial(e.costs.forward)}, backward ${formatPolynomial(e.costs.backward)} scalar multiplications.`,
@@ -240,11 +249,11 @@ export function explanationJson(e: Explanation): Record<string, unknown> {
     earlierRewrites: Math.max(0, e.simplification.length - JSON_REWRITES),
     tooManySteps: e.tooManySteps,
     result: {
-      text: e.final ? toText(e.final) : e.result.text,
-      latex: e.final ? toLatex(e.final) : e.result.latex,
+      text: e.final ? toText(e.final) : resultText(e),
+      latex: e.final ? toLatex(e.final) : resultLatex(e),
       shape: e.result.shape,
     },
-    diff: e.result.text,
+    diff: resultText(e),
     agrees: e.agrees,
     costs: { forward: formatPolynomial(e.costs.forward), backward: formatPolynomial(e.costs.backward) },
   };

@@ -37,6 +37,7 @@ export {
   differentiate,
   type Layout,
   type SymmetricConvention,
+  shownOrWhy,
 } from "./derivative.js";
 export {
   type Compiled,

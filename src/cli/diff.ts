@@ -10,8 +10,9 @@ import {
   type Layout,
   loadProblem,
   type SymmetricConvention,
+  shownOrWhy,
 } from "../api/index.js";
-import { formatTensor, shownOrWhy, tensorJson } from "./format.js";
+import { formatTensor, tensorJson } from "./format.js";
 import { type CliIo, EXIT_BAD_INPUT, EXIT_OK, readValues, UsageError } from "./io.js";
 import type { Options } from "./main.js";
 

@@ -1,15 +1,5 @@
 // Numbers for the terminal: a scalar as a number, vectors and matrices as aligned rows.
-import { isMatcalcError, type Tensor } from "../api/index.js";
-
-/** A printed form, or null and why when it is too large to show (an error of kind "limit"). */
-export function shownOrWhy(read: () => string): { text: string | null; why: string | null } {
-  try {
-    return { text: read(), why: null };
-  } catch (error) {
-    if (isMatcalcError(error) && error.diagnostic.kind === "limit") return { text: null, why: error.message };
-    throw error;
-  }
-}
+import type { Tensor } from "../api/index.js";
 
 function formatEntry(x: number): string {
   if (Number.isInteger(x) && Math.abs(x) < 1e15) return String(x);

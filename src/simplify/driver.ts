@@ -13,8 +13,10 @@ export interface RewriteRule {
   /** Remember results by node (for rules whose work is large, such as taking a sum apart). */
   readonly remember?: boolean;
   /**
-   * Tried only on products that are not the right operand of another product (the top of a chain of
-   * products), for a rule that rewrites a whole chain at once.
+   * Tried only at the top of a chain, for a rule that rewrites a whole chain at once: on a product
+   * that is not the right operand of another product, or on a sum that is not the left operand of a
+   * sum of its shape (a long sum leans left, and collecting each of its prefixes would take
+   * quadratic time).
    */
   readonly onlyAtChainTop?: boolean;
   /** The operators of the nodes the rule can rewrite (it returns null on any other); all when absent. */
@@ -183,8 +185,15 @@ export function runRules(
     const pass = passes;
     let visited = 0;
     const order = postorder(current);
-    // Products that are the right operand of a product: inside a chain, below its top.
-    for (const node of order) if (node.op === "mul") insideIn.set(node.args[1]!, pass);
+    // Products that are the right operand of a product, and sums that are the left operand of a sum
+    // of their shape: inside a chain, below its top.
+    for (const node of order) {
+      if (node.op === "mul" && node.args[1]!.op === "mul") insideIn.set(node.args[1]!, pass);
+      if (node.op !== "add" && node.op !== "sub") continue;
+      const left = node.args[0]!;
+      if ((left.op === "add" || left.op === "sub") && shapesEqual(left.shape, node.shape))
+        insideIn.set(left, pass);
+    }
     for (const node of order) {
       // The node with its rewritten operands (itself when none changed).
       let rebuilt = node;

@@ -568,7 +568,8 @@ export const stackRules: Ruleset = {
 export const sumRules: Ruleset = {
   name: "sums",
   rules: [
-    { ...rule("collect-like-terms", ["add", "sub"], collectTerms), remember: true },
+    // At the top of a sum only: the top collects every term of it at once.
+    { ...rule("collect-like-terms", ["add", "sub"], collectTerms), remember: true, onlyAtChainTop: true },
     rule("cancel-scalar-factors", ["div"], cancelScalarFactors),
     { ...rule("factor-common", ["add", "sub"], factorCommon), remember: true },
     rule("factor-hadamard", ["add", "sub"], factorHadamard),
