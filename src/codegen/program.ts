@@ -297,12 +297,16 @@ export class NameTable {
     return candidate;
   }
 
+  /** Where each stem's numbering goes on (asking from 1 every time would be quadratic). */
+  private readonly next = new Map<string, number>();
+
   /** A fresh name with the given stem: t1, t2, … */
   fresh(stem: string): string {
-    for (let k = 1; ; k++) {
+    for (let k = this.next.get(stem) ?? 1; ; k++) {
       const candidate = `${stem}${k}`;
       if (!this.reserved.has(candidate) && !this.used.has(candidate)) {
         this.used.add(candidate);
+        this.next.set(stem, k + 1);
         return candidate;
       }
     }
