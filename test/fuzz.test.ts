@@ -64,6 +64,14 @@ const TOKENS = [
   "#",
   "$",
   "é",
+  // Line and paragraph separators, a carriage return, NEL, a wide and a mathematical letter.
+  "\u2028",
+  "\u2029",
+  "\r",
+  "\u0085",
+  "ｘ",
+  "𝑥",
+  "# note\u2028x",
 ];
 
 const tokenSequences = fc.array(fc.constantFrom(...TOKENS), { maxLength: 25 }).map((t) => t.join(" "));
@@ -72,7 +80,10 @@ const randomStrings = fc.string({
   unit: fc.constantFrom(..."xyzAB abc()[];,:'+-*/.^e12\n#@ñ"),
   maxLength: 40,
 });
-const unicodeStrings = fc.string({ unit: "grapheme", maxLength: 30 });
+const unicodeStrings = fc.oneof(
+  fc.string({ unit: "grapheme", maxLength: 30 }),
+  fc.string({ unit: "binary", maxLength: 30 }),
+);
 
 const VALUES = {
   x: [0.5, -1.5],

@@ -298,4 +298,97 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
     exit: 2,
     expect: "error: --wrt is given twice (several variables go in one list: --wrt x,y)",
   },
+
+  // Symmetric variables: every output shape, both conventions, checked by numbers.
+  ...["inv(S)", "S", "S*x", "S*S", "S.*S"].flatMap((expression): HostileCase[] =>
+    (["projection", "cookbook"] as const).map((convention) => ({
+      name: `${expression} by a symmetric S (${convention}), checked`,
+      args: ["diff", `S: symmetric(n), ${expression}`, "--wrt", "S", "--check", "--symmetric", convention],
+      exit: 0,
+      expect: /S is symmetric[^\n]*\n(?:.*\n)*check: .*\(passed\)/,
+    })),
+  ),
+
+  // Sizes of 1.
+  {
+    name: "a quadratic form in a 1-vector",
+    args: ["diff", "x: vector(1), A: matrix(1,1), x'*A*x", "--wrt", "x", "--check"],
+    exit: 0,
+    expect: /^ {2}2\*A\*x\n(?:.*\n)*check: .*\(passed\)/m,
+  },
+  {
+    name: "the trace of a 1×1 matrix squared",
+    args: ["diff", "X: matrix(1,1), tr(X*X)", "--wrt", "X", "--check"],
+    exit: 0,
+    expect: /^ {2}2\*X\n(?:.*\n)*check: .*\(passed\)/m,
+  },
+  {
+    name: "the value of a quadratic form in a 1-vector",
+    args: ["eval", "x: vector(1), A: matrix(1,1), x'*A*x", "--at", '{"x": [2], "A": [[3]]}'],
+    exit: 0,
+    expect: "scalar:\n  12",
+  },
+
+  // Checks: bounded, and honest where differences are out of their depth.
+  {
+    name: "a check of a 100×100 logdet at given values",
+    args: ["diff", "logdet(X)", "--wrt", "X", "--check", "--at", "$DIR/x.json"],
+    files: { "x.json": `{"X": ${matrixJson(100, (i, j) => (i === j ? 100 : Math.sin(i * 7 + j * 3)))}}` },
+    process: true,
+    exit: 0,
+    expect: /check: .*along 6 random directions.*\(passed\)/,
+  },
+  {
+    name: "a check of a 200×200 logdet at given values",
+    args: ["diff", "logdet(X)", "--wrt", "X", "--check", "--at", "$DIR/x.json"],
+    files: { "x.json": `{"X": ${matrixJson(200, (i, j) => (i === j ? 200 : Math.sin(i * 7 + j * 3)))}}` },
+    process: true,
+    exit: 0,
+    expect: /check: .*along 6 random directions.*\(passed\)/,
+  },
+  {
+    name: "a check of logdet where a finite-difference step leaves the domain",
+    args: ["diff", "logdet(X)", "--wrt", "X", "--check", "--at", '{"X": [[1e-7, 0.5], [0, 1]]}'],
+    exit: 0,
+    expect:
+      /check: .*\(passed\)\ncheck note: where a step left the function's domain, smaller steps were used/,
+  },
+  {
+    name: "a check of exp at 700, whose other partial differences cannot see",
+    args: ["diff", "sum(exp(x))", "--wrt", "x", "--check", "--at", '{"x": [700, 1]}'],
+    exit: 0,
+    expect: /check: .*\(passed\)\ncheck note: finite differences cannot resolve 1 of 2 entries/,
+  },
+  {
+    name: "a check at values where the function is not defined",
+    args: ["diff", "logdet(X)", "--wrt", "X", "--check", "--at", '{"X": [[-1, 0], [0, 1]]}'],
+    exit: 1,
+    expect: "error: no check at these values: logdet(X): the determinant is negative, so its log is not real",
+  },
+
+  // Long input in linear time.
+  {
+    name: "a stack of 10,000 entries",
+    args: ["diff", `[${terms(10_000, () => "a", "; ")}]'*y`, "--wrt", "y"],
+    exit: 0,
+    expect: "derivative by y — numerator layout, 1×10000",
+  },
+  {
+    name: "a sum of 3,000 squared differences",
+    args: ["diff", terms(3000, (i) => `(x - y${i})'*(x - y${i})`), "--wrt", "x"],
+    exit: 0,
+    expect: "derivative by x",
+  },
+  {
+    name: "a sum of 10,000 inner products, as generated code",
+    args: ["emit", terms(10_000, (i) => `w'*x${i}`), "--wrt", "w", "--target", "numpy"],
+    exit: 0,
+    expect: "def derivatives(",
+  },
+  {
+    name: "the syntax tree of a sum of 5,000 terms",
+    args: ["parse", terms(5000, (i) => `a${i}*x`)],
+    exit: 0,
+    expect: "… (nested too deeply to draw)",
+  },
 ];

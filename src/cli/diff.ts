@@ -129,5 +129,8 @@ export function runDiff(source: string, options: Options, io: CliIo): number {
       for (const note of check.notes) io.stdout.write(`check note: ${note}\n`);
     }
   }
+  if (checkFailure !== undefined) io.stderr.write(`error: no check at these values: ${checkFailure}\n`);
+  else if (check && !check.passed)
+    io.stderr.write("error: the derivative's numbers disagree with the check at these values (see above)\n");
   return (check && !check.passed) || checkFailure !== undefined ? EXIT_BAD_INPUT : EXIT_OK;
 }
