@@ -81,6 +81,23 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
     expect: /^ {2}1$/m,
   },
 
+  // User text never runs: the issue's payload, emitted and imported by Node.
+  ...[
+    ["CR", "\r"],
+    ["U+2028", "\u2028"],
+    ["U+2029", "\u2029"],
+  ].map(
+    ([what, separator]): HostileCase => ({
+      name: `a comment ending in ${what} and a payload, emitted and run`,
+      args: ["emit", `x'*A*x # ${separator}console.log("INJECTED"); //`, "--wrt", "x", "--target", "js"],
+      process: true,
+      pipe: "node --input-type=module && echo ran",
+      exit: 0,
+      expect: "ran",
+      reject: "INJECTED",
+    }),
+  ),
+
   // Emitted code that must run: names the targets cannot take are refused when emitting.
   {
     name: "a generated function named class",
