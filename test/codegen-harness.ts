@@ -1,6 +1,9 @@
 // Cases for generated code and the comparison with the engine: each case is a problem, the variables
 // to differentiate by, an order and values; the engine's numbers come from the plain evaluator.
 import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import fc from "fast-check";
 import ts from "typescript";
 import {
@@ -229,4 +232,43 @@ export function findPython(modules: readonly string[]): string | null {
 
 export function emitFor(c: CodeCase, target: Target) {
   return emit(c.problem, c.wrt, { target, order: c.order });
+}
+
+/**
+ * Runs each generated Python module's `derivatives(**values)` in one Python process and returns its
+ * outputs as lists of numbers (or `{error}` with the traceback), in order.
+ */
+export function runPythonModules(
+  python: string,
+  cases: ReadonlyArray<{ readonly code: string; readonly c: { readonly values: Record<string, unknown> } }>,
+): unknown[] {
+  const dir = mkdtempSync(join(tmpdir(), "matcalc-python-"));
+  mkdirSync(join(dir, "cases"));
+  cases.forEach(({ code }, k) => {
+    writeFileSync(join(dir, "cases", `case${k}.py`), code);
+  });
+  writeFileSync(join(dir, "values.json"), JSON.stringify(cases.map(({ c }) => c.values)));
+  writeFileSync(
+    join(dir, "run.py"),
+    `import importlib, json, sys, traceback
+import numpy as np
+sys.path.insert(0, ${JSON.stringify(join(dir, "cases"))})
+values = json.load(open(${JSON.stringify(join(dir, "values.json"))}))
+results = []
+for k, v in enumerate(values):
+    try:
+        module = importlib.import_module(f"case{k}")
+        out = module.derivatives(**v)
+        results.append({key: np.asarray(value, dtype=np.float64).tolist() for key, value in out.items()})
+    except Exception:
+        results.append({"error": traceback.format_exc()})
+print(json.dumps(results))
+`,
+  );
+  const output = execFileSync(python, [join(dir, "run.py")], {
+    encoding: "utf8",
+    maxBuffer: 1 << 28,
+    timeout: 240_000,
+  });
+  return JSON.parse(output) as unknown[];
 }

@@ -4,7 +4,7 @@
 // Without a Python that has NumPy (or PyTorch) those tests skip and say so; REQUIRE_NUMPY=1 and
 // REQUIRE_TORCH=1 (set by .ci/run) make a missing one a failure. CODEGEN_RUNS scales the random cases.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -21,6 +21,7 @@ import {
   findPython,
   mismatch,
   runJs,
+  runPythonModules,
   typeCheck,
 } from "./codegen-harness.js";
 
@@ -448,41 +449,13 @@ describe(`generated JavaScript and TypeScript (seed ${SEED})`, () => {
   });
 });
 
-/** Writes each case's module and values, runs one Python process over all, returns its outputs. */
+/** Each case's generated module run in one Python process, with the engine's numbers beside it. */
 function runPython(
   python: string,
   target: "numpy" | "torch",
 ): Array<{ c: CodeCase; expected: Expected; actual: unknown; code: string }> {
   const cases = prepared(target);
-  const dir = mkdtempSync(join(tmpdir(), `matcalc-${target}-`));
-  mkdirSync(join(dir, "cases"));
-  cases.forEach(({ code }, k) => {
-    writeFileSync(join(dir, "cases", `case${k}.py`), code);
-  });
-  writeFileSync(join(dir, "values.json"), JSON.stringify(cases.map(({ c }) => c.values)));
-  writeFileSync(
-    join(dir, "run.py"),
-    `import importlib, json, sys, traceback
-import numpy as np
-sys.path.insert(0, ${JSON.stringify(join(dir, "cases"))})
-values = json.load(open(${JSON.stringify(join(dir, "values.json"))}))
-results = []
-for k, v in enumerate(values):
-    try:
-        module = importlib.import_module(f"case{k}")
-        out = module.derivatives(**v)
-        results.append({key: np.asarray(value, dtype=np.float64).tolist() for key, value in out.items()})
-    except Exception:
-        results.append({"error": traceback.format_exc()})
-print(json.dumps(results))
-`,
-  );
-  const output = execFileSync(python, [join(dir, "run.py")], {
-    encoding: "utf8",
-    maxBuffer: 1 << 28,
-    timeout: 240_000,
-  });
-  const results = JSON.parse(output) as unknown[];
+  const results = runPythonModules(python, cases);
   return cases.map((p, k) => ({ ...p, actual: results[k] }));
 }
 

@@ -2,6 +2,7 @@
 // uses are copied into its code, so the output stands alone. They are written in TypeScript with type
 // annotations drawn from a small fixed vocabulary, which `stripTypes` removes for the JavaScript target
 // (the tests run both forms, and type-check the TypeScript one).
+import { OPERATORS, type OperatorDefinition } from "../ops/index.js";
 
 export interface Helper {
   readonly name: string;
@@ -524,20 +525,6 @@ function invT(a: Mat): Mat {
 }`,
   },
   {
-    name: "sigmoid",
-    needs: [],
-    source: `function sigmoid(x: number): number {
-  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
-}`,
-  },
-  {
-    name: "softplus",
-    needs: [],
-    source: `function softplus(x: number): number {
-  return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
-}`,
-  },
-  {
     name: "unitVector",
     needs: [],
     source: `function unitVector(n: number, k: number): Mat {
@@ -775,6 +762,13 @@ function toNested(data: Float64Array, shape: number[]): Nested {
 }`,
   },
 ];
+
+// The helpers of element-wise functions live in their registry entries (their `code.jsHelper`).
+for (const definition of Object.values(OPERATORS) as OperatorDefinition[]) {
+  const helper = definition.code?.jsHelper;
+  if (helper !== undefined && !helpers.some((h) => h.name === helper.name))
+    helpers.push({ name: helper.name, needs: [], source: helper.source });
+}
 
 const BY_NAME = new Map(helpers.map((h) => [h.name, h]));
 

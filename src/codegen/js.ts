@@ -3,11 +3,12 @@
 // `Mat` records over Float64Array; element-wise subexpressions become one `build` loop each.
 import { type Dim, type Shape, shapesEqual } from "../core/index.js";
 import type { IndexForm, Node } from "../ir/index.js";
-import { formatNumber, type OperatorName } from "../ops/index.js";
+import { formatNumber, OPERATORS, type OperatorName } from "../ops/index.js";
 import { commentLine } from "./comment.js";
 import { HELPER_NAMES, helperSource } from "./js-runtime.js";
 import {
   atom,
+  fillTemplate,
   helperSumOf,
   isElementwise,
   isTransposedMatrix,
@@ -77,11 +78,8 @@ const LOOP_OPS = new Map<string, LoopOp>([
   ["div", "div"],
   ["ediv", "div"],
   ["neg", "neg"],
-  ["abs", "abs"],
-  ["sqrt", "sqrt"],
   ["max", "max"],
   ["min", "min"],
-  ["step", "step"],
 ]);
 
 /** A matrix proper: two axes, neither of them 1 (a vector's transpose is free already). */
@@ -206,6 +204,12 @@ export function printJs(program: Program, options: JsOptions): string {
     const arg = (k: number) => scalar(node.args[k]!, entry);
     const fn = (f: string, ...ks: number[]) => atom(`${f}(${ks.map((k) => arg(k).text).join(", ")})`);
     const tensorArg = (k: number) => tensor(node.args[k]!);
+    // An element-wise function writes itself (its registry entry's code).
+    const code = OPERATORS[op]?.code;
+    if (code !== undefined) {
+      if (code.jsHelper) used.add(code.jsHelper.name);
+      return fillTemplate(code.js, arg(0));
+    }
     switch (op) {
       case "const": {
         if (node.attrs.symbol === "pi") return atom("Math.PI");
@@ -232,24 +236,6 @@ export function printJs(program: Program, options: JsOptions): string {
       case "pow":
       case "epow":
         return fn("Math.pow", 0, 1);
-      case "exp":
-      case "log":
-      case "sin":
-      case "cos":
-      case "tan":
-      case "tanh":
-      case "sqrt":
-      case "abs":
-      case "sign":
-        return fn(`Math.${op}`, 0);
-      case "sigmoid":
-      case "softplus":
-        used.add(op);
-        return fn(op, 0);
-      case "relu":
-        return atom(`Math.max(${arg(0).text}, 0)`);
-      case "step":
-        return { text: `${wrap(arg(0), 3)} > 0 ? 1 : 0`, prec: 1 };
       case "max":
         return fn("Math.max", 0, 1);
       case "min":
@@ -425,7 +411,7 @@ export function printJs(program: Program, options: JsOptions): string {
         const e = visit(a);
         return e === null ? null : { kind: "op", op: "max", args: [e, { kind: "const", value: 0 }] };
       }
-      const same = LOOP_OPS.get(n.op);
+      const same = LOOP_OPS.get(n.op) ?? OPERATORS[n.op as OperatorName]?.code?.exactInWasm;
       return same === undefined ? null : op(same, ...n.args);
     };
     const entry = visit(node, true);

@@ -279,6 +279,29 @@ export const atom = (text: string): Printed => ({ text, prec: 5 });
 /** The text, parenthesized when it binds looser than its slot needs. */
 export const wrap = (p: Printed, needed: number) => (p.prec < needed ? `(${p.text})` : p.text);
 
+/**
+ * An operator's code template (`Math.exp(#)`, `# > 0 ? 1 : 0`) with its argument put in for `#`: as
+ * it is where it stands alone between brackets or commas, else in brackets unless it is an atom. The
+ * result is an atom where the template is one call (`np.heaviside(#, 0.0)`, `(# > 0).to(…)`), and
+ * binds loosest otherwise, so that whoever uses it brackets it.
+ */
+export function fillTemplate(template: string, argument: Printed): Printed {
+  const alone = /[(,]\s*#\s*[),]/.test(template);
+  const text = template.replace("#", () => (alone ? argument.text : wrap(argument, 5)));
+  return isOneCall(template) ? atom(text) : { text, prec: 1 };
+}
+
+/** Whether a template ends in one call: its last ")" closes a "(" that follows a name or a ")". */
+function isOneCall(template: string): boolean {
+  if (!template.endsWith(")")) return false;
+  let depth = 0;
+  for (let i = template.length - 1; i >= 0; i--) {
+    if (template[i] === ")") depth++;
+    else if (template[i] === "(" && --depth === 0) return i > 0 && /[\w.)]/.test(template[i - 1]!);
+  }
+  return false;
+}
+
 /** Names for the generated code: the problem's own names where the target allows them. */
 export class NameTable {
   private readonly used = new Set<string>();

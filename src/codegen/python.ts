@@ -3,9 +3,9 @@
 // row, and index-form outputs are einsum sums.
 import type { Dim, Shape } from "../core/index.js";
 import type { IndexForm, Node } from "../ir/index.js";
-import { formatNumber, type OperatorName } from "../ops/index.js";
+import { formatNumber, OPERATORS, type OperatorName } from "../ops/index.js";
 import { headerLines } from "./js.js";
-import { atom, NameTable, type Printed, type Program, termLetters, wrap } from "./program.js";
+import { atom, fillTemplate, NameTable, type Printed, type Program, termLetters, wrap } from "./program.js";
 
 export type PythonTarget = "numpy" | "torch" | "jax";
 
@@ -53,20 +53,10 @@ interface Dialect {
   readonly fromList: (items: string) => string;
   readonly input: (name: string, arg: string, rank: number) => string;
   readonly outer: string;
-  readonly step: (x: string) => string;
   readonly maxmin: (f: "maximum" | "minimum", a: string, b: string) => string;
 }
 
 const COMMON_FN: Partial<Record<OperatorName, string>> = {
-  exp: "exp",
-  log: "log",
-  sin: "sin",
-  cos: "cos",
-  tan: "tan",
-  tanh: "tanh",
-  sqrt: "sqrt",
-  abs: "abs",
-  sign: "sign",
   sum: "sum",
   mean: "mean",
   tr: "trace",
@@ -77,8 +67,6 @@ const COMMON_FN: Partial<Record<OperatorName, string>> = {
 };
 
 const NUMPY_HELPERS = {
-  sigmoid: `def sigmoid(x):
-    return np.exp(-np.logaddexp(0.0, -x))`,
   softmax: `def softmax(x):
     e = np.exp(x - np.max(x))
     return e / np.sum(e)`,
@@ -108,12 +96,9 @@ function dialect(target: PythonTarget): Dialect {
         },
         fn: {
           ...COMMON_FN,
-          sigmoid: "@sigmoid",
           softmax: "@softmax",
           logsumexp: "@logsumexp",
           logdet: "@logdet",
-          softplus: "np.logaddexp(0.0, #)",
-          relu: "np.maximum(#, 0.0)",
           norm2: "linalg.norm",
         },
         asArray: (t) => t,
@@ -122,7 +107,6 @@ function dialect(target: PythonTarget): Dialect {
         fromList: (items) => `np.array(${items})`,
         input: (name, arg, rank) => `array_arg(${JSON.stringify(name)}, ${arg}, ${rank})`,
         outer: "np.outer",
-        step: (x) => `np.heaviside(${x}, 0.0)`,
         maxmin: (f, a, b) => `np.${f}(${a}, ${b})`,
       };
     case "torch":
@@ -138,9 +122,6 @@ function dialect(target: PythonTarget): Dialect {
         },
         fn: {
           ...COMMON_FN,
-          sigmoid: "sigmoid",
-          relu: "relu",
-          softplus: "nn.functional.softplus",
           softmax: "torch.softmax(#, 0)",
           logsumexp: "torch.logsumexp(#, 0)",
           logdet: "logdet",
@@ -152,7 +133,6 @@ function dialect(target: PythonTarget): Dialect {
         fromList: (items) => `torch.tensor(${items}, dtype=torch.float64)`,
         input: (name, arg, rank) => `array_arg(${JSON.stringify(name)}, ${arg}, ${rank})`,
         outer: "torch.outer",
-        step: (x) => `(${x} > 0).to(torch.float64)`,
         maxmin: (f, a, b) => `torch.${f}(${a}, ${b})`,
       };
     case "jax":
@@ -173,9 +153,6 @@ function dialect(target: PythonTarget): Dialect {
         },
         fn: {
           ...COMMON_FN,
-          sigmoid: "jax.nn.sigmoid(#)",
-          relu: "jax.nn.relu(#)",
-          softplus: "jax.nn.softplus(#)",
           softmax: "jax.nn.softmax(#)",
           logsumexp: "jax_logsumexp(#)",
           logdet: "jnp.linalg.slogdet(#)[1]",
@@ -187,7 +164,6 @@ function dialect(target: PythonTarget): Dialect {
         fromList: (items) => `jnp.array(${items})`,
         input: (name, arg, rank) => `array_arg(${JSON.stringify(name)}, ${arg}, ${rank})`,
         outer: "jnp.outer",
-        step: (x) => `jnp.heaviside(${x}, 0.0)`,
         maxmin: (f, a, b) => `jnp.${f}(${a}, ${b})`,
       };
   }
@@ -197,6 +173,8 @@ export function printPython(program: Program, target: PythonTarget, functionName
   const d = dialect(target);
   const names = new NameTable(PY_RESERVED);
   const usedHelpers = new Set<string>();
+  /** Helpers that operators' registry entries give, by name. */
+  const entryHelpers: Record<string, string> = {};
   const nodeNames = new Map<number, string>();
   const sizeName = (dim: Dim) => (typeof dim === "number" ? String(dim) : names.name(`size:${dim}`, dim));
   for (const input of program.inputs) names.name(`var:${input.name}`, input.name);
@@ -230,6 +208,15 @@ export function printPython(program: Program, target: PythonTarget, functionName
     // Functions need arrays in PyTorch: a subexpression of constants and sizes is a Python number.
     const fnArg = (k: number) =>
       program.constantNodes.has(node.args[k]!.id) ? d.asArray(a(k).text) : a(k).text;
+    // An element-wise function writes itself (its registry entry's code for this target).
+    const code = OPERATORS[op]?.code;
+    if (code !== undefined) {
+      if (target === "numpy" && code.numpyHelper) {
+        entryHelpers[code.numpyHelper.name] = code.numpyHelper.source;
+        usedHelpers.add(code.numpyHelper.name);
+      }
+      return fillTemplate(code[target], { text: fnArg(0), prec: a(0).prec });
+    }
     const binary = (symbol: string, prec: number) => ({
       text: `${wrap(a(0), prec)} ${symbol} ${wrap(a(1), prec + 1)}`,
       prec,
@@ -286,8 +273,6 @@ export function printPython(program: Program, target: PythonTarget, functionName
       case "max":
       case "min":
         return atom(d.maxmin(op === "max" ? "maximum" : "minimum", fnArg(0), fnArg(1)));
-      case "step":
-        return atom(d.step(fnArg(0)));
       case "norm1":
         return apply("sum", [apply("abs", [a(0).text]).text]);
       case "identity":
@@ -365,6 +350,7 @@ export function printPython(program: Program, target: PythonTarget, functionName
   body.push(`return {${returned.join(", ")}}`);
 
   const helpers: Record<string, string> = {
+    ...entryHelpers,
     ...d.helpers,
     check_shape: `def check_shape(name, a, expected, written):
     if tuple(a.shape) != expected:

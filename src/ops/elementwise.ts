@@ -1,11 +1,23 @@
-// Element-wise functions (SPEC §1): exp log sin cos tan tanh sqrt abs sign sigmoid relu softplus step,
-// and the binary max/min with scalar expansion.
+// Element-wise functions (SPEC §1): exp log sin cos tan tanh sqrt abs sign sigmoid relu
+// softplus step, and the binary max/min with scalar expansion. Each entry is the whole operator: its
+// kernel, printing, derivative and the code every target writes for it.
 
 import { type Node, postorder } from "../ir/index.js";
 import { mapTensor, zipTensors } from "../tensor/index.js";
 import * as E from "./algebra.js";
 import { elementwiseShape, sameShapeAsArgument } from "./shape-rules.js";
-import { type OperatorDefinition, Precedence, type Printed, type Tangent } from "./types.js";
+import {
+  type ElementwiseCode,
+  type OperatorDefinition,
+  Precedence,
+  type Printed,
+  type Tangent,
+} from "./types.js";
+
+/** The code of a function that JavaScript's Math and the array libraries all call `name`. */
+function mathCode(name: string): ElementwiseCode {
+  return { js: `Math.${name}(#)`, numpy: `np.${name}(#)`, torch: `torch.${name}(#)`, jax: `jnp.${name}(#)` };
+}
 
 const latexCall = (name: string) => (args: readonly Printed[]) => ({
   text: `${name}\\left(${args.map((a) => a.text).join(", ")}\\right)`,
@@ -22,9 +34,11 @@ function elementwise(
   f: (x: number) => number,
   latex: string,
   derivative: (u: Node, fu: Node) => Node | null,
+  code: ElementwiseCode = mathCode(name),
 ): OperatorDefinition {
   return {
     elementwise: true,
+    code,
     jvp: ([u], [du], node) => {
       if (du === null) return null;
       const d = derivative(u, node);
@@ -73,11 +87,17 @@ export const elementwiseOperators = {
     E.sub(one(), E.pow(fu, E.num(2))),
   ),
   sqrt: {
-    ...elementwise("sqrt", "square root", Math.sqrt, "\\sqrt", (_u, fu) => E.ediv(E.num(0.5), fu)),
+    ...elementwise("sqrt", "square root", Math.sqrt, "\\sqrt", (_u, fu) => E.ediv(E.num(0.5), fu), {
+      ...mathCode("sqrt"),
+      exactInWasm: "sqrt",
+    }),
     latex: { kind: "custom", print: ([a]) => ({ text: `\\sqrt{${a!.text}}`, precedence: Precedence.Atom }) },
   },
   abs: {
-    ...elementwise("abs", "absolute value", Math.abs, "\\operatorname{abs}", (u) => E.call("sign", u)),
+    ...elementwise("abs", "absolute value", Math.abs, "\\operatorname{abs}", (u) => E.call("sign", u), {
+      ...mathCode("abs"),
+      exactInWasm: "abs",
+    }),
     latex: {
       kind: "custom",
       print: ([a]) => ({ text: `\\left|${a!.text}\\right|`, precedence: Precedence.Atom }),
@@ -90,8 +110,29 @@ export const elementwiseOperators = {
     "\\operatorname{sign}",
     () => null,
   ),
-  sigmoid: elementwise("sigmoid", "logistic sigmoid 1/(1 + exp(−x))", sigmoid, "\\sigma", (_u, fu) =>
-    E.emul(fu, E.sub(one(), fu)),
+  sigmoid: elementwise(
+    "sigmoid",
+    "logistic sigmoid 1/(1 + exp(−x))",
+    sigmoid,
+    "\\sigma",
+    (_u, fu) => E.emul(fu, E.sub(one(), fu)),
+    {
+      js: "sigmoid(#)",
+      jsHelper: {
+        name: "sigmoid",
+        source: `function sigmoid(x: number): number {
+  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+}`,
+      },
+      numpy: "sigmoid(#)",
+      numpyHelper: {
+        name: "sigmoid",
+        source: `def sigmoid(x):
+    return np.exp(-np.logaddexp(0.0, -x))`,
+      },
+      torch: "torch.sigmoid(#)",
+      jax: "jax.nn.sigmoid(#)",
+    },
   ),
   relu: elementwise(
     "relu",
@@ -99,9 +140,31 @@ export const elementwiseOperators = {
     (x) => Math.max(x, 0),
     "\\operatorname{relu}",
     (u) => E.call("step", u),
+    {
+      js: "Math.max(#, 0)",
+      numpy: "np.maximum(#, 0.0)",
+      torch: "torch.relu(#)",
+      jax: "jax.nn.relu(#)",
+    },
   ),
-  softplus: elementwise("softplus", "log(1 + exp(x))", softplus, "\\operatorname{softplus}", (u) =>
-    E.call("sigmoid", u),
+  softplus: elementwise(
+    "softplus",
+    "log(1 + exp(x))",
+    softplus,
+    "\\operatorname{softplus}",
+    (u) => E.call("sigmoid", u),
+    {
+      js: "softplus(#)",
+      jsHelper: {
+        name: "softplus",
+        source: `function softplus(x: number): number {
+  return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+}`,
+      },
+      numpy: "np.logaddexp(0.0, #)",
+      torch: "torch.nn.functional.softplus(#)",
+      jax: "jax.nn.softplus(#)",
+    },
   ),
   step: elementwise(
     "step",
@@ -109,6 +172,13 @@ export const elementwiseOperators = {
     (x) => (x > 0 ? 1 : 0),
     "\\operatorname{step}",
     () => null,
+    {
+      js: "# > 0 ? 1 : 0",
+      numpy: "np.heaviside(#, 0.0)",
+      torch: "(# > 0).to(torch.float64)",
+      jax: "jnp.heaviside(#, 0.0)",
+      exactInWasm: "step",
+    },
   ),
   max: {
     syntax: { kind: "function", name: "max", arity: 2 },

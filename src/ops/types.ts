@@ -110,6 +110,33 @@ export type TransposeRule = (
   node: Node,
 ) => readonly Tangent[];
 
+/** A helper function that generated code calls, with its source in one target's language. */
+export interface CodeHelper {
+  readonly name: string;
+  readonly source: string;
+}
+
+/**
+ * How generated code computes an element-wise function. Each entry is a template with `#` for the
+ * argument: JavaScript on one number (`Math.exp(#)`, inside a loop over the entries), the Python
+ * targets on whole arrays (`np.exp(#)`, `torch.exp(#)`, `jnp.exp(#)`). A template may call a helper
+ * the entry also gives (TypeScript source for JavaScript, which is typed or stripped as the target
+ * needs).
+ */
+export interface ElementwiseCode {
+  readonly js: string;
+  readonly numpy: string;
+  readonly torch: string;
+  readonly jax: string;
+  readonly jsHelper?: CodeHelper;
+  readonly numpyHelper?: CodeHelper;
+  /**
+   * The WebAssembly loop operation computing it exactly as JavaScript does (`abs`, `sqrt`, `step`),
+   * where there is one: compiled loops of such operations run as WebAssembly.
+   */
+  readonly exactInWasm?: "abs" | "sqrt" | "step";
+}
+
 export interface OperatorDefinition {
   readonly syntax: OperatorSyntax;
   /** One line for documentation and the playground. */
@@ -129,6 +156,8 @@ export interface OperatorDefinition {
    * call, so the operator's own rules never meet a scalar.
    */
   readonly scalarForm?: (argument: Node) => Node;
+  /** Generated code of an element-wise function, for every target (see ElementwiseCode). */
+  readonly code?: ElementwiseCode;
 }
 
 export type { Shape };
