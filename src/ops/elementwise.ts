@@ -1,4 +1,4 @@
-// Element-wise functions (SPEC §1): exp log sin cos tan tanh sqrt abs sign sigmoid relu
+// Element-wise functions (SPEC §1): exp log sin cos tan tanh cosh sinh sqrt abs sign sigmoid relu
 // softplus step, and the binary max/min with scalar expansion. Each entry is the whole operator: its
 // kernel, printing, derivative and the code every target writes for it.
 
@@ -86,6 +86,8 @@ export const elementwiseOperators = {
   tanh: elementwise("tanh", "hyperbolic tangent", Math.tanh, "\\tanh", (_u, fu) =>
     E.sub(one(), E.pow(fu, E.num(2))),
   ),
+  cosh: elementwise("cosh", "hyperbolic cosine", Math.cosh, "\\cosh", (u) => E.call("sinh", u)),
+  sinh: elementwise("sinh", "hyperbolic sine", Math.sinh, "\\sinh", (u) => E.call("cosh", u)),
   sqrt: {
     ...elementwise("sqrt", "square root", Math.sqrt, "\\sqrt", (_u, fu) => E.ediv(E.num(0.5), fu), {
       ...mathCode("sqrt"),
