@@ -1,0 +1,203 @@
+// The registry's conformance: every operator a user can write, found from its registry entry (its
+// syntax and shape rule), goes through every stage — parse and check, print and read back as text,
+// render as LaTeX, evaluate, differentiate by every variable with the numeric check (differences and
+// both modes of AD), steps, and generated code for every target, run (NumPy and PyTorch where a
+// python3 has them, JAX compiled). A stage an operator misses fails a test named after it, so adding
+// an operator is one registry entry, and this test says when it is not.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import katex from "katex";
+import { describe, expect, it } from "vitest";
+import {
+  analyze,
+  checkDerivative,
+  emit,
+  evaluateProblem,
+  explain,
+  explanationText,
+  type Problem,
+  TARGETS,
+  toLatex,
+  toText,
+} from "../src/api/index.js";
+import { OPERATORS, type OperatorName } from "../src/ops/index.js";
+import { expectedFor, findPython, mismatch, runJs, runPythonModules } from "./codegen-harness.js";
+
+const DECLARATIONS = "a: scalar, b: scalar, x: vector(3), y: vector(3), A: matrix(3, 3), B: matrix(3, 3)";
+
+/** Values inside every operator's domain (positive entries, symmetric positive definite matrices). */
+const VALUES = {
+  a: 0.8,
+  b: 1.3,
+  x: [0.7, 1.1, 0.4],
+  y: [0.9, 0.3, 1.2],
+  A: [
+    [2, 0.3, 0.1],
+    [0.3, 2.5, 0.2],
+    [0.1, 0.2, 1.8],
+  ],
+  B: [
+    [1.5, -0.2, 0.4],
+    [-0.2, 1.2, 0.1],
+    [0.4, 0.1, 2.1],
+  ],
+};
+
+/** Operands of each rank: a scalar, a vector and a square matrix (second operands apart). */
+const OPERANDS = [
+  ["a", "b"],
+  ["x", "y"],
+  ["A", "B"],
+] as const;
+
+/** Every way of writing `op` over the operands that checks to an expression whose top is `op`. */
+function examplesOf(op: OperatorName): Problem[] {
+  const syntax = OPERATORS[op].syntax;
+  const arity = syntax.kind === "function" ? syntax.arity : syntax.kind === "binary" ? 2 : 1;
+  const found: Problem[] = [];
+  const choices = (k: number): string[][] =>
+    k === 0 ? [[]] : choices(k - 1).flatMap((rest) => OPERANDS.map((pair) => [...rest, pair[k - 1]!]));
+  for (const args of choices(arity)) {
+    const text =
+      syntax.kind === "function"
+        ? `${syntax.name}(${args.join(", ")})`
+        : syntax.kind === "binary"
+          ? `${args[0]} ${syntax.symbol} ${args[1]}`
+          : syntax.kind === "prefix"
+            ? `${syntax.symbol}${args[0]}`
+            : `${args[0]}${syntax.kind === "postfix" ? syntax.symbol : ""}`;
+    const problem = analyze(`${DECLARATIONS}\n${text}`).problem;
+    if (problem !== null && problem.expression.op === op) found.push(problem);
+  }
+  return found;
+}
+
+const WRITABLE = (Object.keys(OPERATORS) as OperatorName[]).filter(
+  (op) => OPERATORS[op].syntax.kind !== "leaf",
+);
+const EXAMPLES = new Map(WRITABLE.map((op) => [op, examplesOf(op)]));
+
+/** The variables an example uses, each a variable to differentiate by. */
+const variablesOf = (p: Problem) => p.variables.map((v) => v.name);
+
+describe("every operator of the registry, through every stage", () => {
+  it("includes the operators a user writes, cosh and sinh among them", () => {
+    expect(WRITABLE).toEqual(expect.arrayContaining(["cosh", "sinh", "exp", "mul", "transpose", "logdet"]));
+  });
+
+  for (const op of WRITABLE) {
+    describe(op, () => {
+      const examples = EXAMPLES.get(op)!;
+
+      it(`${op}: can be written and checks`, () => {
+        expect(examples.length, `no operand ranks make ${op} check`).toBeGreaterThan(0);
+      });
+
+      it(`${op}: prints and reads back as text, and renders as LaTeX`, () => {
+        for (const p of examples) {
+          const text = toText(p.expression);
+          const again = analyze(`${DECLARATIONS}\n${text}`).problem;
+          expect(again?.expression, text).toBe(p.expression);
+          expect(() => katex.renderToString(toLatex(p.expression), { throwOnError: true })).not.toThrow();
+        }
+      });
+
+      it(`${op}: evaluates to finite numbers`, () => {
+        for (const p of examples) {
+          const value = evaluateProblem(p, VALUES);
+          expect(value.data.every(Number.isFinite), toText(p.expression)).toBe(true);
+        }
+      });
+
+      it(`${op}: differentiates by every variable, checked by differences and both modes of AD`, () => {
+        for (const p of examples) {
+          for (const wrt of variablesOf(p)) {
+            const report = checkDerivative(p, wrt, { values: VALUES });
+            const what = `d(${toText(p.expression)})/d${wrt}`;
+            expect(report.passed, `${what}: ${report.maxRelativeError}`).toBe(true);
+            expect(report.forwardModeError ?? report.reverseModeError, what).not.toBeNull();
+          }
+        }
+      });
+
+      it(`${op}: explains its derivative step by step`, () => {
+        for (const p of examples) {
+          for (const wrt of variablesOf(p)) {
+            const e = explain(p, wrt);
+            expect(explanationText(e)).toContain("Result:");
+            if (e.agrees !== null) expect(e.agrees, `${toText(p.expression)} by ${wrt}`).toBe(true);
+          }
+        }
+      });
+
+      it(`${op}: generated JavaScript and TypeScript give the engine's numbers`, () => {
+        for (const p of examples) {
+          for (const wrt of variablesOf(p)) {
+            for (const target of ["js", "ts"] as const) {
+              const emitted = emit(p, wrt, { target });
+              const c = { label: op, problem: p.source, wrt, order: 1, values: VALUES };
+              const expected = expectedFor(c, emitted.derivatives, emitted.outputs)!;
+              const { key, error } = mismatch(expected, runJs(emitted.code, target, VALUES));
+              expect(error, `${target} ${toText(p.expression)} by ${wrt}: ${key}`).toBeLessThan(1e-9);
+            }
+          }
+        }
+      });
+    });
+  }
+
+  for (const target of ["numpy", "torch"] as const) {
+    const python = findPython(target === "numpy" ? ["numpy"] : ["numpy", "torch"]);
+    const required = process.env[target === "numpy" ? "REQUIRE_NUMPY" : "REQUIRE_TORCH"] === "1";
+    it.skipIf(!python && !required)(
+      `every operator's generated ${target} code gives the engine's numbers`,
+      {
+        timeout: 120_000,
+      },
+      () => {
+        if (!python) throw new Error(`no python3 with ${target} here, but the run requires one`);
+        const cases = WRITABLE.flatMap((op) =>
+          EXAMPLES.get(op)!.flatMap((p) =>
+            variablesOf(p).map((wrt) => {
+              const emitted = emit(p, wrt, { target });
+              const c = { label: op, problem: p.source, wrt, order: 1, values: VALUES };
+              return {
+                op,
+                code: emitted.code,
+                c,
+                expected: expectedFor(c, emitted.derivatives, emitted.outputs)!,
+              };
+            }),
+          ),
+        );
+        const results = runPythonModules(python, cases);
+        cases.forEach(({ op, c, code, expected }, k) => {
+          const actual = results[k] as Record<string, unknown>;
+          if ("error" in actual)
+            throw new Error(`${op}: ${target} by ${c.wrt}: ${String(actual.error)}\n${code}`);
+          const { key, error } = mismatch(expected, actual);
+          expect(error, `${op}: ${target} ${c.problem.split("\n")[1]} by ${c.wrt}: ${key}`).toBeLessThan(
+            1e-9,
+          );
+        });
+      },
+    );
+  }
+
+  it("every operator's generated JAX code compiles", () => {
+    const python = findPython([]);
+    if (!python) return;
+    const dir = mkdtempSync(join(tmpdir(), "matcalc-conformance-jax-"));
+    const files: string[] = [];
+    for (const op of WRITABLE)
+      for (const [k, p] of EXAMPLES.get(op)!.entries()) {
+        const file = join(dir, `${op}_${k}.py`);
+        writeFileSync(file, emit(p, variablesOf(p)[0]!, { target: "jax" }).code);
+        files.push(file);
+      }
+    execFileSync(python, ["-m", "py_compile", ...files], { stdio: "pipe" });
+    expect(TARGETS).toContain("jax");
+  });
+});
