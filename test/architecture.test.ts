@@ -6,40 +6,29 @@ import { describe, expect, it } from "vitest";
 
 const SRC = resolve(import.meta.dirname, "..", "src");
 
-/** Folder → the folders it may import (besides itself). Mirrors ARCHITECTURE.md. */
-const ALLOWED: Record<string, readonly string[]> = {
-  core: [],
-  tensor: ["core"],
-  syntax: ["core"],
-  ir: ["core"],
-  ops: ["ir", "tensor", "core"],
-  check: ["ops", "ir", "syntax", "core"],
-  calculus: ["ops", "ir", "core"],
-  simplify: ["ops", "ir", "core"],
-  render: ["ops", "ir", "core"],
-  numeric: ["ops", "ir", "tensor", "core"],
-  codegen: ["ops", "ir", "core"],
-  plot: [],
-  explain: ["calculus", "simplify", "render", "ops", "ir", "core"],
-  api: [
-    "codegen",
-    "plot",
-    "check",
-    "calculus",
-    "simplify",
-    "render",
-    "numeric",
-    "explain",
-    "syntax",
-    "ops",
-    "ir",
-    "tensor",
-    "core",
-  ],
-  node: ["tensor", "core"],
-  cli: ["api", "node"],
-  "index.ts": ["api"],
-};
+/**
+ * Folder → the folders it may import (besides itself), read from ARCHITECTURE.md's table (its rows
+ * `| \`folder/\` | owns | may import |`): the document is the one copy of the rules.
+ */
+function layerTable(): Record<string, readonly string[]> {
+  const text = readFileSync(resolve(SRC, "..", "ARCHITECTURE.md"), "utf8");
+  const table: Record<string, readonly string[]> = {};
+  for (const line of text.split("\n")) {
+    const cells = /^\| `([^`]+)` \|.*\| ([^|]+) \|$/.exec(line);
+    if (!cells || cells[1]!.startsWith("..")) continue;
+    const folder = cells[1]!.replace(/\/$/, "");
+    const allowed = cells[2]!.trim();
+    table[folder] =
+      allowed === "—"
+        ? []
+        : allowed === "every folder above"
+          ? Object.keys(table).filter((f) => !f.endsWith(".ts"))
+          : allowed.split(",").map((f) => f.trim().replace(/`/g, "").replace(/\/$/, ""));
+  }
+  return table;
+}
+
+const ALLOWED = layerTable();
 
 const FRONT_ENDS = new Set(["cli", "node"]);
 const NODE_IO = /^node:(fs|child_process|net|http|https|readline|worker_threads|process)/;
@@ -115,6 +104,31 @@ describe("architecture", () => {
       }
     }
     expect(violations).toEqual([]);
+  });
+
+  it("reads the layer table from ARCHITECTURE.md", () => {
+    expect(ALLOWED.core).toEqual([]);
+    expect(ALLOWED.ops).toEqual(["ir", "tensor", "core"]);
+    expect(ALLOWED.api).toContain("explain");
+    expect(ALLOWED.cli).toEqual(["api", "node"]);
+    expect(ALLOWED["index.ts"]).toEqual(["api"]);
+  });
+
+  it("opens every source file with a header sentence", () => {
+    const missing: string[] = [];
+    for (const file of [
+      ...files,
+      ...readdirSync(resolve(SRC, "..", "web"))
+        .filter((f) => f.endsWith(".ts"))
+        .map((f) => resolve(SRC, "..", "web", f)),
+    ]) {
+      const lines = readFileSync(file, "utf8").split("\n");
+      const end = lines.findIndex((l) => !l.startsWith("//"));
+      const header = lines.slice(0, end === -1 ? lines.length : end);
+      const sentence = header.map((l) => l.replace(/^\/\/\s?/, "")).join(" ");
+      if (!/^[A-Za-z`].*[.:]/.test(sentence)) missing.push(relative(resolve(SRC, ".."), file));
+    }
+    expect(missing).toEqual([]);
   });
 
   it("detects a violation (the check itself can fail)", () => {
