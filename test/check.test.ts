@@ -2,6 +2,7 @@
 // and random directions through a large variable), and must not call a right one wrong where finite
 // differences are out of their depth (a step that leaves the domain, a small partial of a huge value).
 import { describe, expect, it } from "vitest";
+import { derivationCount } from "../src/api/derivative.js";
 import {
   CHECK_ENTRIES,
   checkDerivative,
@@ -9,6 +10,7 @@ import {
   type Derivative,
   differentiate,
 } from "../src/api/index.js";
+import { runCli } from "./cli-harness.js";
 
 /** The derivative with its numbers changed: scaled by (1 + ε) at one entry. */
 function tampered(d: Derivative, entry: number, epsilon: number): Derivative {
@@ -108,5 +110,21 @@ describe("the numeric check", () => {
   it("reports AD it cannot evaluate at the values instead of failing the whole check", () => {
     const report = checkDerivative("x'*x/1e-300", "x", { values: { x: [1e-300, 2e-300] } });
     expect(report.notes.join(" ")).toMatch(/could not be evaluated|cannot resolve/);
+  });
+});
+
+describe("one derivation per request", () => {
+  it("diff --order 2 --check derives once, and so does order 1 and a Jacobian's check", async () => {
+    for (const args of [
+      ["diff", "x'*A*x", "--wrt", "x", "--order", "2", "--check"],
+      ["diff", "sum(tanh(A*x))", "--wrt", "x", "--order", "2", "--check"],
+      ["diff", "log(det(X))", "--wrt", "X", "--check"],
+      ["diff", "sin(A*x)", "--wrt", "x", "--check", "--json"],
+    ]) {
+      const before = derivationCount();
+      const result = await runCli(args);
+      expect(result.code, result.stderr).toBe(0);
+      expect(derivationCount() - before, args.join(" ")).toBe(1);
+    }
   });
 });

@@ -112,6 +112,15 @@ function baseOf(derivative: Derivative): Base {
       at: (v) => evaluateAt(problem, [problem.expression], bindProblemValues(problem, v))[0]!.data,
     };
   }
+  // The previous order as the derivation went through it: nothing is derived again.
+  const lowerNatural = derivative.lowerNatural;
+  if (lowerNatural !== null) {
+    return {
+      lower: null,
+      root: lowerNatural,
+      at: (v) => evaluateAt(problem, [lowerNatural], bindProblemValues(problem, v))[0]!.data,
+    };
+  }
   const scalarOutput = problem.expression.shape.length === 0;
   const symmetric = derivative.symmetrized === null ? {} : { symmetric: derivative.symmetrized };
   const lower = differentiate(problem, derivative.wrt, {

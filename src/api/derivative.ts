@@ -55,6 +55,12 @@ export interface Derivative {
   readonly notes: readonly string[];
   /** The convention applied to a gradient by a symmetric matrix, or null when none was applied. */
   readonly symmetrized: SymmetricConvention | null;
+  /**
+   * The previous order's derivative in natural order (outputs' entries, then the variable's), as the
+   * derivation went through it; null where it has none in matrix form (see DerivativeResult). The
+   * numeric check differentiates it instead of deriving the previous order again.
+   */
+  readonly lowerNatural: Node | null;
   /** The rewrite rules the simplifier applied, in order. */
   readonly trace: readonly TraceEntry[];
   readonly stop: StopReason;
@@ -125,11 +131,18 @@ function wrtNames(wrt: string | readonly string[]): string[] {
   return (typeof wrt === "string" ? wrt.split(",") : wrt).map((n) => n.trim()).filter((n) => n.length > 0);
 }
 
+/** How many derivations this module has run: a request is derived once (the tests count). */
+let derivations = 0;
+export function derivationCount(): number {
+  return derivations;
+}
+
 export function differentiate(
   problem: string | Problem,
   wrt: string | readonly string[],
   given: DifferentiateOptions = {},
 ): Derivative {
+  derivations++;
   const p = asProblem(problem);
   const options = checkedOptions(given);
   const names = wrtNames(wrt);
@@ -190,6 +203,7 @@ export function differentiate(
     },
     notes,
     symmetrized: result.symmetrized,
+    lowerNatural: result.lowerNatural,
     kronecker,
     trace,
     stop,

@@ -36,6 +36,12 @@ export interface DerivativeResult {
   readonly notes: readonly string[];
   /** The convention applied to a gradient by a symmetric matrix, or null when none was applied. */
   readonly symmetrized: SymmetricConvention | null;
+  /**
+   * The order before, as the derivation went through it, in natural order (the output's entries, then
+   * the variable's): for a scalar's Hessian, its gradient in the variable's shape. Null at order 1,
+   * where it has no matrix form, by a symmetric or by several stacked variables.
+   */
+  readonly lowerNatural: Node | null;
 }
 
 /** The result before a layout: axes ordered output first, then the variable's. */
@@ -209,7 +215,12 @@ export function differentiate(
     x,
     expr.shape.length === 2 && expr.shape[0] === 1 ? 1 : axesOf(expr.shape).length,
   );
-  for (let k = 2; k <= order; k++) natural = deriver.next(natural, x);
+  let lower: Natural | null = null;
+  for (let k = 2; k <= order; k++) {
+    lower = natural;
+    natural = deriver.next(natural, x);
+  }
+  const lowerNatural = lower?.kind === "matrix" && !symmetric ? lower.node : null;
   let symmetrized: SymmetricConvention | null = null;
   if (symmetric) {
     const convention = options.symmetric ?? "projection";
@@ -242,7 +253,7 @@ export function differentiate(
   }
   const value = present(natural, x.shape, layout, order);
   const shown = value.kind === "matrix" ? { ...value, node: simplify(value.node) } : value;
-  return { value: shown, layout, order, notes: deriver.notes, symmetrized };
+  return { value: shown, layout, order, notes: deriver.notes, symmetrized, lowerNatural };
 }
 
 /** Several scalars stacked into one vector variable (the lecture's Jacobian by x and y). */
@@ -284,5 +295,5 @@ function stacked(
   const natural: Natural = { kind: "matrix", node: current, outputRank: expr.shape.length === 0 ? 0 : 1 };
   const value = present(natural, [wrt.length], layout, order);
   const shown = value.kind === "matrix" ? { ...value, node: simplify(value.node) } : value;
-  return { value: shown, layout, order, notes: deriver.notes, symmetrized: null };
+  return { value: shown, layout, order, notes: deriver.notes, symmetrized: null, lowerNatural: null };
 }
