@@ -224,6 +224,12 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
     expect: /^ {2}2e\+300\*x'$/m,
   },
   {
+    name: "a constant raised to a huge integer power",
+    args: ["diff", "a*1.5^300000000/1.5^299999999", "--wrt", "a"],
+    exit: 0,
+    expect: /^ {2}1\.4999999999999\d*$/m,
+  },
+  {
     name: "a value that is not finite in the values",
     args: ["eval", "x'*x", "--at", '{"x": [1, 1e999]}'],
     exit: 1,

@@ -39,6 +39,18 @@ describe("ScaledProduct", () => {
     ).toBe(-2);
   });
 
+  it("folds huge integer powers in a few steps, not one per unit of the power", () => {
+    expect(
+      folded([
+        [1.5, 300_000_000],
+        [1.5, -299_999_999],
+      ]),
+    ).toBeCloseTo(1.5, 12);
+    expect(folded([[2, 1e300]])).toBeUndefined();
+    // (A loop over the power would never end here.)
+    expect(folded([[1, 1e300]])).toBe(1);
+  });
+
   it("refuses results that are not normal numbers, and division by zero", () => {
     expect(folded([[1e300, 2]])).toBeUndefined();
     expect(folded([[1e-200, 2]])).toBeUndefined();

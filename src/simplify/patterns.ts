@@ -166,6 +166,20 @@ export function safeNumber(v: number): boolean {
 }
 
 /**
+ * x · 2^e as a mantissa in [1, 2) (in magnitude) and the exponent that goes with it; exact (scaling by
+ * a power of two is), with the mantissa put right where log2 rounds across a power of two.
+ */
+function normalized(x: number, e: number): [number, number] {
+  if (x === 0 || !Number.isFinite(x)) return [x, e];
+  let shift = Math.floor(Math.log2(Math.abs(x)));
+  // 2 ** shift is subnormal below 2^-1022 but still exact down to 2^-1074.
+  let m = x / 2 ** shift;
+  if (Math.abs(m) >= 2) [m, shift] = [m / 2, shift + 1];
+  else if (Math.abs(m) < 1) [m, shift] = [m * 2, shift - 1];
+  return [m, e + shift];
+}
+
+/**
  * A product of integer powers of numbers, kept as (numerator / denominator) × 2^exponent with both
  * mantissas renormalized as they grow, so that no partial product overflows or underflows:
  * 1e300 · 1e300 / 1e300 is 1e300, and 1e-320 / 1e-320 is exactly 1.
@@ -189,31 +203,25 @@ export class ScaledProduct {
       this.infinite = true;
       return;
     }
-    // value = m · 2^k with 1 ≤ |m| < 2 (scaling by a power of two is exact).
-    let k = Math.floor(Math.log2(Math.abs(value)));
-    let m = value / 2 ** k;
-    if (Math.abs(m) >= 2) {
-      m /= 2;
-      k++;
-    } else if (Math.abs(m) < 1) {
-      m *= 2;
-      k--;
+    // value = m · 2^k with 1 ≤ |m| < 2; then m^|power| by squaring, each partial product renormalized: O(log |power|) steps however large
+    // the power a problem writes (2^100000000 folds as quickly as 2^3).
+    let [base, baseExponent] = normalized(value, 0);
+    let [mantissa, exponent] = [1, 0];
+    for (let p = Math.abs(power); p > 0; p = Math.floor(p / 2)) {
+      if (p % 2 === 1) [mantissa, exponent] = normalized(mantissa * base, exponent + baseExponent);
+      if (p > 1) [base, baseExponent] = normalized(base * base, 2 * baseExponent);
     }
-    for (let p = Math.abs(power); p > 0; p--) {
-      if (power > 0) this.numerator *= m;
-      else this.denominator *= m;
-      this.exponent += power > 0 ? k : -k;
-      this.renormalize();
-    }
+    if (power > 0) this.numerator *= mantissa;
+    else this.denominator *= mantissa;
+    this.exponent += power > 0 ? exponent : -exponent;
+    this.renormalize();
   }
 
   private renormalize(): void {
-    for (const part of ["numerator", "denominator"] as const) {
-      const shift = Math.floor(Math.log2(Math.abs(this[part])));
-      if (Math.abs(shift) < 512) continue;
-      this[part] /= 2 ** shift;
-      this.exponent += part === "numerator" ? shift : -shift;
-    }
+    [this.numerator, this.exponent] = normalized(this.numerator, this.exponent);
+    const [denominator, shift] = normalized(this.denominator, 0);
+    this.denominator = denominator;
+    this.exponent -= shift;
   }
 
   /** The product as a number, or undefined where it is not a safe one (see safeNumber). */
