@@ -3,7 +3,7 @@
 // row, and index-form outputs are einsum sums.
 import type { Dim, Shape } from "../core/index.js";
 import type { IndexForm, Node } from "../ir/index.js";
-import { formatNumber, OPERATORS, type OperatorName } from "../ops/index.js";
+import { formatNumber, OPERATORS, type OperatorDefinition, type OperatorName } from "../ops/index.js";
 import { headerLines } from "./js.js";
 import { atom, fillTemplate, NameTable, type Printed, type Program, termLetters, wrap } from "./program.js";
 
@@ -15,13 +15,17 @@ const PY_KEYWORDS: ReadonlySet<string> = new Set(
     "global if import in is lambda nonlocal not or pass raise return try while with yield"
   ).split(" "),
 );
-/** Modules, builtins and helpers that the generated code calls by name. */
-const PY_USED: ReadonlySet<string> = new Set(
-  (
-    "np torch jax jnp math jax_logsumexp float int len abs sum max min array_arg check_shape sigmoid softmax " +
+/** Modules, builtins and helpers that the generated code calls by name (registry entries' included). */
+const PY_USED: ReadonlySet<string> = new Set([
+  ...(
+    "np torch jax jnp math jax_logsumexp float int len abs sum max min array_arg check_shape softmax " +
     "logsumexp logdet unit dtype"
   ).split(" "),
-);
+  ...Object.values(OPERATORS).flatMap((definition) => {
+    const helper = (definition as OperatorDefinition).code?.numpyHelper;
+    return helper === undefined ? [] : [helper.name];
+  }),
+]);
 const PY_RESERVED = new Set([...PY_KEYWORDS, ...PY_USED]);
 
 /**
@@ -206,8 +210,9 @@ export function printPython(program: Program, target: PythonTarget, functionName
     const op = node.op as OperatorName;
     const a = (k: number) => print(node.args[k]!);
     // Functions need arrays in PyTorch: a subexpression of constants and sizes is a Python number.
-    const fnArg = (k: number) =>
-      program.constantNodes.has(node.args[k]!.id) ? d.asArray(a(k).text) : a(k).text;
+    const asFunctionArgument = (k: number, printed: Printed): Printed =>
+      program.constantNodes.has(node.args[k]!.id) ? atom(d.asArray(printed.text)) : printed;
+    const fnArg = (k: number) => asFunctionArgument(k, a(k)).text;
     // An element-wise function writes itself (its registry entry's code for this target).
     const code = OPERATORS[op]?.code;
     if (code !== undefined) {
@@ -215,7 +220,7 @@ export function printPython(program: Program, target: PythonTarget, functionName
         entryHelpers[code.numpyHelper.name] = code.numpyHelper.source;
         usedHelpers.add(code.numpyHelper.name);
       }
-      return fillTemplate(code[target], { text: fnArg(0), prec: a(0).prec });
+      return fillTemplate(code[target], asFunctionArgument(0, a(0)));
     }
     const binary = (symbol: string, prec: number) => ({
       text: `${wrap(a(0), prec)} ${symbol} ${wrap(a(1), prec + 1)}`,
