@@ -95,9 +95,7 @@ export function randomValues(problem: Problem, seed = 1): Record<string, unknown
 
 /** The function the check differences: the expression, or for a higher order the one before it. */
 interface Base {
-  /** The previous order's derivative (numerator layout, same convention), or null at order 1. */
-  readonly lower: Derivative | null;
-  /** Its node, where it has a matrix form (what numeric AD differentiates). */
+  /** The function's node, where it has a matrix form (what numeric AD differentiates). */
   readonly root: Node | null;
   /** Its numbers in natural order at the given values. */
   at(values: Record<string, unknown>): Float64Array;
@@ -107,7 +105,6 @@ function baseOf(derivative: Derivative): Base {
   const problem = derivative.problem;
   if (derivative.order === 1) {
     return {
-      lower: null,
       root: problem.expression,
       at: (v) => evaluateAt(problem, [problem.expression], bindProblemValues(problem, v))[0]!.data,
     };
@@ -116,7 +113,6 @@ function baseOf(derivative: Derivative): Base {
   const lowerNatural = derivative.lowerNatural;
   if (lowerNatural !== null) {
     return {
-      lower: null,
       root: lowerNatural,
       at: (v) => evaluateAt(problem, [lowerNatural], bindProblemValues(problem, v))[0]!.data,
     };
@@ -134,7 +130,7 @@ function baseOf(derivative: Derivative): Base {
     layout: scalarOutput && derivative.order === 2 ? "denominator" : "numerator",
     ...symmetric,
   });
-  return { lower, root: natural.node, at: (v) => toNatural(lower, lower.evaluate(v)) };
+  return { root: natural.node, at: (v) => toNatural(lower, lower.evaluate(v)) };
 }
 
 /** The variables' entries as one list: where each sits, and how to set them all at once. */
@@ -145,7 +141,6 @@ interface Coordinates {
   readonly weights: Float64Array;
   /** The mirror entry of a symmetric matrix's off-diagonal entry (a symmetric direction moves both), or -1. */
   readonly mirror: Int32Array;
-  readonly label: (entry: number) => string;
   /** The values with the variables' entries replaced. */
   with(entries: Float64Array): Record<string, unknown>;
 }
@@ -163,24 +158,15 @@ function coordinatesOf(derivative: Derivative, values: Record<string, unknown>):
   const all = new Float64Array(count);
   const weights = new Float64Array(count).fill(1);
   const mirror = new Int32Array(count).fill(-1);
-  const labels: string[] = [];
   let offset = 0;
   for (const p of parts) {
     all.set(p.data, offset);
     const cols = p.shape.length === 2 ? p.shape[1]! : 1;
-    for (let e = 0; e < p.data.length; e++) {
+    for (let e = 0; p.symmetric && e < p.data.length; e++) {
       const [i, j] = [Math.floor(e / cols), e % cols];
-      labels.push(
-        p.shape.length === 0
-          ? p.name
-          : p.shape.length === 1
-            ? `${p.name}[${e + 1}]`
-            : `${p.name}[${i + 1}][${j + 1}]`,
-      );
-      if (p.symmetric && i !== j) {
-        mirror[offset + e] = offset + j * cols + i;
-        if (derivative.symmetrized === "cookbook") weights[offset + e] = 0.5;
-      }
+      if (i === j) continue;
+      mirror[offset + e] = offset + j * cols + i;
+      if (derivative.symmetrized === "cookbook") weights[offset + e] = 0.5;
     }
     offset += p.data.length;
   }
@@ -189,7 +175,6 @@ function coordinatesOf(derivative: Derivative, values: Record<string, unknown>):
     values: all,
     weights,
     mirror,
-    label: (e) => labels[e]!,
     with(entries) {
       const out: Record<string, unknown> = { ...values };
       let at = 0;
@@ -478,8 +463,8 @@ export function checkResult(
       // Differences whose rounding error comes near the tolerance decide nothing (a small partial of
       // a huge value, or a step so small that only rounding is left); smaller steps are noisier still.
       let resolved = true;
-      for (let k = 0; k < fd.value.length; k++)
-        if (fd.noise[k]! > 0.1 * tolerance * Math.max(1, Math.abs(expected[k]!))) resolved = false;
+      for (let o = 0; o < fd.value.length; o++)
+        if (fd.noise[o]! > 0.1 * tolerance * Math.max(1, Math.abs(expected[o]!))) resolved = false;
       const error = relativeError(expected, fd.value, fd.noise);
       if (best === null || (resolved && !best.resolved) || (resolved === best.resolved && error < best.error))
         best = { error, column: fd.value, resolved };
