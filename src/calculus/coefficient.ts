@@ -2,7 +2,7 @@
 // cotangent w gives Jᵀw, so C is the transposed Jacobian — in the lecture's forms (diag(f′(u))·B…).
 // When no rule fits (a matrix-valued intermediate that is linear in w), it says so and the caller
 // falls back to index notation.
-import { type Node, postorderOf } from "../ir/index.js";
+import { type Node, postorderOf, signedTerms } from "../ir/index.js";
 import { apply, constant, identity, ones } from "../ops/index.js";
 import { dependsOn } from "./linearize.js";
 
@@ -174,16 +174,9 @@ export function coefficientOf(e: Node, w: Node): Node | null {
       }
     }
     if (m.op === "add" || m.op === "sub") {
-      // Term by term, found by a loop: a long sum is a deep chain.
+      // Term by term (a long sum is a deep chain).
       let total: Node | null = null;
-      const pending: Array<{ term: Node; negative: boolean }> = [{ term: m, negative: false }];
-      while (pending.length > 0) {
-        const { term, negative } = pending.pop()!;
-        if (term.op === "add" || term.op === "sub") {
-          pending.push({ term: term.args[1]!, negative: term.op === "sub" ? !negative : negative });
-          pending.push({ term: term.args[0]!, negative });
-          continue;
-        }
+      for (const { term, negative } of signedTerms(m, (t) => t.op === "add" || t.op === "sub")) {
         const c = diagonalOfLinear(term);
         total = sum(total, c === null || !negative ? c : apply("neg", c));
       }

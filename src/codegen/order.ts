@@ -7,7 +7,7 @@
 // from its first call), products are also regrouped by their cost in multiply-adds: (A*B)*C or
 // A*(B*C), whichever is cheaper.
 import { type Dim, shapesEqual } from "../core/index.js";
-import { type Node, postorderOf } from "../ir/index.js";
+import { type Node, postorderOf, signedTerms } from "../ir/index.js";
 import { apply, rebuild } from "../ops/index.js";
 
 const isScalar = (n: Node) => n.shape.length === 0;
@@ -45,25 +45,15 @@ function step(node: Node): Node | null {
 
 /**
  * (P ± Q ± …)*v → P*v ± Q*v ± … and r*(P ± Q ± …) → r*P ± r*Q ± …, each product settled: no n×n
- * sum is formed. The sum's terms are found by a loop (a long sum is a deep chain), or null when the
- * product is not of that form.
+ * sum is formed (a long sum's terms are found by a loop); null when the product is not of that form.
  */
 function distribute(node: Node, sizes: Sizes | undefined, memo: Map<number, Node>): Node | null {
   if (node.op !== "mul") return null;
   const [a, b] = [node.args[0]!, node.args[1]!];
   const onRight = isVector(b) && isMatrixSum(a);
   if (!onRight && !(isRow(a) && isMatrixSum(b))) return null;
-  const terms: Array<{ term: Node; negative: boolean }> = [];
-  const pending: Array<{ term: Node; negative: boolean }> = [{ term: onRight ? a : b, negative: false }];
-  while (pending.length > 0) {
-    const { term, negative } = pending.pop()!;
-    if (isMatrixSum(term)) {
-      pending.push({ term: term.args[1]!, negative: term.op === "sub" ? !negative : negative });
-      pending.push({ term: term.args[0]!, negative });
-    } else terms.push({ term, negative });
-  }
   let result: Node | null = null;
-  for (const { term, negative } of terms) {
+  for (const { term, negative } of signedTerms(onRight ? a : b, isMatrixSum)) {
     const product = settle(onRight ? apply("mul", term, b) : apply("mul", a, term), sizes, memo);
     if (result === null) result = negative ? apply("neg", product) : product;
     else result = apply(negative ? "sub" : "add", result, product);

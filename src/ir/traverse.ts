@@ -106,3 +106,23 @@ export function freeVariables(root: Node): string[] {
   }
   return names;
 }
+
+/**
+ * The terms of a sum with their signs, left to right, found by a loop (a long sum is a deep chain):
+ * `isSum` says which nodes are sums to take apart (their op is "add" or "sub").
+ */
+export function signedTerms(
+  root: Node,
+  isSum: (node: Node) => boolean,
+): Array<{ readonly term: Node; readonly negative: boolean }> {
+  const terms: Array<{ term: Node; negative: boolean }> = [];
+  const pending = [{ term: root, negative: false }];
+  while (pending.length > 0) {
+    const { term, negative } = pending.pop()!;
+    if (isSum(term)) {
+      pending.push({ term: term.args[1]!, negative: term.op === "sub" ? !negative : negative });
+      pending.push({ term: term.args[0]!, negative });
+    } else terms.push({ term, negative });
+  }
+  return terms;
+}
