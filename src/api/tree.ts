@@ -22,7 +22,7 @@ function label(expr: SyntaxExpr): string {
   }
 }
 
-/** The most nodes an outline draws, and the deepest indentation it draws to (in characters). */
+/** The most lines an outline draws, and the deepest indentation it draws to (in characters). */
 const TREE_LINES = 2000;
 const TREE_INDENT = 300;
 
@@ -42,10 +42,9 @@ export function syntaxTreeText(source: string): {
     const stack: Array<{ expr: SyntaxExpr; prefix: string; childPrefix: string }> = [
       { expr: problem.expression, prefix: "", childPrefix: "" },
     ];
-    let shown = 0;
     while (stack.length > 0) {
-      if (++shown > TREE_LINES || lines.length > TREE_LINES) {
-        lines.push(`… (the tree is too large to show beyond ${TREE_LINES} nodes)`);
+      if (lines.length >= TREE_LINES) {
+        lines.push(`… (the tree is too large to show beyond ${TREE_LINES} lines)`);
         break;
       }
       const { expr, prefix, childPrefix } = stack.pop()!;
