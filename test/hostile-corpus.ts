@@ -30,6 +30,27 @@ const mlp = (layers: number, inner = "x") => {
 const matrixJson = (n: number, entry: (i: number, j: number) => number) =>
   JSON.stringify(Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => entry(i, j))));
 
+/** A generated function's name that the target cannot take, refused when emitting with the reason. */
+function takenName(target: string, name: string, reason: string): HostileCase {
+  return {
+    name: `a generated ${target} function named ${name}`,
+    args: ["emit", "x'*x", "--wrt", "x", "--name", name, "--target", target],
+    exit: 1,
+    expect: `error: ${name} cannot name the generated function: it is ${reason}`,
+  };
+}
+
+/** Training least squares on a data file with something wrong in it: refused before any step. */
+function badData(name: string, file: string, content: string, expect: string | RegExp): HostileCase {
+  return {
+    name,
+    args: ["train", "sum((X*w - y).^2)", "--params", "w", "--data", `$DIR/${file}`, "--steps", "3"],
+    files: { [file]: content },
+    exit: 1,
+    expect,
+  };
+}
+
 export const HOSTILE_CASES: readonly HostileCase[] = [
   // Deep and long input: every walk is iterative or bounded.
   {
@@ -99,55 +120,14 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
   ),
 
   // Emitted code that must run: names the targets cannot take are refused when emitting.
-  {
-    name: "a generated function named class",
-    args: ["emit", "x'*x", "--wrt", "x", "--name", "class"],
-    exit: 1,
-    expect: "error: class cannot name the generated function: it is a reserved word of JavaScript",
-  },
-  {
-    name: "a generated function named return",
-    args: ["emit", "x'*x", "--wrt", "x", "--name", "return", "--target", "js"],
-    exit: 1,
-    expect: "error: return cannot name the generated function: it is a reserved word of JavaScript",
-  },
-  {
-    name: "a generated function named after a helper",
-    args: ["emit", "x'*x", "--wrt", "x", "--name", "matmul"],
-    exit: 1,
-    expect: "error: matmul cannot name the generated function: it is a name the generated code uses",
-  },
-  {
-    name: "a generated JavaScript function named alloc",
-    args: ["emit", "x'*x", "--wrt", "x", "--name", "alloc", "--target", "js"],
-    exit: 1,
-    expect: "error: alloc cannot name the generated function: it is a name the generated code uses",
-  },
-  {
-    name: "a generated Python function named lambda",
-    args: ["emit", "x'*x", "--wrt", "x", "--name", "lambda", "--target", "numpy"],
-    exit: 1,
-    expect: "error: lambda cannot name the generated function: it is a Python keyword",
-  },
-  {
-    name: "a generated Python function named None",
-    args: ["emit", "x'*x", "--wrt", "x", "--name", "None", "--target", "torch"],
-    exit: 1,
-    expect: "error: None cannot name the generated function: it is a Python keyword",
-  },
-  {
-    name: "a generated Python function named np",
-    args: ["emit", "x'*x", "--wrt", "x", "--name", "np", "--target", "numpy"],
-    exit: 1,
-    expect: "error: np cannot name the generated function: it is a name the generated Python code uses",
-  },
-  {
-    name: "a generated Python function named array_arg",
-    args: ["emit", "x'*x", "--wrt", "x", "--name", "array_arg", "--target", "jax"],
-    exit: 1,
-    expect:
-      "error: array_arg cannot name the generated function: it is a name the generated Python code uses",
-  },
+  takenName("ts", "class", "a reserved word of JavaScript"),
+  takenName("js", "return", "a reserved word of JavaScript"),
+  takenName("ts", "matmul", "a name the generated code uses"),
+  takenName("js", "alloc", "a name the generated code uses"),
+  takenName("numpy", "lambda", "a Python keyword"),
+  takenName("torch", "None", "a Python keyword"),
+  takenName("numpy", "np", "a name the generated Python code uses"),
+  takenName("jax", "array_arg", "a name the generated Python code uses"),
   {
     name: "a variable named lambda, for Python",
     args: ["emit", "lambda: scalar, lambda*x'*x", "--wrt", "x", "--target", "numpy"],
@@ -253,48 +233,37 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
   },
 
   // Training data.
-  {
-    name: "training data that are not valid JSON",
-    args: ["train", "sum((X*w - y).^2)", "--params", "w", "--data", "$DIR/d.json", "--steps", "3"],
-    files: { "d.json": '{"X": [[1, 2], [3, 4' },
-    exit: 1,
-    expect: /^error: \S+d\.json is not valid JSON/,
-  },
-  {
-    name: "training data with a text entry",
-    args: ["train", "sum((X*w - y).^2)", "--params", "w", "--data", "$DIR/d.json", "--steps", "3"],
-    files: { "d.json": '{"X": [[1, 2], [3, "a"]], "y": [1, 2]}' },
-    exit: 1,
-    expect: 'error: X[2][2] must be a finite number, got "a"',
-  },
-  {
-    name: "training data whose y is too short",
-    args: ["train", "sum((X*w - y).^2)", "--params", "w", "--data", "$DIR/d.json", "--steps", "3"],
-    files: { "d.json": '{"X": [[1, 2], [3, 4], [5, 6]], "y": [1, 2]}' },
-    exit: 1,
-    expect: "error: values disagree on the size m: X has 3 rows, but y has 2 entries",
-  },
-  {
-    name: "a CSV column given twice",
-    args: ["train", "sum((X*w - y).^2)", "--params", "w", "--data", "$DIR/d.csv", "--steps", "3"],
-    files: { "d.csv": "X_1,X_1,y\n1,2,3\n4,5,6\n" },
-    exit: 1,
-    expect: "column 'X_1' appears twice (columns 1 and 2)",
-  },
-  {
-    name: "a CSV column skipped",
-    args: ["train", "sum((X*w - y).^2)", "--params", "w", "--data", "$DIR/d.csv", "--steps", "3"],
-    files: { "d.csv": "X_1,X_3,y\n1,2,3\n4,5,6\n" },
-    exit: 1,
-    expect: "X_2 is missing",
-  },
-  {
-    name: "a hexadecimal number in CSV data",
-    args: ["train", "sum((X*w - y).^2)", "--params", "w", "--data", "$DIR/d.csv", "--steps", "3"],
-    files: { "d.csv": "X_1,y\n0x10,3\n4,6\n" },
-    exit: 1,
-    expect: "X_1 is not a decimal number: '0x10'",
-  },
+  badData(
+    "training data that are not valid JSON",
+    "d.json",
+    '{"X": [[1, 2], [3, 4',
+    /^error: \S+d\.json is not valid JSON/,
+  ),
+  badData(
+    "training data with a text entry",
+    "d.json",
+    '{"X": [[1, 2], [3, "a"]], "y": [1, 2]}',
+    'error: X[2][2] must be a finite number, got "a"',
+  ),
+  badData(
+    "training data whose y is too short",
+    "d.json",
+    '{"X": [[1, 2], [3, 4], [5, 6]], "y": [1, 2]}',
+    "error: values disagree on the size m: X has 3 rows, but y has 2 entries",
+  ),
+  badData(
+    "a CSV column given twice",
+    "d.csv",
+    "X_1,X_1,y\n1,2,3\n4,5,6\n",
+    "column 'X_1' appears twice (columns 1 and 2)",
+  ),
+  badData("a CSV column skipped", "d.csv", "X_1,X_3,y\n1,2,3\n4,5,6\n", "X_2 is missing"),
+  badData(
+    "a hexadecimal number in CSV data",
+    "d.csv",
+    "X_1,y\n0x10,3\n4,6\n",
+    "X_1 is not a decimal number: '0x10'",
+  ),
   {
     name: "a loss plot that cannot be written, refused before training",
     args: ["train", "--steps", "20", "--plot", "/nonexistent/folder/loss.svg"],
