@@ -5,7 +5,7 @@ import type { Node } from "../ir/index.js";
 import type { Tensor } from "../tensor/index.js";
 import { type Derivative, type DifferentiateOptions, differentiate } from "./derivative.js";
 import { bindProblemValues, evaluateAt, type Problem } from "./problem.js";
-import { forwardModeProducts, reverseModeProducts } from "./reverse-ad.js";
+import { forwardModeProducts, reverseModeProducts, units } from "./reverse-ad.js";
 
 export interface CheckReport {
   readonly values: Record<string, unknown>;
@@ -306,11 +306,7 @@ function adError(
     // Every output entry as a cotangent up to CHECK_ENTRIES outputs; random ones beyond.
     const cotangents =
       outputs <= CHECK_ENTRIES
-        ? Array.from({ length: outputs }, (_, o) => {
-            const u = new Float64Array(outputs);
-            u[o] = 1;
-            return u;
-          })
+        ? units(outputs)
         : Array.from({ length: CHECK_DIRECTIONS }, () =>
             Float64Array.from({ length: outputs }, () => 2 * random() - 1),
           );

@@ -13,7 +13,7 @@ const SEED = "\u2202ad";
 const COTANGENT = "\u2202ct";
 
 /** Unit vectors e_0 … e_{n−1}. */
-function units(n: number): Float64Array[] {
+export function units(n: number): Float64Array[] {
   return Array.from({ length: n }, (_, k) => {
     const e = new Float64Array(n);
     e[k] = 1;
