@@ -22,7 +22,7 @@ import {
   toLatex,
   toText,
 } from "../src/api/index.js";
-import { OPERATORS, type OperatorName } from "../src/ops/index.js";
+import { CORE_CODE_OPERATORS, OPERATORS, type OperatorName } from "../src/ops/index.js";
 import { expectedFor, findPython, mismatch, runJs, runPythonModules } from "./codegen-harness.js";
 
 const DECLARATIONS = "a: scalar, b: scalar, x: vector(3), y: vector(3), A: matrix(3, 3), B: matrix(3, 3)";
@@ -87,12 +87,26 @@ describe("every operator of the registry, through every stage", () => {
     expect(WRITABLE).toEqual(expect.arrayContaining(["cosh", "sinh", "exp", "mul", "transpose", "logdet"]));
   });
 
+  it("has code for every operator, leaves included, except the core ones the printers write", () => {
+    const missing = (Object.keys(OPERATORS) as OperatorName[]).filter(
+      (op) => OPERATORS[op].code === undefined && !(CORE_CODE_OPERATORS as readonly string[]).includes(op),
+    );
+    expect(missing).toEqual([]);
+  });
+
   for (const op of WRITABLE) {
     describe(op, () => {
       const examples = EXAMPLES.get(op)!;
 
       it(`${op}: can be written and checks`, () => {
         expect(examples.length, `no operand ranks make ${op} check`).toBeGreaterThan(0);
+      });
+
+      it(`${op}: says how generated code writes it (its entry's code, or a core operator)`, () => {
+        const core = (CORE_CODE_OPERATORS as readonly string[]).includes(op);
+        const code = OPERATORS[op].code;
+        expect(code !== undefined || core, `${op} has no code and is not a core operator`).toBe(true);
+        expect(code !== undefined && core, `${op} is a core operator but gives code`).toBe(false);
       });
 
       it(`${op}: prints and reads back as text, and renders as LaTeX`, () => {

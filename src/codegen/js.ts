@@ -1,9 +1,15 @@
 // JavaScript and TypeScript from a program: one function taking the variables (numbers, arrays of
 // numbers, arrays of rows) and returning the value and derivatives as numbers and arrays. Matrices are
 // `Mat` records over Float64Array; element-wise subexpressions become one `build` loop each.
-import { type Dim, type Shape, shapesEqual } from "../core/index.js";
+import { assertNever, type Dim, type Shape, shapesEqual } from "../core/index.js";
 import type { IndexForm, Node } from "../ir/index.js";
-import { formatNumber, OPERATORS, type OperatorName } from "../ops/index.js";
+import {
+  type CoreCodeOperator,
+  formatNumber,
+  OPERATORS,
+  type OperatorCode,
+  type OperatorName,
+} from "../ops/index.js";
 import { commentLine } from "./comment.js";
 import { HELPER_NAMES, helperSource } from "./js-runtime.js";
 import {
@@ -66,9 +72,9 @@ export interface JsOptions {
 }
 
 /**
- * The operators whose entries a WebAssembly loop computes exactly as the JavaScript loop does, with
- * the loop operation that computes them (mul only with a scalar operand; relu and constants are
- * translated apart).
+ * The core operators whose entries a WebAssembly loop computes exactly as the JavaScript loop does,
+ * with the loop operation that computes them (mul only with a scalar operand; relu and constants are
+ * translated apart; registry entries say so in their code's `exactInWasm`).
  */
 const LOOP_OPS = new Map<string, LoopOp>([
   ["add", "add"],
@@ -78,8 +84,6 @@ const LOOP_OPS = new Map<string, LoopOp>([
   ["div", "div"],
   ["ediv", "div"],
   ["neg", "neg"],
-  ["max", "max"],
-  ["min", "min"],
 ]);
 
 /** A matrix proper: two axes, neither of them 1 (a vector's transpose is free already). */
@@ -204,13 +208,11 @@ export function printJs(program: Program, options: JsOptions): string {
     const arg = (k: number) => scalar(node.args[k]!, entry);
     const fn = (f: string, ...ks: number[]) => atom(`${f}(${ks.map((k) => arg(k).text).join(", ")})`);
     const tensorArg = (k: number) => tensor(node.args[k]!);
-    // An element-wise function writes itself (its registry entry's code).
-    const code = OPERATORS[op]?.code;
-    if (code !== undefined) {
-      if (code.jsHelper) used.add(code.jsHelper.name);
-      return fillTemplate(code.js, arg(0));
-    }
-    switch (op) {
+    // An operator with code writes itself (its registry entry's).
+    const code = OPERATORS[op].code;
+    if (code !== undefined) return entryCode(node, code, entry);
+    const core = op as CoreCodeOperator;
+    switch (core) {
       case "const": {
         if (node.attrs.symbol === "pi") return atom("Math.PI");
         const v = node.attrs.value!;
@@ -236,32 +238,44 @@ export function printJs(program: Program, options: JsOptions): string {
       case "pow":
       case "epow":
         return fn("Math.pow", 0, 1);
-      case "max":
-        return fn("Math.max", 0, 1);
-      case "min":
-        return fn("Math.min", 0, 1);
-      case "sum":
-      case "mean":
-        if (node.args[0]!.shape.length === 0) return arg(0);
-        return atom(call(op, tensorArg(0)));
-      case "norm2":
-      case "norm1":
-        if (node.args[0]!.shape.length === 0) return fn("Math.abs", 0);
-        return atom(call(op, tensorArg(0)));
-      case "dot":
-      case "logsumexp":
-      case "det":
-      case "logdet":
-        return atom(call(op, ...node.args.map((a) => tensor(a))));
-      case "tr":
-        return atom(call("trace", tensorArg(0)));
       case "transpose":
         return arg(0);
       case "zeros":
         return atom("0");
+      case "var":
+      case "size":
+      case "identity":
+      case "ones":
+      case "stack":
+        throw new Error(`internal: ${op} is not a number`);
       default:
-        throw new Error(`no scalar code for ${op}`);
+        return assertNever(core);
     }
+  };
+
+  /**
+   * An operator's registry code: element-wise ones on their operands' entries (inside a loop, or on
+   * numbers), any other on whole values (numbers and matrices), calling the runtime's functions.
+   */
+  const entryCode = (node: Node, code: OperatorCode, entry: boolean): Printed => {
+    if (code.jsHelper) used.add(code.jsHelper.name);
+    if (isElementwise(node))
+      return fillTemplate(
+        code.js,
+        node.args.map((a) => scalar(a, entry)),
+      );
+    for (const helper of code.runtime ?? []) used.add(helper);
+    const args = node.args.map((a): Printed => (a.shape.length === 0 ? scalar(a, false) : atom(tensor(a))));
+    if (code.jsOfNumber !== undefined && node.args[0]!.shape.length === 0)
+      return fillTemplate(code.jsOfNumber, args);
+    const printed = fillTemplate(code.js, args);
+    if (code.writesInto && node.shape.length > 0) {
+      // The template is one call, given a working matrix last where the caller's function takes one.
+      const [rows, cols] = matrixSizes(node.shape, sizeName);
+      const into = intoFor(code.runtime![0]!, rows, cols);
+      if (into.length > 0) return atom(`${printed.text.slice(0, -1)}, ${into[0]})`);
+    }
+    return printed;
   };
 
   /** An expression for a matrix-valued node. */
@@ -286,10 +300,13 @@ export function printJs(program: Program, options: JsOptions): string {
       return name;
     }
     const op = node.op as OperatorName;
+    const code = OPERATORS[op].code;
+    if (code !== undefined) return entryCode(node, code, false).text;
+    const core = op as CoreCodeOperator;
     const arg = (k: number) => tensor(node.args[k]!);
     // An operand computed only as part of this node (not named, so not computed on its own).
     const view = (x: Node, what: string) => x.op === what && ref(x) === undefined;
-    switch (op) {
+    switch (core) {
       case "mul": {
         const [a, b] = [node.args[0]!, node.args[1]!];
         // X'*X and X'*diag(s)*X are symmetric: a Gram product computes half of them.
@@ -324,14 +341,6 @@ export function printJs(program: Program, options: JsOptions): string {
         if (view(inner, "inv")) return call("invT", tensor(inner.args[0]!), ...intoFor("invT", rows, cols));
         return call("transpose", arg(0));
       }
-      case "inv":
-        return call("inv", arg(0), ...intoFor("inv", rows, cols));
-      case "diagMatrix":
-        return call("diagMatrix", arg(0));
-      case "diagVector":
-        return call("diagOf", arg(0));
-      case "softmax":
-        return call("softmax", arg(0));
       case "identity":
         return call("eye", rows);
       case "ones":
@@ -340,8 +349,20 @@ export function printJs(program: Program, options: JsOptions): string {
         return call("build", rows, cols, "() => 0");
       case "stack":
         return call("fromEntries", rows, cols, `[${node.args.map((a) => scalar(a, false).text).join(", ")}]`);
+      case "var":
+      case "size":
+      case "const":
+      case "add":
+      case "sub":
+      case "neg":
+      case "div":
+      case "emul":
+      case "ediv":
+      case "pow":
+      case "epow":
+        throw new Error(`internal: ${op} is written by its loop or is a number`);
       default:
-        throw new Error(`no matrix code for ${op}`);
+        return assertNever(core);
     }
   };
 

@@ -280,14 +280,24 @@ export const atom = (text: string): Printed => ({ text, prec: 5 });
 export const wrap = (p: Printed, needed: number) => (p.prec < needed ? `(${p.text})` : p.text);
 
 /**
- * An operator's code template (`Math.exp(#)`, `# > 0 ? 1 : 0`) with its argument put in for `#`: as
- * it is where it stands alone between brackets or commas, else in brackets unless it is an atom. The
- * result is an atom where the template is one call (`np.heaviside(#, 0.0)`, `(# > 0).to(…)`), and
- * binds loosest otherwise, so that whoever uses it brackets it.
+ * An operator's code template (`Math.exp(#)`, `# > 0 ? 1 : 0`, `Math.max(#0, #1)`) with its
+ * arguments put in for `#` (the first) and `#0`, `#1`, …: each as it is where it stands alone between
+ * brackets or commas, else in brackets unless it is an atom. The result is an atom where the template
+ * is one call (`np.heaviside(#, 0.0)`, `(# > 0).to(…)`), and binds loosest otherwise, so that whoever
+ * uses it brackets it.
  */
-export function fillTemplate(template: string, argument: Printed): Printed {
-  const alone = /[(,]\s*#\s*[),]/.test(template);
-  const text = template.replace("#", () => (alone ? argument.text : wrap(argument, 5)));
+export function fillTemplate(template: string, args: readonly Printed[]): Printed {
+  const text = template.replace(/#(\d*)/g, (_match, digits: string, at: number) => {
+    const argument = args[digits === "" ? 0 : Number(digits)];
+    if (argument === undefined) throw new Error(`internal: template ${template} has no argument ${digits}`);
+    const before = template.slice(0, at).trimEnd().slice(-1);
+    const after = template
+      .slice(at + 1 + digits.length)
+      .trimStart()
+      .charAt(0);
+    const alone = (before === "(" || before === ",") && (after === ")" || after === ",");
+    return alone ? argument.text : wrap(argument, 5);
+  });
   return isOneCall(template) ? atom(text) : { text, prec: 1 };
 }
 

@@ -1,9 +1,15 @@
 // NumPy, PyTorch and JAX from a program. Vectors and 1×n rows are one-dimensional arrays (as NumPy
 // writes x.T for a vector), matrices two-dimensional; products use @, np.outer for a column times a
 // row, and index-form outputs are einsum sums.
-import type { Dim, Shape } from "../core/index.js";
+import { assertNever, type Dim, type Shape } from "../core/index.js";
 import type { IndexForm, Node } from "../ir/index.js";
-import { formatNumber, OPERATORS, type OperatorDefinition, type OperatorName } from "../ops/index.js";
+import {
+  type CoreCodeOperator,
+  formatNumber,
+  OPERATORS,
+  type OperatorDefinition,
+  type OperatorName,
+} from "../ops/index.js";
 import { headerLines } from "./js.js";
 import { atom, fillTemplate, NameTable, type Printed, type Program, termLetters, wrap } from "./program.js";
 
@@ -17,10 +23,9 @@ const PY_KEYWORDS: ReadonlySet<string> = new Set(
 );
 /** Modules, builtins and helpers that the generated code calls by name (registry entries' included). */
 const PY_USED: ReadonlySet<string> = new Set([
-  ...(
-    "np torch jax jnp math jax_logsumexp float int len abs sum max min array_arg check_shape softmax " +
-    "logsumexp logdet unit dtype"
-  ).split(" "),
+  ..."np torch jax jnp math jax_logsumexp float int len abs sum max min array_arg check_shape unit dtype".split(
+    " ",
+  ),
   ...Object.values(OPERATORS).flatMap((definition) => {
     const helper = (definition as OperatorDefinition).code?.numpyHelper;
     return helper === undefined ? [] : [helper.name];
@@ -49,7 +54,6 @@ interface Dialect {
   readonly module: string;
   readonly imports: string[];
   readonly helpers: Record<string, string>;
-  readonly fn: Partial<Record<OperatorName, string>>;
   /** Wraps a number-valued expression that a function needs as an array. */
   readonly asArray: (text: string) => string;
   readonly eye: (n: string) => string;
@@ -57,32 +61,7 @@ interface Dialect {
   readonly fromList: (items: string) => string;
   readonly input: (name: string, arg: string, rank: number) => string;
   readonly outer: string;
-  readonly maxmin: (f: "maximum" | "minimum", a: string, b: string) => string;
 }
-
-const COMMON_FN: Partial<Record<OperatorName, string>> = {
-  sum: "sum",
-  mean: "mean",
-  tr: "trace",
-  det: "linalg.det",
-  inv: "linalg.inv",
-  diagMatrix: "diag",
-  diagVector: "diag",
-};
-
-const NUMPY_HELPERS = {
-  softmax: `def softmax(x):
-    e = np.exp(x - np.max(x))
-    return e / np.sum(e)`,
-  logsumexp: `def logsumexp(x):
-    top = np.max(x)
-    return top + np.log(np.sum(np.exp(x - top)))`,
-  logdet: `def logdet(a):
-    sign, value = np.linalg.slogdet(a)
-    if sign <= 0:
-        raise ValueError("logdet: the determinant is not positive")
-    return value`,
-};
 
 function dialect(target: PythonTarget): Dialect {
   switch (target) {
@@ -91,19 +70,11 @@ function dialect(target: PythonTarget): Dialect {
         module: "np",
         imports: ["import numpy as np"],
         helpers: {
-          ...NUMPY_HELPERS,
           array_arg: `def array_arg(name, value, rank):
     a = np.asarray(value, dtype=np.float64)
     if a.ndim != rank:
         raise ValueError(f"{name} must have {rank} dimension(s), got shape {a.shape}")
     return a`,
-        },
-        fn: {
-          ...COMMON_FN,
-          softmax: "@softmax",
-          logsumexp: "@logsumexp",
-          logdet: "@logdet",
-          norm2: "linalg.norm",
         },
         asArray: (t) => t,
         eye: (n) => `np.eye(${n})`,
@@ -111,7 +82,6 @@ function dialect(target: PythonTarget): Dialect {
         fromList: (items) => `np.array(${items})`,
         input: (name, arg, rank) => `array_arg(${JSON.stringify(name)}, ${arg}, ${rank})`,
         outer: "np.outer",
-        maxmin: (f, a, b) => `np.${f}(${a}, ${b})`,
       };
     case "torch":
       return {
@@ -124,20 +94,12 @@ function dialect(target: PythonTarget): Dialect {
         raise ValueError(f"{name} must have {rank} dimension(s), got shape {tuple(a.shape)}")
     return a`,
         },
-        fn: {
-          ...COMMON_FN,
-          softmax: "torch.softmax(#, 0)",
-          logsumexp: "torch.logsumexp(#, 0)",
-          logdet: "logdet",
-          norm2: "linalg.norm",
-        },
         asArray: (t) => `torch.as_tensor(${t}, dtype=torch.float64)`,
         eye: (n) => `torch.eye(${n}, dtype=torch.float64)`,
         filled: (v, shape) => `torch.${v === 0 ? "zeros" : "ones"}(${shape}, dtype=torch.float64)`,
         fromList: (items) => `torch.tensor(${items}, dtype=torch.float64)`,
         input: (name, arg, rank) => `array_arg(${JSON.stringify(name)}, ${arg}, ${rank})`,
         outer: "torch.outer",
-        maxmin: (f, a, b) => `torch.${f}(${a}, ${b})`,
       };
     case "jax":
       return {
@@ -155,20 +117,12 @@ function dialect(target: PythonTarget): Dialect {
         raise ValueError(f"{name} must have {rank} dimension(s), got shape {a.shape}")
     return a`,
         },
-        fn: {
-          ...COMMON_FN,
-          softmax: "jax.nn.softmax(#)",
-          logsumexp: "jax_logsumexp(#)",
-          logdet: "jnp.linalg.slogdet(#)[1]",
-          norm2: "linalg.norm",
-        },
         asArray: (t) => t,
         eye: (n) => `jnp.eye(${n})`,
         filled: (v, shape) => `jnp.${v === 0 ? "zeros" : "ones"}(${shape})`,
         fromList: (items) => `jnp.array(${items})`,
         input: (name, arg, rank) => `array_arg(${JSON.stringify(name)}, ${arg}, ${rank})`,
         outer: "jnp.outer",
-        maxmin: (f, a, b) => `jnp.${f}(${a}, ${b})`,
       };
   }
 }
@@ -188,17 +142,6 @@ export function printPython(program: Program, target: PythonTarget, functionName
     return nodeNames.get(node.id);
   };
 
-  /** `f(args)` from a dialect entry: "name" or "a.b" (in the module), "@helper", or a full template with #. */
-  const apply = (entry: string, args: string[]): Printed => {
-    if (entry.includes("#")) return atom(entry.replace("#", args.join(", ")));
-    if (entry.startsWith("@")) {
-      usedHelpers.add(entry.slice(1));
-      return atom(`${entry.slice(1)}(${args.join(", ")})`);
-    }
-    if (entry.startsWith("jax.")) return atom(`${entry}(${args.join(", ")})`);
-    return atom(`${d.module}.${entry}(${args.join(", ")})`);
-  };
-
   const shapeText = (shape: Shape) => {
     const dims = shape.length === 2 && shape[0] === 1 ? [shape[1]!] : shape;
     return dims.length === 1 ? `(${sizeName(dims[0]!)},)` : `(${dims.map(sizeName).join(", ")})`;
@@ -212,21 +155,24 @@ export function printPython(program: Program, target: PythonTarget, functionName
     // Functions need arrays in PyTorch: a subexpression of constants and sizes is a Python number.
     const asFunctionArgument = (k: number, printed: Printed): Printed =>
       program.constantNodes.has(node.args[k]!.id) ? atom(d.asArray(printed.text)) : printed;
-    const fnArg = (k: number) => asFunctionArgument(k, a(k)).text;
-    // An element-wise function writes itself (its registry entry's code for this target).
-    const code = OPERATORS[op]?.code;
+    // An operator with code writes itself (its registry entry's, for this target).
+    const code = OPERATORS[op].code;
     if (code !== undefined) {
       if (target === "numpy" && code.numpyHelper) {
         entryHelpers[code.numpyHelper.name] = code.numpyHelper.source;
         usedHelpers.add(code.numpyHelper.name);
       }
-      return fillTemplate(code[target], asFunctionArgument(0, a(0)));
+      return fillTemplate(
+        code[target],
+        node.args.map((_x, k) => asFunctionArgument(k, a(k))),
+      );
     }
     const binary = (symbol: string, prec: number) => ({
       text: `${wrap(a(0), prec)} ${symbol} ${wrap(a(1), prec + 1)}`,
       prec,
     });
-    switch (op) {
+    const core = op as CoreCodeOperator;
+    switch (core) {
       case "const":
         if (node.attrs.symbol === "pi") return atom(target === "torch" ? "torch.pi" : `${d.module}.pi`);
         return node.attrs.value! < 0
@@ -264,8 +210,6 @@ export function printPython(program: Program, target: PythonTarget, functionName
           return atom(`${d.outer}(${a(0).text}, ${a(1).text})`);
         return binary("@", 2);
       }
-      case "dot":
-        return binary("@", 2);
       case "transpose": {
         const from = node.args[0]!.shape;
         if (from.length === 0 || isFlat(from) || isFlat(node.shape)) {
@@ -275,11 +219,6 @@ export function printPython(program: Program, target: PythonTarget, functionName
         }
         return atom(`${wrap(a(0), 5)}.T`);
       }
-      case "max":
-      case "min":
-        return atom(d.maxmin(op === "max" ? "maximum" : "minimum", fnArg(0), fnArg(1)));
-      case "norm1":
-        return apply("sum", [apply("abs", [a(0).text]).text]);
       case "identity":
         return atom(d.eye(sizeName(node.shape[0]!)));
       case "ones":
@@ -301,14 +240,11 @@ export function printPython(program: Program, target: PythonTarget, functionName
         }
         return atom(d.fromList(list));
       }
-      default: {
-        const entry = d.fn[op];
-        if (entry === undefined) throw new Error(`no ${target} code for ${op}`);
-        return apply(
-          entry,
-          node.args.map((_x, k) => fnArg(k)),
-        );
-      }
+      case "var":
+      case "size":
+        throw new Error(`internal: ${op} has a name`);
+      default:
+        return assertNever(core);
     }
   };
 

@@ -5,19 +5,15 @@
 import { type Node, postorder } from "../ir/index.js";
 import { mapTensor, zipTensors } from "../tensor/index.js";
 import * as E from "./algebra.js";
+import { mathCode } from "./code.js";
 import { elementwiseShape, sameShapeAsArgument } from "./shape-rules.js";
 import {
-  type ElementwiseCode,
+  type OperatorCode,
   type OperatorDefinition,
   Precedence,
   type Printed,
   type Tangent,
 } from "./types.js";
-
-/** The code of a function that JavaScript's Math and the array libraries all call `name`. */
-function mathCode(name: string): ElementwiseCode {
-  return { js: `Math.${name}(#)`, numpy: `np.${name}(#)`, torch: `torch.${name}(#)`, jax: `jnp.${name}(#)` };
-}
 
 const latexCall = (name: string) => (args: readonly Printed[]) => ({
   text: `${name}\\left(${args.map((a) => a.text).join(", ")}\\right)`,
@@ -34,7 +30,7 @@ function elementwise(
   f: (x: number) => number,
   latex: string,
   derivative: (u: Node, fu: Node) => Node | null,
-  code: ElementwiseCode = mathCode(name),
+  code: OperatorCode = mathCode(name),
 ): OperatorDefinition {
   return {
     elementwise: true,
@@ -190,6 +186,13 @@ export const elementwiseOperators = {
     text: { kind: "call", name: "max" },
     latex: { kind: "custom", print: latexCall("\\max") },
     jvp: ([a, b], [da, db]) => extremumTangent(a, b, da, db, "max"),
+    code: {
+      js: "Math.max(#0, #1)",
+      numpy: "np.maximum(#0, #1)",
+      torch: "torch.maximum(#0, #1)",
+      jax: "jnp.maximum(#0, #1)",
+      exactInWasm: "max",
+    },
   },
   min: {
     syntax: { kind: "function", name: "min", arity: 2 },
@@ -199,6 +202,13 @@ export const elementwiseOperators = {
     text: { kind: "call", name: "min" },
     latex: { kind: "custom", print: latexCall("\\min") },
     jvp: ([a, b], [da, db]) => extremumTangent(a, b, da, db, "min"),
+    code: {
+      js: "Math.min(#0, #1)",
+      numpy: "np.minimum(#0, #1)",
+      torch: "torch.minimum(#0, #1)",
+      jax: "jnp.minimum(#0, #1)",
+      exactInWasm: "min",
+    },
   },
 } satisfies Record<string, OperatorDefinition>;
 

@@ -12,6 +12,7 @@ import {
 } from "../tensor/index.js";
 import * as E from "./algebra.js";
 import { constant, identity } from "./build.js";
+import { numpyHelper, valueCode } from "./code.js";
 import { latexCall } from "./elementwise.js";
 import { failure, squareMatrix } from "./shape-rules.js";
 import { type OperatorDefinition, Precedence, type ShapeRule } from "./types.js";
@@ -44,6 +45,7 @@ export const linalgOperators = {
     jvp: (_args, [du]) => (du === null ? null : E.call("tr", du)),
     transpose: (ct, [u]) => [E.mul(ct, identity(u.shape[0]!))],
     scalarForm: (s) => s,
+    code: valueCode("trace", "trace", 1),
   },
   det: {
     syntax: { kind: "function", name: "det", arity: 1 },
@@ -55,6 +57,7 @@ export const linalgOperators = {
     // d det(A) = det(A) tr(A⁻¹ dA).
     jvp: ([a], [da], node) => (da === null ? null : E.mul(node, E.call("tr", E.mul(E.call("inv", a), da)))),
     scalarForm: (s) => s,
+    code: valueCode("det", "linalg.det", 1),
   },
   logdet: {
     syntax: { kind: "function", name: "logdet", arity: 1 },
@@ -71,6 +74,19 @@ export const linalgOperators = {
     latex: { kind: "custom", print: latexCall("\\log\\det") },
     jvp: ([a], [da]) => (da === null ? null : E.call("tr", E.mul(E.call("inv", a), da))),
     scalarForm: (s) => E.call("log", s),
+    code: valueCode("logdet", "", 1, {
+      numpy: "logdet(#)",
+      numpyHelper: numpyHelper(
+        "logdet",
+        `def logdet(a):
+    sign, value = np.linalg.slogdet(a)
+    if sign <= 0:
+        raise ValueError("logdet: the determinant is not positive")
+    return value`,
+      ),
+      torch: "torch.logdet(#)",
+      jax: "jnp.linalg.slogdet(#)[1]",
+    }),
   },
   inv: {
     syntax: { kind: "function", name: "inv", arity: 1 },
@@ -92,6 +108,7 @@ export const linalgOperators = {
     // d A⁻¹ = −A⁻¹ dA A⁻¹.
     jvp: (_args, [da], node) => (da === null ? null : E.neg(E.mul(E.mul(node, da), node))),
     scalarForm: (s) => E.div(constant(1), s),
+    code: { ...valueCode("inv", "linalg.inv", 1), writesInto: true },
   },
   diagMatrix: {
     syntax: { kind: "function", name: "diag", arity: 1, acceptsRanks: (ranks) => ranks[0] !== 2 },
@@ -108,6 +125,7 @@ export const linalgOperators = {
     jvp: (_args, [du]) => (du === null ? null : E.call("diagMatrix", du)),
     transpose: (ct) => [E.call("diagVector", ct)],
     scalarForm: (s) => s,
+    code: valueCode("diagMatrix", "diag", 1),
   },
   diagVector: {
     syntax: { kind: "function", name: "diag", arity: 1, acceptsRanks: (ranks) => ranks[0] === 2 },
@@ -123,5 +141,6 @@ export const linalgOperators = {
     latex: { kind: "custom", print: latexCall("\\operatorname{diag}") },
     jvp: (_args, [du]) => (du === null ? null : E.call("diagVector", du)),
     transpose: (ct) => [E.call("diagMatrix", ct)],
+    code: valueCode("diagOf", "diag", 1),
   },
 } satisfies Record<string, OperatorDefinition>;

@@ -2,6 +2,7 @@
 import { dotEntries, euclideanNorm, mapTensor, scalarTensor, sumEntries } from "../tensor/index.js";
 import * as E from "./algebra.js";
 import { entryCount } from "./build.js";
+import { numpyHelper, valueCode } from "./code.js";
 import { latexCall } from "./elementwise.js";
 import { failure, scalarResult, vectorArgument } from "./shape-rules.js";
 import { type OperatorDefinition, Precedence, type ShapeRule } from "./types.js";
@@ -23,6 +24,7 @@ export const reductionOperators = {
     latex: { kind: "custom", print: latexCall("\\operatorname{sum}") },
     jvp: (_args, [du]) => (du === null ? null : E.call("sum", du)),
     transpose: (ct, [u]) => [E.broadcast(ct, u.shape)],
+    code: valueCode("sum", "sum", 1, { jsOfNumber: "#" }),
   },
   mean: {
     syntax: { kind: "function", name: "mean", arity: 1 },
@@ -33,6 +35,7 @@ export const reductionOperators = {
     latex: { kind: "custom", print: latexCall("\\operatorname{mean}") },
     jvp: (_args, [du]) => (du === null ? null : E.call("mean", du)),
     transpose: (ct, [u]) => [E.div(E.broadcast(ct, u.shape), entryCount(u.shape))],
+    code: valueCode("mean", "mean", 1, { jsOfNumber: "#" }),
   },
   dot: {
     syntax: { kind: "function", name: "dot", arity: 2 },
@@ -50,6 +53,7 @@ export const reductionOperators = {
     jvp: ([u, v], [du, dv]) =>
       E.plus(du === null ? null : E.call("dot", du, v), dv === null ? null : E.call("dot", u, dv)),
     transpose: (ct, [u, v], [lu, lv]) => [lu ? E.mul(ct, v) : null, lv ? E.mul(ct, u) : null],
+    code: valueCode("dot", "dot", 2),
   },
   norm2: {
     syntax: { kind: "function", name: "norm2", arity: 1 },
@@ -70,6 +74,7 @@ export const reductionOperators = {
       const inner = u.shape.length === 1 ? E.call("dot", u, du) : E.call("sum", E.emul(u, du));
       return E.div(inner, node);
     },
+    code: valueCode("norm2", "linalg.norm", 1, { jsOfNumber: "Math.abs(#)" }),
   },
   norm1: {
     syntax: { kind: "function", name: "norm1", arity: 1 },
@@ -82,6 +87,12 @@ export const reductionOperators = {
       print: ([a]) => ({ text: `\\left\\|${a!.text}\\right\\|_1`, precedence: Precedence.Atom }),
     },
     jvp: ([u], [du]) => (du === null ? null : E.call("sum", E.emul(E.call("sign", u), du))),
+    code: valueCode("norm1", "", 1, {
+      jsOfNumber: "Math.abs(#)",
+      numpy: "np.sum(np.abs(#))",
+      torch: "torch.sum(torch.abs(#))",
+      jax: "jnp.sum(jnp.abs(#))",
+    }),
   },
   softmax: {
     syntax: { kind: "function", name: "softmax", arity: 1 },
@@ -97,6 +108,17 @@ export const reductionOperators = {
     latex: { kind: "custom", print: latexCall("\\operatorname{softmax}") },
     // d softmax(u) = s .* du − s (sᵀ du), with s = softmax(u).
     jvp: (_args, [du], s) => (du === null ? null : E.sub(E.emul(s, du), E.mul(s, E.mul(E.tr(s), du)))),
+    code: valueCode("softmax", "", 1, {
+      numpy: "softmax(#)",
+      numpyHelper: numpyHelper(
+        "softmax",
+        `def softmax(x):
+    e = np.exp(x - np.max(x))
+    return e / np.sum(e)`,
+      ),
+      torch: "torch.softmax(#, 0)",
+      jax: "jax.nn.softmax(#)",
+    }),
   },
   logsumexp: {
     syntax: { kind: "function", name: "logsumexp", arity: 1 },
@@ -110,6 +132,17 @@ export const reductionOperators = {
     text: { kind: "call", name: "logsumexp" },
     latex: { kind: "custom", print: latexCall("\\operatorname{logsumexp}") },
     jvp: ([u], [du]) => (du === null ? null : E.mul(E.tr(E.call("softmax", u)), du)),
+    code: valueCode("logsumexp", "", 1, {
+      numpy: "logsumexp(#)",
+      numpyHelper: numpyHelper(
+        "logsumexp",
+        `def logsumexp(x):
+    top = np.max(x)
+    return top + np.log(np.sum(np.exp(x - top)))`,
+      ),
+      torch: "torch.logsumexp(#, 0)",
+      jax: "jax_logsumexp(#)",
+    }),
   },
 } satisfies Record<string, OperatorDefinition>;
 

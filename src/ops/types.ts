@@ -117,25 +117,69 @@ export interface CodeHelper {
 }
 
 /**
- * How generated code computes an element-wise function. Each entry is a template with `#` for the
- * argument: JavaScript on one number (`Math.exp(#)`, inside a loop over the entries), the Python
- * targets on whole arrays (`np.exp(#)`, `torch.exp(#)`, `jnp.exp(#)`). A template may call a helper
- * the entry also gives (TypeScript source for JavaScript, which is typed or stripped as the target
- * needs).
+ * How generated code writes an operator. Each target is a template: `#` stands for the only argument,
+ * `#0`, `#1`, … for the arguments by position.
+ *
+ * - JavaScript, for an element-wise operator (`elementwise`, or max/min): the template computes one
+ *   entry from its operands' entries (`Math.exp(#)`, `Math.max(#0, #1)`) inside a loop over the
+ *   entries. For any other operator it works on whole values — numbers, and matrices as the runtime's
+ *   `Mat` records — calling functions of the generated code's runtime by name (`trace(#)`), which
+ *   `runtime` lists.
+ * - NumPy, PyTorch and JAX: on whole arrays (`np.exp(#)`, `torch.linalg.det(#)`).
+ *
+ * A template may call a helper the entry also gives (TypeScript source for JavaScript, which is typed
+ * or stripped as the target needs).
  */
-export interface ElementwiseCode {
+export interface OperatorCode {
   readonly js: string;
+  /** The JavaScript where the (only) argument is a number, when that differs: `sum(s)` is `s`. */
+  readonly jsOfNumber?: string;
   readonly numpy: string;
   readonly torch: string;
   readonly jax: string;
   readonly jsHelper?: CodeHelper;
   readonly numpyHelper?: CodeHelper;
+  /** The functions of generated JavaScript's runtime that `js` calls. */
+  readonly runtime?: readonly string[];
   /**
-   * The WebAssembly loop operation computing it exactly as JavaScript does (`abs`, `sqrt`, `step`),
+   * Set where `js` is one call of `runtime[0]`, which takes a working matrix to write its result into
+   * as a last argument when the caller provides the function and keeps working matrices from call to
+   * call (`inv`).
+   */
+  readonly writesInto?: true;
+  /**
+   * The WebAssembly loop operation computing it exactly as JavaScript does (`abs`, `sqrt`, `max`, …),
    * where there is one: compiled loops of such operations run as WebAssembly.
    */
-  readonly exactInWasm?: "abs" | "sqrt" | "step";
+  readonly exactInWasm?: "abs" | "sqrt" | "step" | "max" | "min";
 }
+
+/**
+ * The operators that no entry's `code` writes: the language's own arithmetic, transposes, leaves and
+ * stacks, which every code printer writes in its target's expression grammar (an exhaustive switch
+ * over this list). Every other operator must give its `code` (the conformance test checks both ways).
+ */
+export const CORE_CODE_OPERATORS = [
+  "var",
+  "size",
+  "const",
+  "identity",
+  "ones",
+  "zeros",
+  "add",
+  "sub",
+  "neg",
+  "mul",
+  "div",
+  "emul",
+  "ediv",
+  "pow",
+  "epow",
+  "transpose",
+  "stack",
+] as const;
+
+export type CoreCodeOperator = (typeof CORE_CODE_OPERATORS)[number];
 
 export interface OperatorDefinition {
   readonly syntax: OperatorSyntax;
@@ -156,8 +200,8 @@ export interface OperatorDefinition {
    * call, so the operator's own rules never meet a scalar.
    */
   readonly scalarForm?: (argument: Node) => Node;
-  /** Generated code of an element-wise function, for every target (see ElementwiseCode). */
-  readonly code?: ElementwiseCode;
+  /** How generated code writes it, for every target (see OperatorCode); none for the core ones. */
+  readonly code?: OperatorCode;
 }
 
 export type { Shape };
