@@ -19,13 +19,13 @@ import type { Problem } from "../src/api/index.js";
 const ROOT = process.env.BENCH_SOURCE === "src" ? "../src" : "../dist";
 const [api, reverseAd, ir, threads, tensor] = (await Promise.all([
   import(`${ROOT}/api/index.js`),
-  import(`${ROOT}/api/reverse-ad.js`),
+  import(`${ROOT}/verify/index.js`),
   import(`${ROOT}/ir/index.js`),
   import(`${ROOT}/node/threads.js`),
   import(`${ROOT}/tensor/index.js`),
 ])) as [
   typeof import("../src/api/index.js"),
-  typeof import("../src/api/reverse-ad.js"),
+  typeof import("../src/verify/index.js"),
   typeof import("../src/ir/index.js"),
   typeof import("../src/node/threads.js"),
   typeof import("../src/tensor/index.js"),

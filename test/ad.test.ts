@@ -4,7 +4,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { checkDerivative, isMatcalcError, loadProblem } from "../src/api/index.js";
-import { forwardModeDerivative, reverseModeDerivative } from "../src/api/reverse-ad.js";
+import { forwardModeDerivative, reverseModeDerivative } from "../src/verify/index.js";
 import { usableValues } from "./derivative-checks.js";
 import { moderateNumbers, problems } from "./generators.js";
 import { LECTURE_CASES, problemText } from "./lecture-cases.js";

@@ -2,7 +2,6 @@
 // and random directions through a large variable), and must not call a right one wrong where finite
 // differences are out of their depth (a step that leaves the domain, a small partial of a huge value).
 import { describe, expect, it } from "vitest";
-import { derivationCount } from "../src/api/derivative.js";
 import {
   CHECK_ENTRIES,
   checkDerivative,
@@ -10,6 +9,7 @@ import {
   type Derivative,
   differentiate,
 } from "../src/api/index.js";
+import { derivationCount } from "../src/derive/index.js";
 import { runCli } from "./cli-harness.js";
 
 /** The derivative with its numbers changed: scaled by (1 + ε) at one entry. */

@@ -8,9 +8,9 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { programFor } from "../src/api/emit.js";
 import { compile, emit, loadProblem, releaseResident, residentMatrix } from "../src/api/index.js";
 import { buildProgram, printJs } from "../src/codegen/index.js";
+import { programFor } from "../src/emit/index.js";
 import { residentAvailable } from "../src/tensor/index.js";
 import {
   type CodeCase,

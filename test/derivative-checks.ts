@@ -12,7 +12,7 @@ import {
   type Problem,
   randomValues,
 } from "../src/api/index.js";
-import { bindProblemValues } from "../src/api/problem.js";
+import { bindProblemValues } from "../src/derive/index.js";
 import { type Node, postorder } from "../src/ir/index.js";
 import { evaluateNodes } from "../src/numeric/index.js";
 import { inverseOf, type Tensor } from "../src/tensor/index.js";

@@ -2,7 +2,7 @@
 // (d vec(Y)/d vec(X) with column-major vec, built from the factors' values).
 import { describe, expect, it } from "vitest";
 import { differentiate, type Layout, randomValues } from "../src/api/index.js";
-import { bindProblemValues } from "../src/api/problem.js";
+import { bindProblemValues } from "../src/derive/index.js";
 import { evaluateNodes } from "../src/numeric/index.js";
 
 const DECLARATIONS = "A: matrix(m, n), B: matrix(p, q), X: matrix(n, p), x: vector(n), S: matrix(n, n)";

@@ -3,6 +3,16 @@
 import type { Layout } from "../calculus/index.js";
 import { MatcalcError, type Shape } from "../core/index.js";
 import {
+  asProblem,
+  bindProblemValues,
+  checkedOptions,
+  type Derivative,
+  differentiate,
+  evaluateAt,
+  type Problem,
+  shownOrWhy,
+} from "../derive/index.js";
+import {
   type Derivation,
   explainDerivative,
   formatPolynomial,
@@ -13,9 +23,7 @@ import type { Node } from "../ir/index.js";
 import { apply, variable } from "../ops/index.js";
 import { toLatex, toText } from "../render/index.js";
 import { simplify, type TraceEntry } from "../simplify/index.js";
-import { randomValues } from "./check.js";
-import { checkedOptions, type Derivative, differentiate, shownOrWhy } from "./derivative.js";
-import { asProblem, bindProblemValues, evaluateAt, type Problem } from "./problem.js";
+import { randomValues } from "../verify/index.js";
 
 export type { Mode };
 

@@ -1,4 +1,4 @@
-// The public API of matcalc: the only module that composes the pipeline.
+// The public API of matcalc: a facade over the folders that load, derive, check, emit and train.
 export type { VariableInfo } from "../check/index.js";
 export {
   type Diagnostic,
@@ -9,6 +9,36 @@ export {
   type Shape,
   type SourceSpan,
 } from "../core/index.js";
+export {
+  type Analysis,
+  analyze,
+  asProblem,
+  type Derivative,
+  type DifferentiateOptions,
+  declarationOf,
+  differentiate,
+  evaluateProblem,
+  formatError,
+  type Layout,
+  loadProblem,
+  type Problem,
+  type ShapeReport,
+  type SymmetricConvention,
+  shapeReport,
+  shownOrWhy,
+  sizeSymbols,
+} from "../derive/index.js";
+export {
+  type Compiled,
+  type CompiledFunction,
+  type CompileOptions,
+  compile,
+  type EmitOptions,
+  type Emitted,
+  emit,
+  TARGETS,
+  type Target,
+} from "../emit/index.js";
 export type { Node } from "../ir/index.js";
 export { linePlotSvg, type PlotOptions, sparkline } from "../plot/plot.js";
 export { toLatex, toText } from "../render/index.js";
@@ -23,45 +53,6 @@ export {
   toNested,
 } from "../tensor/index.js";
 export {
-  CHECK_DIRECTIONS,
-  CHECK_ENTRIES,
-  type CheckOptions,
-  type CheckReport,
-  checkDerivative,
-  checkResult,
-  randomValues,
-} from "./check.js";
-export {
-  type Derivative,
-  type DifferentiateOptions,
-  differentiate,
-  type Layout,
-  type SymmetricConvention,
-  shownOrWhy,
-} from "./derivative.js";
-export {
-  type Compiled,
-  type CompiledFunction,
-  type CompileOptions,
-  compile,
-  type EmitOptions,
-  type Emitted,
-  emit,
-  TARGETS,
-  type Target,
-} from "./emit.js";
-export { COOKBOOK_EXAMPLES, type Example, LECTURE_EXAMPLES } from "./examples.js";
-export {
-  type ExplainOptions,
-  type Explanation,
-  explain,
-  explanationJson,
-  explanationMarkdown,
-  explanationText,
-  type Mode,
-} from "./explain.js";
-export * from "./problem.js";
-export {
   createTrainer,
   type GradientCheck,
   NEURON_PROBLEM,
@@ -72,5 +63,24 @@ export {
   type TrainOptions,
   type TrainState,
   train,
-} from "./train.js";
+} from "../train/index.js";
+export {
+  CHECK_DIRECTIONS,
+  CHECK_ENTRIES,
+  type CheckOptions,
+  type CheckReport,
+  checkDerivative,
+  checkResult,
+  randomValues,
+} from "../verify/index.js";
+export { COOKBOOK_EXAMPLES, type Example, LECTURE_EXAMPLES } from "./examples.js";
+export {
+  type ExplainOptions,
+  type Explanation,
+  explain,
+  explanationJson,
+  explanationMarkdown,
+  explanationText,
+  type Mode,
+} from "./explain.js";
 export { syntaxTreeText } from "./tree.js";

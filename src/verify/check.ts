@@ -1,11 +1,17 @@
 // The built-in numeric check: a derivative's numbers against central finite differences of the
 // expression (or of the previous order), at given or random values.
 import { isMatcalcError, MatcalcError } from "../core/index.js";
+import {
+  bindProblemValues,
+  type Derivative,
+  type DifferentiateOptions,
+  differentiate,
+  evaluateAt,
+  type Problem,
+} from "../derive/index.js";
 import type { Node } from "../ir/index.js";
 import type { Tensor } from "../tensor/index.js";
-import { type Derivative, type DifferentiateOptions, differentiate } from "./derivative.js";
-import { bindProblemValues, evaluateAt, type Problem } from "./problem.js";
-import { forwardModeProducts, reverseModeProducts, units } from "./reverse-ad.js";
+import { forwardModeProducts, reverseModeProducts, units } from "./ad.js";
 
 export interface CheckReport {
   readonly values: Record<string, unknown>;

@@ -4,10 +4,10 @@
 // T[output…, variable…] of first order, or its products with given directions (forward: T·v) and
 // cotangents (reverse: uᵀ·T), one sweep each — for a large variable or output, a few random ones.
 import { jvp, transposeLinear } from "../calculus/index.js";
+import { bindProblemValues, type Problem } from "../derive/index.js";
 import type { Node } from "../ir/index.js";
 import { evaluateNodes } from "../numeric/index.js";
 import { constant, variable, zeros } from "../ops/index.js";
-import { bindProblemValues, type Problem } from "./problem.js";
 
 const SEED = "\u2202ad";
 const COTANGENT = "\u2202ct";

@@ -1,4 +1,4 @@
-// Derivatives through the public API: the calculus layer computes, the simplifier tidies between its
+// Derivatives per request: the calculus layer computes, the simplifier tidies between its
 // steps, and the result carries its shape, layout, text, LaTeX, index form and numbers.
 import {
   type DerivativeResult,

@@ -3,11 +3,10 @@
 // neuron C(w, b) = mean((y - max(0, X'*w + b)).^2) on data made from a known w and b; X holds the
 // samples as columns, X = [x_1 … x_N], as in the lecture.
 import { MatcalcError, type Shape } from "../core/index.js";
+import { asProblem, bindProblemValues, type Problem } from "../derive/index.js";
+import { type Compiled, compile } from "../emit/index.js";
 import { toNested } from "../tensor/index.js";
-import { randomSource } from "./check.js";
-import { type Compiled, compile } from "./emit.js";
-import { asProblem, bindProblemValues, type Problem } from "./problem.js";
-import { reverseModeDerivative } from "./reverse-ad.js";
+import { randomSource, reverseModeDerivative } from "../verify/index.js";
 
 export const NEURON_PROBLEM =
   "X: matrix(d, N), y: vector(N), w: vector(d), b: scalar\nmean((y - max(0, X'*w + b)).^2)";

@@ -1,0 +1,2 @@
+// Training a loss on its compiled gradient.
+export * from "./train.js";
