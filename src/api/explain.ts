@@ -1,6 +1,6 @@
 // Step-by-step derivations through the public API, rendered as text for a terminal, Markdown with
 // LaTeX for notes, and JSON for the web page.
-import type { Layout } from "../calculus/index.js";
+import { type Layout, transposesJacobian } from "../calculus/index.js";
 import { MatcalcError, type Shape } from "../core/index.js";
 import {
   asProblem,
@@ -44,12 +44,10 @@ export interface Explanation extends Derivation {
   readonly agrees: boolean | null;
 }
 
-/** A 2-D result in the requested layout: the denominator layout transposes it. */
+/** A Jacobian (the numerator form the chain rule writes) in the requested layout. */
 function inLayout(node: Node, layout: Layout, scalarOutput: boolean): Node {
-  if (node.shape.length === 0) return node;
-  if (layout === "denominator" || (layout === "mixed" && scalarOutput))
-    return simplify(apply("transpose", node)).node;
-  return node;
+  if (node.shape.length === 0 || !transposesJacobian(layout, scalarOutput)) return node;
+  return simplify(apply("transpose", node)).node;
 }
 
 export function explain(problem: string | Problem, wrt: string, options: ExplainOptions = {}): Explanation {

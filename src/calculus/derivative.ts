@@ -1,16 +1,16 @@
 // Derivatives of any order by a scalar, vector, matrix, symmetric matrix or several stacked scalars.
 // Each case uses the method that yields matrix notation (forward mode by a scalar, reverse mode for a
 // scalar result, reverse mode with a symbolic cotangent for Jacobians) and falls back to index
-// notation, which is always correct, when no matrix form exists. Layouts are applied last: they only
-// transpose or permute the one "natural" result T[output…, variable…].
+// notation, which is always correct, when no matrix form exists. Layouts are applied last, by
+// layout.ts: they only transpose or permute the one "natural" result T[output…, variable…].
 import { type Dim, MatcalcError, type Shape } from "../core/index.js";
 import type { IndexForm, Node } from "../ir/index.js";
 import { apply, constant, identity, stack, variable, zeros } from "../ops/index.js";
 import { coefficientOf, NoMatrixForm } from "./coefficient.js";
 import { differentiateIndexForm, IndexNames, indexDerivative, symmetrizeIndexForm } from "./index-form.js";
+import { type DerivativeValue, type Layout, type LayoutView, type NaturalValue, present } from "./layout.js";
 import { jvp, transposeLinear } from "./linearize.js";
 
-export type Layout = "numerator" | "denominator" | "mixed";
 export type SymmetricConvention = "projection" | "cookbook";
 
 export interface DerivativeOptions {
@@ -23,13 +23,13 @@ export interface DerivativeOptions {
   readonly tidy?: (node: Node) => Node;
 }
 
-/** A derivative tensor: a matrix expression whose entries, in order, are the tensor's, or index form. */
-export type DerivativeValue =
-  | { readonly kind: "matrix"; readonly node: Node; readonly shape: Shape }
-  | { readonly kind: "index"; readonly form: IndexForm; readonly shape: Shape };
-
 export interface DerivativeResult {
+  /** The derivative in the layout asked for (a view of `natural`, see layout.ts). */
   readonly value: DerivativeValue;
+  /** The derivative in natural order: the output's axes, then the variable's. */
+  readonly natural: NaturalValue;
+  /** How `value` shows `natural`. */
+  readonly view: LayoutView;
   readonly layout: Layout;
   readonly order: number;
   /** How it was obtained, and caveats (index notation, the symmetric convention used). */
@@ -151,48 +151,6 @@ function symmetrize(g: Node, convention: SymmetricConvention): Node {
   return apply("sub", apply("add", g, gt), apply("emul", identity(n), g));
 }
 
-/** Applies the layout to a natural result (SPEC §2). */
-function present(natural: Natural, x: Shape, layout: Layout, order: number): DerivativeValue {
-  const variableAxes = axesOf(x).length * order;
-  if (natural.kind === "index") {
-    const form = natural.form;
-    const outputAxes = form.indices.length - variableAxes;
-    const indices =
-      layout === "denominator"
-        ? [...form.indices.slice(outputAxes), ...form.indices.slice(0, outputAxes)]
-        : [...form.indices];
-    return { kind: "index", form: { ...form, indices }, shape: indices.map((i) => form.sizes[i]!) };
-  }
-  const node = natural.node;
-  const outputScalar = natural.outputRank === 0;
-  const variableScalar = variableAxes === 0;
-  if (variableScalar) {
-    // d(expr)/dt has the expression's shape; a column comes out as k×1 (numerator) or 1×k.
-    if (node.shape.length === 0) return { kind: "matrix", node, shape: [] };
-    const asColumn: Shape = node.shape.length === 1 ? [node.shape[0]!, 1] : node.shape;
-    if (layout === "denominator") {
-      const t = apply("transpose", node);
-      return { kind: "matrix", node: t, shape: [asColumn[1]!, asColumn[0]!] };
-    }
-    return { kind: "matrix", node, shape: asColumn };
-  }
-  if (outputScalar && order === 1) {
-    // The gradient G has the variable's shape; the numerator layout is its transpose.
-    if (layout === "numerator") {
-      const t = apply("transpose", node);
-      const shape: Shape = node.shape.length === 1 ? [1, node.shape[0]!] : [node.shape[1]!, node.shape[0]!];
-      return { kind: "matrix", node: t, shape };
-    }
-    return { kind: "matrix", node, shape: node.shape };
-  }
-  // Jacobians k×n and Hessians n×n: numerator and mixed as they are, denominator transposed.
-  if (layout === "denominator") {
-    const t = apply("transpose", node);
-    return { kind: "matrix", node: t, shape: [node.shape[1]!, node.shape[0]!] };
-  }
-  return { kind: "matrix", node, shape: node.shape };
-}
-
 export function differentiate(
   expr: Node,
   wrt: readonly Node[],
@@ -251,9 +209,33 @@ export function differentiate(
       );
     }
   }
-  const value = present(natural, x.shape, layout, order);
-  const shown = value.kind === "matrix" ? { ...value, node: simplify(value.node) } : value;
-  return { value: shown, layout, order, notes: deriver.notes, symmetrized, lowerNatural };
+  return {
+    ...shown(natural, axesOf(x.shape).length * order, order, layout, simplify),
+    layout,
+    order,
+    notes: deriver.notes,
+    symmetrized,
+    lowerNatural,
+  };
+}
+
+/** The natural result and its view in the layout (both expressions tidied). */
+function shown(
+  natural: Natural,
+  variableAxes: number,
+  order: number,
+  layout: Layout,
+  simplify: (n: Node) => Node,
+): { value: DerivativeValue; natural: NaturalValue; view: LayoutView } {
+  const gradient = natural.outputRank === 0 && order === 1 && variableAxes > 0;
+  const plain: NaturalValue =
+    natural.kind === "matrix"
+      ? { kind: "matrix", node: simplify(natural.node) }
+      : { kind: "index", form: natural.form };
+  const { value, view } = present(plain, variableAxes, gradient, layout);
+  const tidied =
+    value.kind === "matrix" && view.transposed ? { ...value, node: simplify(value.node) } : value;
+  return { value: tidied, natural: plain, view };
 }
 
 /** Several scalars stacked into one vector variable (the lecture's Jacobian by x and y). */
@@ -293,7 +275,12 @@ function stacked(
     }
   }
   const natural: Natural = { kind: "matrix", node: current, outputRank: expr.shape.length === 0 ? 0 : 1 };
-  const value = present(natural, [wrt.length], layout, order);
-  const shown = value.kind === "matrix" ? { ...value, node: simplify(value.node) } : value;
-  return { value: shown, layout, order, notes: deriver.notes, symmetrized: null, lowerNatural: null };
+  return {
+    ...shown(natural, order, order, layout, simplify),
+    layout,
+    order,
+    notes: deriver.notes,
+    symmetrized: null,
+    lowerNatural: null,
+  };
 }

@@ -2,22 +2,20 @@
 // numbers and a finite-difference check.
 import {
   type CheckReport,
+  CONVENTIONS,
   checkResult,
   type Derivative,
   differentiate,
   formatShape,
   isMatcalcError,
+  LAYOUTS,
   type Layout,
   loadProblem,
-  type SymmetricConvention,
   shownOrWhy,
 } from "../api/index.js";
 import { formatTensor, tensorJson } from "./format.js";
 import { type CliIo, EXIT_BAD_INPUT, EXIT_OK, readValues, UsageError } from "./io.js";
 import type { Options } from "./main.js";
-
-export const LAYOUTS: readonly Layout[] = ["numerator", "denominator", "mixed"];
-export const CONVENTIONS: readonly SymmetricConvention[] = ["projection", "cookbook"];
 
 export function parseOrder(text: string | undefined): number {
   if (text === undefined) return 1;
@@ -38,6 +36,16 @@ export function choice<T extends string>(
   return text as T;
 }
 
+/** The --layout option, checked (one place for every command that takes it). */
+export function layoutOption(text: string | undefined): Layout {
+  return choice("layout", text, LAYOUTS) ?? "numerator";
+}
+
+/** The --symmetric option, checked. */
+export function symmetricOption(text: string | undefined) {
+  return choice("symmetric", text, CONVENTIONS);
+}
+
 function describe(d: Derivative): string {
   const by = d.wrt.join(",");
   const what = d.order === 1 ? `derivative by ${by}` : `derivative of order ${d.order} by ${by}`;
@@ -48,8 +56,8 @@ export function runDiff(source: string, options: Options, io: CliIo): number {
   const v = options.values;
   if (v.wrt === undefined) throw new UsageError("diff needs --wrt VARIABLE");
   const order = parseOrder(v.order);
-  const layout = choice("layout", v.layout, LAYOUTS) ?? "numerator";
-  const symmetric = choice("symmetric", v.symmetric, CONVENTIONS);
+  const layout = layoutOption(v.layout);
+  const symmetric = symmetricOption(v.symmetric);
   const problem = loadProblem(source);
   const derivative = differentiate(
     problem,

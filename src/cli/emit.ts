@@ -2,7 +2,7 @@
 // or JAX, printed or written to a file.
 import { writeFileSync } from "node:fs";
 import { emit, TARGETS, type Target } from "../api/index.js";
-import { CONVENTIONS, choice, LAYOUTS, parseOrder } from "./diff.js";
+import { choice, layoutOption, parseOrder, symmetricOption } from "./diff.js";
 import { type CliIo, EXIT_OK, InputError, UsageError } from "./io.js";
 import type { Options } from "./main.js";
 
@@ -12,8 +12,8 @@ export function runEmit(source: string, options: Options, io: CliIo): number {
   const target = choice<Target>("target", v.target, TARGETS) ?? "ts";
   const order = parseOrder(v.order);
   if (order > 4) throw new UsageError("emit writes derivatives up to order 4");
-  const layout = choice("layout", v.layout, LAYOUTS) ?? "numerator";
-  const symmetric = choice("symmetric", v.symmetric, CONVENTIONS);
+  const layout = layoutOption(v.layout);
+  const symmetric = symmetricOption(v.symmetric);
   const emitted = emit(source, v.wrt, {
     target,
     order,

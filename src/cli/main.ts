@@ -114,46 +114,28 @@ const COMMANDS: Record<string, { summary: string; usage: string; help: string }>
   },
 };
 
+/** Options that several commands take, declared once. */
+const text = { type: "string" } as const;
+const flag = { type: "boolean" } as const;
+const DERIVATIVE = { wrt: text, layout: text } as const;
+const ORDERED = { ...DERIVATIVE, order: text, symmetric: text } as const;
+
 const OPTIONS: Record<string, Record<string, { type: "string" | "boolean" }>> = {
-  eval: { at: { type: "string" }, json: { type: "boolean" } },
-  shape: { json: { type: "boolean" } },
-  steps: {
-    wrt: { type: "string" },
-    mode: { type: "string" },
-    layout: { type: "string" },
-    format: { type: "string" },
-    at: { type: "string" },
-    json: { type: "boolean" },
-  },
-  emit: {
-    wrt: { type: "string" },
-    target: { type: "string" },
-    order: { type: "string" },
-    layout: { type: "string" },
-    symmetric: { type: "string" },
-    name: { type: "string" },
-    out: { type: "string" },
-  },
+  eval: { at: text, json: flag },
+  shape: { json: flag },
+  steps: { ...DERIVATIVE, mode: text, format: text, at: text, json: flag },
+  emit: { ...ORDERED, target: text, name: text, out: text },
   train: {
-    params: { type: "string" },
-    data: { type: "string" },
-    optimizer: { type: "string" },
-    lr: { type: "string" },
-    steps: { type: "string" },
-    "check-every": { type: "string" },
-    plot: { type: "string" },
-    seed: { type: "string" },
+    params: text,
+    data: text,
+    optimizer: text,
+    lr: text,
+    steps: text,
+    "check-every": text,
+    plot: text,
+    seed: text,
   },
-  diff: {
-    wrt: { type: "string" },
-    order: { type: "string" },
-    layout: { type: "string" },
-    symmetric: { type: "string" },
-    at: { type: "string" },
-    check: { type: "boolean" },
-    json: { type: "boolean" },
-    latex: { type: "boolean" },
-  },
+  diff: { ...ORDERED, at: text, check: flag, json: flag, latex: flag },
 };
 
 function mainHelp(): string {

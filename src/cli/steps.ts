@@ -5,10 +5,10 @@ import {
   explanationJson,
   explanationMarkdown,
   explanationText,
-  type Layout,
   loadProblem,
   type Mode,
 } from "../api/index.js";
+import { layoutOption } from "./diff.js";
 import { tensorJson } from "./format.js";
 import { type CliIo, EXIT_OK, readValues, UsageError } from "./io.js";
 import type { Options } from "./main.js";
@@ -20,9 +20,7 @@ export function runSteps(source: string, options: Options, io: CliIo): number {
   const mode = (v.mode ?? "forward") as Mode;
   if (mode !== "forward" && mode !== "backward")
     throw new UsageError(`--mode takes forward or backward, got '${v.mode}'`);
-  const layout = (v.layout ?? "numerator") as Layout;
-  if (!["numerator", "denominator", "mixed"].includes(layout))
-    throw new UsageError(`--layout takes numerator, denominator, mixed, got '${v.layout}'`);
+  const layout = layoutOption(v.layout);
   const format = v.format ?? "text";
   if (format !== "text" && format !== "markdown")
     throw new UsageError(`--format takes text or markdown, got '${v.format}'`);

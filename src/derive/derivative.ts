@@ -4,7 +4,10 @@ import {
   type DerivativeResult,
   differentiate as deriveRaw,
   indexView,
+  LAYOUTS,
   type Layout,
+  type LayoutView,
+  type NaturalValue,
   type SymmetricConvention,
 } from "../calculus/index.js";
 import { type Dim, isMatcalcError, MatcalcError, type Shape } from "../core/index.js";
@@ -17,7 +20,7 @@ import type { Tensor } from "../tensor/index.js";
 import { type KroneckerDisplay, kroneckerText } from "./kronecker.js";
 import { asProblem, bindProblemValues, evaluateAt, locateEvaluationError, type Problem } from "./problem.js";
 
-export type { Layout, SymmetricConvention };
+export { LAYOUTS, type Layout, type SymmetricConvention };
 
 export interface DifferentiateOptions {
   readonly order?: number;
@@ -38,6 +41,12 @@ export interface Derivative {
   readonly node: Node | null;
   /** The index form (kind "index"). */
   readonly indexForm: IndexForm | null;
+  /**
+   * The derivative in natural order (the output's axes, then the variable's): `node` and `indexForm`
+   * are this in the layout, a view that `view` describes (calculus/layout.ts applies and undoes it).
+   */
+  readonly natural: NaturalValue;
+  readonly view: LayoutView;
   /**
    * Matrix results in the input syntax; index results in index notation. Printed when first read;
    * reading a result too large to show (TEXT_LIMIT characters, INDEX_TERMS_SHOWN terms) throws a
@@ -97,8 +106,7 @@ function sizesNumeric(shape: Shape, sizeOf: (d: Dim) => number): number[] {
   return shape.map(sizeOf);
 }
 
-const LAYOUTS: readonly Layout[] = ["numerator", "denominator", "mixed"];
-const CONVENTIONS: readonly SymmetricConvention[] = ["projection", "cookbook"];
+export const CONVENTIONS: readonly SymmetricConvention[] = ["projection", "cookbook"];
 /** The highest order: each order multiplies the work, and a fourth-order tensor is already large. */
 export const MAX_ORDER = 8;
 
@@ -165,9 +173,10 @@ export function differentiate(
   let index: string | undefined;
   let text: string | undefined;
   let latex: string | undefined;
-  const kronecker = indexForm
-    ? kroneckerText(indexForm, p.expression, variables, result.order, result.layout, tidyUp)
-    : null;
+  const kronecker =
+    result.natural.kind === "index"
+      ? kroneckerText(result.natural.form, p.expression, variables, result.order, result.layout, tidyUp)
+      : null;
   const notes = kronecker
     ? [...result.notes, `as a Kronecker product, d vec(Y)/d vec(X) = ${kronecker.text} (vec stacks columns)`]
     : result.notes;
@@ -180,6 +189,8 @@ export function differentiate(
     shape: value.shape,
     node,
     indexForm,
+    natural: result.natural,
+    view: result.view,
     // Printed when first read: a result can be too large to show (an error of kind "limit" says so)
     // and still be evaluated and emitted as code.
     get text(): string {

@@ -1,6 +1,7 @@
 // The Kronecker form of a tensor derivative as text and LaTeX (when it has one): d vec(Y)/d vec(X)
-// = B' ⊗ A for A*X*B by X. In the denominator layout each factor is transposed, (M ⊗ N)' = M' ⊗ N'.
-import { kroneckerForm, type Layout } from "../calculus/index.js";
+// = B' ⊗ A for A*X*B by X, from the derivative in natural order. Where the layout transposes the
+// derivative, each factor is transposed, (M ⊗ N)' = M' ⊗ N'.
+import { kroneckerForm, type Layout, transposes } from "../calculus/index.js";
 import type { IndexForm, Node } from "../ir/index.js";
 import { apply, OPERATORS, type OperatorName } from "../ops/index.js";
 import { toLatex, toText } from "../render/index.js";
@@ -18,8 +19,9 @@ export interface KroneckerDisplay {
   readonly terms: ReadonlyArray<{ coefficient: number; scalars: readonly Node[]; left: Node; right: Node }>;
 }
 
+/** The Kronecker form of `natural` (the derivative's index form in natural order), in `layout`. */
 export function kroneckerText(
-  form: IndexForm,
+  natural: IndexForm,
   expression: Node,
   variables: readonly Node[],
   order: number,
@@ -30,15 +32,10 @@ export function kroneckerText(
   const variableShape = variables[0]!.shape;
   const outputShape = order === 1 ? expression.shape : expression.shape.length === 0 ? variableShape : null;
   if (outputShape === null) return null;
-  let indices = [...form.indices];
-  if (layout === "denominator") {
-    // Undo the layout's permutation: the variable's axes were moved in front.
-    const variableAxes = variableShape.length === 2 && variableShape[0] === 1 ? 1 : variableShape.length;
-    indices = [...form.indices.slice(variableAxes), ...form.indices.slice(0, variableAxes)];
-  }
-  const terms = kroneckerForm({ ...form, indices }, outputShape, variableShape);
+  const terms = kroneckerForm(natural, outputShape, variableShape);
   if (terms === null) return null;
-  const side = (n: Node) => tidy(layout === "denominator" ? apply("transpose", n) : n);
+  const transposed = transposes(layout, false);
+  const side = (n: Node) => tidy(transposed ? apply("transpose", n) : n);
   const parts = terms.map((t) => {
     const [left, right] = [side(t.left), side(t.right)];
     const text = (n: Node) => (atomic(n) ? toText(n) : `(${toText(n)})`);

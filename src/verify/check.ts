@@ -1,5 +1,6 @@
 // The built-in numeric check: a derivative's numbers against central finite differences of the
 // expression (or of the previous order), at given or random values.
+import { fromNaturalEntries, toNaturalEntries } from "../calculus/index.js";
 import { isMatcalcError, MatcalcError } from "../core/index.js";
 import {
   bindProblemValues,
@@ -344,44 +345,9 @@ function adError(
   }
 }
 
-/** Undoes the layout: returns the entries ordered output first, then variable. */
+/** A derivative's numbers in natural order (output first, then variable): its layout undone. */
 export function toNatural(d: Derivative, t: Tensor): Float64Array {
-  const outputRank = d.problem.expression.shape.length === 0 ? 0 : 1;
-  const variableScalar =
-    d.wrt.length === 1 && d.problem.variables.find((v) => v.name === d.wrt[0])!.shape.length === 0;
-  const transpose2d = (data: Float64Array, rows: number, cols: number) => {
-    const out = new Float64Array(data.length);
-    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = data[i * cols + j]!;
-    return out;
-  };
-  if (d.kind === "index") {
-    if (d.layout !== "denominator") return t.data;
-    // Denominator tensors list the variable's axes first: move them back behind the output's.
-    const variableAxes = d.shape.length - outputAxes(d);
-    const sizes = t.shape;
-    const front = sizes.slice(0, variableAxes).reduce((a, b) => a * b, 1);
-    const back = sizes.slice(variableAxes).reduce((a, b) => a * b, 1);
-    return transpose2d(t.data, front, back);
-  }
-  if (t.shape.length < 2) return t.data;
-  const [rows, cols] = [t.shape[0]!, t.shape[1]!];
-  if (variableScalar) return d.layout === "denominator" ? transpose2d(t.data, rows, cols) : t.data;
-  const gradient = outputRank === 0 && d.order === 1;
-  if (gradient) return d.layout === "numerator" ? transpose2d(t.data, rows, cols) : t.data;
-  return d.layout === "denominator" ? transpose2d(t.data, rows, cols) : t.data;
-}
-
-/** Puts entries in natural order back into the derivative's layout (the inverse of toNatural). */
-function fromNatural(d: Derivative, shape: readonly number[], natural: Float64Array): Float64Array {
-  const positions = toNatural(d, { shape: [...shape], data: Float64Array.from(natural, (_v, i) => i) });
-  const out = new Float64Array(natural.length);
-  for (let k = 0; k < natural.length; k++) out[positions[k]!] = natural[k]!;
-  return out;
-}
-
-function outputAxes(d: Derivative): number {
-  const shape = d.problem.expression.shape;
-  return shape.length === 2 && shape[0] === 1 ? 1 : shape.length;
+  return toNaturalEntries(d.view, t.shape, t.data);
 }
 
 /** Random values at which the expression is defined (log(det(X)) needs det(X) > 0), trying a few. */
@@ -513,7 +479,10 @@ export function checkResult(
     const fdNatural = new Float64Array(natural.length);
     for (let o = 0; o < outputs; o++)
       for (let e = 0; e < c.count; e++) fdNatural[o * c.count + e] = columns[e]![o]!;
-    finiteDifferences = { shape: symbolic.shape, data: fromNatural(derivative, symbolic.shape, fdNatural) };
+    finiteDifferences = {
+      shape: symbolic.shape,
+      data: fromNaturalEntries(derivative.view, symbolic.shape, fdNatural),
+    };
   }
   return {
     values,
