@@ -17,24 +17,27 @@ import type { Problem } from "../src/api/index.js";
  * at every closure it makes). All modules come from one root, so there is one table of nodes.
  */
 const ROOT = process.env.BENCH_SOURCE === "src" ? "../src" : "../dist";
-const [api, reverseAd, ir, threads, tensor] = (await Promise.all([
+const [api, reverseAd, ir, threads, tensor, kernels] = (await Promise.all([
   import(`${ROOT}/api/index.js`),
   import(`${ROOT}/verify/index.js`),
   import(`${ROOT}/ir/index.js`),
   import(`${ROOT}/node/threads.js`),
   import(`${ROOT}/tensor/index.js`),
+  import(`${ROOT}/kernels/index.js`),
 ])) as [
   typeof import("../src/api/index.js"),
   typeof import("../src/verify/index.js"),
   typeof import("../src/ir/index.js"),
   typeof import("../src/node/threads.js"),
   typeof import("../src/tensor/index.js"),
+  typeof import("../src/kernels/index.js"),
 ];
 const { compile, differentiate, LECTURE_EXAMPLES, loadProblem } = api;
 const { reverseModeDerivative } = reverseAd;
 const { dagSize } = ir;
 const { useTwoThreads } = threads;
-const { gemm: gemmKernel, matmulLoops, releaseResident, residentMatrix, useKernel, useSecondThread } = tensor;
+const { matmulLoops } = tensor;
+const { gemm: gemmKernel, releaseResident, residentMatrix, useKernel, useSecondThread } = kernels;
 
 const SIZES = (process.env.BENCH_SIZES ?? "100,300,1000").split(",").map(Number);
 const BUDGET_MS = Number(process.env.BENCH_BUDGET_MS ?? 300);

@@ -1,4 +1,4 @@
-// Assembles the WebAssembly kernels (src/tensor/*.wat) into TypeScript modules holding their bytes,
+// Assembles the WebAssembly kernels (src/kernels/*.wat) into TypeScript modules holding their bytes,
 // so the library loads them without a file system or a fetch (in Node and in the page alike).
 // Run with `npm run build:kernels` after editing a .wat file; a test checks the two agree.
 import { readFileSync, writeFileSync } from "node:fs";
@@ -146,21 +146,21 @@ export function gemvModule(shared: Uint8Array, sharedFused: Uint8Array, source: 
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const wat = resolve(import.meta.dirname, "../src/tensor/gemm.wat");
+  const wat = resolve(import.meta.dirname, "../src/kernels/gemm.wat");
   const builds = await assembleAll(wat);
-  const target = resolve(import.meta.dirname, "../src/tensor/gemm-wasm.ts");
-  writeFileSync(target, kernelModule(builds, "src/tensor/gemm.wat"));
+  const target = resolve(import.meta.dirname, "../src/kernels/gemm-wasm.ts");
+  writeFileSync(target, kernelModule(builds, "src/kernels/gemm.wat"));
   console.log(
     `gemm.wat → ${Object.values(builds)
       .map((b) => b.length)
       .join(", ")} bytes`,
   );
-  const gemvWat = resolve(import.meta.dirname, "../src/tensor/gemv.wat");
+  const gemvWat = resolve(import.meta.dirname, "../src/kernels/gemv.wat");
   const gemv = await assemble(gemvWat, "shared");
   const gemvFused = await assemble(gemvWat, "shared", FUSED_GEMV_FUNCTIONS);
   writeFileSync(
-    resolve(import.meta.dirname, "../src/tensor/gemv-wasm.ts"),
-    gemvModule(gemv, gemvFused, "src/tensor/gemv.wat"),
+    resolve(import.meta.dirname, "../src/kernels/gemv-wasm.ts"),
+    gemvModule(gemv, gemvFused, "src/kernels/gemv.wat"),
   );
   console.log(`gemv.wat → ${gemv.length}, ${gemvFused.length} bytes`);
 }

@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import { compile, emit, loadProblem, releaseResident, residentMatrix } from "../src/api/index.js";
 import { buildProgram, printJs } from "../src/codegen/index.js";
 import { programFor } from "../src/emit/index.js";
-import { residentAvailable } from "../src/tensor/index.js";
+import { residentAvailable } from "../src/kernels/index.js";
 import {
   type CodeCase,
   codeCases,

@@ -14,8 +14,9 @@ import {
 } from "../src/api/index.js";
 import { bindProblemValues } from "../src/derive/index.js";
 import { type Node, postorder } from "../src/ir/index.js";
+import { inverseOf } from "../src/kernels/index.js";
 import { evaluateNodes } from "../src/numeric/index.js";
-import { inverseOf, type Tensor } from "../src/tensor/index.js";
+import type { Tensor } from "../src/tensor/index.js";
 
 export type Verdict =
   | { readonly kind: "skip"; readonly reason: string }

@@ -8,14 +8,13 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { assemble, assembleAll, FUSED_GEMV_FUNCTIONS } from "../scripts/build-kernels.js";
 import { helperSource } from "../src/codegen/js-runtime.js";
-import { useTwoThreads } from "../src/node/threads.js";
 import {
   GEMM_WASM_BASE64,
   GEMM_WASM_FUSED_BASE64,
   GEMM_WASM_SHARED_BASE64,
   GEMM_WASM_SHARED_FUSED_BASE64,
-} from "../src/tensor/gemm-wasm.js";
-import { GEMV_WASM_SHARED_BASE64, GEMV_WASM_SHARED_FUSED_BASE64 } from "../src/tensor/gemv-wasm.js";
+} from "../src/kernels/gemm-wasm.js";
+import { GEMV_WASM_SHARED_BASE64, GEMV_WASM_SHARED_FUSED_BASE64 } from "../src/kernels/gemv-wasm.js";
 import {
   addTranspose,
   gemm,
@@ -24,20 +23,15 @@ import {
   inverseOf,
   inverseRaw,
   isResident,
-  luDeterminant,
   luFactor,
-  luFactorLoops,
   luSolve,
-  luSolveLoops,
-  matmulLoops,
   matmulRaw,
   plusTransposeTimes,
   type ResidentMatrix,
   releaseResident,
   residentAvailable,
   residentMatrix,
-  transposeRaw,
-} from "../src/tensor/index.js";
+} from "../src/kernels/index.js";
 import {
   gemmWasm,
   kernelVariant,
@@ -45,7 +39,15 @@ import {
   useKernel,
   useSecondThread,
   wasmKernel,
-} from "../src/tensor/wasm-gemm.js";
+} from "../src/kernels/wasm-gemm.js";
+import { useTwoThreads } from "../src/node/threads.js";
+import {
+  luDeterminant,
+  luFactorLoops,
+  luSolveLoops,
+  matmulLoops,
+  transposeRaw,
+} from "../src/tensor/index.js";
 
 interface Mat {
   rows: number;
@@ -314,14 +316,14 @@ describe("kernels agree with plain loops", () => {
   });
 
   it("the committed kernel bytes are the assembled gemm.wat and gemv.wat", async () => {
-    const wat = resolve(import.meta.dirname, "../src/tensor/gemm.wat");
+    const wat = resolve(import.meta.dirname, "../src/kernels/gemm.wat");
     const builds = await assembleAll(wat);
     const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64");
     expect(base64(builds.own)).toBe(GEMM_WASM_BASE64);
     expect(base64(builds.shared)).toBe(GEMM_WASM_SHARED_BASE64);
     expect(base64(builds.ownFused)).toBe(GEMM_WASM_FUSED_BASE64);
     expect(base64(builds.sharedFused)).toBe(GEMM_WASM_SHARED_FUSED_BASE64);
-    const gemvWat = resolve(import.meta.dirname, "../src/tensor/gemv.wat");
+    const gemvWat = resolve(import.meta.dirname, "../src/kernels/gemv.wat");
     expect(base64(await assemble(gemvWat, "shared"))).toBe(GEMV_WASM_SHARED_BASE64);
     expect(base64(await assemble(gemvWat, "shared", FUSED_GEMV_FUNCTIONS))).toBe(
       GEMV_WASM_SHARED_FUSED_BASE64,

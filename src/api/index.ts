@@ -42,9 +42,6 @@ export {
   type Target,
 } from "../emit/index.js";
 export type { Node } from "../ir/index.js";
-export { linePlotSvg, type PlotOptions, sparkline } from "../plot/plot.js";
-export { toLatex, toText } from "../render/index.js";
-export type { Tensor } from "../tensor/index.js";
 export {
   isResident,
   kernelVariant,
@@ -52,8 +49,11 @@ export {
   releaseResident,
   residentAvailable,
   residentMatrix,
-  toNested,
-} from "../tensor/index.js";
+} from "../kernels/index.js";
+export { linePlotSvg, type PlotOptions, sparkline } from "../plot/plot.js";
+export { toLatex, toText } from "../render/index.js";
+export type { Tensor } from "../tensor/index.js";
+export { toNested } from "../tensor/index.js";
 export {
   createTrainer,
   type GradientCheck,

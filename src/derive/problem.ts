@@ -9,6 +9,7 @@ import {
   MatcalcError,
 } from "../core/index.js";
 import { type Node, postorder } from "../ir/index.js";
+import { KERNEL_LINEAR_ALGEBRA } from "../kernels/index.js";
 import { type Bindings, bindValues, EvaluationError, evaluateNodes } from "../numeric/index.js";
 import { toText } from "../render/index.js";
 import { type ParseResult, parseProblem } from "../syntax/index.js";
@@ -84,12 +85,14 @@ export function sizeSymbols(problem: Problem): string[] {
   return [...symbols];
 }
 
+/** The problem's variables bound to values, evaluated with the kernels' linear algebra. */
 export function bindProblemValues(problem: Problem, values: unknown): Bindings {
-  return bindValues(
+  const bindings = bindValues(
     problem.variables.map((v) => ({ name: v.name, shape: v.shape, symmetric: v.kind === "symmetric" })),
     values,
     sizeSymbols(problem),
   );
+  return { ...bindings, linalg: KERNEL_LINEAR_ALGEBRA };
 }
 
 /** Rewrites a numeric failure at a node into a message naming it and pointing at its source. */

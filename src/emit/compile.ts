@@ -11,15 +11,14 @@ import {
   gemmPlus,
   gram,
   inverseOf,
-  luDeterminant,
   luFactor,
-  luLogAbsDeterminant,
   plusTransposeTimes,
   type ResidentMatrix,
   releaseResident,
   residentLoop,
   residentMatrix,
-} from "../tensor/index.js";
+} from "../kernels/index.js";
+import { luDeterminant, luLogAbsDeterminant } from "../tensor/index.js";
 import { programFor } from "./emit.js";
 
 interface Mat {

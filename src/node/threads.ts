@@ -11,7 +11,7 @@ import {
   sharedKernelBytes,
   useSecondThread,
   type VectorJob,
-} from "../tensor/index.js";
+} from "../kernels/index.js";
 
 // The control array: [0] the job's state (0 none, 1 posted, 2 taken by the worker), [1] its kind
 // (0 GEMM, 1 A·x, 2 A'·x), [2..11] its operands, [12] finished, [13] the next chunk to claim.

@@ -3,7 +3,7 @@
 import { type Dim, MatcalcError } from "../core/index.js";
 import { type Node, postorderOf } from "../ir/index.js";
 import { type EvalContext, OPERATORS, type OperatorName, operands } from "../ops/index.js";
-import type { Tensor } from "../tensor/index.js";
+import { PLAIN_LINEAR_ALGEBRA, type Tensor } from "../tensor/index.js";
 import type { Bindings } from "./values.js";
 
 /** A numeric failure at a node; the API names the node in the message and points at its source. */
@@ -19,6 +19,7 @@ export class EvaluationError extends MatcalcError {
 
 export function contextFor(bindings: Bindings): EvalContext {
   return {
+    linalg: bindings.linalg ?? PLAIN_LINEAR_ALGEBRA,
     variable(name) {
       const value = bindings.variables.get(name);
       if (!value) throw new MatcalcError("value", `no value for ${name}`);

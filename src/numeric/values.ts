@@ -1,7 +1,7 @@
 // Binding JSON values (SPEC §3) to a problem's variables: each value is checked against its
 // variable's kind, and the sizes it implies must agree with each other and with the declarations.
 import { type Dim, MatcalcError, type Shape } from "../core/index.js";
-import type { Tensor } from "../tensor/index.js";
+import type { LinearAlgebra, Tensor } from "../tensor/index.js";
 
 export interface VariableDescription {
   readonly name: string;
@@ -12,6 +12,8 @@ export interface VariableDescription {
 export interface Bindings {
   readonly variables: ReadonlyMap<string, Tensor>;
   readonly sizes: ReadonlyMap<string, number>;
+  /** The linear algebra to evaluate with (plain loops when not given). */
+  readonly linalg?: LinearAlgebra;
 }
 
 function valueError(message: string): MatcalcError {

@@ -1,7 +1,7 @@
 // Arithmetic operators: + - * / .* ./ ^ .^ unary minus and transpose, with scalar expansion (SPEC §1).
 import { MatcalcError } from "../core/index.js";
 import type { Node } from "../ir/index.js";
-import { mapTensor, matmulRaw, type Tensor, transposeRaw, zipTensors } from "../tensor/index.js";
+import { mapTensor, type Tensor, transposeRaw, zipTensors } from "../tensor/index.js";
 import * as E from "./algebra.js";
 import { elementwiseShape, failure } from "./shape-rules.js";
 import { type OperatorDefinition, Precedence, type Printed, type ShapeRule } from "./types.js";
@@ -104,13 +104,13 @@ export const arithmeticOperators = {
     syntax: { kind: "binary", symbol: "*" },
     summary: "matrix product; a scalar factor scales",
     shape: productShape,
-    evaluate: ([a, b]) => {
+    evaluate: ([a, b], _node, context) => {
       if (a.shape.length === 0) return scale(b, a.data[0]!);
       if (b.shape.length === 0) return scale(a, b.data[0]!);
       const [m, k] = asMatrixSizes(a);
       const [k2, n] = asMatrixSizes(b);
       if (k !== k2) throw new MatcalcError("value", `inner sizes differ (${k} and ${k2})`);
-      return { shape: [m, n], data: matmulRaw(a.data, b.data, m, k, n) };
+      return { shape: [m, n], data: context.linalg.matmul(a.data, b.data, m, k, n) };
     },
     text: { kind: "infix", symbol: "*", precedence: Precedence.Product },
     latex: { kind: "custom", print: latexProduct },

@@ -2,9 +2,8 @@
 // square matrix → its diagonal). det/logdet/inv go through one LU factorization.
 import { MatcalcError } from "../core/index.js";
 import {
-  inverseRaw,
+  type LinearAlgebra,
   luDeterminant,
-  luFactor,
   luLogAbsDeterminant,
   scalarTensor,
   squareSize,
@@ -17,9 +16,9 @@ import { latexCall } from "./elementwise.js";
 import { failure, squareMatrix } from "./shape-rules.js";
 import { type OperatorDefinition, Precedence, type ShapeRule } from "./types.js";
 
-function factorOrFail(a: Tensor) {
-  const factors = luFactor(a.data, squareSize(a));
-  return factors;
+/** The LU factors of a square matrix. */
+function factorsOf(a: Tensor, linalg: LinearAlgebra) {
+  return linalg.luFactor(a.data, squareSize(a));
 }
 
 const diagMatrixShape: ShapeRule = (args) => {
@@ -51,7 +50,7 @@ export const linalgOperators = {
     syntax: { kind: "function", name: "det", arity: 1 },
     summary: "determinant",
     shape: squareMatrix("det", "scalar"),
-    evaluate: ([a]) => scalarTensor(luDeterminant(factorOrFail(a!))),
+    evaluate: ([a], _node, context) => scalarTensor(luDeterminant(factorsOf(a!, context.linalg))),
     text: { kind: "call", name: "det" },
     latex: { kind: "custom", print: latexCall("\\det") },
     // d det(A) = det(A) tr(A⁻¹ dA).
@@ -63,8 +62,8 @@ export const linalgOperators = {
     syntax: { kind: "function", name: "logdet", arity: 1 },
     summary: "log of the determinant (the determinant must be positive)",
     shape: squareMatrix("logdet", "scalar"),
-    evaluate: ([a]) => {
-      const factors = factorOrFail(a!);
+    evaluate: ([a], _node, context) => {
+      const factors = factorsOf(a!, context.linalg);
       if (factors.singular) throw new MatcalcError("numeric", "the matrix is singular");
       const { logAbs, sign } = luLogAbsDeterminant(factors);
       if (sign < 0) throw new MatcalcError("numeric", "the determinant is negative, so its log is not real");
@@ -92,10 +91,10 @@ export const linalgOperators = {
     syntax: { kind: "function", name: "inv", arity: 1 },
     summary: "matrix inverse",
     shape: squareMatrix("inv", "same"),
-    evaluate: ([a]) => {
-      const factors = factorOrFail(a!);
+    evaluate: ([a], _node, context) => {
+      const factors = factorsOf(a!, context.linalg);
       if (factors.singular) throw new MatcalcError("numeric", "the matrix is singular");
-      return { shape: a!.shape, data: inverseRaw(factors) };
+      return { shape: a!.shape, data: context.linalg.inverse(factors) };
     },
     text: { kind: "call", name: "inv" },
     latex: {

@@ -2,7 +2,7 @@
 // calculus layer on, its derivative rule). Every operator is one entry of this form in one family file.
 import type { Dim, Shape } from "../core/index.js";
 import type { Node } from "../ir/index.js";
-import type { Tensor } from "../tensor/index.js";
+import type { LinearAlgebra, Tensor } from "../tensor/index.js";
 
 /**
  * Sizes as seen by a shape rule. The checker passes unifiable size variables (so `A*x` can force x's
@@ -44,6 +44,8 @@ export interface EvalContext {
   variable(name: string): Tensor;
   /** The integer a size resolves to. */
   size(dim: Dim): number;
+  /** Products, factorizations and inverses (plain loops, or the kernels where the caller has them). */
+  readonly linalg: LinearAlgebra;
 }
 
 /** How tightly a printed form binds; a child printed looser than its slot needs is parenthesized. */

@@ -1,24 +1,4 @@
-// Float64 tensors and their kernels; knows no expressions.
+// Float64 tensors and plain-loop linear algebra; knows no expressions and loads no WebAssembly.
 export * from "./elementwise.js";
 export * from "./linalg.js";
-export {
-  clear,
-  isResident,
-  type ResidentMatrix,
-  releaseResident,
-  residentAvailable,
-  residentLoop,
-  residentMatrix,
-  residentMemory,
-} from "./resident.js";
 export * from "./tensor.js";
-export {
-  type KernelVariant,
-  kernelVariant,
-  type ProductJob,
-  type SecondThread,
-  sharedKernelBytes,
-  useKernel,
-  useSecondThread,
-  type VectorJob,
-} from "./wasm-gemm.js";

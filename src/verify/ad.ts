@@ -66,7 +66,7 @@ export function reverseModeProducts(
     cotangents.forEach((u, r) => {
       const local = new Map(bindings.variables);
       if (cotangent !== null) local.set(COTANGENT, { shape: output.shape, data: u });
-      const [g] = evaluateNodes([gradientNode], { variables: local, sizes: bindings.sizes });
+      const [g] = evaluateNodes([gradientNode], { ...bindings, variables: local });
       // A scalar output's cotangent is the number u[0].
       const scale = cotangent === null ? u[0]! : 1;
       for (let e = 0; e < entries; e++) results[r]![offset + e] = scale * (g!.data[e] ?? g!.data[0]!);
@@ -100,7 +100,7 @@ export function forwardModeProducts(
       directions.forEach((v, r) => {
         const local = new Map(bindings.variables);
         local.set(SEED, { shape: [...shape], data: v.slice(offset, offset + entries) });
-        const [t] = evaluateNodes([tangent], { variables: local, sizes: bindings.sizes });
+        const [t] = evaluateNodes([tangent], { ...bindings, variables: local });
         // A tangent may come out as a scalar spread over the output (a constant direction).
         for (let o = 0; o < outputCount; o++)
           results[r]![o]! += t!.data.length === outputCount ? t!.data[o]! : t!.data[0]!;

@@ -8,7 +8,7 @@
 ;; reads stays in the second-level cache.
 ;; Each multiply-add is written `(f64x2.add c (f64x2.mul a b))`; scripts/build-kernels.ts assembles this
 ;; file as it is and, for runtimes with relaxed SIMD, with each of them fused (f64x2.relaxed_madd),
-;; into src/tensor/gemm-wasm.ts.
+;; into src/kernels/gemm-wasm.ts.
 (module
   ;; MEMORY (the build writes a private exported memory, and a variant importing a shared one)
   ;; ap, bp, c: byte offsets of the packed A, the packed B and C (row-major, n4 columns).

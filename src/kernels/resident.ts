@@ -4,8 +4,9 @@
 // with no copy per call. The memory is shared (a SharedArrayBuffer), so growing it never detaches the
 // views handed out. Where shared memory is unavailable (a page without cross-origin isolation), a
 // resident matrix is an ordinary array and products take the other paths.
+
+import { transposeInto } from "../tensor/index.js";
 import { GEMV_WASM_SHARED_BASE64, GEMV_WASM_SHARED_FUSED_BASE64 } from "./gemv-wasm.js";
-import { transposeInto } from "./tensor.js";
 import { decode, type SecondThread, secondThread } from "./wasm-gemm.js";
 
 interface Kernels {

@@ -53,7 +53,7 @@ export interface SecondThread {
   readonly memory: WebAssembly.Memory;
   start(job: ProductJob): () => void;
   /**
-   * Sets it taking chunks of a matrix-vector product on the resident memory (src/tensor/resident.ts),
+   * Sets it taking chunks of a matrix-vector product on the resident memory (src/kernels/resident.ts),
    * where the thread has that memory; returns a function that waits until it has finished its last.
    */
   startVector?(job: VectorJob): () => void;

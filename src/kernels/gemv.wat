@@ -1,9 +1,9 @@
 ;; Double-precision matrix-vector products on 128-bit SIMD lanes (f64x2), reading a row-major matrix
 ;; where it lies in memory (no packing): the matrices a caller keeps resident in the arena
-;; (src/tensor/resident.ts) are used in place. Four rows are taken per pass, so each load of x (gemv)
+;; (src/kernels/resident.ts) are used in place. Four rows are taken per pass, so each load of x (gemv)
 ;; or of y (gemvT) serves four rows. The row operations of LU factorizations and triangular solves are
 ;; here too, taking four rows per load and store of the row they update. Assembled by
-;; scripts/build-kernels.ts into src/tensor/gemv-wasm.ts, as it is and with the multiply-adds of gemv,
+;; scripts/build-kernels.ts into src/kernels/gemv-wasm.ts, as it is and with the multiply-adds of gemv,
 ;; gemvT, gemvSym and gemmThin fused (relaxed SIMD).
 (module
   ;; MEMORY (the arena's memory, imported)
