@@ -258,16 +258,20 @@ export function printJs(program: Program, options: JsOptions): string {
    * numbers), any other on whole values (numbers and matrices), calling the runtime's functions.
    */
   const entryCode = (node: Node, code: OperatorCode, entry: boolean): Printed => {
-    if (code.jsHelper) used.add(code.jsHelper.name);
-    if (isElementwise(node))
+    const calls = () => {
+      for (const helper of code.runtime ?? []) used.add(helper);
+    };
+    if (isElementwise(node)) {
+      calls();
       return fillTemplate(
         code.js,
         node.args.map((a) => scalar(a, entry)),
       );
-    for (const helper of code.runtime ?? []) used.add(helper);
+    }
     const args = node.args.map((a): Printed => (a.shape.length === 0 ? scalar(a, false) : atom(tensor(a))));
     if (code.jsOfNumber !== undefined && node.args[0]!.shape.length === 0)
       return fillTemplate(code.jsOfNumber, args);
+    calls();
     const printed = fillTemplate(code.js, args);
     if (code.writesInto && node.shape.length > 0) {
       // The template is one call, given a working matrix last where the caller's function takes one.

@@ -116,12 +116,7 @@ export const elementwiseOperators = {
     (_u, fu) => E.emul(fu, E.sub(one(), fu)),
     {
       js: "sigmoid(#)",
-      jsHelper: {
-        name: "sigmoid",
-        source: `function sigmoid(x: number): number {
-  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
-}`,
-      },
+      runtime: ["sigmoid"],
       numpy: "sigmoid(#)",
       numpyHelper: {
         name: "sigmoid",
@@ -153,12 +148,7 @@ export const elementwiseOperators = {
     (u) => E.call("sigmoid", u),
     {
       js: "softplus(#)",
-      jsHelper: {
-        name: "softplus",
-        source: `function softplus(x: number): number {
-  return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
-}`,
-      },
+      runtime: ["softplus"],
       numpy: "np.logaddexp(0.0, #)",
       torch: "torch.nn.functional.softplus(#)",
       jax: "jax.nn.softplus(#)",

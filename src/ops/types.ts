@@ -129,8 +129,8 @@ export interface CodeHelper {
  *   `runtime` lists.
  * - NumPy, PyTorch and JAX: on whole arrays (`np.exp(#)`, `torch.linalg.det(#)`).
  *
- * A template may call a helper the entry also gives (TypeScript source for JavaScript, which is typed
- * or stripped as the target needs).
+ * A JavaScript template may call functions of the generated code's runtime, named in `runtime`; a
+ * NumPy template a helper the entry gives (`numpyHelper`, defined once in the code that calls it).
  */
 export interface OperatorCode {
   readonly js: string;
@@ -139,9 +139,11 @@ export interface OperatorCode {
   readonly numpy: string;
   readonly torch: string;
   readonly jax: string;
-  readonly jsHelper?: CodeHelper;
   readonly numpyHelper?: CodeHelper;
-  /** The functions of generated JavaScript's runtime that `js` calls. */
+  /**
+   * The functions of generated JavaScript's runtime (`codegen/runtime/library.ts`) that `js` calls:
+   * the runtime's own (`trace`, `det`) or a helper the operator adds there (`sigmoid`).
+   */
   readonly runtime?: readonly string[];
   /**
    * Set where `js` is one call of `runtime[0]`, which takes a working matrix to write its result into
