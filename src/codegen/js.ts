@@ -1,7 +1,7 @@
 // JavaScript and TypeScript from a program: one function taking the variables (numbers, arrays of
 // numbers, arrays of rows) and returning the value and derivatives as numbers and arrays. Matrices are
 // `Mat` records over Float64Array; element-wise subexpressions become one `build` loop each.
-import { assertNever, type Dim, type Shape, shapesEqual } from "../core/index.js";
+import { assertNever, type Dim, type Shape } from "../core/index.js";
 import type { IndexForm, Node } from "../ir/index.js";
 import {
   type CoreCodeOperator,
@@ -10,24 +10,19 @@ import {
   type OperatorCode,
   type OperatorName,
 } from "../ops/index.js";
-import { commentLine } from "./comment.js";
+import { fusedLoops, loopSpec } from "./js-loops.js";
 import { HELPER_NAMES, helperSource } from "./js-runtime.js";
 import {
-  atom,
-  fillTemplate,
+  einsumTerm,
   helperSumOf,
   isElementwise,
   isTransposedMatrix,
-  NameTable,
-  type Printed,
-  type Program,
-  type ProgramInput,
-  type ProgramOutput,
+  productForm,
   readsTransposedMatrix,
-  termLetters,
-  wrap,
-} from "./program.js";
-import { type LoopExpr, type LoopOp, type LoopSpec, wasmLoop } from "./wasm-loop.js";
+} from "./lower.js";
+import { atom, Binding, fillTemplate, type Printed, wrap } from "./printed.js";
+import { headerLines, NameTable, type Program, type ProgramInput, type ProgramOutput } from "./program.js";
+import { wasmLoop } from "./wasm-loop.js";
 
 const JS_KEYWORDS: ReadonlySet<string> = new Set(
   (
@@ -71,89 +66,10 @@ export interface JsOptions {
   readonly wasmLoops?: Uint8Array<ArrayBuffer>[];
 }
 
-/**
- * The core operators whose entries a WebAssembly loop computes exactly as the JavaScript loop does,
- * with the loop operation that computes them (mul only with a scalar operand; relu and constants are
- * translated apart; registry entries say so in their code's `exactInWasm`).
- */
-const LOOP_OPS = new Map<string, LoopOp>([
-  ["add", "add"],
-  ["sub", "sub"],
-  ["mul", "mul"],
-  ["emul", "mul"],
-  ["div", "div"],
-  ["ediv", "div"],
-  ["neg", "neg"],
-]);
-
-/** A matrix proper: two axes, neither of them 1 (a vector's transpose is free already). */
-function isMatrix(node: Node): boolean {
-  return node.shape.length === 2 && node.shape[0] !== 1 && node.shape[1] !== 1;
-}
-
 /** Rows and columns of a node's shape as code. */
 function matrixSizes(shape: Shape, size: (d: Dim) => string): [string, string] {
   if (shape.length === 1) return [size(shape[0]!), "1"];
   return [size(shape[0]!), size(shape[1]!)];
-}
-
-/**
- * Element-wise temporaries that a single later element-wise loop alone reads, entry by entry: that
- * loop computes each of their entries as a local instead of a pass of their own writing an array (the
- * lecture neuron's X'*w + b, read twice by the next loop). Maps each such temporary's id to its
- * reader's. Loops that read a transposed matrix in place (walked in tiles) take no part.
- */
-function fusedLoops(program: Program): Map<number, number> {
-  const named = new Set(program.temporaries.map((t) => t.id));
-  const flat = (node: Node) =>
-    node.shape.length > 0 &&
-    isElementwise(node) &&
-    helperSumOf(node) === null &&
-    !readsTransposedMatrix(node, (a) => named.has(a.id));
-  // For each temporary, who reads it: the id of a flat loop that reads it entry by entry, or -1.
-  const readers = new Map<number, Set<number>>();
-  const read = (id: number, reader: number) => {
-    if (!named.has(id)) return;
-    const set = readers.get(id) ?? new Set<number>();
-    readers.set(id, set);
-    set.add(reader);
-  };
-  // The loops: temporaries, and element-wise operands of other nodes (a product's), each its own loop.
-  const loops = new Map<number, Node>();
-  const loopOf = (node: Node) => {
-    if (!flat(node)) return -1;
-    loops.set(node.id, node);
-    return node.id;
-  };
-  const walk = (node: Node, reader: number) => {
-    for (const a of node.args) {
-      if (named.has(a.id)) read(a.id, reader);
-      else if (a.shape.length > 0 && isElementwise(a)) walk(a, reader >= 0 ? reader : loopOf(a));
-      else walk(a, -1);
-    }
-  };
-  for (const t of program.temporaries) walk(t, loopOf(t));
-  for (const out of program.outputs) {
-    if (out.node) {
-      read(out.node.id, -1);
-      walk(out.node, named.has(out.node.id) ? -1 : loopOf(out.node));
-    }
-    if (out.indexForm)
-      for (const term of out.indexForm.terms)
-        for (const f of term.factors)
-          if (f.kind === "tensor") {
-            read(f.node.id, -1);
-            walk(f.node, -1);
-          }
-  }
-  const fused = new Map<number, number>();
-  for (const t of program.temporaries) {
-    const set = readers.get(t.id);
-    if (!flat(t) || set === undefined || set.size !== 1) continue;
-    const reader = loops.get([...set][0]!);
-    if (reader !== undefined && shapesEqual(reader.shape, t.shape)) fused.set(t.id, reader.id);
-  }
-  return fused;
 }
 
 export function printJs(program: Program, options: JsOptions): string {
@@ -208,6 +124,10 @@ export function printJs(program: Program, options: JsOptions): string {
     const arg = (k: number) => scalar(node.args[k]!, entry);
     const fn = (f: string, ...ks: number[]) => atom(`${f}(${ks.map((k) => arg(k).text).join(", ")})`);
     const tensorArg = (k: number) => tensor(node.args[k]!);
+    const binary = (symbol: string): Printed => ({
+      text: `${wrap(arg(0), Binding.Product)} ${symbol} ${wrap(arg(1), Binding.Unary)}`,
+      prec: Binding.Product,
+    });
     // An operator with code writes itself (its registry entry's).
     const code = OPERATORS[op].code;
     if (code !== undefined) return entryCode(node, code, entry);
@@ -216,25 +136,26 @@ export function printJs(program: Program, options: JsOptions): string {
       case "const": {
         if (node.attrs.symbol === "pi") return atom("Math.PI");
         const v = node.attrs.value!;
-        return v < 0 ? { text: formatNumber(v), prec: 3 } : atom(formatNumber(v));
+        return v < 0 ? { text: formatNumber(v), prec: Binding.Product } : atom(formatNumber(v));
       }
       case "add":
-        return { text: `${wrap(arg(0), 2)} + ${wrap(arg(1), 2)}`, prec: 2 };
+        return { text: `${wrap(arg(0), Binding.Sum)} + ${wrap(arg(1), Binding.Sum)}`, prec: Binding.Sum };
       case "sub":
-        return { text: `${wrap(arg(0), 2)} - ${wrap(arg(1), 3)}`, prec: 2 };
+        return { text: `${wrap(arg(0), Binding.Sum)} - ${wrap(arg(1), Binding.Product)}`, prec: Binding.Sum };
       case "neg":
-        return { text: `-${wrap(arg(0), 5)}`, prec: 4 };
+        // A negated non-atom is bracketed: `--x` would be a decrement.
+        return { text: `-${wrap(arg(0), Binding.Atom)}`, prec: Binding.Unary };
       case "mul":
         if (node.args[0]!.shape.length > 0 && node.args[1]!.shape.length > 0) {
-          // A 1×n row times an n-vector.
+          // A 1×n row times an n-vector (the product's "inner" form).
           return atom(call("dot", tensorArg(0), tensorArg(1)));
         }
-        return { text: `${wrap(arg(0), 3)} * ${wrap(arg(1), 4)}`, prec: 3 };
+        return binary("*");
       case "emul":
-        return { text: `${wrap(arg(0), 3)} * ${wrap(arg(1), 4)}`, prec: 3 };
+        return binary("*");
       case "div":
       case "ediv":
-        return { text: `${wrap(arg(0), 3)} / ${wrap(arg(1), 4)}`, prec: 3 };
+        return binary("/");
       case "pow":
       case "epow":
         return fn("Math.pow", 0, 1);
@@ -312,32 +233,29 @@ export function printJs(program: Program, options: JsOptions): string {
     const view = (x: Node, what: string) => x.op === what && ref(x) === undefined;
     switch (core) {
       case "mul": {
-        const [a, b] = [node.args[0]!, node.args[1]!];
-        // X'*X and X'*diag(s)*X are symmetric: a Gram product computes half of them.
-        if (view(a, "transpose") && isMatrix(b)) {
-          const x = a.args[0]!;
-          if (b === x) return call("gram", tensor(x), "null");
-          if (view(b, "mul") && view(b.args[0]!, "diagMatrix") && b.args[1] === x) {
-            return call("gram", tensor(x), tensor(b.args[0]!.args[0]!));
+        const form = productForm(node, (x) => ref(x) === undefined);
+        switch (form.kind) {
+          case "gram":
+            // Symmetric: half of it is computed.
+            return call("gram", tensor(form.x), form.weights === null ? "null" : tensor(form.weights));
+          case "scaleRows":
+            return call("scaleRows", tensor(form.v), tensor(form.m));
+          case "scaleCols":
+            return call("scaleCols", tensor(form.m), tensor(form.v));
+          case "inner":
+            throw new Error("internal: an inner product is a number");
+          case "outer":
+          case "product": {
+            // With reuse, a product is computed into its own working matrix.
+            const into = options.reuse ? [allocate(rows, cols)] : [];
+            if (form.kind === "outer") return call("matmul", tensor(form.a), tensor(form.b), ...into);
+            if (form.transA) return call("matmulTN", tensor(form.a), tensor(form.b), ...into);
+            if (form.transB) return call("matmulNT", tensor(form.a), tensor(form.b), ...into);
+            return call("matmul", tensor(form.a), tensor(form.b), ...into);
           }
+          default:
+            return assertNever(form);
         }
-        if (
-          view(a, "mul") &&
-          view(a.args[0]!, "transpose") &&
-          view(a.args[1]!, "diagMatrix") &&
-          isMatrix(b)
-        ) {
-          if (a.args[0]!.args[0] === b) return call("gram", tensor(b), tensor(a.args[1]!.args[0]!));
-        }
-        if (view(a, "diagMatrix")) return call("scaleRows", tensor(a.args[0]!), tensor(b));
-        if (view(b, "diagMatrix")) return call("scaleCols", tensor(a), tensor(b.args[0]!));
-        // With reuse, a product is computed into its own working matrix.
-        const into = options.reuse ? [allocate(rows, cols)] : [];
-        if (view(a, "transpose") && isMatrix(a.args[0]!))
-          return call("matmulTN", tensor(a.args[0]!), tensor(b), ...into);
-        if (view(b, "transpose") && isMatrix(b.args[0]!))
-          return call("matmulNT", tensor(a), tensor(b.args[0]!), ...into);
-        return call("matmul", arg(0), arg(1), ...into);
       }
       case "transpose": {
         // inv(X)' computed once as such: the library writes the inverse transposed as it goes.
@@ -383,67 +301,8 @@ export function printJs(program: Program, options: JsOptions): string {
   const pending: string[] = [];
   /** Whether the loop for node reads a transposed matrix in place. */
   const readsTranspose = (node: Node): boolean => readsTransposedMatrix(node, (a) => ref(a) !== undefined);
-  /**
-   * A flat loop's entry for its WebAssembly build, with the code of its operands (arrays read at
-   * entry i, scalars); null where it has an operation WebAssembly does not compute as JavaScript does.
-   */
-  const loopSpec = (node: Node): { spec: LoopSpec; arrays: string[]; scalars: string[] } | null => {
-    const arrays: string[] = [];
-    const scalars: string[] = [];
-    const locals: LoopExpr[] = [];
-    const localOf = new Map<number, number>();
-    const index = (list: string[], text: string) => {
-      const k = list.indexOf(text);
-      return k >= 0 ? k : list.push(text) - 1;
-    };
-    const visit = (n: Node, top = false): LoopExpr | null => {
-      const name = top ? undefined : ref(n);
-      if (name !== undefined) {
-        const inner = fusedNodes.get(n.id);
-        if (inner !== undefined) {
-          let k = localOf.get(n.id);
-          if (k === undefined) {
-            const e = visit(inner, true);
-            if (e === null) return null;
-            k = locals.push(e) - 1;
-            localOf.set(n.id, k);
-          }
-          return { kind: "local", index: k };
-        }
-        return n.shape.length === 0
-          ? { kind: "scalar", index: index(scalars, name) }
-          : { kind: "array", index: index(arrays, name) };
-      }
-      const op = (name: LoopOp, ...args: Node[]): LoopExpr | null => {
-        const list: LoopExpr[] = [];
-        for (const a of args) {
-          const e = visit(a);
-          if (e === null) return null;
-          list.push(e);
-        }
-        return { kind: "op", op: name, args: list };
-      };
-      const a = n.args[0]!;
-      if (n.op === "const")
-        // The number the JavaScript loop reads (its literal), so that both give the same entries.
-        return {
-          kind: "const",
-          value: n.attrs.symbol === "pi" ? Math.PI : Number(formatNumber(n.attrs.value!)),
-        };
-      // A product of two arrays is not element-wise; relu is max(x, 0).
-      if (n.op === "mul" && a.shape.length > 0 && n.args[1]!.shape.length > 0) return null;
-      if (n.op === "relu") {
-        const e = visit(a);
-        return e === null ? null : { kind: "op", op: "max", args: [e, { kind: "const", value: 0 }] };
-      }
-      const same = LOOP_OPS.get(n.op) ?? OPERATORS[n.op as OperatorName]?.code?.exactInWasm;
-      return same === undefined ? null : op(same, ...n.args);
-    };
-    const entry = visit(node, true);
-    return entry === null
-      ? null
-      : { spec: { arrays: arrays.length, scalars: scalars.length, locals, entry }, arrays, scalars };
-  };
+  /** A flat loop's WebAssembly build (see loopSpec), or null. */
+  const loopSpecFor = (node: Node) => loopSpec(node, ref, fusedNodes);
 
   function loop(node: Node, name: string): string[] {
     const [rows, cols] = matrixSizes(node.shape, sizeName);
@@ -452,7 +311,7 @@ export function printJs(program: Program, options: JsOptions): string {
       const locals = fusedBefore.get(node.id);
       const store = `${name}.data[i] = ${entry};`;
       const js = `for (let i = 0; i < ${name}.data.length; i++) ${locals ? `{ ${[...locals, store].join(" ")} }` : store}`;
-      const wasm = options.wasmLoops ? loopSpec(node) : null;
+      const wasm = options.wasmLoops ? loopSpecFor(node) : null;
       if (wasm === null) return [`const ${name} = ${allocate(rows, cols)};`, js];
       const k = options.wasmLoops!.push(wasmLoop(wasm.spec)) - 1;
       const run = call(
@@ -617,98 +476,40 @@ function indexFormSum(
   // A fresh array is zero; a working matrix kept from the last call (reuse) is cleared.
   const zeros = buffer === null ? `new Float64Array(${total})` : call("clear", `${buffer(total, "1")}.data`);
   const lines = [`const ${local} = ${zeros};`];
-  const size = (i: string) => sizeName(form.sizes[i]!);
   for (const term of form.terms) {
-    const letters = termLetters(form, term);
-    // δ[a,b] ties b to a: the other factors read a where they read b, a sum over b collapses, and
-    // where both are free the term is written only where they are equal (no identity is built).
-    const free = new Set(form.indices);
-    const tie = new Map<string, string>();
-    const find = (i: string): string => {
-      let r = i;
-      while (tie.has(r)) r = tie.get(r)!;
-      return r;
-    };
-    for (const f of term.factors) {
-      if (f.kind !== "delta") continue;
-      const [a, b] = [find(f.indices[0]), find(f.indices[1])];
-      if (a === b) continue;
-      if (free.has(b) && !free.has(a)) tie.set(a, b);
-      else tie.set(b, a);
-    }
-    const letter = (i: string) => letters.get(find(i))!;
-    const operands: string[] = [];
-    const subscripts: string[] = [];
-    const scalars: string[] = [];
-    const mentioned = new Set<string>();
-    for (const f of term.factors) {
-      if (f.kind === "delta") continue;
-      for (const i of f.indices) mentioned.add(find(i));
-      const sub = f.indices.map(letter).join("");
-      if (f.kind === "unit") {
-        operands.push(call("unitVector", size(f.indices[0]), String(f.position)));
-        subscripts.push(sub);
-      } else if (f.node.shape.length === 0) {
-        const text = ref(f.node) ?? expression(f.node);
-        scalars.push(/^[\w.]+$/.test(text) ? text : `(${text})`);
-      } else {
-        operands.push(ref(f.node) ?? expression(f.node));
-        subscripts.push(sub);
-      }
-    }
-    // Summed indices that no factor mentions (each adds its size) get a factor of ones. Free ones that
-    // no factor mentions are not computed: the term is constant along them, and it is spread over them
-    // as it is added (the term's own tensor is that much smaller).
-    const freeRoots = new Set(form.indices.map(find));
-    for (const i of new Set(term.summed.map(find))) {
-      if (mentioned.has(i) || freeRoots.has(i)) continue;
-      mentioned.add(i);
-      operands.push(call("build", size(i), "1", "() => 1"));
-      subscripts.push(letters.get(i)!);
-    }
-    const output = form.indices.map(letter);
-    const distinct = [...new Set(output)];
-    const mentionedLetters = new Set([...mentioned].map((i) => letters.get(i)));
-    const computed = distinct.filter((l) => mentionedLetters.has(l));
-    const coefficient = [formatNumber(term.coefficient), ...scalars].join(" * ");
+    // δ factors tie their indices (no identity is built): see einsumTerm.
+    const e = einsumTerm(form, term, true);
+    const operands = e.operands.map((o) => {
+      if (o.kind === "unit") return call("unitVector", sizeName(o.size), String(o.position));
+      if (o.kind === "ones") return call("build", sizeName(o.size), "1", "() => 1");
+      if (o.kind === "delta") throw new Error("internal: a tied δ is not a factor");
+      return ref(o.node) ?? expression(o.node);
+    });
+    const scalars = e.scalars.map((n) => {
+      const text = ref(n) ?? expression(n);
+      return /^[\w.]+$/.test(text) ? text : `(${text})`;
+    });
+    const coefficient = [formatNumber(e.coefficient), ...scalars].join(" * ");
     const einsum =
       operands.length === 0
         ? "Float64Array.of(1)"
-        : call("einsum", JSON.stringify(`${subscripts.join(",")}->${computed.join("")}`), ...operands);
-    if (distinct.length === output.length && computed.length === distinct.length) {
+        : call(
+            "einsum",
+            JSON.stringify(`${e.operands.map((o) => o.letters).join(",")}->${e.computed}`),
+            ...operands,
+          );
+    const output = [...e.output];
+    const distinct = [...new Set(output)];
+    if (distinct.length === output.length && e.computed.length === distinct.length) {
       lines.push(`${call("addScaled", local, coefficient, einsum)};`);
     } else {
-      const sizes = `[${form.indices.map(size).join(", ")}]`;
+      const sizes = `[${form.indices.map((i) => sizeName(form.sizes[i]!)).join(", ")}]`;
       const axes = `[${output.map((l) => distinct.indexOf(l)).join(", ")}]`;
       const args = [local, coefficient, einsum, sizes, axes];
-      if (computed.length < distinct.length)
-        args.push(`[${distinct.map((l) => computed.includes(l)).join(", ")}]`);
+      if (e.computed.length < distinct.length)
+        args.push(`[${distinct.map((l) => e.computed.includes(l)).join(", ")}]`);
       lines.push(`${call("addScaledTied", ...args)};`);
     }
   }
   return lines;
-}
-
-/**
- * The header: the problem's expression, the inputs and what each output is — all printed from the IR,
- * each line escaped as a comment (`commentLine`), so no text can leave it.
- */
-export function headerLines(program: Program, marker: "//" | "#"): string[] {
-  const lines = [program.problem];
-  lines.push(`inputs: ${program.inputs.map((i) => `${i.name}: ${describeInput(i)}`).join(", ")}`);
-  lines.push("returns:");
-  for (const out of program.outputs) {
-    lines.push(`  ${out.key}: ${out.description}`);
-    const formula = out.formula.length > 240 ? `${out.formula.slice(0, 240)}…` : out.formula;
-    if (out.key !== "value") lines.push(`    = ${formula}`);
-  }
-  lines.push(...program.notes);
-  return lines.map((line) => commentLine(marker, line));
-}
-
-function describeInput(input: ProgramInput): string {
-  if (input.shape.length === 0) return "scalar";
-  if (input.symmetric) return `symmetric(${input.shape[0]})`;
-  if (input.shape.length === 1) return `vector(${input.shape[0]})`;
-  return `matrix(${input.shape.join(", ")})`;
 }

@@ -10,8 +10,9 @@ import {
   type OperatorDefinition,
   type OperatorName,
 } from "../ops/index.js";
-import { headerLines } from "./js.js";
-import { atom, fillTemplate, NameTable, type Printed, type Program, termLetters, wrap } from "./program.js";
+import { einsumTerm, productForm } from "./lower.js";
+import { atom, Binding, fillTemplate, type Printed, wrap } from "./printed.js";
+import { headerLines, NameTable, type Program } from "./program.js";
 
 export type PythonTarget = "numpy" | "torch" | "jax";
 
@@ -42,8 +43,6 @@ export function pythonNameConflict(name: string): string | null {
   if (PY_USED.has(name)) return "a name the generated Python code uses";
   return null;
 }
-
-// Binding strengths: 1 sum, 2 product, 3 unary, 4 power, 5 atom.
 
 /** Whether a shape is stored as a one-dimensional array (vectors and 1×n rows). */
 function isFlat(shape: Shape): boolean {
@@ -176,48 +175,63 @@ export function printPython(program: Program, target: PythonTarget, functionName
       case "const":
         if (node.attrs.symbol === "pi") return atom(target === "torch" ? "torch.pi" : `${d.module}.pi`);
         return node.attrs.value! < 0
-          ? { text: formatNumber(node.attrs.value!), prec: 3 }
+          ? { text: formatNumber(node.attrs.value!), prec: Binding.Unary }
           : atom(formatNumber(node.attrs.value!));
       case "add":
-        return { text: `${wrap(a(0), 1)} + ${wrap(a(1), 1)}`, prec: 1 };
+        return { text: `${wrap(a(0), Binding.Sum)} + ${wrap(a(1), Binding.Sum)}`, prec: Binding.Sum };
       case "sub":
-        return binary("-", 1);
+        return binary("-", Binding.Sum);
       case "neg":
-        return { text: `-${wrap(a(0), 3)}`, prec: 3 };
+        return { text: `-${wrap(a(0), Binding.Unary)}`, prec: Binding.Unary };
       case "emul":
-        return binary("*", 2);
+        return binary("*", Binding.Product);
       case "div":
       case "ediv":
-        return binary("/", 2);
+        return binary("/", Binding.Product);
       case "pow":
       case "epow":
-        return { text: `${wrap(a(0), 5)} ** ${wrap(a(1), 3)}`, prec: 4 };
+        return { text: `${wrap(a(0), Binding.Atom)} ** ${wrap(a(1), Binding.Unary)}`, prec: Binding.Power };
       case "mul": {
-        const [l, r] = [node.args[0]!.shape, node.args[1]!.shape];
-        if (l.length === 0 || r.length === 0) return binary("*", 2);
-        // diag(v)*B scales B's rows and A*diag(v) its columns, without a dense diagonal matrix.
-        const [left, right] = [node.args[0]!, node.args[1]!];
-        if (left.op === "diagMatrix" && ref(left) === undefined) {
-          const v = print(left.args[0]!);
-          const rows = r.length === 2 && !isFlat(r) ? `${wrap(v, 5)}[:, None]` : wrap(v, 5);
-          return { text: `${rows} * ${wrap(print(right), 3)}`, prec: 2 };
+        if (node.args[0]!.shape.length === 0 || node.args[1]!.shape.length === 0)
+          return binary("*", Binding.Product);
+        const form = productForm(node, (x) => ref(x) === undefined);
+        const atomic = (x: Node) => wrap(print(x), Binding.Atom);
+        switch (form.kind) {
+          case "gram": {
+            const x = atomic(form.x);
+            if (form.weights === null) return { text: `${x}.T @ ${x}`, prec: Binding.Product };
+            return { text: `(${x}.T * ${atomic(form.weights)}) @ ${x}`, prec: Binding.Product };
+          }
+          case "scaleRows": {
+            // diag(v)*M scales M's rows and M*diag(v) its columns, without a dense diagonal matrix.
+            const v = atomic(form.v);
+            const m = form.m.shape;
+            const rows = m.length === 2 && !isFlat(m) ? `${v}[:, None]` : v;
+            return { text: `${rows} * ${wrap(print(form.m), Binding.Unary)}`, prec: Binding.Product };
+          }
+          case "scaleCols":
+            return {
+              text: `${wrap(print(form.m), Binding.Product)} * ${wrap(print(form.v), Binding.Unary)}`,
+              prec: Binding.Product,
+            };
+          case "outer":
+            return atom(`${d.outer}(${print(form.a).text}, ${print(form.b).text})`);
+          case "inner":
+          case "product":
+            // A transposed operand prints as X.T, which NumPy reads in place.
+            return binary("@", Binding.Product);
+          default:
+            return assertNever(form);
         }
-        if (right.op === "diagMatrix" && ref(right) === undefined) {
-          return { text: `${wrap(print(left), 2)} * ${wrap(print(right.args[0]!), 3)}`, prec: 2 };
-        }
-        const rightIsRow = r.length === 2 && r[0] === 1;
-        if (rightIsRow && (l.length === 1 || l[1] === 1))
-          return atom(`${d.outer}(${a(0).text}, ${a(1).text})`);
-        return binary("@", 2);
       }
       case "transpose": {
         const from = node.args[0]!.shape;
         if (from.length === 0 || isFlat(from) || isFlat(node.shape)) {
           return isFlat(from) === isFlat(node.shape)
             ? a(0)
-            : atom(`${wrap(a(0), 5)}.reshape(${shapeText(node.shape)})`);
+            : atom(`${wrap(a(0), Binding.Atom)}.reshape(${shapeText(node.shape)})`);
         }
-        return atom(`${wrap(a(0), 5)}.T`);
+        return atom(`${wrap(a(0), Binding.Atom)}.T`);
       }
       case "identity":
         return atom(d.eye(sizeName(node.shape[0]!)));
@@ -271,7 +285,7 @@ export function printPython(program: Program, target: PythonTarget, functionName
   for (const node of program.temporaries) {
     const printed = print(node);
     // A transpose between a vector and a row is no operation here: the temporary is its operand.
-    if (printed.prec === 5 && /^[A-Za-z_]\w*$/.test(printed.text)) {
+    if (printed.prec === Binding.Atom && /^[A-Za-z_]\w*$/.test(printed.text)) {
       nodeNames.set(node.id, printed.text);
       continue;
     }
@@ -315,6 +329,7 @@ export function printPython(program: Program, target: PythonTarget, functionName
     "",
   ].join("\n");
 
+  /** An index-form output as a sum of einsum terms (δ an identity factor, see einsumTerm). */
   function einsumSum(
     form: IndexForm,
     refOf: (n: Node) => string | undefined,
@@ -324,44 +339,25 @@ export function printPython(program: Program, target: PythonTarget, functionName
     tgt: PythonTarget,
   ): string {
     const terms = form.terms.map((term) => {
-      const letters = termLetters(form, term);
-      const operands: string[] = [];
-      const subscripts: string[] = [];
-      const scalars: string[] = [];
-      const mentioned = new Set<string>();
-      for (const f of term.factors) {
-        for (const i of f.indices) mentioned.add(i);
-        if (f.kind === "delta") {
-          operands.push(dia.eye(size(form.sizes[f.indices[0]]!)));
-          subscripts.push(f.indices.map((i) => letters.get(i)!).join(""));
-        } else if (f.kind === "unit") {
+      const e = einsumTerm(form, term, false);
+      const operands = e.operands.map((o) => {
+        if (o.kind === "delta") return dia.eye(size(o.size));
+        if (o.kind === "unit") {
           usedHelpers.add("unit");
-          operands.push(`unit(${size(form.sizes[f.indices[0]]!)}, ${f.position})`);
-          subscripts.push(letters.get(f.indices[0])!);
-        } else if (f.node.shape.length === 0) {
-          scalars.push(refOf(f.node) ?? printNode(f.node).text);
-        } else {
-          const name = refOf(f.node) ?? printNode(f.node).text;
-          operands.push(name);
-          subscripts.push(f.indices.map((i) => letters.get(i)!).join(""));
+          return `unit(${size(o.size)}, ${o.position})`;
         }
-      }
-      // Free indices no factor mentions (the term is constant along them) and summed ones (each adds
-      // its size) get a factor of ones.
-      for (const i of [...form.indices, ...term.summed]) {
-        if (mentioned.has(i)) continue;
-        mentioned.add(i);
-        operands.push(dia.filled(1, `(${size(form.sizes[i]!)},)`));
-        subscripts.push(letters.get(i)!);
-      }
-      const output = form.indices.map((i) => letters.get(i)!).join("");
+        if (o.kind === "ones") return dia.filled(1, `(${size(o.size)},)`);
+        return refOf(o.node) ?? printNode(o.node).text;
+      });
+      const scalars = e.scalars.map((n) => refOf(n) ?? printNode(n).text);
       // NumPy's einsum loops over every index at once unless told to contract pairwise (its default
       // is optimize=False): a term of a third derivative can have 20 indices and more, 3^22 steps at
       // size 3. The greedy order finds a good pairwise order in cubic time; JAX gets the same order
       // (its default, "auto", chooses a search by the number of operands).
       const optimize = tgt !== "torch" && operands.length > 2 ? ', optimize="greedy"' : "";
-      const einsum = `${tgt === "torch" ? "torch" : dia.module}.einsum("${subscripts.join(",")}->${output}", ${operands.join(", ")}${optimize})`;
-      return [formatNumber(term.coefficient), ...scalars, einsum].join(" * ");
+      const spec = `${e.operands.map((o) => o.letters).join(",")}->${e.output}`;
+      const einsum = `${tgt === "torch" ? "torch" : dia.module}.einsum("${spec}", ${operands.join(", ")}${optimize})`;
+      return [formatNumber(e.coefficient), ...scalars, einsum].join(" * ");
     });
     return (
       terms.join(" + ") || dia.filled(0, `(${form.indices.map((i) => size(form.sizes[i]!)).join(", ")},)`)
