@@ -1,4 +1,4 @@
-// The lecture's worked examples (../shared/cases/lecture.json, copied into test/corpus), as typed data.
+// The lecture's worked examples (test/corpus/lecture.json), as typed data.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 

@@ -8,7 +8,14 @@ import type { IndexForm, Node } from "../ir/index.js";
 import { apply, constant, identity, stack, variable, zeros } from "../ops/index.js";
 import { coefficientOf, NoMatrixForm } from "./coefficient.js";
 import { differentiateIndexForm, IndexNames, indexDerivative, symmetrizeIndexForm } from "./index-form.js";
-import { type DerivativeValue, type Layout, type LayoutView, type NaturalValue, present } from "./layout.js";
+import {
+  type DerivativeValue,
+  type Layout,
+  type LayoutView,
+  type NaturalValue,
+  present,
+  transposes,
+} from "./layout.js";
 import { jvp, transposeLinear } from "./linearize.js";
 
 export type SymmetricConvention = "projection" | "cookbook";
@@ -228,13 +235,14 @@ function shown(
   simplify: (n: Node) => Node,
 ): { value: DerivativeValue; natural: NaturalValue; view: LayoutView } {
   const gradient = natural.outputRank === 0 && order === 1 && variableAxes > 0;
-  const plain: NaturalValue =
-    natural.kind === "matrix"
-      ? { kind: "matrix", node: simplify(natural.node) }
-      : { kind: "index", form: natural.form };
+  if (natural.kind === "index")
+    return { ...present({ kind: "index", form: natural.form }, variableAxes, gradient, layout), natural };
+  // One pass of the simplifier: over the natural form where the layout shows it as it is, else over
+  // its transpose (the natural form is kept as derived).
+  const transposed = transposes(layout, gradient);
+  const plain: NaturalValue = { kind: "matrix", node: transposed ? natural.node : simplify(natural.node) };
   const { value, view } = present(plain, variableAxes, gradient, layout);
-  const tidied =
-    value.kind === "matrix" && view.transposed ? { ...value, node: simplify(value.node) } : value;
+  const tidied = value.kind === "matrix" && transposed ? { ...value, node: simplify(value.node) } : value;
   return { value: tidied, natural: plain, view };
 }
 
