@@ -59,7 +59,10 @@ function examplesOf(op: OperatorName): Problem[] {
   const found: Problem[] = [];
   const choices = (k: number): string[][] =>
     k === 0 ? [[]] : choices(k - 1).flatMap((rest) => OPERANDS.map((pair) => [...rest, pair[k - 1]!]));
-  for (const args of choices(arity)) {
+  // An operator whose right operand is a whole-number literal (X^3) gets one.
+  const literalRight = syntax.kind === "binary" && syntax.integerLiteralRight === true;
+  for (const chosen of choices(arity)) {
+    const args = literalRight ? [chosen[0]!, "3"] : chosen;
     const text =
       syntax.kind === "function"
         ? `${syntax.name}(${args.join(", ")})`

@@ -93,7 +93,7 @@ describe("shape inference by unification", () => {
 
   it("checks every operator's shape rule", () => {
     expect(error("tr(x)")).toBe("tr needs a square matrix, got x (n)");
-    expect(error("x: vector(n)\nx^2")).toMatch(/use \.\^/);
+    expect(error("x: vector(n)\nx^2")).toMatch(/write \.\^ for the power of each entry/);
     expect(error("x / y")).toMatch(/divisor must be a scalar/);
     expect(error("softmax(A)")).toMatch(/needs a vector/);
     expect(error("dot(x, A)")).toMatch(/dot needs two vectors/);

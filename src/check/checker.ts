@@ -5,6 +5,7 @@ import { type Diagnostic, type Dim, formatShape, type Shape, type SourceSpan } f
 import type { Node } from "../ir/index.js";
 import {
   apply,
+  callArity,
   constant,
   FUNCTION_NAMES,
   functionOperators,
@@ -36,6 +37,11 @@ export interface CheckedProblem {
   readonly variables: readonly VariableInfo[];
   /** Where each node of the expression was written (its first occurrence). */
   readonly spans: ReadonlyMap<number, SourceSpan>;
+  /**
+   * How the problem was read where a name's type came from anything but its declaration or its first
+   * letter (a name read as a scalar because of ^): said, never silent.
+   */
+  readonly notes: readonly string[];
 }
 
 export interface CheckResult {
@@ -189,10 +195,14 @@ class Checker {
             "name",
           );
       }
-      this.fail(`unknown function '${expr.callee}'`, expr.calleeSpan, "name");
+      const near = nearestFunction(expr.callee);
+      this.fail(
+        `unknown function '${expr.callee}'${near === null ? "" : ` — did you mean ${near}?`}`,
+        expr.calleeSpan,
+        "name",
+      );
     }
-    const first = OPERATORS[candidates[0]!].syntax;
-    const arity = first.kind === "function" ? first.arity : 1;
+    const arity = callArity(candidates[0]!);
     if (expr.args.length !== arity) {
       const plural = arity === 1 ? "argument" : "arguments";
       this.fail(`${expr.callee} takes ${arity} ${plural}, got ${expr.args.length}`, expr.span, "syntax");
@@ -218,8 +228,17 @@ class Checker {
         if (expr.operand.kind === "number" && expr.operand.value !== 0)
           return { kind: "const", value: -expr.operand.value };
         return { kind: "apply", op: "neg", args: [expr.operand] };
-      case "binary":
-        return { kind: "apply", op: symbolOperator("binary", expr.operator), args: [expr.left, expr.right] };
+      case "binary": {
+        const ranks = [expr.left, expr.right].map((a) => this.shapes.get(a)!.length);
+        const op = symbolOperator("binary", expr.operator, ranks);
+        const syntax = OPERATORS[op].syntax;
+        if (syntax.kind === "binary" && syntax.integerLiteralRight && !isIntegerLiteral(expr.right))
+          this.fail(
+            `${this.describe(expr.left)} ${expr.operator} ${this.describe(expr.right)}: the power of a matrix needs a whole number written as a number (X^2, X^-1); write .^ for the power of each entry`,
+            expr.operatorSpan,
+          );
+        return { kind: "apply", op, args: [expr.left, expr.right] };
+      }
       case "transpose":
         return { kind: "apply", op: "transpose", args: [expr.operand] };
       case "call":
@@ -301,7 +320,11 @@ class Checker {
       shape: resolveShape(slot.sizes),
       declared: slot.declared,
     }));
-    return { source: this.problem.source, expression: nodes.get(root)!, variables, spans };
+    const notes = [...this.scalarNames].map(
+      (name) =>
+        `${name} is read as a scalar, because of its ^ (as a ${defaultKind(name)} it does not check); declare ${name}: scalar to say so`,
+    );
+    return { source: this.problem.source, expression: nodes.get(root)!, variables, spans, notes };
   }
 
   private build(
@@ -339,18 +362,61 @@ function attempt(problem: SyntaxProblem, scalarNames: ReadonlySet<string>): Chec
   }
 }
 
-/** Undeclared names that are an operand of the scalar power ^ (x^3, 2^y). */
+/**
+ * Undeclared lowercase names that are an operand of ^ (x^3, 2^y) and not scalars by their first
+ * letter. A capital (matrix) name is never read as a scalar: its ^ is the matrix power.
+ */
 function powerOperands(problem: SyntaxProblem): Set<string> {
   const declared = new Set(problem.declarations.map((d) => d.name));
   const names = new Set<string>();
   for (const expr of syntaxPostorder(problem.expression!)) {
     if (expr.kind !== "binary" || expr.operator !== "^") continue;
     for (const operand of [expr.left, expr.right]) {
-      if (operand.kind === "name" && !declared.has(operand.name) && defaultKind(operand.name) !== "scalar")
+      if (operand.kind === "name" && !declared.has(operand.name) && defaultKind(operand.name) === "vector")
         names.add(operand.name);
     }
   }
   return names;
+}
+
+/** A whole number written as a number, possibly negated (3, -1, (-1)). */
+function isIntegerLiteral(expr: SyntaxExpr): boolean {
+  const inner = expr.kind === "negate" ? expr.operand : expr;
+  return inner.kind === "number" && Number.isInteger(inner.value);
+}
+
+/** The known function nearest to a misspelt one (at most a third of its letters off), or null. */
+function nearestFunction(name: string): string | null {
+  let best: string | null = null;
+  let bestDistance = Math.max(1, Math.floor(name.length / 3)) + 1;
+  for (const candidate of FUNCTION_NAMES) {
+    const d = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  if (best === null) return null;
+  // An alias is suggested as the operator's own name where it has one (trace → tr).
+  const op = functionOperators(best)[0]!;
+  const syntax = OPERATORS[op].syntax;
+  return syntax.kind === "function" ? syntax.name : best;
+}
+
+/** Levenshtein distance with transpositions (trcae → trace is 1). */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  return d[a.length]![b.length]!;
 }
 
 /**

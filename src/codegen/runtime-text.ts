@@ -315,5 +315,14 @@ export const RUNTIME: readonly RuntimePiece[] = [
     "needs": [],
     "typed": "function softplus(x: number): number {\n  return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));\n}",
     "plain": "function softplus(x) {\n  return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));\n}"
+  },
+  {
+    "name": "mpow",
+    "needs": [
+      "eye",
+      "matmul"
+    ],
+    "typed": "/** The matrix power A^k of a square A, k a whole number ≥ 0, by repeated squaring. */\nfunction mpow(a: Mat, k: number): Mat {\n  let result = eye(a.rows);\n  let base = a;\n  for (let e = k; e > 0; e = Math.floor(e / 2)) {\n    if (e % 2 === 1) result = matmul(result, base);\n    if (e > 1) base = matmul(base, base);\n  }\n  return result;\n}",
+    "plain": "/** The matrix power A^k of a square A, k a whole number ≥ 0, by repeated squaring. */\nfunction mpow(a, k) {\n  let result = eye(a.rows);\n  let base = a;\n  for (let e = k; e > 0; e = Math.floor(e / 2)) {\n    if (e % 2 === 1)\n      result = matmul(result, base);\n    if (e > 1)\n      base = matmul(base, base);\n  }\n  return result;\n}"
   }
 ];

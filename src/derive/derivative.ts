@@ -177,9 +177,13 @@ export function differentiate(
     result.natural.kind === "index"
       ? kroneckerText(result.natural.form, p.expression, variables, result.order, result.layout, tidyUp)
       : null;
-  const notes = kronecker
-    ? [...result.notes, `as a Kronecker product, d vec(Y)/d vec(X) = ${kronecker.text} (vec stacks columns)`]
-    : result.notes;
+  const notes = [
+    ...p.notes,
+    ...result.notes,
+    ...(kronecker
+      ? [`as a Kronecker product, d vec(Y)/d vec(X) = ${kronecker.text} (vec stacks columns)`]
+      : []),
+  ];
   return {
     problem: p,
     wrt: names,

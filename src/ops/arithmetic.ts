@@ -45,7 +45,10 @@ const transposeShape: ShapeRule = (args, dims) => {
 const scalarPowerShape: ShapeRule = (args) =>
   args[0]!.length === 0 && args[1]!.length === 0
     ? []
-    : failure((d) => `^ is the power of a scalar, got ${d(0)} ^ ${d(1)}: use .^ for an element-wise power`);
+    : failure(
+        (d) =>
+          `^ is the power of a scalar or of a square matrix, got ${d(0)} ^ ${d(1)}: write .^ for the power of each entry (x.^2), or x'*x for a vector's squared norm`,
+      );
 
 const divisionShape: ShapeRule = (args) =>
   args[1]!.length === 0
@@ -184,7 +187,8 @@ export const arithmeticOperators = {
     transpose: (ct, [u, v], [lu]) => [lu ? E.unbroadcast(E.ediv(ct, v), u) : null, null],
   },
   pow: {
-    syntax: { kind: "binary", symbol: "^" },
+    // A matrix's power is mpow's (linalg.ts).
+    syntax: { kind: "binary", symbol: "^", acceptsRanks: (ranks) => ranks[0] !== 2 },
     summary: "power of a scalar",
     shape: scalarPowerShape,
     evaluate: ([a, b]) => zipTensors(a, b, Math.pow),
@@ -220,6 +224,7 @@ export const arithmeticOperators = {
       ),
   },
   transpose: {
+    aliases: ["transpose"],
     syntax: { kind: "postfix", symbol: "'" },
     summary: "transpose",
     shape: transposeShape,

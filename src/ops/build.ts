@@ -40,6 +40,8 @@ export function apply(op: string, ...args: Node[]): Node {
   const scalarForm = operator(op).scalarForm;
   if (scalarForm !== undefined && args.length === 1 && args[0]!.shape.length === 0)
     return scalarForm(args[0]!);
+  const canonical = operator(op).canonical?.(args);
+  if (canonical) return canonical;
   return internNode(op, args, resultShape(op, args));
 }
 

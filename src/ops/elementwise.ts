@@ -73,7 +73,10 @@ const one = () => E.num(1);
 
 export const elementwiseOperators = {
   exp: elementwise("exp", "exponential", Math.exp, "\\exp", (_u, fu) => fu),
-  log: elementwise("log", "natural logarithm", Math.log, "\\log", (u) => E.ediv(one(), u)),
+  log: {
+    ...elementwise("log", "natural logarithm", Math.log, "\\log", (u) => E.ediv(one(), u)),
+    aliases: ["ln"],
+  },
   sin: elementwise("sin", "sine", Math.sin, "\\sin", (u) => E.call("cos", u)),
   cos: elementwise("cos", "cosine", Math.cos, "\\cos", (u) => E.neg(E.call("sin", u))),
   tan: elementwise("tan", "tangent", Math.tan, "\\tan", (u) =>

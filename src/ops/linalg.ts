@@ -1,6 +1,7 @@
 // Matrix functions (SPEC §1): tr, det, logdet, inv, and diag both ways (vector → diagonal matrix,
 // square matrix → its diagonal). det/logdet/inv go through one LU factorization.
 import { MatcalcError } from "../core/index.js";
+import type { Node } from "../ir/index.js";
 import {
   type LinearAlgebra,
   luDeterminant,
@@ -21,6 +22,24 @@ function factorsOf(a: Tensor, linalg: LinearAlgebra) {
   return linalg.luFactor(a.data, squareSize(a));
 }
 
+/** X^k: X square, k a scalar (a whole number, which the checker holds to). */
+const matrixPowerShape: ShapeRule = (args, dims) => {
+  const [a, k] = [args[0]!, args[1]!];
+  const fail = failure(
+    (d) =>
+      `^ of a matrix is the matrix power of a square matrix to a whole number, got ${d(0)} ^ ${d(1)}: write .^ for the power of each entry`,
+  );
+  if (a.length !== 2 || k.length !== 0 || dims.isOne(a[0]!) || dims.isOne(a[1]!)) return fail;
+  if (!dims.unify(a[0]!, a[1]!)) return fail;
+  return a;
+};
+
+function identityData(n: number): Float64Array {
+  const data = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) data[i * n + i] = 1;
+  return data;
+}
+
 const diagMatrixShape: ShapeRule = (args) => {
   const a = args[0]!;
   if (a.length === 0) return []; // diag of a scalar is the scalar
@@ -30,6 +49,7 @@ const diagMatrixShape: ShapeRule = (args) => {
 
 export const linalgOperators = {
   tr: {
+    aliases: ["trace"],
     syntax: { kind: "function", name: "tr", arity: 1 },
     summary: "trace",
     shape: squareMatrix("tr", "scalar"),
@@ -88,6 +108,7 @@ export const linalgOperators = {
     }),
   },
   inv: {
+    aliases: ["inverse"],
     syntax: { kind: "function", name: "inv", arity: 1 },
     summary: "matrix inverse",
     shape: squareMatrix("inv", "same"),
@@ -141,5 +162,56 @@ export const linalgOperators = {
     jvp: (_args, [du]) => (du === null ? null : E.call("diagVector", du)),
     transpose: (ct) => [E.call("diagMatrix", ct)],
     code: valueCode("diagOf", "diag", 1),
+  },
+  mpow: {
+    syntax: {
+      kind: "binary",
+      symbol: "^",
+      acceptsRanks: (ranks) => ranks[0] === 2,
+      integerLiteralRight: true,
+    },
+    summary: "matrix power X^k of a square matrix, k a whole number (X^-1 is inv(X))",
+    shape: matrixPowerShape,
+    evaluate: ([a, k], _node, context) => {
+      const n = squareSize(a!);
+      let result: Tensor = { shape: [n, n], data: identityData(n) };
+      for (let i = 0; i < k!.data[0]!; i++)
+        result = { shape: [n, n], data: context.linalg.matmul(result.data, a!.data, n, n, n) };
+      return result;
+    },
+    text: { kind: "infix", symbol: "^", precedence: Precedence.Power },
+    latex: {
+      kind: "custom",
+      print: ([a, k]) => ({
+        text: `${a!.precedence < Precedence.Atom ? `\\left(${a!.text}\\right)` : a!.text}^{${k!.text}}`,
+        precedence: Precedence.Power,
+      }),
+    },
+    // d(X^k) = Σ_{i<k} X^i dX X^(k-1-i).
+    jvp: ([x, k], [dx]) => {
+      if (dx === null) return null;
+      const power = k.attrs.value!;
+      const terms: Node[] = [];
+      for (let i = 0; i < power; i++) {
+        const left = E.call("mpow", x, E.num(i));
+        const right = E.call("mpow", x, E.num(power - 1 - i));
+        terms.push(E.mul(E.mul(left, dx), right));
+      }
+      return terms.reduce((sum, term) => E.add(sum, term));
+    },
+    // X^-1 is inv(X), X^1 is X, X^0 is I, X^-k is inv(X)^k.
+    canonical: ([x, k]) => {
+      const power = k!.attrs.value;
+      if (k!.op !== "const" || power === undefined || power >= 2) return null;
+      if (power === 1) return x!;
+      if (power === 0) return identity(x!.shape[0]!);
+      if (power === -1) return E.call("inv", x!);
+      return E.call("mpow", E.call("inv", x!), E.num(-power));
+    },
+    code: valueCode("mpow", "", 2, {
+      numpy: "np.linalg.matrix_power(#0, int(#1))",
+      torch: "torch.linalg.matrix_power(#0, int(#1))",
+      jax: "jnp.linalg.matrix_power(#0, int(#1))",
+    }),
   },
 } satisfies Record<string, OperatorDefinition>;

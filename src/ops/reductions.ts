@@ -56,6 +56,7 @@ export const reductionOperators = {
     code: valueCode("dot", "dot", 2),
   },
   norm2: {
+    aliases: ["norm"],
     syntax: { kind: "function", name: "norm2", arity: 1 },
     summary: "Euclidean norm (Frobenius for a matrix)",
     shape: scalarResult,

@@ -38,14 +38,22 @@ export function operator(name: string): OperatorDefinition {
   return definition;
 }
 
-/** The operators spelled as each function name. */
+/** The operators spelled as each function name (their own, and their aliases). */
 const BY_FUNCTION_NAME = new Map<string, OperatorName[]>();
 for (const op of OPERATOR_NAMES) {
   const syntax = OPERATORS[op].syntax;
-  if (syntax.kind !== "function") continue;
-  const list = BY_FUNCTION_NAME.get(syntax.name);
-  if (list) list.push(op);
-  else BY_FUNCTION_NAME.set(syntax.name, [op]);
+  const names = [...(syntax.kind === "function" ? [syntax.name] : []), ...(OPERATORS[op].aliases ?? [])];
+  for (const name of names) {
+    const list = BY_FUNCTION_NAME.get(name);
+    if (list) list.push(op);
+    else BY_FUNCTION_NAME.set(name, [op]);
+  }
+}
+
+/** How many arguments a call of the operator takes (a postfix or prefix operator's one). */
+export function callArity(op: OperatorName): number {
+  const syntax = OPERATORS[op].syntax;
+  return syntax.kind === "function" ? syntax.arity : syntax.kind === "binary" ? 2 : 1;
 }
 
 /** Operators spelled as the function `name` (diag has two, told apart by the argument's rank). */
@@ -53,28 +61,34 @@ export function functionOperators(name: string): OperatorName[] {
   return [...(BY_FUNCTION_NAME.get(name) ?? [])];
 }
 
-export const FUNCTION_NAMES: ReadonlySet<string> = new Set(
-  OPERATOR_NAMES.flatMap((op) => {
-    const syntax = OPERATORS[op].syntax;
-    return syntax.kind === "function" ? [syntax.name] : [];
-  }),
-);
+export const FUNCTION_NAMES: ReadonlySet<string> = new Set(BY_FUNCTION_NAME.keys());
 
 /** Operators by how they are written with a symbol: `binary *`, `prefix -`, `postfix '`. */
-const BY_SYMBOL = new Map<string, OperatorName>();
+const BY_SYMBOL = new Map<string, OperatorName[]>();
 for (const op of OPERATOR_NAMES) {
   const syntax = OPERATORS[op].syntax;
   if (syntax.kind === "binary" || syntax.kind === "prefix" || syntax.kind === "postfix") {
     const key = `${syntax.kind} ${syntax.symbol}`;
-    if (!BY_SYMBOL.has(key)) BY_SYMBOL.set(key, op);
+    BY_SYMBOL.set(key, [...(BY_SYMBOL.get(key) ?? []), op]);
   }
 }
 
-/** The operator written with a binary, prefix or postfix symbol. */
-export function symbolOperator(kind: "binary" | "prefix" | "postfix", symbol: string): OperatorName {
+/**
+ * The operator written with a binary, prefix or postfix symbol, for operands of these ranks: where
+ * several share the symbol (^ of a scalar, ^ of a square matrix), the one whose syntax accepts them.
+ */
+export function symbolOperator(
+  kind: "binary" | "prefix" | "postfix",
+  symbol: string,
+  ranks: readonly number[] = [],
+): OperatorName {
   const found = BY_SYMBOL.get(`${kind} ${symbol}`);
   if (!found) throw new Error(`no ${kind} operator '${symbol}'`);
-  return found;
+  const accepts = (op: OperatorName) => {
+    const syntax = OPERATORS[op].syntax;
+    return syntax.kind !== "binary" || syntax.acceptsRanks === undefined || syntax.acceptsRanks(ranks);
+  };
+  return found.find(accepts) ?? found[0]!;
 }
 
 /** The element-wise functions of one argument: exp, log, sin, …, step. */

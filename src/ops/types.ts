@@ -79,7 +79,14 @@ export type OperatorSyntax =
       readonly arity: number;
       readonly acceptsRanks?: (ranks: readonly number[]) => boolean;
     }
-  | { readonly kind: "binary"; readonly symbol: string }
+  | {
+      readonly kind: "binary";
+      readonly symbol: string;
+      /** Where several operators share the symbol, the operand ranks this one takes (X^k: [2, 0]). */
+      readonly acceptsRanks?: (ranks: readonly number[]) => boolean;
+      /** The right operand must be a whole number written as a number (X^3, X^-1). */
+      readonly integerLiteralRight?: true;
+    }
   | { readonly kind: "prefix"; readonly symbol: string }
   | { readonly kind: "postfix"; readonly symbol: string }
   | { readonly kind: "leaf" };
@@ -187,6 +194,12 @@ export type CoreCodeOperator = (typeof CORE_CODE_OPERATORS)[number];
 
 export interface OperatorDefinition {
   readonly syntax: OperatorSyntax;
+  /**
+   * Other function names that call it, each with one obvious meaning (`trace` for tr, `ln` for log,
+   * `transpose(A)` for A'): with its arity (one argument for a postfix or prefix operator). Text and
+   * LaTeX print the operator's own spelling.
+   */
+  readonly aliases?: readonly string[];
   /** One line for documentation and the playground. */
   readonly summary: string;
   readonly shape: ShapeRule;
@@ -204,6 +217,11 @@ export interface OperatorDefinition {
    * call, so the operator's own rules never meet a scalar.
    */
   readonly scalarForm?: (argument: Node) => Node;
+  /**
+   * A form the node builders build instead of the call, where there is a simpler one with the same
+   * meaning (X^-1 is inv(X), X^1 is X); null where there is none.
+   */
+  readonly canonical?: (args: readonly Node[]) => Node | null;
   /** How generated code writes it, for every target (see OperatorCode); none for the core ones. */
   readonly code?: OperatorCode;
 }

@@ -287,6 +287,12 @@ export const transposeRules: Ruleset = {
       // once (a chain of k factors would otherwise take k passes).
       return tryApply("mul", transposeProduct(b), transposeProduct(a));
     }),
+    rule("transpose-of-power", ["transpose"], (n) => {
+      // (X^k)' = (X')^k: the transpose goes inward, as for a product.
+      if (n.op !== "transpose" || n.args[0]!.op !== "mpow") return null;
+      const [x, k] = [n.args[0]!.args[0]!, n.args[0]!.args[1]!];
+      return tryApply("mpow", apply("transpose", x), k);
+    }),
     rule("transpose-of-sum", ["transpose"], (n) => {
       if (n.op !== "transpose") return null;
       const a = n.args[0]!;
@@ -478,6 +484,25 @@ export const diagonalRules: Ruleset = {
         return sameShape(rest, n) ? rest : isScalar(rest) ? apply("mul", rest, identity(b.shape[1]!)) : null;
       }
       return null;
+    }),
+    rule("powers-of-one-matrix-multiply", ["mul"], (n) => {
+      // X^a·X^b = X^(a+b) (X·X = X^2), also at the end of a left-associated chain R·X^a·X^b.
+      if (n.op !== "mul") return null;
+      const power = (t: Node): [Node, number] | null => {
+        if (t.op === "mpow" && t.args[1]!.op === "const") return [t.args[0]!, t.args[1]!.attrs.value!];
+        return t.shape.length === 2 && t.shape[0] === t.shape[1] && t.shape[0] !== 1 ? [t, 1] : null;
+      };
+      const merge = (p: Node, q: Node): Node | null => {
+        const [x, y] = [power(p), power(q)];
+        if (x === null || y === null || x[0] !== y[0]) return null;
+        return apply("mpow", x[0], constant(x[1] + y[1]));
+      };
+      const [a, b] = [n.args[0]!, n.args[1]!];
+      const whole = merge(a, b);
+      if (whole !== null) return whole;
+      if (a.op !== "mul") return null;
+      const tail = merge(a.args[1]!, b);
+      return tail === null ? null : apply("mul", a.args[0]!, tail);
     }),
     rule("diagonal-of-diag", ["diagVector"], (n) =>
       n.op === "diagVector" && n.args[0]!.op === "diagMatrix" ? n.args[0]!.args[0]! : null,

@@ -14,6 +14,9 @@ export type TokenKind =
   | ";"
   | ","
   | ":"
+  | "{"
+  | "}"
+  | "norm"
   | "newline"
   | "invalid"
   | "end";
@@ -28,7 +31,27 @@ export interface Token {
 
 const TWO_CHAR_OPERATORS = new Set([".*", "./", ".^"]);
 const ONE_CHAR_OPERATORS = new Set(["+", "-", "*", "/", "^"]);
-const PUNCTUATION = new Set(["(", ")", "[", "]", ";", ",", ":"]);
+const PUNCTUATION = new Set(["(", ")", "[", "]", ";", ",", ":", "{", "}"]);
+
+/**
+ * Other spellings of the operators, each with one obvious meaning: `**` (Python's power), `@`
+ * (Python's matrix product), `⊙` and `∘` (the Hadamard product).
+ */
+const OPERATOR_SPELLINGS = new Map([
+  ["**", "^"],
+  ["@", "*"],
+  ["\u2299", ".*"],
+  ["\u2218", ".*"],
+]);
+
+/** Superscript digits (x², A³): a power with that exponent. */
+const SUPERSCRIPT_DIGITS = "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079";
+
+/** The transpose written as a superscript T (Aᵀ). */
+const SUPERSCRIPT_T = "\u1d40";
+
+/** LaTeX's names of the transpose in an exponent (A^\top), and the symbol ⊤. */
+const TRANSPOSE_WORDS = new Set(["\\top", "\\intercal", "\u22a4"]);
 
 function isDigit(c: string | undefined): boolean {
   return c !== undefined && c >= "0" && c <= "9";
@@ -40,6 +63,11 @@ function isNameStart(c: string | undefined): boolean {
 
 function isNamePart(c: string | undefined): boolean {
   return isNameStart(c) || isDigit(c);
+}
+
+/** Whether a name token is the transpose as an exponent's LaTeX name: \top, \intercal or ⊤. */
+export function isTransposeWord(text: string): boolean {
+  return TRANSPOSE_WORDS.has(text);
 }
 
 export function tokenize(source: string): Token[] {
@@ -76,8 +104,38 @@ export function tokenize(source: string): Token[] {
     } else if (isNameStart(c)) {
       while (isNamePart(source[i])) i++;
       push("name", start, i);
-    } else if (c === "'") {
+    } else if (c === "'" || c === SUPERSCRIPT_T) {
       push("quote", i, ++i);
+    } else if (
+      c === "." &&
+      source[i + 1] === "T" &&
+      !isNamePart(source[i + 2]) &&
+      ["name", ")", "]", "quote"].includes(tokens[tokens.length - 1]?.kind ?? "")
+    ) {
+      // NumPy's x.T, after an operand.
+      i += 2;
+      push("quote", start, i);
+    } else if (SUPERSCRIPT_DIGITS.includes(c)) {
+      // x² is x^2: a power and its exponent, both spanning the superscript.
+      while (i < source.length && SUPERSCRIPT_DIGITS.includes(source[i]!)) i++;
+      const digits = [...source.slice(start, i)].map((d) => SUPERSCRIPT_DIGITS.indexOf(d)).join("");
+      tokens.push({ kind: "operator", text: "^", span: { start, end: i } });
+      tokens.push({ kind: "number", text: digits, span: { start, end: i }, value: Number(digits) });
+    } else if (c === "\\" && isNameStart(source[i + 1])) {
+      // A LaTeX word: only the transpose's (\top) means something here; the parser reports others.
+      i++;
+      while (isNamePart(source[i])) i++;
+      push(TRANSPOSE_WORDS.has(source.slice(start, i)) ? "name" : "invalid", start, i);
+    } else if (TRANSPOSE_WORDS.has(c)) {
+      push("name", i, ++i);
+    } else if (c === "\u2016") {
+      // ‖x‖, the norm.
+      push("norm", i, ++i);
+    } else if (OPERATOR_SPELLINGS.has(source.slice(i, i + 2)) || OPERATOR_SPELLINGS.has(c)) {
+      const two = OPERATOR_SPELLINGS.has(source.slice(i, i + 2));
+      const text = OPERATOR_SPELLINGS.get(two ? source.slice(i, i + 2) : c)!;
+      i += two ? 2 : 1;
+      tokens.push({ kind: "operator", text, span: { start, end: i } });
     } else if (c === "." && source[i + 1] === "'") {
       i += 2;
       push("quote", start, i);

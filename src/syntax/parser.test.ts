@@ -45,7 +45,7 @@ describe("lexer", () => {
   });
 
   it("marks characters outside the language as invalid", () => {
-    expect(tokenize("x @ y").map((t) => t.kind)).toEqual(["name", "invalid", "name", "end"]);
+    expect(tokenize("x $ y").map((t) => t.kind)).toEqual(["name", "invalid", "name", "end"]);
   });
 });
 

@@ -1,8 +1,9 @@
 // Recursive-descent parser for problems (SPEC §1). It never throws: it returns the syntax tree it
 // could build and a list of diagnostics with source spans, so an editor can show partial results.
 //
-// Grammar, tightest first (SPEC §1): postfix ' ; ^ .^ (left-associative, exponent may be negated);
-// unary - ; * / .* ./ ; + - . A problem is segments separated by newlines, top-level commas or
+// Grammar, tightest first: postfix ' (also .', .T, ᵀ) ; ^ .^ (left-associative, the exponent may be
+// negated or a {group}; ^T, ^{T}, ^\top are the transpose) ; unary - ; * / .* ./ ; + - . Other
+// spellings (**, @, ⊙, x², ‖x‖) are the lexer's and the parser's; docs/language.md lists them all. A problem is segments separated by newlines, top-level commas or
 // semicolons: each segment `name: type` is a declaration, the one other segment is the expression.
 import type { Diagnostic, SourceSpan } from "../core/index.js";
 import type {
@@ -13,7 +14,7 @@ import type {
   SyntaxExpr,
   SyntaxProblem,
 } from "./ast.js";
-import { type Token, tokenize } from "./lexer.js";
+import { isTransposeWord, type Token, tokenize } from "./lexer.js";
 
 /** Deeper nesting than this is refused with a clear message instead of exhausting the stack. */
 export const MAX_NESTING = 256;
@@ -146,14 +147,47 @@ class SegmentParser {
       const token = this.peek();
       if (token.kind !== "operator" || (token.text !== "^" && token.text !== ".^")) return left;
       this.next();
+      // A^T, A^{T}, A^\top, A^⊤: the transpose, as textbooks write it (T here is never a variable).
+      const transpose = token.text === "^" ? this.transposeExponent() : null;
+      if (transpose !== null) {
+        left = { kind: "transpose", operand: left, span: { start: left.span.start, end: transpose.end } };
+        continue;
+      }
       const right = this.parseExponent();
       left = this.binary(token, left, right);
     }
   }
 
-  /** The exponent of ^ may carry a sign (`2^-1`), as in Matlab. */
+  /** After ^: the span of an exponent that means the transpose (T, {T}, \top, ⊤), consumed; or null. */
+  private transposeExponent(): SourceSpan | null {
+    const first = this.peek();
+    const isT = (t: Token) => t.kind === "name" && (t.text === "T" || isTransposeWord(t.text));
+    if (isT(first) && this.peek(1).kind !== "(") {
+      this.next();
+      return first.span;
+    }
+    if (first.kind === "{" && isT(this.peek(1)) && this.peek(2).kind === "}") {
+      this.next();
+      this.next();
+      return this.next().span;
+    }
+    return null;
+  }
+
+  /**
+   * The exponent of ^ may carry a sign (`2^-1`), as in Matlab, and be a group in braces, as in LaTeX
+   * (`X^{-1}`, `x^{2}`).
+   */
   private parseExponent(): SyntaxExpr {
     const token = this.peek();
+    if (token.kind === "{") {
+      const open = this.next();
+      this.enter(open);
+      const inner = this.parseSum();
+      this.expect("}", "}", open);
+      this.depth--;
+      return inner;
+    }
     if (token.kind === "operator" && (token.text === "-" || token.text === "+")) {
       this.next();
       this.enter(token);
@@ -199,6 +233,21 @@ class SegmentParser {
         const close = this.expect(")", ")", open);
         this.depth--;
         return { kind: "call", callee: token.text, calleeSpan: token.span, args, span: spanOf(token, close) };
+      }
+      case "norm": {
+        // ‖x‖ is the 2-norm (Frobenius for a matrix), norm2(x).
+        const open = this.next();
+        this.enter(open);
+        const inner = this.parseSum();
+        const close = this.expect("norm", "‖", open);
+        this.depth--;
+        return {
+          kind: "call",
+          callee: "norm2",
+          calleeSpan: open.span,
+          args: [inner],
+          span: spanOf(open, close),
+        };
       }
       case "(": {
         const open = this.next();

@@ -658,3 +658,14 @@ export function sigmoid(x: number): number {
 export function softplus(x: number): number {
   return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
 }
+
+/** The matrix power A^k of a square A, k a whole number ≥ 0, by repeated squaring. */
+export function mpow(a: Mat, k: number): Mat {
+  let result = eye(a.rows);
+  let base = a;
+  for (let e = k; e > 0; e = Math.floor(e / 2)) {
+    if (e % 2 === 1) result = matmul(result, base);
+    if (e > 1) base = matmul(base, base);
+  }
+  return result;
+}

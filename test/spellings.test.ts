@@ -1,0 +1,96 @@
+// What people type: every other spelling the language accepts means exactly what its own spelling
+// means (the same expression, node for node), and a spelling it cannot read gets a message that says
+// what to write. No spelling is read silently as something else: a name retyped through ^ says so.
+import { describe, expect, it } from "vitest";
+import { analyze, differentiate, formatError, loadProblem, toText } from "../src/api/index.js";
+
+const DECLARED = "x: vector(n), y: vector(n), A: matrix(n, n), X: matrix(n, n)";
+
+/** [as typed, as the language spells it] — each pair must read to the same expression. */
+const SAME: ReadonlyArray<readonly [string, string]> = [
+  ["x^T*A*x", "x'*A*x"],
+  ["x^{T}*A*x", "x'*A*x"],
+  ["x^\\top*A*x", "x'*A*x"],
+  ["x^⊤*A*x", "x'*A*x"],
+  ["xᵀ*A*x", "x'*A*x"],
+  ["x.T*A*x", "x'*A*x"],
+  ["x.'*A*x", "x'*A*x"],
+  ["A^T*x", "A'*x"],
+  ["(A*X)^T", "(A*X)'"],
+  ["transpose(A)*x", "A'*x"],
+  ["X^-1", "inv(X)"],
+  ["X^(-1)", "inv(X)"],
+  ["X^{-1}", "inv(X)"],
+  ["inverse(X)", "inv(X)"],
+  ["X^1", "X"],
+  ["trace(X)", "tr(X)"],
+  ["ln(x)", "log(x)"],
+  ["norm(x)", "norm2(x)"],
+  ["‖x‖", "norm2(x)"],
+  ["‖A*x - y‖^2", "norm2(A*x - y)^2"],
+  ["x ⊙ y", "x .* y"],
+  ["x ∘ y", "x .* y"],
+  ["A @ x", "A*x"],
+  ["x.T @ A @ x", "x'*A*x"],
+  ["X**3", "X^3"],
+  ["X²", "X^2"],
+  ["X³", "X^3"],
+  ["X^{2}", "X^2"],
+];
+
+const expressionOf = (text: string) => {
+  const a = analyze(`${DECLARED}\n${text}`);
+  if (a.problem === null) throw new Error(`${text}: ${a.diagnostics[0]?.message}`);
+  return a.problem.expression;
+};
+
+describe("spellings people type", () => {
+  for (const [typed, own] of SAME)
+    it(`reads ${typed} as ${own}`, () => {
+      expect(toText(expressionOf(typed))).toBe(toText(expressionOf(own)));
+      expect(expressionOf(typed)).toBe(expressionOf(own));
+    });
+
+  it("reads X^k of a square matrix as its matrix power, whose derivative is the matrix power's", () => {
+    expect(toText(differentiate("tr(X^3)", "X").node!)).toBe("3*X^2");
+    expect(toText(differentiate("tr(X^3)", "X", { layout: "denominator" }).node!)).toBe("3*X'^2");
+    expect(differentiate("X^2", "X").kronecker?.text).toBe("X' ⊗ I + I ⊗ X");
+    expect(toText(differentiate("x^T*A*x", "x").node!)).toBe("x'*(A + A')");
+  });
+
+  const refused: ReadonlyArray<readonly [string, RegExp]> = [
+    ["trce(X)", /unknown function 'trce' — did you mean tr\?/],
+    ["sofmax(x)", /did you mean softmax\?/],
+    ["tarnspose(A)", /did you mean transpose\?/],
+    [`${DECLARED}\nx^2`, /write \.\^ for the power of each entry \(x\.\^2\), or x'\*x/],
+    ["X^n", /the power of a matrix needs a whole number written as a number/],
+    ["X^0.5", /the power of a matrix needs a whole number/],
+    ["A: matrix(m, n)\nA^2", /square matrix/],
+    ["x $ y", /unexpected character '\$'/],
+  ];
+  for (const [text, message] of refused)
+    it(`refuses ${text.split("\n").at(-1)} with a message that says what to write`, () => {
+      let error: unknown = null;
+      try {
+        loadProblem(text);
+      } catch (e) {
+        error = e;
+      }
+      expect(error, text).not.toBeNull();
+      expect(formatError(error, text)).toMatch(message);
+    });
+
+  it("says so where a name's ^ makes it a scalar, and never makes a capital name one", () => {
+    const lecture = loadProblem("log(sin(x^3)^2)");
+    expect(lecture.variables).toEqual([expect.objectContaining({ name: "x", kind: "scalar" })]);
+    expect(lecture.notes.join(" ")).toMatch(/x is read as a scalar, because of its \^/);
+    expect(differentiate(lecture, "x").notes.join(" ")).toMatch(/x is read as a scalar/);
+    // Declared or scalar by its first letter: nothing to say.
+    expect(loadProblem("a^3").notes).toEqual([]);
+    expect(loadProblem("x: scalar\nx^3").notes).toEqual([]);
+    // X is a matrix: its ^ is the matrix power (it once made X a scalar, silently).
+    const power = loadProblem("X^3 - 1");
+    expect(power.variables).toEqual([expect.objectContaining({ name: "X", kind: "matrix" })]);
+    expect(power.notes).toEqual([]);
+  });
+});
