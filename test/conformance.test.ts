@@ -45,6 +45,27 @@ const VALUES = {
   ],
 };
 
+/** Values inside (-1, 1), for the operators defined only there (arcsin, arccos). */
+const UNIT_VALUES = {
+  a: 0.3,
+  b: -0.45,
+  x: [0.2, -0.5, 0.35],
+  y: [0.6, 0.1, -0.3],
+  A: [
+    [0.4, 0.1, -0.2],
+    [0.1, 0.5, 0.15],
+    [-0.2, 0.15, 0.3],
+  ],
+  B: [
+    [0.25, -0.1, 0.2],
+    [-0.1, 0.35, 0.05],
+    [0.2, 0.05, 0.45],
+  ],
+};
+
+/** The values at which an operator's examples run: inside its domain. */
+const valuesFor = (op: OperatorName) => (OPERATORS[op].domain === "open-unit" ? UNIT_VALUES : VALUES);
+
 /** Operands of each rank: a scalar, a vector and a square matrix (second operands apart). */
 const OPERANDS = [
   ["a", "b"],
@@ -123,7 +144,7 @@ describe("every operator of the registry, through every stage", () => {
 
       it(`${op}: evaluates to finite numbers`, () => {
         for (const p of examples) {
-          const value = evaluateProblem(p, VALUES);
+          const value = evaluateProblem(p, valuesFor(op));
           expect(value.data.every(Number.isFinite), toText(p.expression)).toBe(true);
         }
       });
@@ -131,7 +152,7 @@ describe("every operator of the registry, through every stage", () => {
       it(`${op}: differentiates by every variable, checked by differences and both modes of AD`, () => {
         for (const p of examples) {
           for (const wrt of variablesOf(p)) {
-            const report = checkDerivative(p, wrt, { values: VALUES });
+            const report = checkDerivative(p, wrt, { values: valuesFor(op) });
             const what = `d(${toText(p.expression)})/d${wrt}`;
             expect(report.passed, `${what}: ${report.maxRelativeError}`).toBe(true);
             expect(report.forwardModeError ?? report.reverseModeError, what).not.toBeNull();
@@ -154,9 +175,9 @@ describe("every operator of the registry, through every stage", () => {
           for (const wrt of variablesOf(p)) {
             for (const target of ["js", "ts"] as const) {
               const emitted = emit(p, wrt, { target });
-              const c = { label: op, problem: p.source, wrt, order: 1, values: VALUES };
+              const c = { label: op, problem: p.source, wrt, order: 1, values: valuesFor(op) };
               const expected = expectedFor(c, emitted.derivatives, emitted.outputs)!;
-              const { key, error } = mismatch(expected, runJs(emitted.code, target, VALUES));
+              const { key, error } = mismatch(expected, runJs(emitted.code, target, valuesFor(op)));
               expect(error, `${target} ${toText(p.expression)} by ${wrt}: ${key}`).toBeLessThan(1e-9);
             }
           }
@@ -179,7 +200,7 @@ describe("every operator of the registry, through every stage", () => {
           EXAMPLES.get(op)!.flatMap((p) =>
             variablesOf(p).map((wrt) => {
               const emitted = emit(p, wrt, { target });
-              const c = { label: op, problem: p.source, wrt, order: 1, values: VALUES };
+              const c = { label: op, problem: p.source, wrt, order: 1, values: valuesFor(op) };
               return {
                 op,
                 code: emitted.code,

@@ -36,6 +36,12 @@ const SAME: ReadonlyArray<readonly [string, string]> = [
   ["X²", "X^2"],
   ["X³", "X^3"],
   ["X^{2}", "X^2"],
+  ["asin(x)", "arcsin(x)"],
+  ["acos(x)", "arccos(x)"],
+  ["atan(x)", "arctan(x)"],
+  ["x'*eye*x", "x'*I*x"],
+  ["vector(2)", "2*ones"],
+  ["matrix(a) .* X", "(a*(ones*ones')) .* X"],
 ];
 
 const expressionOf = (text: string) => {
@@ -79,6 +85,11 @@ describe("spellings people type", () => {
       expect(error, text).not.toBeNull();
       expect(formatError(error, text)).toMatch(message);
     });
+
+  it("runs matrixcalculus.org's documented logistic regression verbatim", () => {
+    const d = differentiate("sum(log(exp(-y.*(X*w)) + vector(1)))", "w");
+    expect(d.kind).toBe("matrix");
+  });
 
   it("says so where a name's ^ makes it a scalar, and never makes a capital name one", () => {
     const lecture = loadProblem("log(sin(x^3)^2)");

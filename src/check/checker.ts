@@ -4,6 +4,7 @@
 import { type Diagnostic, type Dim, formatShape, type Shape, type SourceSpan } from "../core/index.js";
 import type { Node } from "../ir/index.js";
 import {
+  algebra,
   apply,
   callArity,
   constant,
@@ -22,6 +23,8 @@ import {
 import { type DeclaredKind, type SyntaxExpr, type SyntaxProblem, syntaxChildren } from "../syntax/index.js";
 import { defaultKind, RESERVED_NAMES } from "./typing.js";
 import { type SizeHandle, SizeUnifier } from "./unify.js";
+
+const { broadcast } = algebra;
 
 export interface VariableInfo {
   readonly name: string;
@@ -62,6 +65,8 @@ type Plan =
   | { readonly kind: "var"; readonly slot: VariableSlot }
   | { readonly kind: "identity" | "ones"; readonly sizes: SizeHandle[] }
   | { readonly kind: "apply"; readonly op: OperatorName; readonly args: readonly SyntaxExpr[] }
+  /** vector(c), matrix(c): c in every entry of a vector or matrix whose sizes are inferred. */
+  | { readonly kind: "filled"; readonly args: readonly SyntaxExpr[]; readonly sizes: SizeHandle[] }
   | {
       readonly kind: "stack";
       readonly args: readonly SyntaxExpr[];
@@ -171,7 +176,7 @@ class Checker {
   private planName(expr: Extract<SyntaxExpr, { kind: "name" }>): Plan {
     const { name, span } = expr;
     if (name === "pi") return { kind: "const", value: Math.PI, symbol: "pi" };
-    if (name === "I" && !this.slots.has("I")) {
+    if ((name === "I" && !this.slots.has("I")) || name === "eye") {
       const n = this.sizes.fresh();
       return { kind: "identity", sizes: [n, n] };
     }
@@ -181,6 +186,17 @@ class Checker {
   }
 
   private planCall(expr: Extract<SyntaxExpr, { kind: "call" }>): Plan {
+    // matrixcalculus.org's vector(c) and matrix(c): a constant-filled vector or matrix.
+    if ((expr.callee === "vector" || expr.callee === "matrix") && expr.args.length === 1) {
+      const value = expr.args[0]!;
+      if (this.shapes.get(value)!.length !== 0)
+        this.fail(
+          `${expr.callee}(c) fills a ${expr.callee} with a scalar c, got ${this.describe(value)}`,
+          expr.span,
+        );
+      const rank = expr.callee === "vector" ? 1 : 2;
+      return { kind: "filled", args: [value], sizes: Array.from({ length: rank }, () => this.sizes.fresh()) };
+    }
     const candidates = functionOperators(expr.callee);
     if (candidates.length === 0) {
       if (
@@ -265,6 +281,7 @@ class Checker {
         return plan.slot.sizes;
       case "identity":
       case "ones":
+      case "filled":
         return plan.sizes;
       case "apply":
       case "stack": {
@@ -341,6 +358,8 @@ class Checker {
         return identity(resolveShape(plan.sizes)[0]!);
       case "ones":
         return ones(resolveShape(plan.sizes)[0]!);
+      case "filled":
+        return broadcast(nodes.get(plan.args[0]!)!, resolveShape(plan.sizes));
       case "apply":
         return apply(plan.op, ...plan.args.map((a) => nodes.get(a)!));
       case "stack":

@@ -6,6 +6,7 @@ import type { DeclaredKind } from "../syntax/index.js";
 
 export const RESERVED_NAMES: ReadonlyMap<string, string> = new Map([
   ["I", "the identity matrix"],
+  ["eye", "the identity matrix"],
   ["ones", "the all-ones vector"],
   ["pi", "the constant pi"],
 ]);

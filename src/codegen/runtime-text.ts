@@ -324,5 +324,14 @@ export const RUNTIME: readonly RuntimePiece[] = [
     ],
     "typed": "/** The matrix power A^k of a square A, k a whole number ≥ 0, by repeated squaring. */\nfunction mpow(a: Mat, k: number): Mat {\n  let result = eye(a.rows);\n  let base = a;\n  for (let e = k; e > 0; e = Math.floor(e / 2)) {\n    if (e % 2 === 1) result = matmul(result, base);\n    if (e > 1) base = matmul(base, base);\n  }\n  return result;\n}",
     "plain": "/** The matrix power A^k of a square A, k a whole number ≥ 0, by repeated squaring. */\nfunction mpow(a, k) {\n  let result = eye(a.rows);\n  let base = a;\n  for (let e = k; e > 0; e = Math.floor(e / 2)) {\n    if (e % 2 === 1)\n      result = matmul(result, base);\n    if (e > 1)\n      base = matmul(base, base);\n  }\n  return result;\n}"
+  },
+  {
+    "name": "adj",
+    "needs": [
+      "det",
+      "inv"
+    ],
+    "typed": "/** The adjugate det(A)·inv(A) of an invertible A. */\nfunction adj(a: Mat): Mat {\n  const d = det(a);\n  const v = inv(a);\n  return { rows: v.rows, cols: v.cols, data: v.data.map((x) => d * x) };\n}",
+    "plain": "/** The adjugate det(A)·inv(A) of an invertible A. */\nfunction adj(a) {\n  const d = det(a);\n  const v = inv(a);\n  return { rows: v.rows, cols: v.cols, data: v.data.map((x) => d * x) };\n}"
   }
 ];

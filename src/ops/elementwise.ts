@@ -1,5 +1,5 @@
-// Element-wise functions (SPEC §1): exp log sin cos tan tanh cosh sinh sqrt abs sign sigmoid relu
-// softplus step, and the binary max/min with scalar expansion. Each entry is the whole operator: its
+// Element-wise functions: exp log sin cos tan tanh cosh sinh arcsin arccos arctan log1p expm1 sqrt
+// abs sign sigmoid relu softplus step, and the binary max/min with scalar expansion. Each entry is the whole operator: its
 // kernel, printing, derivative and the code every target writes for it.
 
 import { type Node, postorder } from "../ir/index.js";
@@ -70,12 +70,15 @@ function extremumTangent(a: Node, b: Node, da: Tangent, db: Tangent, kind: "max"
 const sigmoid = (x: number) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
 const softplus = (x: number) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
 const one = () => E.num(1);
+/** 1/sqrt(1 - u.^2), the derivative of arcsin. */
+const unitRoot = (u: Node) => E.ediv(one(), E.call("sqrt", E.sub(one(), E.pow(u, E.num(2)))));
 
 export const elementwiseOperators = {
   exp: elementwise("exp", "exponential", Math.exp, "\\exp", (_u, fu) => fu),
   log: {
     ...elementwise("log", "natural logarithm", Math.log, "\\log", (u) => E.ediv(one(), u)),
     aliases: ["ln"],
+    domain: "positive",
   },
   sin: elementwise("sin", "sine", Math.sin, "\\sin", (u) => E.call("cos", u)),
   cos: elementwise("cos", "cosine", Math.cos, "\\cos", (u) => E.neg(E.call("sin", u))),
@@ -87,11 +90,47 @@ export const elementwiseOperators = {
   ),
   cosh: elementwise("cosh", "hyperbolic cosine", Math.cosh, "\\cosh", (u) => E.call("sinh", u)),
   sinh: elementwise("sinh", "hyperbolic sine", Math.sinh, "\\sinh", (u) => E.call("cosh", u)),
+  arcsin: {
+    ...elementwise("arcsin", "inverse sine", Math.asin, "\\arcsin", (u) => unitRoot(u), {
+      ...mathCode("asin"),
+      numpy: "np.arcsin(#)",
+      jax: "jnp.arcsin(#)",
+    }),
+    aliases: ["asin"],
+    domain: "open-unit",
+  },
+  arccos: {
+    ...elementwise("arccos", "inverse cosine", Math.acos, "\\arccos", (u) => E.neg(unitRoot(u)), {
+      ...mathCode("acos"),
+      numpy: "np.arccos(#)",
+      jax: "jnp.arccos(#)",
+    }),
+    aliases: ["acos"],
+    domain: "open-unit",
+  },
+  arctan: {
+    ...elementwise(
+      "arctan",
+      "inverse tangent",
+      Math.atan,
+      "\\arctan",
+      (u) => E.ediv(one(), E.add(one(), E.pow(u, E.num(2)))),
+      { ...mathCode("atan"), numpy: "np.arctan(#)", jax: "jnp.arctan(#)" },
+    ),
+    aliases: ["atan"],
+  },
+  log1p: elementwise("log1p", "log(1 + x), exact for small x", Math.log1p, "\\operatorname{log1p}", (u) =>
+    E.ediv(one(), E.add(one(), u)),
+  ),
+  expm1: elementwise("expm1", "exp(x) - 1, exact for small x", Math.expm1, "\\operatorname{expm1}", (u) =>
+    E.call("exp", u),
+  ),
   sqrt: {
     ...elementwise("sqrt", "square root", Math.sqrt, "\\sqrt", (_u, fu) => E.ediv(E.num(0.5), fu), {
       ...mathCode("sqrt"),
       exactInWasm: "sqrt",
     }),
+    domain: "positive",
     latex: { kind: "custom", print: ([a]) => ({ text: `\\sqrt{${a!.text}}`, precedence: Precedence.Atom }) },
   },
   abs: {

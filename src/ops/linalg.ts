@@ -79,6 +79,7 @@ export const linalgOperators = {
     code: valueCode("det", "linalg.det", 1),
   },
   logdet: {
+    domain: "positive-definite",
     syntax: { kind: "function", name: "logdet", arity: 1 },
     summary: "log of the determinant (the determinant must be positive)",
     shape: squareMatrix("logdet", "scalar"),
@@ -162,6 +163,35 @@ export const linalgOperators = {
     jvp: (_args, [du]) => (du === null ? null : E.call("diagVector", du)),
     transpose: (ct) => [E.call("diagMatrix", ct)],
     code: valueCode("diagOf", "diag", 1),
+  },
+  adj: {
+    syntax: { kind: "function", name: "adj", arity: 1 },
+    summary: "adjugate det(X)*inv(X) (here only where X is invertible)",
+    shape: squareMatrix("adj", "same"),
+    evaluate: ([a], _node, context) => {
+      const factors = factorsOf(a!, context.linalg);
+      if (factors.singular)
+        throw new MatcalcError(
+          "numeric",
+          "the matrix is singular (the adjugate is computed as det(X)*inv(X))",
+        );
+      const det = luDeterminant(factors);
+      return { shape: a!.shape, data: context.linalg.inverse(factors).map((v) => det * v) };
+    },
+    text: { kind: "call", name: "adj" },
+    latex: { kind: "custom", print: latexCall("\\operatorname{adj}") },
+    // adj(X) = det(X) inv(X): d adj = tr(inv(X) dX) adj(X) - adj(X) dX inv(X).
+    jvp: ([x], [dx], node) => {
+      if (dx === null) return null;
+      const inverse = E.call("inv", x);
+      return E.sub(E.mul(E.call("tr", E.mul(inverse, dx)), node), E.mul(E.mul(node, dx), inverse));
+    },
+    scalarForm: () => constant(1),
+    code: valueCode("adj", "", 1, {
+      numpy: "np.linalg.det(#) * np.linalg.inv(#)",
+      torch: "torch.linalg.det(#) * torch.linalg.inv(#)",
+      jax: "jnp.linalg.det(#) * jnp.linalg.inv(#)",
+    }),
   },
   mpow: {
     syntax: {

@@ -200,6 +200,12 @@ export interface OperatorDefinition {
    * LaTeX print the operator's own spelling.
    */
   readonly aliases?: readonly string[];
+  /**
+   * Where its arguments must lie for real values, when not everywhere: "positive" (log, sqrt),
+   * "open-unit" (between -1 and 1: arcsin), "positive-definite" (logdet). The numeric check draws
+   * its random points there.
+   */
+  readonly domain?: "positive" | "open-unit" | "positive-definite";
   /** One line for documentation and the playground. */
   readonly summary: string;
   readonly shape: ShapeRule;

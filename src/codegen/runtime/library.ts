@@ -669,3 +669,10 @@ export function mpow(a: Mat, k: number): Mat {
   }
   return result;
 }
+
+/** The adjugate det(A)·inv(A) of an invertible A. */
+export function adj(a: Mat): Mat {
+  const d = det(a);
+  const v = inv(a);
+  return { rows: v.rows, cols: v.cols, data: v.data.map((x) => d * x) };
+}
