@@ -18,6 +18,7 @@ export {
   type DifferentiateOptions,
   declarationOf,
   differentiate,
+  differentiateEach,
   evaluateProblem,
   formatError,
   LAYOUTS,

@@ -5,7 +5,7 @@ import {
   CONVENTIONS,
   checkResult,
   type Derivative,
-  differentiate,
+  differentiateEach,
   formatShape,
   isMatcalcError,
   LAYOUTS,
@@ -59,12 +59,38 @@ export function runDiff(source: string, options: Options, io: CliIo): number {
   const layout = layoutOption(v.layout);
   const symmetric = symmetricOption(v.symmetric);
   const problem = loadProblem(source);
-  const derivative = differentiate(
+  // Several scalars stack into one Jacobian; several variables of other shapes get one each.
+  const derivatives = differentiateEach(
     problem,
     v.wrt,
     symmetric ? { order, layout, symmetric } : { order, layout },
   );
   const values = v.at === undefined ? undefined : readValues(v.at);
+  const results = derivatives.map((d) => report(d, values, v, io));
+  if (v.json) {
+    const [only] = results;
+    io.stdout.write(
+      `${JSON.stringify(results.length === 1 ? only!.json : { derivatives: results.map((r) => r.json) })}\n`,
+    );
+  }
+  for (const r of results) {
+    if (r.checkFailure !== undefined) io.stderr.write(`error: no check at these values: ${r.checkFailure}\n`);
+    else if (r.check && !r.check.passed)
+      io.stderr.write(
+        `error: the numbers of the derivative by ${r.wrt} disagree with the check at these values (see above)\n`,
+      );
+  }
+  const failed = results.some((r) => (r.check && !r.check.passed) || r.checkFailure !== undefined);
+  return failed ? EXIT_BAD_INPUT : EXIT_OK;
+}
+
+/** One derivative's value and check, written as text (JSON is gathered by the caller). */
+function report(
+  derivative: Derivative,
+  values: unknown,
+  v: Options["values"],
+  io: CliIo,
+): { json: Record<string, unknown>; check?: CheckReport; checkFailure?: string; wrt: string } {
   const value = values === undefined ? undefined : derivative.evaluate(values);
   // A check that cannot be made (the function is not defined near these values) is reported after
   // the derivative, which stands on its own.
@@ -81,64 +107,65 @@ export function runDiff(source: string, options: Options, io: CliIo): number {
       checkFailure = error.message;
     }
   }
-  if (v.json) {
-    const text = shownOrWhy(() => derivative.text);
-    const latex = shownOrWhy(() => derivative.latex);
-    const out: Record<string, unknown> = {
-      text: text.text,
-      latex: latex.text,
-      shape: derivative.shape,
-      layout: derivative.layout,
-      order: derivative.order,
-      wrt: derivative.wrt,
-      notation: derivative.kind,
-      index: derivative.index,
-      notes: [...derivative.notes, ...new Set([text.why, latex.why].filter((w) => w !== null))],
+  const text = shownOrWhy(() => derivative.text);
+  const latex = shownOrWhy(() => derivative.latex);
+  const json: Record<string, unknown> = {
+    text: text.text,
+    latex: latex.text,
+    shape: derivative.shape,
+    layout: derivative.layout,
+    order: derivative.order,
+    wrt: derivative.wrt,
+    notation: derivative.kind,
+    index: derivative.index,
+    notes: [...derivative.notes, ...new Set([text.why, latex.why].filter((w) => w !== null))],
+  };
+  if (value) json.value = tensorJson(value);
+  if (check)
+    json.check = {
+      maxRelativeError: check.maxRelativeError,
+      reverseModeError: check.reverseModeError,
+      forwardModeError: check.forwardModeError,
+      passed: check.passed,
+      tolerance: check.tolerance,
+      method: check.method,
+      probes: check.probes,
+      unresolved: check.unresolved,
+      notes: check.notes,
     };
-    if (value) out.value = tensorJson(value);
-    if (check)
-      out.check = {
-        maxRelativeError: check.maxRelativeError,
-        reverseModeError: check.reverseModeError,
-        forwardModeError: check.forwardModeError,
-        passed: check.passed,
-        tolerance: check.tolerance,
-        method: check.method,
-        probes: check.probes,
-        unresolved: check.unresolved,
-        notes: check.notes,
-      };
-    if (checkFailure !== undefined) out.check = { passed: false, error: checkFailure };
-    io.stdout.write(`${JSON.stringify(out)}\n`);
-  } else {
-    io.stdout.write(`${describe(derivative)}\n`);
-    const shown = shownOrWhy(() => (v.latex ? derivative.latex : derivative.text));
-    io.stdout.write(`  ${shown.text ?? `(${shown.why})`}\n`);
-    for (const note of derivative.notes) io.stdout.write(`note: ${note}\n`);
-    if (value)
-      io.stdout.write(
-        `value:\n${value.shape.length === 0 ? `  ${formatTensor(value)}` : formatTensor(value)}\n`,
-      );
-    if (checkFailure !== undefined) io.stdout.write(`check: not possible at these values: ${checkFailure}\n`);
-    if (check) {
-      const verdict = check.passed ? "passed" : "FAILED";
-      const along = check.method === "directions" ? ` (along ${check.probes} random directions)` : "";
-      io.stdout.write(
-        `check: max relative error ${check.maxRelativeError.toExponential(2)} against central finite differences${along}${
-          check.reverseModeError === null
-            ? ""
-            : `, ${check.reverseModeError.toExponential(2)} against reverse-mode AD`
-        }${
-          check.forwardModeError === null
-            ? ""
-            : `, ${check.forwardModeError.toExponential(2)} against forward-mode AD`
-        } (${verdict})\n`,
-      );
-      for (const note of check.notes) io.stdout.write(`check note: ${note}\n`);
-    }
+  if (checkFailure !== undefined) json.check = { passed: false, error: checkFailure };
+  const wrt = derivative.wrt.join(",");
+  const outcome = {
+    json,
+    wrt,
+    ...(check ? { check } : {}),
+    ...(checkFailure !== undefined ? { checkFailure } : {}),
+  };
+  if (v.json) return outcome;
+  io.stdout.write(`${describe(derivative)}\n`);
+  const shown = shownOrWhy(() => (v.latex ? derivative.latex : derivative.text));
+  io.stdout.write(`  ${shown.text ?? `(${shown.why})`}\n`);
+  for (const note of derivative.notes) io.stdout.write(`note: ${note}\n`);
+  if (value)
+    io.stdout.write(
+      `value:\n${value.shape.length === 0 ? `  ${formatTensor(value)}` : formatTensor(value)}\n`,
+    );
+  if (checkFailure !== undefined) io.stdout.write(`check: not possible at these values: ${checkFailure}\n`);
+  if (check) {
+    const verdict = check.passed ? "passed" : "FAILED";
+    const along = check.method === "directions" ? ` (along ${check.probes} random directions)` : "";
+    io.stdout.write(
+      `check: max relative error ${check.maxRelativeError.toExponential(2)} against central finite differences${along}${
+        check.reverseModeError === null
+          ? ""
+          : `, ${check.reverseModeError.toExponential(2)} against reverse-mode AD`
+      }${
+        check.forwardModeError === null
+          ? ""
+          : `, ${check.forwardModeError.toExponential(2)} against forward-mode AD`
+      } (${verdict})\n`,
+    );
+    for (const note of check.notes) io.stdout.write(`check note: ${note}\n`);
   }
-  if (checkFailure !== undefined) io.stderr.write(`error: no check at these values: ${checkFailure}\n`);
-  else if (check && !check.passed)
-    io.stderr.write("error: the derivative's numbers disagree with the check at these values (see above)\n");
-  return (check && !check.passed) || checkFailure !== undefined ? EXIT_BAD_INPUT : EXIT_OK;
+  return outcome;
 }

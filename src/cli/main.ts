@@ -51,7 +51,9 @@ const COMMANDS: Record<string, { summary: string; usage: string; help: string }>
     usage:
       "matcalc diff PROBLEM --wrt v[,w] [--order k] [--layout numerator|denominator|mixed]\n       [--symmetric projection|cookbook] [--at values.json] [--check] [--json] [--latex]",
     help: [
-      "Differentiates the expression by v (several scalars v,w are stacked into one vector).",
+      "Differentiates the expression by v. Several scalars v,w are stacked into one vector (one",
+      "Jacobian); several variables of other shapes (--wrt W,b) get one derivative each (with --json,",
+      'a list: {"derivatives": [...]}).',
       "--order k       the k-th derivative (2 for a Hessian)",
       "--layout L      numerator (default, as in the lecture), denominator (gradients in the",
       "                variable's shape, the Matrix Cookbook's), or mixed (matrixcalculus.org's)",

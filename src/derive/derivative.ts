@@ -145,6 +145,24 @@ export function derivationCount(): number {
   return derivations;
 }
 
+/**
+ * The derivatives by several variables: several scalars stacked into one vector (one Jacobian, as the
+ * lecture's by x and y), else one derivative per variable, in the order named.
+ */
+export function differentiateEach(
+  problem: string | Problem,
+  wrt: string | readonly string[],
+  options: DifferentiateOptions = {},
+): Derivative[] {
+  const p = asProblem(problem);
+  const names = wrtNames(wrt);
+  const scalar = (n: string) => p.variables.find((v) => v.name === n)?.shape.length === 0;
+  if (names.length <= 1 || names.every(scalar)) return [differentiate(p, names, options)];
+  const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+  if (duplicate) throw new MatcalcError("usage", `${duplicate} is named twice`);
+  return names.map((n) => differentiate(p, n, options));
+}
+
 export function differentiate(
   problem: string | Problem,
   wrt: string | readonly string[],
