@@ -74,6 +74,8 @@ export {
   type CheckReport,
   checkDerivative,
   checkResult,
+  POINT_KINDS,
+  type PointKind,
   randomValues,
 } from "../verify/index.js";
 export { COOKBOOK_EXAMPLES, type Example, LECTURE_EXAMPLES } from "./examples.js";

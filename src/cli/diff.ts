@@ -91,11 +91,14 @@ function report(
   v: Options["values"],
   io: CliIo,
 ): { json: Record<string, unknown>; check?: CheckReport; checkFailure?: string; wrt: string } {
+  // Without --at, a check with no point where it can be made is skipped, and says why: it never
+  // hides a derivative. At given values it is a failure there.
   const value = values === undefined ? undefined : derivative.evaluate(values);
   // A check that cannot be made (the function is not defined near these values) is reported after
   // the derivative, which stands on its own.
   let check: CheckReport | undefined;
   let checkFailure: string | undefined;
+  let checkSkipped: string | undefined;
   if (v.check) {
     try {
       check = checkResult(
@@ -104,7 +107,8 @@ function report(
       );
     } catch (error) {
       if (!isMatcalcError(error)) throw error;
-      checkFailure = error.message;
+      if (values === undefined) checkSkipped = error.message;
+      else checkFailure = error.message;
     }
   }
   const text = shownOrWhy(() => derivative.text);
@@ -134,6 +138,7 @@ function report(
       notes: check.notes,
     };
   if (checkFailure !== undefined) json.check = { passed: false, error: checkFailure };
+  if (checkSkipped !== undefined) json.check = { skipped: true, reason: checkSkipped };
   const wrt = derivative.wrt.join(",");
   const outcome = {
     json,
@@ -151,6 +156,7 @@ function report(
       `value:\n${value.shape.length === 0 ? `  ${formatTensor(value)}` : formatTensor(value)}\n`,
     );
   if (checkFailure !== undefined) io.stdout.write(`check: not possible at these values: ${checkFailure}\n`);
+  if (checkSkipped !== undefined) io.stdout.write(`check: skipped — ${checkSkipped}\n`);
   if (check) {
     const verdict = check.passed ? "passed" : "FAILED";
     const along = check.method === "directions" ? ` (along ${check.probes} random directions)` : "";

@@ -76,7 +76,15 @@ export function randomSource(seed: number): () => number {
 }
 
 /** Random values for every variable of a problem; free sizes get 2, 3 or 4. */
-export function randomValues(problem: Problem, seed = 1): Record<string, unknown> {
+/**
+ * Kinds of random point, in the order the check tries them: entries of any sign in (-1.5, 1.5);
+ * positive entries (log, sqrt, the sine's positive half); entries in (0, 1) (arcsin); and square
+ * matrices positive definite, other entries positive (logdet).
+ */
+export const POINT_KINDS = ["any", "positive", "unit", "definite"] as const;
+export type PointKind = (typeof POINT_KINDS)[number];
+
+export function randomValues(problem: Problem, seed = 1, kind: PointKind = "any"): Record<string, unknown> {
   const random = randomSource(seed);
   const sizes = new Map<string, number>();
   const sizeOf = (d: number | string) => {
@@ -84,12 +92,19 @@ export function randomValues(problem: Problem, seed = 1): Record<string, unknown
     if (!sizes.has(d)) sizes.set(d, 2 + Math.floor(random() * 3));
     return sizes.get(d)!;
   };
-  const entry = () => Math.round((random() * 2 - 1) * 1.5 * 1e6) / 1e6 || 0.25;
+  const round = (x: number) => Math.round(x * 1e6) / 1e6;
+  const entry =
+    kind === "any"
+      ? () => round((random() * 2 - 1) * 1.5) || 0.25
+      : kind === "unit"
+        ? () => round(0.05 + random() * 0.85)
+        : () => round(0.1 + random() * 1.4);
   const values: Record<string, unknown> = {};
   for (const v of problem.variables) {
     const shape = v.shape.map(sizeOf);
     if (shape.length === 0) values[v.name] = entry();
     else if (shape.length === 1) values[v.name] = Array.from({ length: shape[0]! }, entry);
+    else if (kind === "definite" && shape[0] === shape[1]) values[v.name] = definite(shape[0]!, random);
     else {
       const m = Array.from({ length: shape[0]! }, () => Array.from({ length: shape[1]! }, entry));
       if (v.kind === "symmetric")
@@ -98,6 +113,18 @@ export function randomValues(problem: Problem, seed = 1): Record<string, unknown
     }
   }
   return values;
+}
+
+/** A random symmetric positive definite n×n matrix, R·R'/n + I. */
+function definite(n: number, random: () => number): number[][] {
+  const r = Array.from({ length: n }, () => Array.from({ length: n }, () => random() * 2 - 1));
+  return Array.from({ length: n }, (_, i) =>
+    Array.from({ length: n }, (_, j) => {
+      let s = i === j ? 1 : 0;
+      for (let k = 0; k < n; k++) s += (r[i]![k]! * r[j]![k]!) / n;
+      return Math.round(s * 1e6) / 1e6;
+    }),
+  );
 }
 
 /** The function the check differences: the expression, or for a higher order the one before it. */
@@ -351,18 +378,27 @@ export function toNatural(d: Derivative, t: Tensor): Float64Array {
 }
 
 /** Random values at which the expression is defined (log(det(X)) needs det(X) > 0), trying a few. */
-function definedRandomValues(problem: Problem, seed: number): Record<string, unknown> {
-  for (let attempt = 0; attempt < 30; attempt++) {
-    const values = randomValues(problem, seed + attempt * 7919);
-    try {
-      evaluateAt(problem, [problem.expression], bindProblemValues(problem, values));
-      return values;
-    } catch (error) {
-      if (!(error instanceof MatcalcError)) throw error;
+function definedRandomValues(derivative: Derivative, seed: number): Record<string, unknown> {
+  const problem = derivative.problem;
+  for (const kind of POINT_KINDS)
+    for (let attempt = 0; attempt < ATTEMPTS_PER_KIND; attempt++) {
+      const values = randomValues(problem, seed + attempt * 7919, kind);
+      try {
+        evaluateAt(problem, [problem.expression], bindProblemValues(problem, values));
+        derivative.evaluate(values);
+        return values;
+      } catch (error) {
+        if (!(error instanceof MatcalcError)) throw error;
+      }
     }
-  }
-  return randomValues(problem, seed);
+  throw new MatcalcError(
+    "numeric",
+    `no random point was found where the expression and its derivative are defined (tried ${POINT_KINDS.length * ATTEMPTS_PER_KIND}: entries of any sign, positive, in (0, 1), positive definite matrices); give values with --at to check there`,
+  );
 }
+
+/** Random points of each kind tried before the next kind. */
+const ATTEMPTS_PER_KIND = 8;
 
 export interface CheckOptions extends DifferentiateOptions {
   values?: Record<string, unknown>;
@@ -385,7 +421,7 @@ export function checkResult(
   derivative: Derivative,
   options: Omit<CheckOptions, keyof DifferentiateOptions> = {},
 ): CheckReport {
-  const values = options.values ?? definedRandomValues(derivative.problem, options.seed ?? 1);
+  const values = options.values ?? definedRandomValues(derivative, options.seed ?? 1);
   const symbolic = derivative.evaluate(values);
   const natural = toNatural(derivative, symbolic);
   const base = baseOf(derivative);
