@@ -6,8 +6,10 @@ import type { Node } from "../ir/index.js";
 import {
   algebra,
   apply,
+  asFraction,
   callArity,
   constant,
+  exactly,
   FUNCTION_NAMES,
   functionOperators,
   identity,
@@ -245,6 +247,12 @@ class Checker {
           return { kind: "const", value: -expr.operand.value };
         return { kind: "apply", op: "neg", args: [expr.operand] };
       case "binary": {
+        // A fraction written as one (1/3, -2/3) is that number, as it prints: exactly, and back.
+        const [p, q] = [literalValue(expr.left), literalValue(expr.right)];
+        if (expr.operator === "/" && p !== null && q !== null && q !== 0) {
+          const value = exactly("/", p, q);
+          if (asFraction(value) !== null) return { kind: "const", value };
+        }
         const ranks = [expr.left, expr.right].map((a) => this.shapes.get(a)!.length);
         const op = symbolOperator("binary", expr.operator, ranks);
         const syntax = OPERATORS[op].syntax;
@@ -396,6 +404,13 @@ function powerOperands(problem: SyntaxProblem): Set<string> {
     }
   }
   return names;
+}
+
+/** The value of a number written as one, possibly negated (3, -1, (-2.5)), or null. */
+function literalValue(expr: SyntaxExpr): number | null {
+  const inner = expr.kind === "negate" ? expr.operand : expr;
+  if (inner.kind !== "number") return null;
+  return expr.kind === "negate" ? -inner.value : inner.value;
 }
 
 /** A whole number written as a number, possibly negated (3, -1, (-1)). */

@@ -6,6 +6,7 @@ import type { IndexForm, Node } from "../ir/index.js";
 import {
   type CoreCodeOperator,
   formatNumber,
+  fractionText,
   OPERATORS,
   type OperatorCode,
   type OperatorName,
@@ -136,6 +137,9 @@ export function printJs(program: Program, options: JsOptions): string {
       case "const": {
         if (node.attrs.symbol === "pi") return atom("Math.PI");
         const v = node.attrs.value!;
+        // A fraction is written as one (1/3 is the double nearest a third in JavaScript too).
+        const fraction = fractionText(v);
+        if (fraction !== null) return { text: fraction, prec: Binding.Product };
         return v < 0 ? { text: formatNumber(v), prec: Binding.Product } : atom(formatNumber(v));
       }
       case "add":

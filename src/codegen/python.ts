@@ -6,6 +6,7 @@ import type { IndexForm, Node } from "../ir/index.js";
 import {
   type CoreCodeOperator,
   formatNumber,
+  fractionText,
   OPERATORS,
   type OperatorDefinition,
   type OperatorName,
@@ -174,6 +175,9 @@ export function printPython(program: Program, target: PythonTarget, functionName
     switch (core) {
       case "const":
         if (node.attrs.symbol === "pi") return atom(target === "torch" ? "torch.pi" : `${d.module}.pi`);
+        // A fraction is written as one (Python's 1/3 is the double nearest a third).
+        if (fractionText(node.attrs.value!) !== null)
+          return { text: fractionText(node.attrs.value!)!, prec: Binding.Product };
         return node.attrs.value! < 0
           ? { text: formatNumber(node.attrs.value!), prec: Binding.Unary }
           : atom(formatNumber(node.attrs.value!));

@@ -2,7 +2,15 @@
 
 export * as algebra from "./algebra.js";
 export * from "./build.js";
-export { formatNumber, GREEK_LETTERS, latexName } from "./names.js";
+export {
+  asFraction,
+  exactly,
+  exactSum,
+  formatNumber,
+  fractionText,
+  GREEK_LETTERS,
+  latexName,
+} from "./names.js";
 export * from "./registry.js";
 export { stackLayout } from "./stack.js";
 export * from "./types.js";

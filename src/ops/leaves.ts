@@ -1,7 +1,7 @@
 // Leaves: variables, numeric constants, the identity I and the all-ones vector (SPEC §1).
 import { MatcalcError } from "../core/index.js";
 import { filledTensor, identityTensor, scalarTensor, zerosTensor } from "../tensor/index.js";
-import { formatNumber, latexName, latexNumber } from "./names.js";
+import { asFraction, formatNumber, fractionText, latexName, latexNumber } from "./names.js";
 import { type OperatorDefinition, Precedence } from "./types.js";
 
 const atom = (text: string) => ({ text, precedence: Precedence.Atom });
@@ -31,6 +31,9 @@ export const leafOperators = {
       print: (_args, node) => {
         if (node.attrs.symbol !== undefined) return atom(node.attrs.symbol);
         const value = node.attrs.value!;
+        // A fraction reads as a quotient, bracketed inside anything tighter than a sum: (1/3)*x^(-2/3).
+        const fraction = fractionText(value);
+        if (fraction !== null) return { text: fraction, precedence: Precedence.Sum };
         return { text: formatNumber(value), precedence: value < 0 ? Precedence.Unary : Precedence.Atom };
       },
     },
@@ -39,6 +42,11 @@ export const leafOperators = {
       print: (_args, node) => {
         if (node.attrs.symbol !== undefined) return atom(`\\${node.attrs.symbol}`);
         const value = node.attrs.value!;
+        const fraction = asFraction(value);
+        if (fraction !== null && fractionText(value) !== null) {
+          const frac = `\\frac{${Math.abs(fraction[0])}}{${fraction[1]}}`;
+          return value < 0 ? { text: `-${frac}`, precedence: Precedence.Unary } : atom(frac);
+        }
         const text = latexNumber(value);
         // 4.9 \cdot 10^{-324} is a product: a power or a transpose of it needs parentheses.
         const precedence =

@@ -3,8 +3,10 @@
 import type { Node } from "../ir/index.js";
 import {
   apply,
+  asFraction,
   constant,
   ELEMENTWISE_FUNCTIONS,
+  exactly,
   identity,
   rebuild,
   stack,
@@ -129,12 +131,12 @@ const rule = (
 ): RewriteRule => ({ name, apply: applyRule, ...(ops === undefined ? {} : { ops }) });
 
 const ARITHMETIC_FOLDS: Record<string, (a: number, b: number) => number> = {
-  add: (a, b) => a + b,
-  sub: (a, b) => a - b,
-  mul: (a, b) => a * b,
-  div: (a, b) => a / b,
-  emul: (a, b) => a * b,
-  ediv: (a, b) => a / b,
+  add: (a, b) => exactly("+", a, b),
+  sub: (a, b) => exactly("-", a, b),
+  mul: (a, b) => exactly("*", a, b),
+  div: (a, b) => exactly("/", a, b),
+  emul: (a, b) => exactly("*", a, b),
+  ediv: (a, b) => exactly("/", a, b),
 };
 
 /** x' for a factor of a product: a product's transpose reversed factor by factor, anything else x'. */
@@ -173,8 +175,8 @@ export const constantRules: Ruleset = {
       else if ((n.op === "pow" || n.op === "epow") && Number.isInteger(b) && Math.abs(b!) <= 64)
         result = a! ** b!;
       if (result === undefined || !Number.isFinite(result)) return null;
-      // Keep exact-looking values only: 1/3 stays a quotient rather than 0.3333….
-      if (!Number.isInteger(result) && !Number.isInteger(result * 1024)) return null;
+      // Keep exact values only: binary fractions and fractions of small denominators (1/3, printed so).
+      if (!Number.isInteger(result * 1024) && asFraction(result) === null) return null;
       return constant(result);
     }),
   ],
