@@ -9,6 +9,7 @@ import {
   type LuFactors,
   permuteInverse,
   productLoops,
+  type SubtractProduct,
   substituteInBlocks,
   subtractProductLoops,
 } from "../tensor/index.js";
@@ -317,17 +318,7 @@ const IN_PLACE_MULTIPLY_ADDS = 8 * 1024 * 1024;
  * ldb and ldc apart. Small products run where they lie on the register-blocked kernel of the resident
  * memory; larger ones on the GEMM, which packs A and B and starts from C; else on plain loops.
  */
-function subtractBlockProduct(
-  a: Float64Array,
-  lda: number,
-  b: Float64Array,
-  ldb: number,
-  c: Float64Array,
-  ldc: number,
-  m: number,
-  k: number,
-  n: number,
-): void {
+const subtractBlockProduct: SubtractProduct = (a, lda, b, ldb, c, ldc, m, k, n) => {
   // In place first, where B stays in the second-level cache and packing, copying C in and out and a
   // second thread would cost more than they save.
   const inPlace = k * n * 8 <= IN_PLACE_B_BYTES && m * k * n <= IN_PLACE_MULTIPLY_ADDS;
@@ -337,7 +328,7 @@ function subtractBlockProduct(
   }
   if (subtractInPlaceResident(a, lda, b, ldb, c, ldc, m, k, n)) return;
   subtractProductLoops(a, lda, b, ldb, c, ldc, m, k, n);
-}
+};
 
 /** The block steps on the kernels: row operations where the matrices are resident, products on the GEMM. */
 const RESIDENT_STEPS: BlockSteps = {

@@ -28,21 +28,14 @@ export interface BlockSteps {
     upper: boolean,
   ): boolean;
   /** C -= A·B for blocks of larger row-major matrices (rows lda, ldb, ldc apart), in place. */
-  subtractProduct(
-    a: Float64Array,
-    lda: number,
-    b: Float64Array,
-    ldb: number,
-    c: Float64Array,
-    ldc: number,
-    m: number,
-    k: number,
-    n: number,
-  ): void;
+  subtractProduct: SubtractProduct;
 }
 
-/** C -= A·B on loops (see BlockSteps.subtractProduct). */
-export function subtractProductLoops(
+/**
+ * C -= A·B for blocks of larger row-major matrices, in place: A is m×k, B k×n, C m×n, with rows lda,
+ * ldb and ldc apart.
+ */
+export type SubtractProduct = (
   a: Float64Array,
   lda: number,
   b: Float64Array,
@@ -52,7 +45,10 @@ export function subtractProductLoops(
   m: number,
   k: number,
   n: number,
-): void {
+) => void;
+
+/** C -= A·B on loops (see SubtractProduct). */
+export const subtractProductLoops: SubtractProduct = (a, lda, b, ldb, c, ldc, m, k, n) => {
   for (let i = 0; i < m; i++) {
     for (let p = 0; p < k; p++) {
       const aip = a[i * lda + p]!;
@@ -60,7 +56,7 @@ export function subtractProductLoops(
       for (let j = 0; j < n; j++) c[i * ldc + j]! -= aip * b[p * ldb + j]!;
     }
   }
-}
+};
 
 /** Every block step on loops. */
 export const LOOP_STEPS: BlockSteps = {
