@@ -73,6 +73,8 @@ describe("spellings people type", () => {
     ["X^0.5", /the power of a matrix needs a whole number/],
     ["A: matrix(m, n)\nA^2", /square matrix/],
     ["x $ y", /unexpected character '\$'/],
+    ["(x')^2", /\^ is the power of a scalar or of a square matrix, got x' \(1×n\)/],
+    ["(c'*a*x'*b)^(1/3)", /write \.\^ for the power of each entry/],
   ];
   for (const [text, message] of refused)
     it(`refuses ${text.split("\n").at(-1)} with a message that says what to write`, () => {

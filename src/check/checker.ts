@@ -256,7 +256,9 @@ class Checker {
         const ranks = [expr.left, expr.right].map((a) => this.shapes.get(a)!.length);
         const op = symbolOperator("binary", expr.operator, ranks);
         const syntax = OPERATORS[op].syntax;
-        if (syntax.kind === "binary" && syntax.integerLiteralRight && !isIntegerLiteral(expr.right))
+        // A row (1×n) is a vector here: its ^ is refused by the shape rule, which says to write .^.
+        const row = this.shapes.get(expr.left)!.some((h) => this.sizes.isOne(h));
+        if (syntax.kind === "binary" && syntax.integerLiteralRight && !row && !isIntegerLiteral(expr.right))
           this.fail(
             `${this.describe(expr.left)} ${expr.operator} ${this.describe(expr.right)}: the power of a matrix needs a whole number written as a number (X^2, X^-1); write .^ for the power of each entry`,
             expr.operatorSpan,

@@ -29,7 +29,12 @@ const matrixPowerShape: ShapeRule = (args, dims) => {
     (d) =>
       `^ of a matrix is the matrix power of a square matrix to a whole number, got ${d(0)} ^ ${d(1)}: write .^ for the power of each entry`,
   );
-  if (a.length !== 2 || k.length !== 0 || dims.isOne(a[0]!) || dims.isOne(a[1]!)) return fail;
+  if (dims.isOne(a[0]!) || dims.isOne(a[1]!))
+    return failure(
+      (d) =>
+        `^ is the power of a scalar or of a square matrix, got ${d(0)} ^ ${d(1)}: write .^ for the power of each entry`,
+    );
+  if (a.length !== 2 || k.length !== 0) return fail;
   if (!dims.unify(a[0]!, a[1]!)) return fail;
   return a;
 };
