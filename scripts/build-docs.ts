@@ -19,9 +19,11 @@ export function exampleOf(op: OperatorName): string | null {
   const syntax = OPERATORS[op].syntax;
   const second = (first: string) => (first === "x" ? "y" : first === "A" ? "B" : "b");
   for (const first of OPERANDS) {
+    const rest =
+      syntax.kind === "function" && syntax.literals ? String(syntax.literals.values[0]) : second(first);
     const text =
       syntax.kind === "function"
-        ? `${syntax.name}(${syntax.arity === 1 ? first : `${first}, ${second(first)}`})`
+        ? `${syntax.name}(${syntax.arity === 1 ? first : `${first}, ${rest}`})`
         : syntax.kind === "binary"
           ? `${first} ${syntax.symbol} ${syntax.integerLiteralRight ? "3" : second(first)}`
           : syntax.kind === "prefix"
@@ -40,7 +42,9 @@ function written(op: OperatorName): string {
   const syntax = OPERATORS[op].syntax;
   const own =
     syntax.kind === "function"
-      ? `\`${syntax.name}(${Array.from({ length: syntax.arity }, (_, k) => "abc"[k]).join(", ")})\``
+      ? `\`${syntax.name}(${Array.from({ length: syntax.arity }, (_, k) =>
+          syntax.literals?.at === k ? String(syntax.literals.values[0]) : "abc"[k],
+        ).join(", ")})\``
       : syntax.kind === "binary"
         ? `\`a ${syntax.symbol} b\``
         : syntax.kind === "prefix"

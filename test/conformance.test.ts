@@ -82,8 +82,11 @@ function examplesOf(op: OperatorName): Problem[] {
     k === 0 ? [[]] : choices(k - 1).flatMap((rest) => OPERANDS.map((pair) => [...rest, pair[k - 1]!]));
   // An operator whose right operand is a whole-number literal (X^3) gets one.
   const literalRight = syntax.kind === "binary" && syntax.integerLiteralRight === true;
+  // An axis argument (sum(X, 1)) gets the value the operator takes.
+  const axis = syntax.kind === "function" ? syntax.literals : undefined;
   for (const chosen of choices(arity)) {
-    const args = literalRight ? [chosen[0]!, "3"] : chosen;
+    const args = literalRight ? [chosen[0]!, "3"] : [...chosen];
+    if (axis !== undefined) args[axis.at] = String(axis.values[0]);
     const text =
       syntax.kind === "function"
         ? `${syntax.name}(${args.join(", ")})`

@@ -93,6 +93,7 @@ export function typedExpressions(
         from((p, s, f) => `${f}(${p}, ${s})`, V, fc.oneof(S, V), fc.constantFrom("max", "min")),
         from((p) => `(${p} + ones)`, V),
         from((r) => `(${r})'`, R),
+        from((m, f) => `${f}(${m}, 2)`, M, fc.constantFrom("sum", "mean")),
       ),
       W: choose(
         fc.constant("z"),
@@ -110,6 +111,7 @@ export function typedExpressions(
         from((f, p) => `${f}(${p})`, fn, M),
         from((p) => `(${p} + I)`, M),
         from((c) => `(${c}*${c}')`, C),
+        from((p) => `(${p})^2`, M),
       ),
       C: choose(
         fc.constant("C"),
@@ -121,6 +123,7 @@ export function typedExpressions(
         from((r, m) => `(${r}*${m})`, R, M),
         from((s, r) => `(${s}*${r})`, S, R),
         from((p, q) => `(${p} + ${q})`, R, R),
+        from((m, f) => `${f}(${m}, 1)`, M, fc.constantFrom("sum", "mean")),
       ),
     };
   });

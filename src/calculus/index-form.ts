@@ -3,7 +3,7 @@
 // tensor T[output…, k, l]. Higher orders differentiate the factors by the product rule.
 import { type Dim, MatcalcError } from "../core/index.js";
 import type { IndexFactor, IndexForm, IndexTerm, Node } from "../ir/index.js";
-import { apply, constant, stackLayout, variable } from "../ops/index.js";
+import { apply, constant, sizeNode, stackLayout, variable } from "../ops/index.js";
 import { dependsOn, jvp } from "./linearize.js";
 
 /** Index names handed out in order: output, variable, then summation indices. */
@@ -87,6 +87,10 @@ function tensor(node: Node, indices: readonly string[]): IndexTerm[] {
 
 /** Operators that index notation writes as sums, products, deltas and relabelled indices. */
 const STRUCTURAL = new Set([
+  "sumCols",
+  "sumRows",
+  "meanCols",
+  "meanRows",
   "add",
   "sub",
   "neg",
@@ -225,6 +229,23 @@ function lowerStructure(
       case "sum": {
         const inner = names.forShape(a.shape);
         return lower(a, inner).map((t) => ({ ...t, summed: [...t.summed, ...inner] }));
+      }
+      case "sumCols":
+      case "sumRows":
+      case "meanCols":
+      case "meanRows": {
+        // sum(X, 1)[j] = Σ_i X[i,j] and sum(X, 2)[i] = Σ_j X[i,j]; a mean divides by the axis's size.
+        const down = n.op === "sumCols" || n.op === "meanCols";
+        const axis = a.shape[down ? 0 : 1]!;
+        const c = names.fresh(axis);
+        const out = roles(n, idx);
+        const inner = down ? [c, out.col ?? out.row!] : [out.row!, c];
+        const terms = lower(a, a.shape[0] === 1 ? [inner[1]!] : inner).map((t) => ({
+          ...t,
+          summed: a.shape[0] === 1 && down ? t.summed : [...t.summed, c],
+        }));
+        if (n.op === "sumCols" || n.op === "sumRows") return terms;
+        return product(terms, tensor(apply("div", constant(1), sizeNode(axis)), []));
       }
       case "dot": {
         const c = names.fresh(a.shape[0]!);

@@ -220,17 +220,50 @@ class Checker {
         "name",
       );
     }
-    const arity = callArity(candidates[0]!);
-    if (expr.args.length !== arity) {
-      const plural = arity === 1 ? "argument" : "arguments";
-      this.fail(`${expr.callee} takes ${arity} ${plural}, got ${expr.args.length}`, expr.span, "syntax");
+    // Operators of this name with as many arguments as written (sum(x), sum(X, 1)).
+    const fitting = candidates.filter((c) => callArity(c) === expr.args.length);
+    if (fitting.length === 0) {
+      const arities = [...new Set(candidates.map(callArity))].sort();
+      const plural = arities.length === 1 && arities[0] === 1 ? "argument" : "arguments";
+      this.fail(
+        `${expr.callee} takes ${arities.join(" or ")} ${plural}, got ${expr.args.length}`,
+        expr.span,
+        "syntax",
+      );
     }
     const ranks = expr.args.map((a) => this.shapes.get(a)!.length);
+    const literal = (syntax: (typeof OPERATORS)[OperatorName]["syntax"]) =>
+      syntax.kind === "function" && syntax.literals !== undefined ? syntax.literals : null;
+    // An argument that must be a whole number written as a number (an axis) says so.
+    for (const candidate of fitting) {
+      const l = literal(OPERATORS[candidate].syntax);
+      if (l !== null && !isIntegerLiteral(expr.args[l.at]!)) {
+        const allowed = fitting.flatMap((c) => literal(OPERATORS[c].syntax)?.values ?? []);
+        this.fail(
+          `${expr.callee}'s argument ${l.at + 1} is an axis: ${allowed.join(" or ")}, written as a number`,
+          expr.args[l.at]!.span,
+        );
+      }
+    }
     const op =
-      candidates.find((candidate) => {
+      fitting.find((candidate) => {
         const syntax = OPERATORS[candidate].syntax;
-        return syntax.kind !== "function" || !syntax.acceptsRanks || syntax.acceptsRanks(ranks);
-      }) ?? candidates[0]!;
+        if (syntax.kind !== "function") return true;
+        const l = literal(syntax);
+        if (l !== null && !l.values.includes(literalValue(expr.args[l.at]!)!)) return false;
+        return !syntax.acceptsRanks || syntax.acceptsRanks(ranks);
+      }) ?? null;
+    if (op === null) {
+      const l = fitting.map((c) => literal(OPERATORS[c].syntax)).find((x) => x !== null);
+      if (l) {
+        const allowed = fitting.flatMap((c) => literal(OPERATORS[c].syntax)?.values ?? []);
+        this.fail(
+          `${expr.callee}'s axis is ${allowed.join(" or ")} (1: down each column, 2: along each row), got ${literalValue(expr.args[l.at]!)}`,
+          expr.args[l.at]!.span,
+        );
+      }
+      return { kind: "apply", op: fitting[0]!, args: expr.args };
+    }
     return { kind: "apply", op, args: expr.args };
   }
 

@@ -333,5 +333,33 @@ export const RUNTIME: readonly RuntimePiece[] = [
     ],
     "typed": "/** The adjugate det(A)·inv(A) of an invertible A. */\nfunction adj(a: Mat): Mat {\n  const d = det(a);\n  const v = inv(a);\n  return { rows: v.rows, cols: v.cols, data: v.data.map((x) => d * x) };\n}",
     "plain": "/** The adjugate det(A)·inv(A) of an invertible A. */\nfunction adj(a) {\n  const d = det(a);\n  const v = inv(a);\n  return { rows: v.rows, cols: v.cols, data: v.data.map((x) => d * x) };\n}"
+  },
+  {
+    "name": "sumCols",
+    "needs": [],
+    "typed": "/** sum(A, 1): the sum of each column, a 1×n row. */\nfunction sumCols(a: Mat): Mat {\n  const out = new Float64Array(a.cols);\n  for (let i = 0; i < a.rows; i++) for (let j = 0; j < a.cols; j++) out[j] += a.data[i * a.cols + j];\n  return { rows: 1, cols: a.cols, data: out };\n}",
+    "plain": "/** sum(A, 1): the sum of each column, a 1×n row. */\nfunction sumCols(a) {\n  const out = new Float64Array(a.cols);\n  for (let i = 0; i < a.rows; i++)\n    for (let j = 0; j < a.cols; j++)\n      out[j] += a.data[i * a.cols + j];\n  return { rows: 1, cols: a.cols, data: out };\n}"
+  },
+  {
+    "name": "sumRows",
+    "needs": [],
+    "typed": "/** sum(A, 2): the sum of each row, a column vector. */\nfunction sumRows(a: Mat): Mat {\n  const out = new Float64Array(a.rows);\n  for (let i = 0; i < a.rows; i++) for (let j = 0; j < a.cols; j++) out[i] += a.data[i * a.cols + j];\n  return { rows: a.rows, cols: 1, data: out };\n}",
+    "plain": "/** sum(A, 2): the sum of each row, a column vector. */\nfunction sumRows(a) {\n  const out = new Float64Array(a.rows);\n  for (let i = 0; i < a.rows; i++)\n    for (let j = 0; j < a.cols; j++)\n      out[i] += a.data[i * a.cols + j];\n  return { rows: a.rows, cols: 1, data: out };\n}"
+  },
+  {
+    "name": "meanCols",
+    "needs": [
+      "sumCols"
+    ],
+    "typed": "/** mean(A, 1): the mean of each column, a 1×n row. */\nfunction meanCols(a: Mat): Mat {\n  const s = sumCols(a);\n  return { rows: 1, cols: s.cols, data: s.data.map((v) => v / a.rows) };\n}",
+    "plain": "/** mean(A, 1): the mean of each column, a 1×n row. */\nfunction meanCols(a) {\n  const s = sumCols(a);\n  return { rows: 1, cols: s.cols, data: s.data.map((v) => v / a.rows) };\n}"
+  },
+  {
+    "name": "meanRows",
+    "needs": [
+      "sumRows"
+    ],
+    "typed": "/** mean(A, 2): the mean of each row, a column vector. */\nfunction meanRows(a: Mat): Mat {\n  const s = sumRows(a);\n  return { rows: s.rows, cols: 1, data: s.data.map((v) => v / a.cols) };\n}",
+    "plain": "/** mean(A, 2): the mean of each row, a column vector. */\nfunction meanRows(a) {\n  const s = sumRows(a);\n  return { rows: s.rows, cols: 1, data: s.data.map((v) => v / a.cols) };\n}"
   }
 ];

@@ -1,7 +1,7 @@
 // Reductions and the ML functions (SPEC §1): sum, mean, dot, norm2, norm1, softmax, logsumexp.
 import { dotEntries, euclideanNorm, mapTensor, scalarTensor, sumEntries } from "../tensor/index.js";
 import * as E from "./algebra.js";
-import { entryCount } from "./build.js";
+import { entryCount, ones, sizeNode } from "./build.js";
 import { numpyHelper, valueCode } from "./code.js";
 import { latexCall } from "./elementwise.js";
 import { failure, scalarResult, vectorArgument } from "./shape-rules.js";
@@ -145,6 +145,18 @@ export const reductionOperators = {
       jax: "jax_logsumexp(#)",
     }),
   },
+  sumCols: axisReduction(
+    "sum",
+    1,
+    "the sum of each column, a row (Matlab's sum(X, 1), NumPy's X.sum(axis=0))",
+  ),
+  sumRows: axisReduction(
+    "sum",
+    2,
+    "the sum of each row, a column vector (Matlab's sum(X, 2), NumPy's X.sum(axis=1))",
+  ),
+  meanCols: axisReduction("mean", 1, "the mean of each column, a row (mean(X, 1))"),
+  meanRows: axisReduction("mean", 2, "the mean of each row, a column vector (mean(X, 2))"),
 } satisfies Record<string, OperatorDefinition>;
 
 /** The largest entry, by a loop (spreading a large array into Math.max overflows the stack). */
@@ -152,4 +164,52 @@ function largestEntry(data: Float64Array): number {
   let top = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < data.length; i++) top = data[i]! > top || Number.isNaN(data[i]!) ? data[i]! : top;
   return top;
+}
+
+/**
+ * sum(X, k) and mean(X, k) along an axis, as Matlab numbers them: 1 adds down each column (a 1×n
+ * row), 2 along each row (an m-vector). Linear: the tangent is the same reduction of the tangent, the
+ * cotangent is spread back over the axis.
+ */
+function axisReduction(kind: "sum" | "mean", axis: 1 | 2, summary: string): OperatorDefinition {
+  const op = `${kind}${axis === 1 ? "Cols" : "Rows"}`;
+  const helper = `${kind}${axis === 1 ? "Cols" : "Rows"}`;
+  const numpyAxis = axis - 1;
+  return {
+    syntax: {
+      kind: "function",
+      name: kind,
+      arity: 2,
+      acceptsRanks: (ranks) => ranks[0] === 2 && ranks[1] === 0,
+      literals: { at: 1, values: [axis] },
+    },
+    summary,
+    shape: (args, dims) => {
+      const a = args[0]!;
+      if (a.length !== 2 || args[1]!.length !== 0)
+        return failure((d) => `${kind}(X, ${axis}) needs a matrix X, got ${d(0)}`);
+      return axis === 1 ? [dims.one(), a[1]!] : [a[0]!];
+    },
+    evaluate: ([a]) => {
+      const [m, n] = [a!.shape[0]!, a!.shape[1]!];
+      const out = new Float64Array(axis === 1 ? n : m);
+      for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) out[axis === 1 ? j : i]! += a!.data[i * n + j]!;
+      if (kind === "mean") for (let k = 0; k < out.length; k++) out[k]! /= axis === 1 ? m : n;
+      return { shape: axis === 1 ? [1, n] : [m], data: out };
+    },
+    text: { kind: "call", name: kind },
+    latex: { kind: "custom", print: latexCall(`\\operatorname{${kind}}`) },
+    jvp: ([, k], [du]) => (du === null ? null : E.call(op, du, k)),
+    transpose: (ct, [u]) => {
+      const [m, n] = [u.shape[0]!, u.shape[1]!];
+      const spread = axis === 1 ? E.mul(ones(m), ct) : E.mul(ct, E.tr(ones(n)));
+      return [kind === "mean" ? E.div(spread, sizeNode(axis === 1 ? m : n)) : spread, null];
+    },
+    code: valueCode(helper, "", 2, {
+      js: `${helper}(#0)`,
+      numpy: `np.${kind}(#0, axis=${numpyAxis})`,
+      torch: `torch.${kind}(#0, ${numpyAxis})`,
+      jax: `jnp.${kind}(#0, axis=${numpyAxis})`,
+    }),
+  };
 }

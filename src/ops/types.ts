@@ -78,6 +78,12 @@ export type OperatorSyntax =
       readonly name: string;
       readonly arity: number;
       readonly acceptsRanks?: (ranks: readonly number[]) => boolean;
+      /**
+       * The argument positions that must be whole numbers written as numbers (an axis: sum(X, 1)),
+       * and the values this operator takes there (where several share the name, the one that takes
+       * them is chosen).
+       */
+      readonly literals?: { readonly at: number; readonly values: readonly number[] };
     }
   | {
       readonly kind: "binary";

@@ -676,3 +676,29 @@ export function adj(a: Mat): Mat {
   const v = inv(a);
   return { rows: v.rows, cols: v.cols, data: v.data.map((x) => d * x) };
 }
+
+/** sum(A, 1): the sum of each column, a 1×n row. */
+export function sumCols(a: Mat): Mat {
+  const out = new Float64Array(a.cols);
+  for (let i = 0; i < a.rows; i++) for (let j = 0; j < a.cols; j++) out[j] += a.data[i * a.cols + j];
+  return { rows: 1, cols: a.cols, data: out };
+}
+
+/** sum(A, 2): the sum of each row, a column vector. */
+export function sumRows(a: Mat): Mat {
+  const out = new Float64Array(a.rows);
+  for (let i = 0; i < a.rows; i++) for (let j = 0; j < a.cols; j++) out[i] += a.data[i * a.cols + j];
+  return { rows: a.rows, cols: 1, data: out };
+}
+
+/** mean(A, 1): the mean of each column, a 1×n row. */
+export function meanCols(a: Mat): Mat {
+  const s = sumCols(a);
+  return { rows: 1, cols: s.cols, data: s.data.map((v) => v / a.rows) };
+}
+
+/** mean(A, 2): the mean of each row, a column vector. */
+export function meanRows(a: Mat): Mat {
+  const s = sumRows(a);
+  return { rows: s.rows, cols: 1, data: s.data.map((v) => v / a.cols) };
+}
