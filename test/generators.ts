@@ -93,7 +93,7 @@ export function typedExpressions(
         from((p, s, f) => `${f}(${p}, ${s})`, V, fc.oneof(S, V), fc.constantFrom("max", "min")),
         from((p) => `(${p} + ones)`, V),
         from((r) => `(${r})'`, R),
-        from((m, f) => `${f}(${m}, 2)`, M, fc.constantFrom("sum", "mean")),
+        from((m, f) => `${f}(${m}, 2)`, M, fc.constantFrom("sum", "mean", "logsumexp")),
       ),
       W: choose(
         fc.constant("z"),
@@ -112,6 +112,7 @@ export function typedExpressions(
         from((p) => `(${p} + I)`, M),
         from((c) => `(${c}*${c}')`, C),
         from((p) => `(${p})^2`, M),
+        from((p, k) => `softmax(${p}, ${k})`, M, fc.constantFrom("1", "2")),
       ),
       C: choose(
         fc.constant("C"),
@@ -123,7 +124,7 @@ export function typedExpressions(
         from((r, m) => `(${r}*${m})`, R, M),
         from((s, r) => `(${s}*${r})`, S, R),
         from((p, q) => `(${p} + ${q})`, R, R),
-        from((m, f) => `${f}(${m}, 1)`, M, fc.constantFrom("sum", "mean")),
+        from((m, f) => `${f}(${m}, 1)`, M, fc.constantFrom("sum", "mean", "logsumexp")),
       ),
     };
   });

@@ -361,5 +361,49 @@ export const RUNTIME: readonly RuntimePiece[] = [
     ],
     "typed": "/** mean(A, 2): the mean of each row, a column vector. */\nfunction meanRows(a: Mat): Mat {\n  const s = sumRows(a);\n  return { rows: s.rows, cols: 1, data: s.data.map((v) => v / a.cols) };\n}",
     "plain": "/** mean(A, 2): the mean of each row, a column vector. */\nfunction meanRows(a) {\n  const s = sumRows(a);\n  return { rows: s.rows, cols: 1, data: s.data.map((v) => v / a.cols) };\n}"
+  },
+  {
+    "name": "softmaxAlong",
+    "needs": [],
+    "typed": "/** The softmax of each column (axis 1) or row (axis 2) of A, computed stably. */\nfunction softmaxAlong(a: Mat, axis: 1 | 2): Mat {\n  const out = new Float64Array(a.data.length);\n  const [lines, length] = axis === 1 ? [a.cols, a.rows] : [a.rows, a.cols];\n  const at = (line: number, k: number) => (axis === 1 ? k * a.cols + line : line * a.cols + k);\n  for (let line = 0; line < lines; line++) {\n    let top = -Infinity;\n    for (let k = 0; k < length; k++) top = Math.max(top, a.data[at(line, k)]);\n    let total = 0;\n    for (let k = 0; k < length; k++) total += out[at(line, k)] = Math.exp(a.data[at(line, k)] - top);\n    for (let k = 0; k < length; k++) out[at(line, k)] /= total;\n  }\n  return { rows: a.rows, cols: a.cols, data: out };\n}",
+    "plain": "/** The softmax of each column (axis 1) or row (axis 2) of A, computed stably. */\nfunction softmaxAlong(a, axis) {\n  const out = new Float64Array(a.data.length);\n  const [lines, length] = axis === 1 ? [a.cols, a.rows] : [a.rows, a.cols];\n  const at = (line, k) => (axis === 1 ? k * a.cols + line : line * a.cols + k);\n  for (let line = 0; line < lines; line++) {\n    let top = -Infinity;\n    for (let k = 0; k < length; k++)\n      top = Math.max(top, a.data[at(line, k)]);\n    let total = 0;\n    for (let k = 0; k < length; k++)\n      total += out[at(line, k)] = Math.exp(a.data[at(line, k)] - top);\n    for (let k = 0; k < length; k++)\n      out[at(line, k)] /= total;\n  }\n  return { rows: a.rows, cols: a.cols, data: out };\n}"
+  },
+  {
+    "name": "softmaxCols",
+    "needs": [
+      "softmaxAlong"
+    ],
+    "typed": "/** softmax(A, 1): the softmax of each column. */\nfunction softmaxCols(a: Mat): Mat {\n  return softmaxAlong(a, 1);\n}",
+    "plain": "/** softmax(A, 1): the softmax of each column. */\nfunction softmaxCols(a) {\n  return softmaxAlong(a, 1);\n}"
+  },
+  {
+    "name": "softmaxRows",
+    "needs": [
+      "softmaxAlong"
+    ],
+    "typed": "/** softmax(A, 2): the softmax of each row. */\nfunction softmaxRows(a: Mat): Mat {\n  return softmaxAlong(a, 2);\n}",
+    "plain": "/** softmax(A, 2): the softmax of each row. */\nfunction softmaxRows(a) {\n  return softmaxAlong(a, 2);\n}"
+  },
+  {
+    "name": "logsumexpAlong",
+    "needs": [],
+    "typed": "/** log(sum(exp(A), axis)) of each column (axis 1, a row) or row (axis 2, a column), computed stably. */\nfunction logsumexpAlong(a: Mat, axis: 1 | 2): Mat {\n  const [lines, length] = axis === 1 ? [a.cols, a.rows] : [a.rows, a.cols];\n  const at = (line: number, k: number) => (axis === 1 ? k * a.cols + line : line * a.cols + k);\n  const out = new Float64Array(lines);\n  for (let line = 0; line < lines; line++) {\n    let top = -Infinity;\n    for (let k = 0; k < length; k++) top = Math.max(top, a.data[at(line, k)]);\n    let total = 0;\n    for (let k = 0; k < length; k++) total += Math.exp(a.data[at(line, k)] - top);\n    out[line] = Number.isFinite(top) ? top + Math.log(total) : top;\n  }\n  return axis === 1 ? { rows: 1, cols: lines, data: out } : { rows: lines, cols: 1, data: out };\n}",
+    "plain": "/** log(sum(exp(A), axis)) of each column (axis 1, a row) or row (axis 2, a column), computed stably. */\nfunction logsumexpAlong(a, axis) {\n  const [lines, length] = axis === 1 ? [a.cols, a.rows] : [a.rows, a.cols];\n  const at = (line, k) => (axis === 1 ? k * a.cols + line : line * a.cols + k);\n  const out = new Float64Array(lines);\n  for (let line = 0; line < lines; line++) {\n    let top = -Infinity;\n    for (let k = 0; k < length; k++)\n      top = Math.max(top, a.data[at(line, k)]);\n    let total = 0;\n    for (let k = 0; k < length; k++)\n      total += Math.exp(a.data[at(line, k)] - top);\n    out[line] = Number.isFinite(top) ? top + Math.log(total) : top;\n  }\n  return axis === 1 ? { rows: 1, cols: lines, data: out } : { rows: lines, cols: 1, data: out };\n}"
+  },
+  {
+    "name": "logsumexpCols",
+    "needs": [
+      "logsumexpAlong"
+    ],
+    "typed": "/** logsumexp(A, 1): of each column, a row. */\nfunction logsumexpCols(a: Mat): Mat {\n  return logsumexpAlong(a, 1);\n}",
+    "plain": "/** logsumexp(A, 1): of each column, a row. */\nfunction logsumexpCols(a) {\n  return logsumexpAlong(a, 1);\n}"
+  },
+  {
+    "name": "logsumexpRows",
+    "needs": [
+      "logsumexpAlong"
+    ],
+    "typed": "/** logsumexp(A, 2): of each row, a column vector. */\nfunction logsumexpRows(a: Mat): Mat {\n  return logsumexpAlong(a, 2);\n}",
+    "plain": "/** logsumexp(A, 2): of each row, a column vector. */\nfunction logsumexpRows(a) {\n  return logsumexpAlong(a, 2);\n}"
   }
 ];

@@ -157,6 +157,10 @@ export const reductionOperators = {
   ),
   meanCols: axisReduction("mean", 1, "the mean of each column, a row (mean(X, 1))"),
   meanRows: axisReduction("mean", 2, "the mean of each row, a column vector (mean(X, 2))"),
+  softmaxCols: axisSoftmax(1),
+  softmaxRows: axisSoftmax(2),
+  logsumexpCols: axisLogsumexp(1),
+  logsumexpRows: axisLogsumexp(2),
 } satisfies Record<string, OperatorDefinition>;
 
 /** The largest entry, by a loop (spreading a large array into Math.max overflows the stack). */
@@ -210,6 +214,118 @@ function axisReduction(kind: "sum" | "mean", axis: 1 | 2, summary: string): Oper
       numpy: `np.${kind}(#0, axis=${numpyAxis})`,
       torch: `torch.${kind}(#0, ${numpyAxis})`,
       jax: `jnp.${kind}(#0, axis=${numpyAxis})`,
+    }),
+  };
+}
+
+/** Each column (axis 1) or row (axis 2) of a matrix, as index lists into its row-major entries. */
+function lines(m: number, n: number, axis: 1 | 2): number[][] {
+  return axis === 1
+    ? Array.from({ length: n }, (_, j) => Array.from({ length: m }, (_, i) => i * n + j))
+    : Array.from({ length: m }, (_, i) => Array.from({ length: n }, (_, j) => i * n + j));
+}
+
+/** The syntax of a function of a matrix and an axis, written as a number. */
+function axisSyntax(name: string, axis: 1 | 2) {
+  return {
+    kind: "function" as const,
+    name,
+    arity: 2,
+    acceptsRanks: (ranks: readonly number[]) => ranks[0] === 2 && ranks[1] === 0,
+    literals: { at: 1, values: [axis] },
+  };
+}
+
+/**
+ * softmax(Z, k): the softmax of each column (k = 1) or row (k = 2), computed stably. With S its value,
+ * dS = S .* dZ − S .* (the spread-back sum of S .* dZ along the axis).
+ */
+function axisSoftmax(axis: 1 | 2): OperatorDefinition {
+  const sum = axis === 1 ? "sumCols" : "sumRows";
+  return {
+    syntax: axisSyntax("softmax", axis),
+    summary: `the softmax of each ${axis === 1 ? "column" : "row"} (softmax(Z, ${axis})), computed stably`,
+    shape: (args) => {
+      const a = args[0]!;
+      if (a.length !== 2 || args[1]!.length !== 0)
+        return failure((d) => `softmax(Z, ${axis}) needs a matrix Z, got ${d(0)}`);
+      return a;
+    },
+    evaluate: ([a]) => {
+      const [m, n] = [a!.shape[0]!, a!.shape[1]!];
+      const out = new Float64Array(m * n);
+      for (const line of lines(m, n, axis)) {
+        let top = Number.NEGATIVE_INFINITY;
+        for (const k of line) top = Math.max(top, a!.data[k]!);
+        let total = 0;
+        for (const k of line) total += out[k] = Math.exp(a!.data[k]! - top);
+        for (const k of line) out[k]! /= total;
+      }
+      return { shape: [m, n], data: out };
+    },
+    text: { kind: "call", name: "softmax" },
+    latex: { kind: "custom", print: latexCall("\\operatorname{softmax}") },
+    jvp: ([u, k], [du], s) => {
+      if (du === null) return null;
+      const weighted = E.emul(s, du);
+      const along = E.call(sum, weighted, k);
+      const spread = axis === 1 ? E.mul(ones(u.shape[0]!), along) : E.mul(along, E.tr(ones(u.shape[1]!)));
+      return E.sub(weighted, E.emul(s, spread));
+    },
+    code: valueCode(`softmax${axis === 1 ? "Cols" : "Rows"}`, "", 2, {
+      js: `softmax${axis === 1 ? "Cols" : "Rows"}(#0)`,
+      numpy: `softmax_axis(#0, ${axis - 1})`,
+      numpyHelper: numpyHelper(
+        "softmax_axis",
+        `def softmax_axis(x, axis):
+    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
+    return e / np.sum(e, axis=axis, keepdims=True)`,
+      ),
+      torch: `torch.softmax(#0, ${axis - 1})`,
+      jax: `jax.nn.softmax(#0, axis=${axis - 1})`,
+    }),
+  };
+}
+
+/** logsumexp(Z, k) of each column (a row) or row (a vector); its tangent is the softmax-weighted sum. */
+function axisLogsumexp(axis: 1 | 2): OperatorDefinition {
+  const sum = axis === 1 ? "sumCols" : "sumRows";
+  const softmax = axis === 1 ? "softmaxCols" : "softmaxRows";
+  return {
+    syntax: axisSyntax("logsumexp", axis),
+    summary: `log(sum(exp(Z), ${axis})): of each ${axis === 1 ? "column, a row" : "row, a column vector"}, computed stably`,
+    shape: (args, dims) => {
+      const a = args[0]!;
+      if (a.length !== 2 || args[1]!.length !== 0)
+        return failure((d) => `logsumexp(Z, ${axis}) needs a matrix Z, got ${d(0)}`);
+      return axis === 1 ? [dims.one(), a[1]!] : [a[0]!];
+    },
+    evaluate: ([a]) => {
+      const [m, n] = [a!.shape[0]!, a!.shape[1]!];
+      const out = lines(m, n, axis).map((line) => {
+        let top = Number.NEGATIVE_INFINITY;
+        for (const k of line) top = Math.max(top, a!.data[k]!);
+        if (!Number.isFinite(top)) return top;
+        let total = 0;
+        for (const k of line) total += Math.exp(a!.data[k]! - top);
+        return top + Math.log(total);
+      });
+      return { shape: axis === 1 ? [1, n] : [m], data: Float64Array.from(out) };
+    },
+    text: { kind: "call", name: "logsumexp" },
+    latex: { kind: "custom", print: latexCall("\\operatorname{logsumexp}") },
+    jvp: ([u, k], [du]) => (du === null ? null : E.call(sum, E.emul(E.call(softmax, u, k), du), k)),
+    code: valueCode(`logsumexp${axis === 1 ? "Cols" : "Rows"}`, "", 2, {
+      js: `logsumexp${axis === 1 ? "Cols" : "Rows"}(#0)`,
+      numpy: `logsumexp_axis(#0, ${axis - 1})`,
+      numpyHelper: numpyHelper(
+        "logsumexp_axis",
+        `def logsumexp_axis(x, axis):
+    top = np.max(x, axis=axis, keepdims=True)
+    return np.squeeze(top, axis=axis) + np.log(np.sum(np.exp(x - top), axis=axis))`,
+      ),
+      torch: `torch.logsumexp(#0, ${axis - 1})`,
+      jax: `jax_logsumexp(#0, axis=${axis - 1})`,
     }),
   };
 }

@@ -702,3 +702,53 @@ export function meanRows(a: Mat): Mat {
   const s = sumRows(a);
   return { rows: s.rows, cols: 1, data: s.data.map((v) => v / a.cols) };
 }
+
+/** The softmax of each column (axis 1) or row (axis 2) of A, computed stably. */
+export function softmaxAlong(a: Mat, axis: 1 | 2): Mat {
+  const out = new Float64Array(a.data.length);
+  const [lines, length] = axis === 1 ? [a.cols, a.rows] : [a.rows, a.cols];
+  const at = (line: number, k: number) => (axis === 1 ? k * a.cols + line : line * a.cols + k);
+  for (let line = 0; line < lines; line++) {
+    let top = -Infinity;
+    for (let k = 0; k < length; k++) top = Math.max(top, a.data[at(line, k)]);
+    let total = 0;
+    for (let k = 0; k < length; k++) total += out[at(line, k)] = Math.exp(a.data[at(line, k)] - top);
+    for (let k = 0; k < length; k++) out[at(line, k)] /= total;
+  }
+  return { rows: a.rows, cols: a.cols, data: out };
+}
+
+/** softmax(A, 1): the softmax of each column. */
+export function softmaxCols(a: Mat): Mat {
+  return softmaxAlong(a, 1);
+}
+
+/** softmax(A, 2): the softmax of each row. */
+export function softmaxRows(a: Mat): Mat {
+  return softmaxAlong(a, 2);
+}
+
+/** log(sum(exp(A), axis)) of each column (axis 1, a row) or row (axis 2, a column), computed stably. */
+export function logsumexpAlong(a: Mat, axis: 1 | 2): Mat {
+  const [lines, length] = axis === 1 ? [a.cols, a.rows] : [a.rows, a.cols];
+  const at = (line: number, k: number) => (axis === 1 ? k * a.cols + line : line * a.cols + k);
+  const out = new Float64Array(lines);
+  for (let line = 0; line < lines; line++) {
+    let top = -Infinity;
+    for (let k = 0; k < length; k++) top = Math.max(top, a.data[at(line, k)]);
+    let total = 0;
+    for (let k = 0; k < length; k++) total += Math.exp(a.data[at(line, k)] - top);
+    out[line] = Number.isFinite(top) ? top + Math.log(total) : top;
+  }
+  return axis === 1 ? { rows: 1, cols: lines, data: out } : { rows: lines, cols: 1, data: out };
+}
+
+/** logsumexp(A, 1): of each column, a row. */
+export function logsumexpCols(a: Mat): Mat {
+  return logsumexpAlong(a, 1);
+}
+
+/** logsumexp(A, 2): of each row, a column vector. */
+export function logsumexpRows(a: Mat): Mat {
+  return logsumexpAlong(a, 2);
+}
