@@ -98,6 +98,10 @@ describe("spellings people type", () => {
     expect(lecture.variables).toEqual([expect.objectContaining({ name: "x", kind: "scalar" })]);
     expect(lecture.notes.join(" ")).toMatch(/x is read as a scalar, because of its \^/);
     expect(differentiate(lecture, "x").notes.join(" ")).toMatch(/x is read as a scalar/);
+    // A Greek name is a scalar, not what its first letter says: said too.
+    expect(loadProblem("theta'*x").notes.join(" ")).toMatch(/theta is read as a scalar \(a Greek name/);
+    expect(loadProblem("alpha*a").notes).toEqual([]);
+    expect(loadProblem("theta: vector\ntheta'*x").notes).toEqual([]);
     // Declared or scalar by its first letter: nothing to say.
     expect(loadProblem("a^3").notes).toEqual([]);
     expect(loadProblem("x: scalar\nx^3").notes).toEqual([]);

@@ -23,7 +23,7 @@ import {
   variable,
 } from "../ops/index.js";
 import { type DeclaredKind, type SyntaxExpr, type SyntaxProblem, syntaxChildren } from "../syntax/index.js";
-import { defaultKind, RESERVED_NAMES } from "./typing.js";
+import { defaultKind, greekScalar, RESERVED_NAMES } from "./typing.js";
 import { type SizeHandle, SizeUnifier } from "./unify.js";
 
 const { broadcast } = algebra;
@@ -380,10 +380,19 @@ class Checker {
       shape: resolveShape(slot.sizes),
       declared: slot.declared,
     }));
-    const notes = [...this.scalarNames].map(
-      (name) =>
-        `${name} is read as a scalar, because of its ^ (as a ${defaultKind(name)} it does not check); declare ${name}: scalar to say so`,
-    );
+    const notes = [
+      ...[...this.scalarNames].map(
+        (name) =>
+          `${name} is read as a scalar, because of its ^ (as a ${defaultKind(name)} it does not check); declare ${name}: scalar to say so`,
+      ),
+      // A Greek name's type is not its first letter's: matrixcalculus.org would read theta as a vector.
+      ...[...this.slots.values()]
+        .filter((slot) => !slot.declared && !this.scalarNames.has(slot.name) && greekScalar(slot.name))
+        .map(
+          (slot) =>
+            `${slot.name} is read as a scalar (a Greek name; by its first letter it would be a vector, as on matrixcalculus.org); declare ${slot.name}: vector for that`,
+        ),
+    ];
     return { source: this.problem.source, expression: nodes.get(root)!, variables, spans, notes };
   }
 
