@@ -246,15 +246,19 @@ export const RUNTIME: readonly RuntimePiece[] = [
   },
   {
     "name": "softmax",
-    "needs": [],
-    "typed": "function softmax(a: Mat): Mat {\n  let top = -Infinity;\n  for (let i = 0; i < a.data.length; i++) top = Math.max(top, a.data[i]);\n  const data = new Float64Array(a.data.length);\n  let s = 0;\n  for (let i = 0; i < data.length; i++) s += data[i] = Math.exp(a.data[i] - top);\n  for (let i = 0; i < data.length; i++) data[i] /= s;\n  return { rows: a.rows, cols: a.cols, data };\n}",
-    "plain": "function softmax(a) {\n  let top = -Infinity;\n  for (let i = 0; i < a.data.length; i++)\n    top = Math.max(top, a.data[i]);\n  const data = new Float64Array(a.data.length);\n  let s = 0;\n  for (let i = 0; i < data.length; i++)\n    s += data[i] = Math.exp(a.data[i] - top);\n  for (let i = 0; i < data.length; i++)\n    data[i] /= s;\n  return { rows: a.rows, cols: a.cols, data };\n}"
+    "needs": [
+      "softmaxAlong"
+    ],
+    "typed": "/** The softmax of a vector, computed stably (its one column: see softmaxAlong). */\nfunction softmax(a: Mat): Mat {\n  return softmaxAlong(a, 1);\n}",
+    "plain": "/** The softmax of a vector, computed stably (its one column: see softmaxAlong). */\nfunction softmax(a) {\n  return softmaxAlong(a, 1);\n}"
   },
   {
     "name": "logsumexp",
-    "needs": [],
-    "typed": "function logsumexp(a: Mat): number {\n  let top = -Infinity;\n  for (let i = 0; i < a.data.length; i++) top = Math.max(top, a.data[i]);\n  let s = 0;\n  for (let i = 0; i < a.data.length; i++) s += Math.exp(a.data[i] - top);\n  return top + Math.log(s);\n}",
-    "plain": "function logsumexp(a) {\n  let top = -Infinity;\n  for (let i = 0; i < a.data.length; i++)\n    top = Math.max(top, a.data[i]);\n  let s = 0;\n  for (let i = 0; i < a.data.length; i++)\n    s += Math.exp(a.data[i] - top);\n  return top + Math.log(s);\n}"
+    "needs": [
+      "logsumexpAlong"
+    ],
+    "typed": "/** log(sum(exp(a))) of a vector, computed stably (see logsumexpAlong). */\nfunction logsumexp(a: Mat): number {\n  return logsumexpAlong(a, 1).data[0];\n}",
+    "plain": "/** log(sum(exp(a))) of a vector, computed stably (see logsumexpAlong). */\nfunction logsumexp(a) {\n  return logsumexpAlong(a, 1).data[0];\n}"
   },
   {
     "name": "unitVector",

@@ -14,6 +14,22 @@ const dotShape: ShapeRule = (args, dims) => {
   return [];
 };
 
+/** NumPy's stable softmax along an axis (a vector's is along axis 0). */
+const SOFTMAX_AXIS = numpyHelper(
+  "softmax_axis",
+  `def softmax_axis(x, axis):
+    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
+    return e / np.sum(e, axis=axis, keepdims=True)`,
+);
+
+/** NumPy's stable log-sum-exp along an axis (a vector's is along axis 0, a number). */
+const LOGSUMEXP_AXIS = numpyHelper(
+  "logsumexp_axis",
+  `def logsumexp_axis(x, axis):
+    top = np.max(x, axis=axis, keepdims=True)
+    return np.squeeze(top, axis=axis) + np.log(np.sum(np.exp(x - top), axis=axis))`,
+);
+
 export const reductionOperators = {
   sum: {
     syntax: { kind: "function", name: "sum", arity: 1 },
@@ -100,23 +116,17 @@ export const reductionOperators = {
     summary: "exp(x) / sum(exp(x)), computed stably",
     shape: vectorArgument("softmax", "same"),
     evaluate: ([a]) => {
-      const top = largestEntry(a!.data);
-      const e = mapTensor(a!, (x) => Math.exp(x - top));
-      const s = sumEntries(e);
-      return mapTensor(e, (x) => x / s);
+      const out = new Float64Array(a!.data.length);
+      softmaxLine(a!.data, allEntries(a!.data.length), out);
+      return { shape: a!.shape, data: out };
     },
     text: { kind: "call", name: "softmax" },
     latex: { kind: "custom", print: latexCall("\\operatorname{softmax}") },
     // d softmax(u) = s .* du − s (sᵀ du), with s = softmax(u).
     jvp: (_args, [du], s) => (du === null ? null : E.sub(E.emul(s, du), E.mul(s, E.mul(E.tr(s), du)))),
     code: valueCode("softmax", "", 1, {
-      numpy: "softmax(#)",
-      numpyHelper: numpyHelper(
-        "softmax",
-        `def softmax(x):
-    e = np.exp(x - np.max(x))
-    return e / np.sum(e)`,
-      ),
+      numpy: "softmax_axis(#, 0)",
+      numpyHelper: SOFTMAX_AXIS,
       torch: "torch.softmax(#, 0)",
       jax: "jax.nn.softmax(#)",
     }),
@@ -125,22 +135,13 @@ export const reductionOperators = {
     syntax: { kind: "function", name: "logsumexp", arity: 1 },
     summary: "log(sum(exp(x))), computed stably",
     shape: vectorArgument("logsumexp", "scalar"),
-    evaluate: ([a]) => {
-      const top = largestEntry(a!.data);
-      if (!Number.isFinite(top)) return scalarTensor(top);
-      return scalarTensor(top + Math.log(sumEntries(mapTensor(a!, (x) => Math.exp(x - top)))));
-    },
+    evaluate: ([a]) => scalarTensor(logsumexpLine(a!.data, allEntries(a!.data.length))),
     text: { kind: "call", name: "logsumexp" },
     latex: { kind: "custom", print: latexCall("\\operatorname{logsumexp}") },
     jvp: ([u], [du]) => (du === null ? null : E.mul(E.tr(E.call("softmax", u)), du)),
     code: valueCode("logsumexp", "", 1, {
-      numpy: "logsumexp(#)",
-      numpyHelper: numpyHelper(
-        "logsumexp",
-        `def logsumexp(x):
-    top = np.max(x)
-    return top + np.log(np.sum(np.exp(x - top)))`,
-      ),
+      numpy: "logsumexp_axis(#, 0)",
+      numpyHelper: LOGSUMEXP_AXIS,
       torch: "torch.logsumexp(#, 0)",
       jax: "jax_logsumexp(#)",
     }),
@@ -163,11 +164,33 @@ export const reductionOperators = {
   logsumexpRows: axisLogsumexp(2),
 } satisfies Record<string, OperatorDefinition>;
 
-/** The largest entry, by a loop (spreading a large array into Math.max overflows the stack). */
-function largestEntry(data: Float64Array): number {
+/** The indices 0 … n−1: a vector's one line. */
+function allEntries(n: number): number[] {
+  return Array.from({ length: n }, (_, k) => k);
+}
+
+/** The largest of the entries at `line`, by a loop (NaN wins, so it propagates). */
+function largestAt(data: Float64Array, line: readonly number[]): number {
   let top = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < data.length; i++) top = data[i]! > top || Number.isNaN(data[i]!) ? data[i]! : top;
+  for (const k of line) top = data[k]! > top || Number.isNaN(data[k]!) ? data[k]! : top;
   return top;
+}
+
+/** The softmax of the entries at `line`, written there in `out`: shifted by their largest, so stable. */
+function softmaxLine(data: Float64Array, line: readonly number[], out: Float64Array): void {
+  const top = largestAt(data, line);
+  let total = 0;
+  for (const k of line) total += out[k] = Math.exp(data[k]! - top);
+  for (const k of line) out[k]! /= total;
+}
+
+/** log(sum(exp(…))) of the entries at `line`, stably (±∞ and NaN as their largest entry). */
+function logsumexpLine(data: Float64Array, line: readonly number[]): number {
+  const top = largestAt(data, line);
+  if (!Number.isFinite(top)) return top;
+  let total = 0;
+  for (const k of line) total += Math.exp(data[k]! - top);
+  return top + Math.log(total);
 }
 
 /**
@@ -254,13 +277,7 @@ function axisSoftmax(axis: 1 | 2): OperatorDefinition {
     evaluate: ([a]) => {
       const [m, n] = [a!.shape[0]!, a!.shape[1]!];
       const out = new Float64Array(m * n);
-      for (const line of lines(m, n, axis)) {
-        let top = Number.NEGATIVE_INFINITY;
-        for (const k of line) top = Math.max(top, a!.data[k]!);
-        let total = 0;
-        for (const k of line) total += out[k] = Math.exp(a!.data[k]! - top);
-        for (const k of line) out[k]! /= total;
-      }
+      for (const line of lines(m, n, axis)) softmaxLine(a!.data, line, out);
       return { shape: [m, n], data: out };
     },
     text: { kind: "call", name: "softmax" },
@@ -275,12 +292,7 @@ function axisSoftmax(axis: 1 | 2): OperatorDefinition {
     code: valueCode(`softmax${axis === 1 ? "Cols" : "Rows"}`, "", 2, {
       js: `softmax${axis === 1 ? "Cols" : "Rows"}(#0)`,
       numpy: `softmax_axis(#0, ${axis - 1})`,
-      numpyHelper: numpyHelper(
-        "softmax_axis",
-        `def softmax_axis(x, axis):
-    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
-    return e / np.sum(e, axis=axis, keepdims=True)`,
-      ),
+      numpyHelper: SOFTMAX_AXIS,
       torch: `torch.softmax(#0, ${axis - 1})`,
       jax: `jax.nn.softmax(#0, axis=${axis - 1})`,
     }),
@@ -302,14 +314,7 @@ function axisLogsumexp(axis: 1 | 2): OperatorDefinition {
     },
     evaluate: ([a]) => {
       const [m, n] = [a!.shape[0]!, a!.shape[1]!];
-      const out = lines(m, n, axis).map((line) => {
-        let top = Number.NEGATIVE_INFINITY;
-        for (const k of line) top = Math.max(top, a!.data[k]!);
-        if (!Number.isFinite(top)) return top;
-        let total = 0;
-        for (const k of line) total += Math.exp(a!.data[k]! - top);
-        return top + Math.log(total);
-      });
+      const out = lines(m, n, axis).map((line) => logsumexpLine(a!.data, line));
       return { shape: axis === 1 ? [1, n] : [m], data: Float64Array.from(out) };
     },
     text: { kind: "call", name: "logsumexp" },
@@ -318,12 +323,7 @@ function axisLogsumexp(axis: 1 | 2): OperatorDefinition {
     code: valueCode(`logsumexp${axis === 1 ? "Cols" : "Rows"}`, "", 2, {
       js: `logsumexp${axis === 1 ? "Cols" : "Rows"}(#0)`,
       numpy: `logsumexp_axis(#0, ${axis - 1})`,
-      numpyHelper: numpyHelper(
-        "logsumexp_axis",
-        `def logsumexp_axis(x, axis):
-    top = np.max(x, axis=axis, keepdims=True)
-    return np.squeeze(top, axis=axis) + np.log(np.sum(np.exp(x - top), axis=axis))`,
-      ),
+      numpyHelper: LOGSUMEXP_AXIS,
       torch: `torch.logsumexp(#0, ${axis - 1})`,
       jax: `jax_logsumexp(#0, axis=${axis - 1})`,
     }),

@@ -420,22 +420,14 @@ export function eye(n: number): Mat {
   return { rows: n, cols: n, data };
 }
 
+/** The softmax of a vector, computed stably (its one column: see softmaxAlong). */
 export function softmax(a: Mat): Mat {
-  let top = -Infinity;
-  for (let i = 0; i < a.data.length; i++) top = Math.max(top, a.data[i]);
-  const data = new Float64Array(a.data.length);
-  let s = 0;
-  for (let i = 0; i < data.length; i++) s += data[i] = Math.exp(a.data[i] - top);
-  for (let i = 0; i < data.length; i++) data[i] /= s;
-  return { rows: a.rows, cols: a.cols, data };
+  return softmaxAlong(a, 1);
 }
 
+/** log(sum(exp(a))) of a vector, computed stably (see logsumexpAlong). */
 export function logsumexp(a: Mat): number {
-  let top = -Infinity;
-  for (let i = 0; i < a.data.length; i++) top = Math.max(top, a.data[i]);
-  let s = 0;
-  for (let i = 0; i < a.data.length; i++) s += Math.exp(a.data[i] - top);
-  return top + Math.log(s);
+  return logsumexpAlong(a, 1).data[0];
 }
 
 export function unitVector(n: number, k: number): Mat {
