@@ -463,8 +463,12 @@ function isIntegerLiteral(expr: SyntaxExpr): boolean {
   return inner.kind === "number" && Number.isInteger(inner.value);
 }
 
+/** No function name is longer: a longer name is compared with none (the distance is quadratic). */
+const LONGEST_SUGGESTED = 24;
+
 /** The known function nearest to a misspelt one (at most a third of its letters off), or null. */
 function nearestFunction(name: string): string | null {
+  if (name.length > LONGEST_SUGGESTED) return null;
   let best: string | null = null;
   let bestDistance = Math.max(1, Math.floor(name.length / 3)) + 1;
   for (const candidate of FUNCTION_NAMES) {

@@ -11,16 +11,19 @@ export const RESERVED_NAMES: ReadonlyMap<string, string> = new Map([
   ["pi", "the constant pi"],
 ]);
 
-/** Whether an undeclared name is a scalar because it is a lowercase Greek name (not its first letter). */
+/** Whether an undeclared name is a scalar because it is a lowercase Greek name, against its first letter. */
 export function greekScalar(name: string): boolean {
-  const stem = /^[A-Za-z]+/.exec(name)?.[0] ?? "";
-  const byLetter = (name[0] ?? "") >= "a" && (name[0] ?? "") <= "g";
-  return GREEK_LETTERS.has(stem.toLowerCase()) && stem[0] === stem[0]!.toLowerCase() && !byLetter;
+  return defaultKind(name) === "scalar" && letterKind(name) !== "scalar";
 }
 
 export function defaultKind(name: string): DeclaredKind | undefined {
   const stem = /^[A-Za-z]+/.exec(name)?.[0] ?? "";
   if (GREEK_LETTERS.has(stem.toLowerCase()) && stem[0] === stem[0]!.toLowerCase()) return "scalar";
+  return letterKind(name);
+}
+
+/** The type the first letter gives: a–g scalar, h–z vector, A–Z matrix. */
+function letterKind(name: string): DeclaredKind | undefined {
   const first = name[0] ?? "";
   if (first >= "a" && first <= "g") return "scalar";
   if (first >= "h" && first <= "z") return "vector";
