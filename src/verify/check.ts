@@ -377,16 +377,21 @@ export function toNatural(d: Derivative, t: Tensor): Float64Array {
   return toNaturalEntries(d.view, t.shape, t.data);
 }
 
-/** Random values at which the expression is defined (log(det(X)) needs det(X) > 0), trying a few. */
-function definedRandomValues(derivative: Derivative, seed: number): Record<string, unknown> {
+/**
+ * Random values at which the expression and its derivative are defined (log(det(X)) needs
+ * det(X) > 0), trying each kind of point in turn; with the derivative's numbers there.
+ */
+function definedRandomValues(
+  derivative: Derivative,
+  seed: number,
+): { values: Record<string, unknown>; symbolic: Tensor } {
   const problem = derivative.problem;
   for (const kind of POINT_KINDS)
     for (let attempt = 0; attempt < ATTEMPTS_PER_KIND; attempt++) {
       const values = randomValues(problem, seed + attempt * 7919, kind);
       try {
         evaluateAt(problem, [problem.expression], bindProblemValues(problem, values));
-        derivative.evaluate(values);
-        return values;
+        return { values, symbolic: derivative.evaluate(values) };
       } catch (error) {
         if (!(error instanceof MatcalcError)) throw error;
       }
@@ -421,8 +426,11 @@ export function checkResult(
   derivative: Derivative,
   options: Omit<CheckOptions, keyof DifferentiateOptions> = {},
 ): CheckReport {
-  const values = options.values ?? definedRandomValues(derivative, options.seed ?? 1);
-  const symbolic = derivative.evaluate(values);
+  // Random values are searched for where the derivative can be evaluated: it is, once.
+  const { values, symbolic } =
+    options.values === undefined
+      ? definedRandomValues(derivative, options.seed ?? 1)
+      : { values: options.values, symbolic: derivative.evaluate(options.values) };
   const natural = toNatural(derivative, symbolic);
   const base = baseOf(derivative);
   const c = coordinatesOf(derivative, values);
