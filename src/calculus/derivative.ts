@@ -226,7 +226,10 @@ export function differentiate(
   };
 }
 
-/** The natural result and its view in the layout (both expressions tidied). */
+/**
+ * The natural result and its view in the layout, with one simplifier pass: over the natural form
+ * where the layout shows it as it is, else over its transpose (the natural form kept as derived).
+ */
 function shown(
   natural: Natural,
   variableAxes: number,
@@ -237,8 +240,6 @@ function shown(
   const gradient = natural.outputRank === 0 && order === 1 && variableAxes > 0;
   if (natural.kind === "index")
     return { ...present({ kind: "index", form: natural.form }, variableAxes, gradient, layout), natural };
-  // One pass of the simplifier: over the natural form where the layout shows it as it is, else over
-  // its transpose (the natural form is kept as derived).
   const transposed = transposes(layout, gradient);
   const plain: NaturalValue = { kind: "matrix", node: transposed ? natural.node : simplify(natural.node) };
   const { value, view } = present(plain, variableAxes, gradient, layout);

@@ -5,7 +5,6 @@ export * from "./build.js";
 export {
   asFraction,
   exactly,
-  exactSum,
   formatNumber,
   fractionText,
   GREEK_LETTERS,

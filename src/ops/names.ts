@@ -107,11 +107,6 @@ export function exactly(op: "+" | "-" | "*" | "/", a: number, b: number): number
   return p / g / (q / g);
 }
 
-/** a + b, exact for fractions (see exactly). */
-export function exactSum(a: number, b: number): number {
-  return exactly("+", a, b);
-}
-
 /**
  * A number as a fraction for people to read ("1/3", "-2/3"), where its shortest decimal is long and a
  * fraction p/q with q ≤ 1000 is exactly it; null otherwise (0.5 and 0.25 stay decimals).

@@ -208,8 +208,9 @@ export interface OperatorDefinition {
   readonly aliases?: readonly string[];
   /**
    * Where its arguments must lie for real values, when not everywhere: "positive" (log, sqrt),
-   * "open-unit" (between -1 and 1: arcsin), "positive-definite" (logdet). The numeric check draws
-   * its random points there.
+   * "open-unit" (between -1 and 1: arcsin), "positive-definite" (logdet). The conformance test runs
+   * the operator there and the language reference lists it; the numeric check tries a kind of random
+   * point for each (verify/check.ts, POINT_KINDS).
    */
   readonly domain?: "positive" | "open-unit" | "positive-definite";
   /** One line for documentation and the playground. */

@@ -2,7 +2,7 @@
 // commutativity rules; a factor shared on the left or right of two terms is pulled out when that
 // makes the expression smaller (x'·A + x'·A' = x'·(A + A')).
 import { foldRemembered, type Node, NodeSlot } from "../ir/index.js";
-import { apply, constant, exactSum, identity } from "../ops/index.js";
+import { apply, constant, exactly, identity } from "../ops/index.js";
 import {
   constantValue,
   isScalar,
@@ -129,7 +129,7 @@ export function collectTerms(n: Node): Node | null {
   for (const t of terms) {
     const key = t.body === null ? 0 : t.body.id;
     const existing = byBody.get(key);
-    if (existing) existing.coefficient = exactSum(existing.coefficient, t.coefficient);
+    if (existing) existing.coefficient = exactly("+", existing.coefficient, t.coefficient);
     else byBody.set(key, { ...t });
   }
   const kept = [...byBody.values()].filter((t) => t.coefficient !== 0);

@@ -3,8 +3,9 @@
 //
 // Grammar, tightest first: postfix ' (also .', .T, ᵀ) ; ^ .^ (left-associative, the exponent may be
 // negated or a {group}; ^T, ^{T}, ^\top are the transpose) ; unary - ; * / .* ./ ; + - . Other
-// spellings (**, @, ⊙, x², ‖x‖) are the lexer's and the parser's; docs/language.md lists them all. A problem is segments separated by newlines, top-level commas or
-// semicolons: each segment `name: type` is a declaration, the one other segment is the expression.
+// spellings (**, @, ⊙, x², ‖x‖) are the lexer's and the parser's; docs/language.md lists them all.
+// A problem is segments separated by newlines, top-level commas or semicolons: each segment
+// `name: type` is a declaration, the one other segment is the expression.
 import type { Diagnostic, SourceSpan } from "../core/index.js";
 import type {
   BinaryOperator,
