@@ -81,7 +81,7 @@ function examplesOf(op: OperatorName): Problem[] {
   const choices = (k: number): string[][] =>
     k === 0 ? [[]] : choices(k - 1).flatMap((rest) => OPERANDS.map((pair) => [...rest, pair[k - 1]!]));
   // An operator whose right operand is a whole-number literal (X^3) gets one.
-  const literalRight = syntax.kind === "binary" && syntax.integerLiteralRight === true;
+  const literalRight = syntax.kind === "binary" && syntax.integerLiteralRight !== undefined;
   // An axis argument (sum(X, 1)) gets the value the operator takes.
   const axis = syntax.kind === "function" ? syntax.literals : undefined;
   for (const chosen of choices(arity)) {

@@ -71,6 +71,8 @@ describe("spellings people type", () => {
     [`${DECLARED}\nx^2`, /write \.\^ for the power of each entry \(x\.\^2\), or x'\*x/],
     ["X^n", /the power of a matrix needs a whole number written as a number/],
     ["X^0.5", /the power of a matrix needs a whole number/],
+    ["X^100000", /the power of a matrix is at most 64 here/],
+    ["X^-100000", /the power of a matrix is at most 64 here/],
     ["A: matrix(m, n)\nA^2", /square matrix/],
     ["x $ y", /unexpected character '\$'/],
     ["(x')^2", /\^ is the power of a scalar or of a square matrix, got x' \(1×n\)/],

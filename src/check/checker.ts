@@ -291,11 +291,20 @@ class Checker {
         const syntax = OPERATORS[op].syntax;
         // A row (1×n) is a vector here: its ^ is refused by the shape rule, which says to write .^.
         const row = this.shapes.get(expr.left)!.some((h) => this.sizes.isOne(h));
-        if (syntax.kind === "binary" && syntax.integerLiteralRight && !row && !isIntegerLiteral(expr.right))
-          this.fail(
-            `${this.describe(expr.left)} ${expr.operator} ${this.describe(expr.right)}: the power of a matrix needs a whole number written as a number (X^2, X^-1); write .^ for the power of each entry`,
-            expr.operatorSpan,
-          );
+        const bound = syntax.kind === "binary" ? syntax.integerLiteralRight : undefined;
+        if (bound !== undefined && !row) {
+          if (!isIntegerLiteral(expr.right))
+            this.fail(
+              `${this.describe(expr.left)} ${expr.operator} ${this.describe(expr.right)}: the power of a matrix needs a whole number written as a number (X^2, X^-1); write .^ for the power of each entry`,
+              expr.operatorSpan,
+            );
+          if (Math.abs(literalValue(expr.right)!) > bound.max)
+            this.fail(
+              `the power of a matrix is at most ${bound.max} here (its derivative has as many terms), got ${literalValue(expr.right)}`,
+              expr.right.span,
+              "limit",
+            );
+        }
         return { kind: "apply", op, args: [expr.left, expr.right] };
       }
       case "transpose":

@@ -22,6 +22,9 @@ function factorsOf(a: Tensor, linalg: LinearAlgebra) {
   return linalg.luFactor(a.data, squareSize(a));
 }
 
+/** The largest |k| of X^k: its derivative has k terms, and its evaluation k products. */
+export const MAX_MATRIX_POWER = 64;
+
 /** X^k: X square, k a scalar (a whole number, which the checker holds to). */
 const matrixPowerShape: ShapeRule = (args, dims) => {
   const [a, k] = [args[0]!, args[1]!];
@@ -203,7 +206,7 @@ export const linalgOperators = {
       kind: "binary",
       symbol: "^",
       acceptsRanks: (ranks) => ranks[0] === 2,
-      integerLiteralRight: true,
+      integerLiteralRight: { max: MAX_MATRIX_POWER },
     },
     summary: "matrix power X^k of a square matrix, k a whole number (X^-1 is inv(X))",
     shape: matrixPowerShape,

@@ -90,8 +90,11 @@ export type OperatorSyntax =
       readonly symbol: string;
       /** Where several operators share the symbol, the operand ranks this one takes (X^k: [2, 0]). */
       readonly acceptsRanks?: (ranks: readonly number[]) => boolean;
-      /** The right operand must be a whole number written as a number (X^3, X^-1). */
-      readonly integerLiteralRight?: true;
+      /**
+       * The right operand must be a whole number written as a number (X^3, X^-1), at most `max` in
+       * size: the work (a derivative of k terms) grows with it.
+       */
+      readonly integerLiteralRight?: { readonly max: number };
     }
   | { readonly kind: "prefix"; readonly symbol: string }
   | { readonly kind: "postfix"; readonly symbol: string }
