@@ -9,14 +9,16 @@ import ts from "typescript";
 import {
   COOKBOOK_EXAMPLES,
   type Derivative,
+  differentiate,
   emit,
   evaluateProblem,
   isMatcalcError,
   LECTURE_EXAMPLES,
   loadProblem,
+  type Problem,
   type Target,
 } from "../src/api/index.js";
-import { usableValues } from "./derivative-checks.js";
+import { refusedByDesign, usableValues } from "./derivative-checks.js";
 import { moderateNumbers, problems } from "./generators.js";
 import { LECTURE_CASES, problemText } from "./lecture-cases.js";
 
@@ -121,6 +123,13 @@ export const BROAD_PROBLEMS: ReadonlyArray<[string, string, number]> = [
   ["x'*ones * (x .^ 3)", "x", 2],
   ["mean(X*y) + sum(X)", "X", 2],
   ["X: matrix(m, n), Y: matrix(n, m)\nsum((X' + 2*Y) .* exp(Y - X'))", "Y", 2],
+  ["w'*[x; 1]", "w", 2],
+  ["sum(sum([A, x; x', a] .^ 2))", "x,a", 2],
+  ["[x; y]", "x,y", 1],
+  ["tr(C'*kron(A, B))", "A,B", 1],
+  ["kron(x, y)", "x,y", 1],
+  ["norm2(kron(x, y))^2", "x", 2],
+  ["norm2(kron(A, y))^2", "y", 1],
 ];
 
 function broadCases(seed: number): CodeCase[] {
@@ -148,6 +157,17 @@ const SMOOTH = [
   "sign",
 ];
 
+/** Whether the engine refuses the derivative by design (through a Kronecker product, beyond a matrix form). */
+function refused(problem: Problem, wrt: string, order: number): boolean {
+  try {
+    differentiate(problem, wrt, { order });
+    return false;
+  } catch (error) {
+    if (refusedByDesign(error)) return true;
+    throw error;
+  }
+}
+
 /** Random well-typed problems over every operator (first and second order), with usable values. */
 function randomCases(count: number, seed: number): CodeCase[] {
   const kinds = ["S", "V", "M", "R", "C"] as const;
@@ -167,6 +187,7 @@ function randomCases(count: number, seed: number): CodeCase[] {
     if (!values) continue;
     const wrt = ["a", "x", "A", "z", "C"][k % 5]!;
     const order = kind === "S" && k % 3 === 0 ? 2 : 1;
+    if (refused(problem, wrt, order)) continue;
     out.push({ label: `random ${source.split("\n")[1]}`, problem: source, wrt, order, values });
   }
   return out;

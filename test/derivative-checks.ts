@@ -96,6 +96,14 @@ function roundingLevel(largest: number): number {
   return 16 * Math.max(1, largest) ** 2 * Number.EPSILON;
 }
 
+/**
+ * The one derivative refused by design: through a Kronecker product, beyond a matrix form (its rows
+ * are index pairs, which index notation here does not write).
+ */
+export function refusedByDesign(error: unknown): boolean {
+  return isMatcalcError(error) && /through kron(T1|T2)? has no index notation/.test(error.message);
+}
+
 /** The smallest max relative error over three step sizes, or a reason to skip the case. */
 export function derivativeError(
   source: string,
@@ -127,6 +135,7 @@ export function derivativeError(
     } catch (error) {
       if (isMatcalcError(error) && error.diagnostic.kind !== "derivative")
         return { kind: "skip", reason: error.message };
+      if (refusedByDesign(error)) return { kind: "skip", reason: (error as Error).message };
       throw error;
     }
   }

@@ -76,6 +76,11 @@ export function typedExpressions(
         from((p, q, r, s) => `([${p}; ${q}]'*[${r}; ${s}])`, S, S, S, S),
         from((p, q, r, s) => `sum([${p}, ${q}; ${r}, ${s}])`, S, S, S, S),
         from((v, m, w) => `(${v}'*${m}*${w})`, V, M, V),
+        // Blocks (n + 1 entries, an (n + 1)×(n + 1) matrix) and Kronecker products (n·n).
+        from((v, s, u, t) => `([${v}; ${s}]'*[${u}; ${t}])`, V, S, V, S),
+        from((m, v, r, s) => `sum(sum([${m}, ${v}; ${r}, ${s}]))`, M, V, R, S),
+        from((m, p) => `tr(kron(${m}, ${p}))`, M, M),
+        from((v, w) => `(kron(${v}, ${w})'*kron(${w}, ${v}))`, V, V),
       ),
       V: choose(
         fc.constantFrom("x", "y"),

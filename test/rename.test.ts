@@ -3,7 +3,8 @@
 // numbers.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { analyze, differentiate, randomValues } from "../src/api/index.js";
+import { analyze, differentiate, type Problem, randomValues } from "../src/api/index.js";
+import { refusedByDesign } from "./derivative-checks.js";
 import { DECLARATIONS, problems } from "./generators.js";
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 1);
@@ -31,8 +32,20 @@ describe("renaming a declared variable", () => {
           const original = analyze(source).problem;
           const other = analyze(renamed(source, from, to)).problem;
           expect(other, renamed(source, from, to)).not.toBeNull();
-          const before = differentiate(original!, from);
-          const after = differentiate(other!, to);
+          const attempt = (p: Problem, wrt: string) => {
+            try {
+              return differentiate(p, wrt);
+            } catch (error) {
+              if (refusedByDesign(error)) return (error as Error).message;
+              throw error;
+            }
+          };
+          const before = attempt(original!, from);
+          const after = attempt(other!, to);
+          if (typeof before === "string" || typeof after === "string") {
+            expect(after).toEqual(before);
+            return;
+          }
           expect(after.shape).toEqual(before.shape);
           expect(after.notes).toEqual(before.notes.map((n) => renamed(n, from, to)));
           // The same kind of answer, with the same numbers at the same values (commuting scalar

@@ -1,7 +1,7 @@
 // Checks rewrite steps numerically: both sides of a trace entry evaluated at random values of every
 // variable they mention (including the calculus layer's placeholder directions).
 import { MatcalcError, type Node, type Tensor, toText } from "../src/api/index.js";
-import type { Dim } from "../src/core/index.js";
+import { type Dim, dimValue } from "../src/core/index.js";
 import { freeVariables, postorder } from "../src/ir/index.js";
 import { bindValues, evaluate } from "../src/numeric/index.js";
 import { maxRelativeError } from "../src/tensor/index.js";
@@ -17,11 +17,11 @@ export function randomBindingsFor(nodes: readonly Node[], seed: number, jitter =
     return (s / 2 ** 32) * 2 - 1;
   };
   const sizes = new Map<string, number>();
-  const sizeOf = (d: Dim) => {
-    if (typeof d === "number") return d;
-    if (!sizes.has(d)) sizes.set(d, 3);
-    return sizes.get(d)!;
-  };
+  const sizeOf = (d: Dim) =>
+    dimValue(d, (symbol) => {
+      if (!sizes.has(symbol)) sizes.set(symbol, 3);
+      return sizes.get(symbol)!;
+    })!;
   const variables = new Map<string, Node>();
   for (const root of nodes)
     for (const n of postorder(root)) if (n.op === "var") variables.set(n.attrs.name!, n);

@@ -58,6 +58,21 @@ const CASES: Array<[string, number]> = [
   ["A: matrix(n, n)\ndiag(A)", 0],
   ["a: scalar, b: scalar, c: scalar\n[a; b; c]", 1],
   ["a: scalar, b: scalar, c: scalar, d: scalar\n[a, b; c, d]", 2],
+  ["x: vector(n), y: vector(m)\n[x; y]", 0],
+  ["x: vector(n), y: vector(m)\n[x; y]", 1],
+  ["x: vector(n), a: scalar\n[x; a]", 1],
+  ["A: matrix(n, m), x: vector(n), y: matrix(1, m), a: scalar\n[A, x; y, a]", 0],
+  ["A: matrix(n, m), x: vector(n), y: matrix(1, m), a: scalar\n[A, x; y, a]", 1],
+  ["A: matrix(n, m), x: vector(n), y: matrix(1, m), a: scalar\n[A, x; y, a]", 2],
+  ["A: matrix(n, m), x: vector(n), y: matrix(1, m), a: scalar\n[A, x; y, a]", 3],
+  ["A: matrix(n, m), B: matrix(p, q)\nkron(A, B)", 0],
+  ["A: matrix(n, m), B: matrix(p, q)\nkron(A, B)", 1],
+  ["x: vector(n), B: matrix(p, q)\nkron(x, B)", 0],
+  ["A: matrix(n, m), y: vector(p)\nkron(A, y)", 1],
+  ["G: matrix(6, 4), B: matrix(3, 2)\nkronT1(G, B)", 0],
+  ["G: matrix(6, 4), B: matrix(3, 2)\nkronT1(G, B)", 1],
+  ["A: matrix(3, 2), G: matrix(6, 4)\nkronT2(A, G)", 0],
+  ["A: matrix(3, 2), G: matrix(6, 4)\nkronT2(A, G)", 1],
 ];
 
 describe("transpose rules pass the dot-product test", () => {
@@ -73,7 +88,7 @@ describe("transpose rules pass the dot-product test", () => {
       const back = rule(c, operands(node.args), operands(flags), node)[linear] as Node;
       // In a sum or a stack the other arguments are tangents too: J t has them at zero. In a
       // product they are the coefficients of the linear map and stay.
-      const applied = ["add", "sub", "stack"].includes(node.op)
+      const applied = ["add", "sub", "stack", "block"].includes(node.op)
         ? rebuild(
             node,
             node.args.map((a, k) => (k === linear ? a : a.shape.length === 0 ? constant(0) : zeros(a.shape))),

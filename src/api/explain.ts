@@ -1,7 +1,7 @@
 // Step-by-step derivations through the public API, rendered as text for a terminal, Markdown with
 // LaTeX for notes, and JSON for the web page.
 import { type Layout, transposesJacobian } from "../calculus/index.js";
-import { MatcalcError, type Shape } from "../core/index.js";
+import { formatShape, MatcalcError, type Shape } from "../core/index.js";
 import {
   asProblem,
   bindProblemValues,
@@ -94,8 +94,8 @@ export function explain(problem: string | Problem, wrt: string, options: Explain
 
 function shapeText(shape: Shape): string {
   if (shape.length === 0) return "scalar";
-  if (shape.length === 1) return `${shape[0]}×1`;
-  return shape.join("×");
+  if (shape.length === 1) return formatShape([shape[0]!, 1]);
+  return formatShape(shape);
 }
 
 function localText(node: Node | null, layout: Layout): string {
@@ -125,11 +125,7 @@ export function explanationText(e: Explanation): string {
     "",
   );
   if (e.tooManySteps !== null) {
-    lines.push(
-      tooManyStepsText(e),
-      "",
-      `Result:      ${resultText(e)}    (${e.result.shape.join("×") || "scalar"})`,
-    );
+    lines.push(tooManyStepsText(e), "", `Result:      ${resultText(e)}    (${formatShape(e.result.shape)})`);
     return `${lines.join("\n")}\n`;
   }
   const y = e.intermediates[e.intermediates.length - 1]!;
@@ -163,7 +159,7 @@ export function explanationText(e: Explanation): string {
   }
   lines.push(
     "",
-    `Result:      ${e.final ? toText(e.final) : resultText(e)}    (${e.result.shape.join("×") || "scalar"})`,
+    `Result:      ${e.final ? toText(e.final) : resultText(e)}    (${formatShape(e.result.shape)})`,
   );
   if (e.final && e.result.node && toText(e.final) !== resultText(e))
     lines.push(`             = ${resultText(e)}  (matcalc diff)`);

@@ -3,7 +3,7 @@
 // When no rule fits (a matrix-valued intermediate that is linear in w), it says so and the caller
 // falls back to index notation.
 import { type Node, postorderOf, signedTerms } from "../ir/index.js";
-import { apply, constant, identity, ones } from "../ops/index.js";
+import { apply, block, constant, identity, ones, zeros } from "../ops/index.js";
 import { dependsOn } from "./linearize.js";
 
 export class NoMatrixForm extends Error {}
@@ -128,6 +128,34 @@ export function coefficientOf(e: Node, w: Node): Node | null {
       }
       case "diagVector":
         return diagonalOfLinear(a);
+      case "block": {
+        // A stack of vectors and numbers: the stack of their coefficients (a number's is a row).
+        if (node.shape.length !== 1) throw new NoMatrixForm();
+        const rows = node.args.map((entry) => {
+          const c = coefficient(entry);
+          if (c !== null) return entry.shape.length === 0 && c.shape.length === 1 ? T(c) : c;
+          return zeros(entry.shape.length === 0 ? [1, k] : [entry.shape[0]!, k]);
+        });
+        return block(rows, rows.length, 1);
+      }
+      // Of vectors: kron(w, y) = kron(I, y)·w, kron(x, w) = kron(x, I)·w; and linear in the product's
+      // slot, kronT1(w, y) = kron(I, y')·w, kronT2(x, w) = kron(x', I)·w.
+      case "kron": {
+        if ((la && lb) || a.shape.length !== 1 || b.shape.length !== 1) throw new NoMatrixForm();
+        const c = coefficient(la ? a : b);
+        if (c === null) return null;
+        return M(la ? apply("kron", identity(a.shape[0]!), b) : apply("kron", a, identity(b.shape[0]!)), c);
+      }
+      case "kronT1": {
+        if (lb || a.shape.length !== 1) throw new NoMatrixForm();
+        const c = coefficient(a);
+        return c === null ? null : M(apply("kron", identity(node.shape[0]!), T(b)), c);
+      }
+      case "kronT2": {
+        if (la || b.shape.length !== 1) throw new NoMatrixForm();
+        const c = coefficient(b);
+        return c === null ? null : M(apply("kron", T(a), identity(node.shape[0]!)), c);
+      }
       case "zeros":
         return null;
       default:

@@ -2,8 +2,8 @@
 // dX) is lowered to Einstein form with dX[a,b] replaced by δ(a,k)δ(b,l), which gives the derivative
 // tensor T[output…, k, l]. Higher orders differentiate the factors by the product rule.
 import { type Dim, MatcalcError } from "../core/index.js";
-import type { IndexFactor, IndexForm, IndexTerm, Node } from "../ir/index.js";
-import { apply, constant, sizeNode, stackLayout, variable } from "../ops/index.js";
+import { type IndexFactor, type IndexForm, type IndexTerm, type Node, postorder } from "../ir/index.js";
+import { apply, blockAsSum, constant, entryCount, sizeNode, stackLayout, variable } from "../ops/index.js";
 import { dependsOn, jvp } from "./linearize.js";
 
 /** Index names handed out in order: output, variable, then summation indices. */
@@ -123,8 +123,12 @@ function lowerStructure(
   names: IndexNames,
   options: LowerOptions,
 ): IndexTerm[] {
-  const { isLeaf, seed } = options;
+  const { seed } = options;
   const budget = options.budget ?? INDEX_TERM_BUDGET;
+  // A node that index notation keeps whole must not hold the seed: kron(dA, B)[i,j] is no index form.
+  const seeded = seed ? dependsOn(root, seed.node) : new Set<number>();
+  // What holds the seed is never a leaf (a block's placed sum is made here, after the caller's walk).
+  const isLeaf = (n: Node) => options.isLeaf(n) && !seeded.has(n.id);
   let depth = 0;
   const product = (a: readonly IndexTerm[], b: readonly IndexTerm[], summed: readonly string[] = []) =>
     productWithin(a, b, summed, budget);
@@ -177,6 +181,19 @@ function lowerStructure(
     if (n.op === "zeros") return [];
     if (n.op === "identity")
       return [{ coefficient: 1, factors: [{ kind: "delta", indices: [idx[0]!, idx[1]!] }], summed: [] }];
+    // Holding the seed, a block matrix is the sum of its placed blocks (constant selectors around
+    // them), and a mean the sum over the count.
+    if ((n.op === "block" || n.op === "mean") && seeded.has(n.id)) {
+      const a = n.args[0]!;
+      const form = n.op === "block" ? blockAsSum(n) : apply("div", apply("sum", a), entryCount(a.shape));
+      for (const m of postorder(form)) if (m.args.some((x) => seeded.has(x.id))) seeded.add(m.id);
+      return lower(form, idx);
+    }
+    if (!STRUCTURAL.has(n.op) && seeded.has(n.id))
+      throw new MatcalcError(
+        "derivative",
+        `this derivative through ${n.op} has no index notation: its entries are not indexed by single indices (differentiate a scalar function of it instead)`,
+      );
     if (isLeaf(n) || !STRUCTURAL.has(n.op)) {
       if (n.op === "const" && n.attrs.symbol === undefined)
         return [{ coefficient: n.attrs.value!, factors: [], summed: [] }];

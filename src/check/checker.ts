@@ -18,7 +18,7 @@ import {
   OPERATORS,
   type OperatorName,
   ones,
-  stack,
+  stackOrBlock,
   symbolOperator,
   variable,
 } from "../ops/index.js";
@@ -337,7 +337,12 @@ class Checker {
         return plan.sizes;
       case "apply":
       case "stack": {
-        const op = plan.kind === "stack" ? "stack" : plan.op;
+        const op =
+          plan.kind !== "stack"
+            ? plan.op
+            : plan.args.every((a) => this.shapes.get(a)!.length === 0)
+              ? "stack"
+              : "block";
         const attributes = plan.kind === "stack" ? { rows: plan.rows, cols: plan.cols } : {};
         const result = OPERATORS[op].shape(
           plan.args.map((a) => this.shapes.get(a)!),
@@ -424,7 +429,7 @@ class Checker {
       case "apply":
         return apply(plan.op, ...plan.args.map((a) => nodes.get(a)!));
       case "stack":
-        return stack(
+        return stackOrBlock(
           plan.args.map((a) => nodes.get(a)!),
           plan.rows,
           plan.cols,

@@ -1,7 +1,7 @@
 // JavaScript and TypeScript from a program: one function taking the variables (numbers, arrays of
 // numbers, arrays of rows) and returning the value and derivatives as numbers and arrays. Matrices are
 // `Mat` records over Float64Array; element-wise subexpressions become one `build` loop each.
-import { assertNever, type Dim, type Shape } from "../core/index.js";
+import { assertNever, type Dim, dimExpression, formatShape, type Shape } from "../core/index.js";
 import type { IndexForm, Node } from "../ir/index.js";
 import {
   type CoreCodeOperator,
@@ -84,7 +84,7 @@ export function printJs(program: Program, options: JsOptions): string {
   };
   const nodeNames = new Map<number, string>();
   // Sizes and variables keep their own names where JavaScript allows.
-  const sizeName = (d: Dim) => (typeof d === "number" ? String(d) : names.name(`size:${d}`, d));
+  const sizeName = (d: Dim) => dimExpression(d, (s) => names.name(`size:${s}`, s));
   for (const input of program.inputs) names.name(`var:${input.name}`, input.name);
 
   const fused = fusedLoops(program);
@@ -172,6 +172,7 @@ export function printJs(program: Program, options: JsOptions): string {
       case "identity":
       case "ones":
       case "stack":
+      case "block":
         throw new Error(`internal: ${op} is not a number`);
       default:
         return assertNever(core);
@@ -275,6 +276,12 @@ export function printJs(program: Program, options: JsOptions): string {
         return call("build", rows, cols, "() => 0");
       case "stack":
         return call("fromEntries", rows, cols, `[${node.args.map((a) => scalar(a, false).text).join(", ")}]`);
+      case "block":
+        return call(
+          "block",
+          String(node.attrs.columns!),
+          `[${node.args.map((a) => (a.shape.length === 0 ? scalar(a, false).text : tensor(a))).join(", ")}]`,
+        );
       case "var":
       case "size":
       case "const":
@@ -370,7 +377,7 @@ export function printJs(program: Program, options: JsOptions): string {
     if (input.shape.length === 0) continue;
     const local = names.name(`var:${input.name}`, input.name);
     const [rows, cols] = matrixSizes(input.shape, sizeName);
-    const expected = `${input.shape.length === 1 ? `${input.shape[0]}×1` : input.shape.join("×")}`;
+    const expected = formatShape(input.shape.length === 1 ? [input.shape[0]!, 1] : input.shape);
     body.push(
       `${call("expectShape", JSON.stringify(input.name), local, rows, cols, JSON.stringify(expected))};`,
     );

@@ -6,7 +6,7 @@
 // becomes a sum of matrix-vector products. When the sizes are known (a compiled function learns them
 // from its first call), products are also regrouped by their cost in multiply-adds: (A*B)*C or
 // A*(B*C), whichever is cheaper.
-import { type Dim, shapesEqual } from "../core/index.js";
+import { type Dim, dimValue, shapesEqual } from "../core/index.js";
 import { type Node, postorderOf, signedTerms } from "../ir/index.js";
 import { apply, rebuild } from "../ops/index.js";
 
@@ -66,7 +66,7 @@ export type Sizes = ReadonlyMap<string, number>;
 
 /** Multiply-adds (and entries written) to compute a node from its operands' values, counting shared nodes once. */
 function costOf(root: Node, sizes: Sizes): number {
-  const dim = (d: Dim) => (typeof d === "number" ? d : (sizes.get(d) ?? 1));
+  const dim = (d: Dim) => dimValue(d, (s) => sizes.get(s) ?? 1)!;
   const entries = (n: Node) => n.shape.reduce((p: number, d) => p * dim(d), 1);
   let total = 0;
   for (const node of postorderOf([root])) {

@@ -2,7 +2,7 @@
 // DAG once, in dependency order, with the decision of which nodes get a named temporary. The target
 // printers (JavaScript/TypeScript, NumPy, PyTorch, JAX) read this one program, so all of them compute
 // common subexpressions once and name the same temporaries.
-import type { Dim, Shape } from "../core/index.js";
+import { type Dim, isSizeSymbol, type Shape } from "../core/index.js";
 import { type IndexForm, type Node, postorderOf } from "../ir/index.js";
 import { commentLine } from "./comment.js";
 import { helperSumOf, isElementwise, isTransposedMatrix, valuesRead } from "./lower.js";
@@ -144,7 +144,7 @@ export function buildProgram(input: ProgramSpec): Program {
   const seen = new Set<string>();
   for (const input of spec.inputs) {
     input.shape.forEach((d: Dim, axis) => {
-      if (typeof d === "string" && !seen.has(d)) {
+      if (typeof d === "string" && isSizeSymbol(d) && !seen.has(d)) {
         seen.add(d);
         sizes.push({ symbol: d, input: input.name, axis });
       }

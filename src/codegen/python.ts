@@ -1,7 +1,7 @@
 // NumPy, PyTorch and JAX from a program. Vectors and 1×n rows are one-dimensional arrays (as NumPy
 // writes x.T for a vector), matrices two-dimensional; products use @, np.outer for a column times a
 // row, and index-form outputs are einsum sums.
-import { assertNever, type Dim, type Shape } from "../core/index.js";
+import { assertNever, type Dim, dimExpression, type Shape } from "../core/index.js";
 import type { IndexForm, Node } from "../ir/index.js";
 import {
   type CoreCodeOperator,
@@ -134,7 +134,7 @@ export function printPython(program: Program, target: PythonTarget, functionName
   /** Helpers that operators' registry entries give, by name. */
   const entryHelpers: Record<string, string> = {};
   const nodeNames = new Map<number, string>();
-  const sizeName = (dim: Dim) => (typeof dim === "number" ? String(dim) : names.name(`size:${dim}`, dim));
+  const sizeName = (dim: Dim) => dimExpression(dim, (s) => names.name(`size:${s}`, s));
   for (const input of program.inputs) names.name(`var:${input.name}`, input.name);
   const ref = (node: Node): string | undefined => {
     if (node.op === "var") return names.name(`var:${node.attrs.name!}`, node.attrs.name!);
@@ -162,10 +162,20 @@ export function printPython(program: Program, target: PythonTarget, functionName
         entryHelpers[code.numpyHelper.name] = code.numpyHelper.source;
         usedHelpers.add(code.numpyHelper.name);
       }
-      return fillTemplate(
+      const row = (shape: Shape) => shape.length === 2 && isFlat(shape);
+      const operand = (k: number): Printed => {
+        const printed = asFunctionArgument(k, a(k));
+        return code.rowsAsMatrices && row(node.args[k]!.shape)
+          ? atom(`${wrap(printed, Binding.Atom)}.reshape(1, -1)`)
+          : printed;
+      };
+      const filled = fillTemplate(
         code[target],
-        node.args.map((_x, k) => asFunctionArgument(k, a(k))),
+        node.args.map((_x, k) => operand(k)),
       );
+      return code.rowsAsMatrices && row(node.shape)
+        ? atom(`${wrap(filled, Binding.Atom)}.reshape(-1)`)
+        : filled;
     }
     const binary = (symbol: string, prec: number) => ({
       text: `${wrap(a(0), prec)} ${symbol} ${wrap(a(1), prec + 1)}`,
@@ -257,6 +267,35 @@ export function printPython(program: Program, target: PythonTarget, functionName
           return atom(rows === 1 ? stacked : `${stacked}.reshape(${rows}, ${cols})`);
         }
         return atom(d.fromList(list));
+      }
+      case "block": {
+        const module = target === "numpy" ? "np" : target === "torch" ? "torch" : "jnp";
+        const array = (x: Node) => {
+          const text = print(x).text;
+          return target === "torch" ? `torch.as_tensor(${text}, dtype=torch.float64)` : text;
+        };
+        if (node.shape.length === 1) {
+          const parts = node.args.map((x) => `${module}.atleast_1d(${array(x)})`);
+          return atom(`${module}.${target === "torch" ? "cat" : "concatenate"}([${parts.join(", ")}])`);
+        }
+        // A number is a 1×1 block, a vector a column, a row (kept flat) 1×n.
+        const parts = node.args.map((x) =>
+          x.shape.length === 2 && !isFlat(x.shape)
+            ? print(x).text
+            : `${module}.reshape(${array(x)}, ${x.shape.length === 0 ? "(1, 1)" : x.shape.length === 1 ? "(-1, 1)" : "(1, -1)"})`,
+        );
+        const flat = (text: string) => (isFlat(node.shape) ? `${text}.reshape(-1)` : text);
+        const cols = node.attrs.columns!;
+        const rows = Array.from({ length: parts.length / cols }, (_, r) =>
+          parts.slice(r * cols, (r + 1) * cols),
+        );
+        if (target === "torch")
+          return atom(
+            flat(
+              `torch.cat([${rows.map((row) => `torch.cat([${row.join(", ")}], dim=1)`).join(", ")}], dim=0)`,
+            ),
+          );
+        return atom(flat(`${module}.block([${rows.map((row) => `[${row.join(", ")}]`).join(", ")}])`));
       }
       case "var":
       case "size":

@@ -409,5 +409,29 @@ export const RUNTIME: readonly RuntimePiece[] = [
     ],
     "typed": "/** logsumexp(A, 2): of each row, a column vector. */\nfunction logsumexpRows(a: Mat): Mat {\n  return logsumexpAlong(a, 2);\n}",
     "plain": "/** logsumexp(A, 2): of each row, a column vector. */\nfunction logsumexpRows(a) {\n  return logsumexpAlong(a, 2);\n}"
+  },
+  {
+    "name": "kron",
+    "needs": [],
+    "typed": "/** The Kronecker product of A (m×n) and B (p×q): (m·p)×(n·q), a vector's read as a column. */\nfunction kron(a: Mat, b: Mat): Mat {\n  const [m, n, p, q] = [a.rows, a.cols, b.rows, b.cols];\n  const out = new Float64Array(m * p * n * q);\n  const cols = n * q;\n  for (let i = 0; i < m; i++)\n    for (let j = 0; j < n; j++) {\n      const x = a.data[i * n + j];\n      for (let k = 0; k < p; k++) {\n        const row = (i * p + k) * cols + j * q;\n        for (let l = 0; l < q; l++) out[row + l] = x * b.data[k * q + l];\n      }\n    }\n  return { rows: m * p, cols, data: out };\n}",
+    "plain": "/** The Kronecker product of A (m×n) and B (p×q): (m·p)×(n·q), a vector's read as a column. */\nfunction kron(a, b) {\n  const [m, n, p, q] = [a.rows, a.cols, b.rows, b.cols];\n  const out = new Float64Array(m * p * n * q);\n  const cols = n * q;\n  for (let i = 0; i < m; i++)\n    for (let j = 0; j < n; j++) {\n      const x = a.data[i * n + j];\n      for (let k = 0; k < p; k++) {\n        const row = (i * p + k) * cols + j * q;\n        for (let l = 0; l < q; l++)\n          out[row + l] = x * b.data[k * q + l];\n      }\n    }\n  return { rows: m * p, cols, data: out };\n}"
+  },
+  {
+    "name": "kronT1",
+    "needs": [],
+    "typed": "/** kronT1(G, B)[i,j] = Σ_kl G[(i,k),(j,l)]·B[k,l]: kron's adjoint in its first factor. */\nfunction kronT1(g: Mat, b: Mat): Mat {\n  const [p, q] = [b.rows, b.cols];\n  const [m, n] = [g.rows / p, g.cols / q];\n  const out = new Float64Array(m * n);\n  for (let i = 0; i < m; i++)\n    for (let j = 0; j < n; j++) {\n      let s = 0;\n      for (let k = 0; k < p; k++)\n        for (let l = 0; l < q; l++) s += g.data[(i * p + k) * g.cols + j * q + l] * b.data[k * q + l];\n      out[i * n + j] = s;\n    }\n  return { rows: m, cols: n, data: out };\n}",
+    "plain": "/** kronT1(G, B)[i,j] = Σ_kl G[(i,k),(j,l)]·B[k,l]: kron's adjoint in its first factor. */\nfunction kronT1(g, b) {\n  const [p, q] = [b.rows, b.cols];\n  const [m, n] = [g.rows / p, g.cols / q];\n  const out = new Float64Array(m * n);\n  for (let i = 0; i < m; i++)\n    for (let j = 0; j < n; j++) {\n      let s = 0;\n      for (let k = 0; k < p; k++)\n        for (let l = 0; l < q; l++)\n          s += g.data[(i * p + k) * g.cols + j * q + l] * b.data[k * q + l];\n      out[i * n + j] = s;\n    }\n  return { rows: m, cols: n, data: out };\n}"
+  },
+  {
+    "name": "kronT2",
+    "needs": [],
+    "typed": "/** kronT2(A, G)[k,l] = Σ_ij A[i,j]·G[(i,k),(j,l)]: kron's adjoint in its second factor. */\nfunction kronT2(a: Mat, g: Mat): Mat {\n  const [m, n] = [a.rows, a.cols];\n  const [p, q] = [g.rows / m, g.cols / n];\n  const out = new Float64Array(p * q);\n  for (let i = 0; i < m; i++)\n    for (let j = 0; j < n; j++) {\n      const x = a.data[i * n + j];\n      for (let k = 0; k < p; k++)\n        for (let l = 0; l < q; l++) out[k * q + l] += x * g.data[(i * p + k) * g.cols + j * q + l];\n    }\n  return { rows: p, cols: q, data: out };\n}",
+    "plain": "/** kronT2(A, G)[k,l] = Σ_ij A[i,j]·G[(i,k),(j,l)]: kron's adjoint in its second factor. */\nfunction kronT2(a, g) {\n  const [m, n] = [a.rows, a.cols];\n  const [p, q] = [g.rows / m, g.cols / n];\n  const out = new Float64Array(p * q);\n  for (let i = 0; i < m; i++)\n    for (let j = 0; j < n; j++) {\n      const x = a.data[i * n + j];\n      for (let k = 0; k < p; k++)\n        for (let l = 0; l < q; l++)\n          out[k * q + l] += x * g.data[(i * p + k) * g.cols + j * q + l];\n    }\n  return { rows: p, cols: q, data: out };\n}"
+  },
+  {
+    "name": "block",
+    "needs": [],
+    "typed": "/** A block matrix from its blocks listed row by row, `cols` to a row: a number is 1×1, a vector a column. */\nfunction block(cols: number, entries: (number | Mat)[]): Mat {\n  const mats = entries.map((e) =>\n    typeof e === \"number\" ? { rows: 1, cols: 1, data: Float64Array.of(e) } : e,\n  );\n  const rows = mats.length / cols;\n  let height = 0;\n  let width = 0;\n  for (let r = 0; r < rows; r++) height += mats[r * cols].rows;\n  for (let c = 0; c < cols; c++) width += mats[c].cols;\n  const out = new Float64Array(height * width);\n  let top = 0;\n  for (let r = 0; r < rows; r++) {\n    let left = 0;\n    for (let c = 0; c < cols; c++) {\n      const m = mats[r * cols + c];\n      for (let i = 0; i < m.rows; i++)\n        for (let j = 0; j < m.cols; j++) out[(top + i) * width + left + j] = m.data[i * m.cols + j];\n      left += m.cols;\n    }\n    top += mats[r * cols].rows;\n  }\n  return { rows: height, cols: width, data: out };\n}",
+    "plain": "/** A block matrix from its blocks listed row by row, `cols` to a row: a number is 1×1, a vector a column. */\nfunction block(cols, entries) {\n  const mats = entries.map((e) => typeof e === \"number\" ? { rows: 1, cols: 1, data: Float64Array.of(e) } : e);\n  const rows = mats.length / cols;\n  let height = 0;\n  let width = 0;\n  for (let r = 0; r < rows; r++)\n    height += mats[r * cols].rows;\n  for (let c = 0; c < cols; c++)\n    width += mats[c].cols;\n  const out = new Float64Array(height * width);\n  let top = 0;\n  for (let r = 0; r < rows; r++) {\n    let left = 0;\n    for (let c = 0; c < cols; c++) {\n      const m = mats[r * cols + c];\n      for (let i = 0; i < m.rows; i++)\n        for (let j = 0; j < m.cols; j++)\n          out[(top + i) * width + left + j] = m.data[i * m.cols + j];\n      left += m.cols;\n    }\n    top += mats[r * cols].rows;\n  }\n  return { rows: height, cols: width, data: out };\n}"
   }
 ];

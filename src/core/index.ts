@@ -2,3 +2,4 @@
 export * from "./assert.js";
 export * from "./diagnostic.js";
 export * from "./shape.js";
+export * from "./size.js";

@@ -1,5 +1,6 @@
-// Shapes with symbolic sizes. A Dim is an integer or the name of a size symbol; rank 0 is a scalar,
-// rank 1 a column vector, rank 2 a matrix (a row vector is 1×n). Derivatives may have higher ranks.
+// Shapes with symbolic sizes. A Dim is an integer, the name of a size symbol, or a sum or product of
+// sizes in canonical text (size.ts). Rank 0 is a scalar, rank 1 a column vector, rank 2 a matrix (a
+// row vector is 1×n). Derivatives may have higher ranks.
 
 export type Dim = number | string;
 export type Shape = readonly Dim[];
@@ -22,7 +23,9 @@ export function shapesEqual(a: Shape, b: Shape): boolean {
 /** `scalar`, `n`, `m×n` — the form used in messages (SPEC §4). */
 export function formatShape(shape: Shape): string {
   if (shape.length === 0) return "scalar";
-  return shape.map(String).join("×");
+  // A sum or product of sizes is bracketed beside another size: (m+n)×k.
+  const compound = (d: Dim) => shape.length > 1 && typeof d === "string" && /[+*]/.test(d);
+  return shape.map((d) => (compound(d) ? `(${d})` : String(d))).join("×");
 }
 
 /** `scalar`, `vector(n)`, `row vector(n)`, `matrix(m, n)`, `tensor(a, b, c)` — the declaration-like form. */

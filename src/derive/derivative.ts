@@ -10,7 +10,7 @@ import {
   type NaturalValue,
   type SymmetricConvention,
 } from "../calculus/index.js";
-import { type Dim, isMatcalcError, MatcalcError, type Shape } from "../core/index.js";
+import { type Dim, dimValue, isMatcalcError, MatcalcError, type Shape } from "../core/index.js";
 import type { IndexForm, Node } from "../ir/index.js";
 import { evaluateIndexForm } from "../numeric/index.js";
 import { variable } from "../ops/index.js";
@@ -243,8 +243,7 @@ export function differentiate(
     evaluate(values: unknown): Tensor {
       const bindings = bindProblemValues(p, values);
       const sizeOf = (d: Dim) => {
-        if (typeof d === "number") return d;
-        const n = bindings.sizes.get(d);
+        const n = dimValue(d, (s) => bindings.sizes.get(s));
         if (n === undefined) throw new MatcalcError("value", `no value fixes the size ${d}`);
         return n;
       };

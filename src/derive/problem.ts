@@ -4,6 +4,7 @@ import { type CheckedProblem, checkProblem, type VariableInfo } from "../check/i
 import {
   type Diagnostic,
   describeShape,
+  dimSymbols,
   formatDiagnostic,
   isMatcalcError,
   MatcalcError,
@@ -80,8 +81,8 @@ export function shapeReport(problem: string | Problem): ShapeReport {
 export function sizeSymbols(problem: Problem): string[] {
   const symbols = new Set<string>();
   for (const node of postorder(problem.expression))
-    for (const d of node.shape) if (typeof d === "string") symbols.add(d);
-  for (const v of problem.variables) for (const d of v.shape) if (typeof d === "string") symbols.add(d);
+    for (const d of node.shape) for (const s of dimSymbols(d)) symbols.add(s);
+  for (const v of problem.variables) for (const d of v.shape) for (const s of dimSymbols(d)) symbols.add(s);
   return [...symbols];
 }
 

@@ -2,7 +2,7 @@
 // products and factorizations run on the library's kernels (WebAssembly where it helps) and whose code
 // is specialized to the sizes it is called with.
 import { buildProgram, type Program, printJs } from "../codegen/index.js";
-import { isMatcalcError, MatcalcError } from "../core/index.js";
+import { type Dim, isMatcalcError, isSizeSymbol, MatcalcError, settleSizes } from "../core/index.js";
 import type { Derivative, DifferentiateOptions, Problem } from "../derive/index.js";
 import {
   addTranspose,
@@ -223,15 +223,17 @@ function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
 /** The sizes by size symbol that the inputs' axes give, or null where they disagree. */
 function sizesOf(program: Program, axes: readonly number[]): Map<string, number> | null {
   const sizes = new Map<string, number>();
+  const compound: { dim: Dim; actual: number }[] = [];
   let k = 0;
   for (const input of program.inputs)
     for (const d of input.shape) {
       const size = axes[k++]!;
       if (typeof d === "number") continue;
-      if (sizes.has(d) && sizes.get(d) !== size) return null;
-      sizes.set(d, size);
+      if (!isSizeSymbol(d)) compound.push({ dim: d, actual: size });
+      else if (sizes.has(d) && sizes.get(d) !== size) return null;
+      else sizes.set(d, size);
     }
-  return sizes;
+  return settleSizes(compound, sizes) === null ? sizes : null;
 }
 
 /** A program made into a function of this process, on the library's kernels. */

@@ -10,7 +10,7 @@ import {
   printPython,
   pythonNameConflict,
 } from "../codegen/index.js";
-import { MatcalcError, type Shape } from "../core/index.js";
+import { formatShape, MatcalcError, type Shape } from "../core/index.js";
 import {
   asProblem,
   type Derivative,
@@ -44,7 +44,7 @@ function shapeWords(shape: Shape): string {
   if (shape.length === 0) return "scalar";
   if (shape.length === 1) return `${shape[0]}-vector`;
   if (shape.length === 2 && shape[0] === 1) return `1×${shape[1]} row (a flat array)`;
-  return shape.join("×");
+  return formatShape(shape);
 }
 
 function variableNames(problem: Problem, wrt: string | readonly string[]): string[] {

@@ -3,7 +3,7 @@
 // Jacobians accumulated forward (from x) or backward (from y), its product written in the u's,
 // the substitution back to x with every simplifier rewrite named, and the cost of both orders.
 import { type DerivativeOptions, differentiate, type Layout } from "../calculus/index.js";
-import type { Dim, Shape } from "../core/index.js";
+import { type Dim, dimProduct, dimTerms, isMatcalcError, isSizeSymbol, type Shape } from "../core/index.js";
 import { type Node, postorder } from "../ir/index.js";
 import { apply, ELEMENTWISE_FUNCTIONS, identity, rebuild, variable } from "../ops/index.js";
 
@@ -74,7 +74,7 @@ export interface ExplainOptions {
 export function entriesOf(shape: Shape): string {
   const dims = shape.filter((d) => d !== 1);
   if (dims.length === 0) return "1";
-  return dims.map(String).join("·");
+  return dims.map((d) => (isSizeSymbol(d) || typeof d === "number" ? String(d) : `(${d})`)).join("·");
 }
 
 function sizeFactors(shape: Shape): Dim[] {
@@ -82,13 +82,8 @@ function sizeFactors(shape: Shape): Dim[] {
 }
 
 function multiplyPolynomial(factors: readonly Dim[]): Polynomial {
-  let constant = 1;
-  const names: string[] = [];
-  for (const f of factors) {
-    if (typeof f === "number") constant *= f;
-    else names.push(f);
-  }
-  return new Map([[names.sort().join("·"), constant]]);
+  const product = factors.reduce<Dim>((p, f) => dimProduct(p, f), 1);
+  return new Map(dimTerms(product).map((t) => [t.symbols.join("·"), t.coefficient]));
 }
 
 export function addPolynomials(...ps: readonly Polynomial[]): Polynomial {
@@ -137,6 +132,16 @@ export function evaluatePolynomial(p: Polynomial, size: (name: string) => number
  * is a row, a vector or row by a scalar is a column (numerator layout gives a row's derivative in
  * the transposed shape).
  */
+function localDerivative(definition: Node, input: Node, options: DerivativeOptions) {
+  try {
+    return differentiate(definition, [input], options);
+  } catch (error) {
+    // A local derivative with no form here (through a Kronecker product) is left out of the steps.
+    if (isMatcalcError(error) && error.diagnostic.kind === "derivative") return null;
+    throw error;
+  }
+}
+
 function overEntries(derivative: Node, of: Shape, by: Shape): Node {
   const isRow = (n: Node) => n.shape.length === 2 && n.shape[0] === 1;
   if (of.length === 0 && by.length > 0 && derivative.shape.length === 1)
@@ -335,12 +340,12 @@ export function explainDerivative(expression: Node, x: Node, options: ExplainOpt
     for (const input of inputs) {
       const placeholder =
         input === xName ? x : variable(input, intermediates.find((v) => v.name === input)!.shape);
-      const result = differentiate(u.definition, [placeholder], derivativeOptions);
+      const result = localDerivative(u.definition, placeholder, derivativeOptions);
       const shape = input === xName ? x.shape : placeholder.shape;
       locals.push({
         of: u.name,
         by: input,
-        derivative: result.value.kind === "matrix" ? overEntries(result.value.node, u.shape, shape) : null,
+        derivative: result?.value.kind === "matrix" ? overEntries(result.value.node, u.shape, shape) : null,
         shape: [entriesOf(u.shape), entriesOf(shape)],
       });
     }

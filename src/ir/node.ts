@@ -12,6 +12,8 @@ export interface NodeAttributes {
   readonly symbol?: string;
   /** The variable is a symmetric matrix (op "var"). */
   readonly symmetric?: boolean;
+  /** How many blocks a row of a block matrix has (op "block"; its entries are listed row by row). */
+  readonly columns?: number;
 }
 
 export interface Node {
@@ -148,6 +150,7 @@ function hashOf(op: string, args: readonly Node[], shape: Shape, attrs: NodeAttr
   if (attrs.value !== undefined) h = mixDouble(h ^ 0x13, attrs.value);
   if (attrs.symbol !== undefined) h = mixText(h ^ 0x17, attrs.symbol);
   if (attrs.symmetric) h = mixNumber(h, 0x5e);
+  if (attrs.columns !== undefined) h = mixNumber(h ^ 0x1d, attrs.columns);
   // Kept to 30 bits: a small integer, which a Map hashes without boxing a number.
   return h & 0x3fffffff;
 }
@@ -168,7 +171,8 @@ function sameNode(
     a.name === attrs.name &&
     Object.is(a.value, attrs.value) &&
     a.symbol === attrs.symbol &&
-    (a.symmetric ?? false) === (attrs.symmetric ?? false)
+    (a.symmetric ?? false) === (attrs.symmetric ?? false) &&
+    a.columns === attrs.columns
   );
 }
 
@@ -179,15 +183,17 @@ function sameNode(
  */
 function copyAttributes(attrs: NodeAttributes): NodeAttributes {
   if (attrs === NO_ATTRIBUTES) return attrs;
-  const out: { name?: string; value?: number; symbol?: string; symmetric?: boolean } = {};
+  const out: { name?: string; value?: number; symbol?: string; symmetric?: boolean; columns?: number } = {};
   if (attrs.name !== undefined) out.name = attrs.name;
   if (attrs.value !== undefined) out.value = attrs.value;
   if (attrs.symbol !== undefined) out.symbol = attrs.symbol;
   if (attrs.symmetric !== undefined) out.symmetric = attrs.symmetric;
+  if (attrs.columns !== undefined) out.columns = attrs.columns;
   return out.name === undefined &&
     out.value === undefined &&
     out.symbol === undefined &&
-    out.symmetric === undefined
+    out.symmetric === undefined &&
+    out.columns === undefined
     ? NO_ATTRIBUTES
     : Object.freeze(out);
 }

@@ -1,6 +1,6 @@
 // The plain evaluator: every node once, bottom-up, through the operators' kernels. A result that is
 // not finite, or a kernel that refuses (a singular matrix), is reported against the node that did it.
-import { type Dim, MatcalcError } from "../core/index.js";
+import { type Dim, dimValue, MatcalcError } from "../core/index.js";
 import { type Node, postorderOf } from "../ir/index.js";
 import { type EvalContext, OPERATORS, type OperatorName, operands } from "../ops/index.js";
 import { PLAIN_LINEAR_ALGEBRA, type Tensor } from "../tensor/index.js";
@@ -26,8 +26,7 @@ export function contextFor(bindings: Bindings): EvalContext {
       return value;
     },
     size(dim: Dim) {
-      if (typeof dim === "number") return dim;
-      const n = bindings.sizes.get(dim);
+      const n = dimValue(dim, (s) => bindings.sizes.get(s));
       if (n === undefined) throw new MatcalcError("value", `no value fixes the size ${dim}`);
       return n;
     },

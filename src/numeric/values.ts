@@ -1,6 +1,6 @@
 // Binding JSON values (SPEC §3) to a problem's variables: each value is checked against its
 // variable's kind, and the sizes it implies must agree with each other and with the declarations.
-import { type Dim, MatcalcError, type Shape } from "../core/index.js";
+import { type Dim, isSizeSymbol, MatcalcError, type Shape, settleSizes } from "../core/index.js";
 import type { LinearAlgebra, Tensor } from "../tensor/index.js";
 
 export interface VariableDescription {
@@ -106,6 +106,8 @@ export function bindValues(
   const tensors = new Map<string, Tensor>();
   const sizes = new Map<string, number>();
   const boundBy = new Map<string, string>();
+  /** Axes whose size is a sum or product of symbols ([x; y]'s n+m): settled once the symbols are. */
+  const compound: { dim: Dim; actual: number; who: string }[] = [];
   for (const symbol of sizeSymbols) {
     if (!Object.hasOwn(given, symbol) || variables.some((v) => v.name === symbol)) continue;
     const size = given[symbol];
@@ -126,6 +128,10 @@ export function bindValues(
       const who = `${v.name} has ${actual} ${actual === 1 ? axisName.replace(/(ies|s)$/, (m) => (m === "ies" ? "y" : "")) : axisName}`;
       if (typeof dim === "number") {
         if (dim !== actual) throw valueError(`${who}, but it is declared with ${dim}`);
+        return;
+      }
+      if (!isSizeSymbol(dim)) {
+        compound.push({ dim, actual, who });
         return;
       }
       const known = sizes.get(dim);
@@ -151,6 +157,12 @@ export function bindValues(
       }
     }
     tensors.set(v.name, t);
+  }
+  const conflict = settleSizes(compound, sizes);
+  if (conflict !== null) {
+    const who = compound.find((c) => c.dim === conflict.dim && c.actual === conflict.actual)!.who;
+    const must = conflict.expected === undefined ? "" : ` = ${conflict.expected}`;
+    throw valueError(`values disagree on the size ${conflict.dim}${must}: ${who}`);
   }
   return { variables: tensors, sizes };
 }

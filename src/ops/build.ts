@@ -1,6 +1,6 @@
 // Building nodes through the operators' shape rules, on concrete (already inferred) shapes. A shape
 // that does not fit is a bug in the caller, reported as such.
-import type { Dim, Shape } from "../core/index.js";
+import { type Dim, dimProduct, dimQuotient, dimSum, isSizeSymbol, type Shape } from "../core/index.js";
 import { internNode, type Node } from "../ir/index.js";
 import { operator } from "./registry.js";
 import { stackLayout } from "./stack.js";
@@ -11,6 +11,9 @@ export const concreteDims: DimAlgebra<Dim> = {
   isOne: (d) => d === 1,
   one: () => 1,
   literal: (n) => n,
+  sum: dimSum,
+  product: dimProduct,
+  quotient: dimQuotient,
 };
 
 export function resultShape(
@@ -68,7 +71,16 @@ export function zeros(shape: Shape): Node {
 
 /** The number a size stands for: a constant for a fixed size, else the size's symbol as a scalar. */
 export function sizeNode(d: Dim): Node {
-  return typeof d === "number" ? constant(d) : internNode("size", [], [], { name: d });
+  if (typeof d === "number") return constant(d);
+  if (isSizeSymbol(d)) return internNode("size", [], [], { name: d });
+  // A sum or product of sizes, as the arithmetic of its symbols.
+  const terms = d.split("+").map((term) =>
+    term
+      .split("*")
+      .map((f) => (/^\d+$/.test(f) ? constant(Number(f)) : sizeNode(f)))
+      .reduce((a, b) => apply("mul", a, b)),
+  );
+  return terms.reduce((a, b) => apply("add", a, b));
 }
 
 /** The number of entries of a shape, as an expression: n, m*n, or a constant. */
@@ -91,6 +103,16 @@ export function stack(entries: readonly Node[], rows: number, cols: number): Nod
   return internNode("stack", entries, resultShape("stack", entries, { rows, cols }));
 }
 
+/** A block matrix (or a stack of vectors): `rows`×`cols` blocks listed row by row. */
+export function block(entries: readonly Node[], rows: number, cols: number): Node {
+  return internNode("block", entries, resultShape("block", entries, { rows, cols }), { columns: cols });
+}
+
+/** `[a, b; c, d]`: a stack where every entry is a number, else a block matrix. */
+export function stackOrBlock(entries: readonly Node[], rows: number, cols: number): Node {
+  return entries.every((e) => e.shape.length === 0) ? stack(entries, rows, cols) : block(entries, rows, cols);
+}
+
 /** The same operator applied to new arguments (used by rewriting); leaves come back unchanged. */
 export function rebuild(node: Node, args: readonly Node[]): Node {
   if (args.length === node.args.length && args.every((a, i) => a === node.args[i])) return node;
@@ -98,6 +120,7 @@ export function rebuild(node: Node, args: readonly Node[]): Node {
     const { rows, cols } = stackLayout(node.shape);
     return stack(args, rows, cols);
   }
+  if (node.op === "block") return block(args, args.length / node.attrs.columns!, node.attrs.columns!);
   if (node.op === "zeros") return node;
   if (operator(node.op).scalarForm !== undefined) return apply(node.op, ...args);
   return internNode(node.op, args, resultShape(node.op, args), node.attrs);

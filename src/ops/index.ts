@@ -11,5 +11,5 @@ export {
   latexName,
 } from "./names.js";
 export * from "./registry.js";
-export { stackLayout } from "./stack.js";
+export { blockAsSum, stackLayout } from "./stack.js";
 export * from "./types.js";

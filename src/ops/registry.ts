@@ -2,6 +2,7 @@
 // OperatorName is derived from it, so a table keyed by OperatorName that misses one fails to compile.
 import { arithmeticOperators } from "./arithmetic.js";
 import { elementwiseOperators } from "./elementwise.js";
+import { kronOperators } from "./kron.js";
 import { leafOperators } from "./leaves.js";
 import { linalgOperators } from "./linalg.js";
 import { reductionOperators } from "./reductions.js";
@@ -14,6 +15,7 @@ const ALL_OPERATORS = {
   ...elementwiseOperators,
   ...reductionOperators,
   ...linalgOperators,
+  ...kronOperators,
   ...stackOperators,
 } satisfies Record<string, OperatorDefinition>;
 

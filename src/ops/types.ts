@@ -14,6 +14,12 @@ export interface DimAlgebra<D> {
   one(): D;
   /** A size fixed to the integer n. */
   literal(n: number): D;
+  /** The size a + b + … (the rows of a block column). */
+  sum(dims: readonly D[]): D;
+  /** The size a·b (a Kronecker product's). */
+  product(a: D, b: D): D;
+  /** The size a / b where it is known to divide exactly, else undefined. */
+  quotient(a: D, b: D): D | undefined;
 }
 
 /** A failed shape rule: the message, with `describe(i)` giving "name (shape)" for argument i. */
@@ -172,6 +178,12 @@ export interface OperatorCode {
    * where there is one: compiled loops of such operations run as WebAssembly.
    */
   readonly exactInWasm?: "abs" | "sqrt" | "step" | "max" | "min";
+  /**
+   * Set where the Python templates must tell a 1×n row from a vector (kron reads a vector as a
+   * column): the operands come at their own rank, a row as a 1×n array (generated Python otherwise
+   * keeps rows flat), and a row result is flattened back.
+   */
+  readonly rowsAsMatrices?: true;
 }
 
 /**
@@ -197,6 +209,7 @@ export const CORE_CODE_OPERATORS = [
   "epow",
   "transpose",
   "stack",
+  "block",
 ] as const;
 
 export type CoreCodeOperator = (typeof CORE_CODE_OPERATORS)[number];

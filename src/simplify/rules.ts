@@ -4,6 +4,7 @@ import type { Node } from "../ir/index.js";
 import {
   apply,
   asFraction,
+  block,
   constant,
   ELEMENTWISE_FUNCTIONS,
   exactly,
@@ -589,8 +590,87 @@ export const stackRules: Ruleset = {
         cols,
       );
     }),
+    rule("transpose-of-block", ["transpose"], (n) => {
+      // [A, B; C, D]' = [A', C'; B', D'] (a number stays as it is)
+      if (n.op !== "transpose" || n.args[0]!.op !== "block") return null;
+      const b = n.args[0]!;
+      const cols = b.attrs.columns!;
+      const rows = b.args.length / cols;
+      const entries: Node[] = [];
+      for (let c = 0; c < cols; c++)
+        for (let r = 0; r < rows; r++) {
+          const e = b.args[r * cols + c]!;
+          entries.push(isScalar(e) ? e : apply("transpose", e));
+        }
+      return tryBlock(entries, cols, rows, n);
+    }),
+    rule("blocks-multiply-by-blocks", ["mul"], (n) => {
+      // [A, B]*[x; y] = A*x + B*y where the blocks' sizes match: picks a block out of a block matrix.
+      if (n.op !== "mul") return null;
+      const [p, q] = [scaledBlock(n.args[0]), scaledBlock(n.args[1])];
+      if (p?.op !== "block" || q?.op !== "block") return null;
+      const inner = p.attrs.columns!;
+      const rows = p.args.length / inner;
+      const cols = q.attrs.columns!;
+      if (q.args.length / cols !== inner) return null;
+      const entries: Node[] = [];
+      for (let r = 0; r < rows; r++)
+        for (let c = 0; c < cols; c++) {
+          let sum: Node | null = null;
+          for (let k = 0; k < inner; k++) {
+            const [left, right] = [p.args[r * inner + k]!, q.args[k * cols + c]!];
+            if (isZero(left) || isZero(right)) continue; // a zero block adds nothing
+            const term = tryApply("mul", left, right);
+            if (term === null) return null;
+            sum = sum === null ? term : tryApply("add", sum, term);
+            if (sum === null) return null;
+          }
+          if (sum === null) return null;
+          entries.push(sum);
+        }
+      return tryBlock(entries, rows, cols, n);
+    }),
+    rule("blocks-entry-wise", ["add", "sub", "emul", "ediv"], (n) => {
+      // [A, B] + [C, D] = [A + C, B + D] where the blocks' sizes match, and likewise for - .* ./; a
+      // number times a block matrix enters it here (s*[A, B] + [C, D] = [s*A + C, B + D]).
+      if (n.op !== "add" && n.op !== "sub" && n.op !== "emul" && n.op !== "ediv") return null;
+      const [a, b] = [scaledBlock(n.args[0]), scaledBlock(n.args[1])];
+      if (a?.op !== "block" || b?.op !== "block" || a.attrs.columns !== b.attrs.columns) return null;
+      if (a.args.length !== b.args.length || !a.args.every((e, k) => sameShape(e, b.args[k]!))) return null;
+      const entries: Node[] = [];
+      for (let k = 0; k < a.args.length; k++) {
+        const e = tryApply(n.op, a.args[k]!, b.args[k]!);
+        if (e === null) return null;
+        entries.push(e);
+      }
+      return tryBlock(entries, a.args.length / a.attrs.columns!, a.attrs.columns!, n);
+    }),
   ],
 };
+
+/** s*[A, B] as [s*A, s*B] (a block matrix scaled by a number), or x as it is. */
+function scaledBlock(x: Node | undefined): Node | undefined {
+  if (x?.op !== "mul" || !isScalar(x.args[0]!) || x.args[1]!.op !== "block") return x;
+  return rebuild(
+    x.args[1]!,
+    x.args[1]!.args.map((e) => apply("mul", x.args[0]!, e)),
+  );
+}
+
+/**
+ * A block matrix of these blocks if it has the shape of `replacing` (a single block is itself); null
+ * where it would not (a product of blocks can give a column where a vector was).
+ */
+function tryBlock(entries: readonly Node[], rows: number, cols: number, replacing: Node): Node | null {
+  if (entries.length === 1) return sameShape(entries[0]!, replacing) ? entries[0]! : null;
+  let made: Node;
+  try {
+    made = entries.every(isScalar) ? stack(entries, rows, cols) : block(entries, rows, cols);
+  } catch {
+    return null;
+  }
+  return sameShape(made, replacing) ? made : null;
+}
 
 export const sumRules: Ruleset = {
   name: "sums",

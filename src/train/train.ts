@@ -2,7 +2,7 @@
 // gradient and a cross-check against reverse-mode AD every few steps. By default the lecture's ReLU
 // neuron C(w, b) = mean((y - max(0, X'*w + b)).^2) on data made from a known w and b; X holds the
 // samples as columns, X = [x_1 … x_N], as in the lecture.
-import { MatcalcError, type Shape } from "../core/index.js";
+import { dimValue, MatcalcError, type Shape } from "../core/index.js";
 import { asProblem, bindProblemValues, type Problem } from "../derive/index.js";
 import { type Compiled, compile } from "../emit/index.js";
 import { toNested } from "../tensor/index.js";
@@ -138,7 +138,7 @@ export function createTrainer(options: TrainOptions = {}): Trainer {
   for (const p of params) {
     const info = problem.variables.find((v) => v.name === p)!;
     const shape = info.shape.map((d: Shape[number]) => {
-      const n = typeof d === "number" ? d : sizes.get(d);
+      const n = dimValue(d, (s) => sizes.get(s));
       if (n === undefined) {
         throw new MatcalcError(
           "value",

@@ -1,7 +1,7 @@
 // The built-in numeric check: a derivative's numbers against central finite differences of the
 // expression (or of the previous order), at given or random values.
 import { fromNaturalEntries, toNaturalEntries } from "../calculus/index.js";
-import { isMatcalcError, MatcalcError } from "../core/index.js";
+import { dimValue, isMatcalcError, MatcalcError } from "../core/index.js";
 import {
   bindProblemValues,
   type Derivative,
@@ -87,11 +87,11 @@ export type PointKind = (typeof POINT_KINDS)[number];
 export function randomValues(problem: Problem, seed = 1, kind: PointKind = "any"): Record<string, unknown> {
   const random = randomSource(seed);
   const sizes = new Map<string, number>();
-  const sizeOf = (d: number | string) => {
-    if (typeof d === "number") return d;
-    if (!sizes.has(d)) sizes.set(d, 2 + Math.floor(random() * 3));
-    return sizes.get(d)!;
-  };
+  const sizeOf = (d: number | string) =>
+    dimValue(d, (s) => {
+      if (!sizes.has(s)) sizes.set(s, 2 + Math.floor(random() * 3));
+      return sizes.get(s)!;
+    })!;
   const round = (x: number) => Math.round(x * 1e6) / 1e6;
   const entry =
     kind === "any"

@@ -744,3 +744,73 @@ export function logsumexpCols(a: Mat): Mat {
 export function logsumexpRows(a: Mat): Mat {
   return logsumexpAlong(a, 2);
 }
+
+/** The Kronecker product of A (m×n) and B (p×q): (m·p)×(n·q), a vector's read as a column. */
+export function kron(a: Mat, b: Mat): Mat {
+  const [m, n, p, q] = [a.rows, a.cols, b.rows, b.cols];
+  const out = new Float64Array(m * p * n * q);
+  const cols = n * q;
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) {
+      const x = a.data[i * n + j];
+      for (let k = 0; k < p; k++) {
+        const row = (i * p + k) * cols + j * q;
+        for (let l = 0; l < q; l++) out[row + l] = x * b.data[k * q + l];
+      }
+    }
+  return { rows: m * p, cols, data: out };
+}
+
+/** kronT1(G, B)[i,j] = Σ_kl G[(i,k),(j,l)]·B[k,l]: kron's adjoint in its first factor. */
+export function kronT1(g: Mat, b: Mat): Mat {
+  const [p, q] = [b.rows, b.cols];
+  const [m, n] = [g.rows / p, g.cols / q];
+  const out = new Float64Array(m * n);
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let k = 0; k < p; k++)
+        for (let l = 0; l < q; l++) s += g.data[(i * p + k) * g.cols + j * q + l] * b.data[k * q + l];
+      out[i * n + j] = s;
+    }
+  return { rows: m, cols: n, data: out };
+}
+
+/** kronT2(A, G)[k,l] = Σ_ij A[i,j]·G[(i,k),(j,l)]: kron's adjoint in its second factor. */
+export function kronT2(a: Mat, g: Mat): Mat {
+  const [m, n] = [a.rows, a.cols];
+  const [p, q] = [g.rows / m, g.cols / n];
+  const out = new Float64Array(p * q);
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) {
+      const x = a.data[i * n + j];
+      for (let k = 0; k < p; k++)
+        for (let l = 0; l < q; l++) out[k * q + l] += x * g.data[(i * p + k) * g.cols + j * q + l];
+    }
+  return { rows: p, cols: q, data: out };
+}
+
+/** A block matrix from its blocks listed row by row, `cols` to a row: a number is 1×1, a vector a column. */
+export function block(cols: number, entries: (number | Mat)[]): Mat {
+  const mats = entries.map((e) =>
+    typeof e === "number" ? { rows: 1, cols: 1, data: Float64Array.of(e) } : e,
+  );
+  const rows = mats.length / cols;
+  let height = 0;
+  let width = 0;
+  for (let r = 0; r < rows; r++) height += mats[r * cols].rows;
+  for (let c = 0; c < cols; c++) width += mats[c].cols;
+  const out = new Float64Array(height * width);
+  let top = 0;
+  for (let r = 0; r < rows; r++) {
+    let left = 0;
+    for (let c = 0; c < cols; c++) {
+      const m = mats[r * cols + c];
+      for (let i = 0; i < m.rows; i++)
+        for (let j = 0; j < m.cols; j++) out[(top + i) * width + left + j] = m.data[i * m.cols + j];
+      left += m.cols;
+    }
+    top += mats[r * cols].rows;
+  }
+  return { rows: height, cols: width, data: out };
+}
