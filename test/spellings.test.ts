@@ -41,6 +41,12 @@ const SAME: ReadonlyArray<readonly [string, string]> = [
   ["atan(x)", "arctan(x)"],
   ["x'*eye*x", "x'*I*x"],
   ["vector(2)", "2*ones"],
+  ["||A*x - y||^2", "norm2(A*x - y)^2"],
+  ["norm(x, 1)", "norm1(x)"],
+  ["norm(x, 2)", "norm2(x)"],
+  ["|a - b|", "abs(a - b)"],
+  ["A ⊗ X", "kron(A, X)"],
+  ["x ⊗ y", "kron(x, y)"],
   ["matrix(a) .* X", "(a*(ones*ones')) .* X"],
 ];
 
@@ -77,6 +83,10 @@ describe("spellings people type", () => {
     ["x $ y", /unexpected character '\$'/],
     ["(x')^2", /\^ is the power of a scalar or of a square matrix, got x' \(1×n\)/],
     ["(c'*a*x'*b)^(1/3)", /write \.\^ for the power of each entry/],
+    ["[1 2; 3 4]*x", /separate the entries in brackets with ',' \(a row\) or ';' \(a column\)/],
+    ["A\\b", /for A\\b, the solution of A\*x = b, write inv\(A\)\*b/],
+    ["|x|", /\|x\| is the absolute value of a number, got x \(n\): write abs\(x\).*or norm2\(x\)/],
+    ["norm(x, 3)", /norm\(x, p\) takes p = 1 or 2/],
   ];
   for (const [text, message] of refused)
     it(`refuses ${text.split("\n").at(-1)} with a message that says what to write`, () => {
@@ -106,6 +116,9 @@ describe("spellings people type", () => {
     expect(loadProblem("theta: vector\ntheta'*x").notes).toEqual([]);
     // Declared or scalar by its first letter: nothing to say.
     expect(loadProblem("a^3").notes).toEqual([]);
+    expect(loadProblem("e^x").notes.join(" ")).toMatch(
+      /e is a variable here, not Euler's number: write exp\(x\)/,
+    );
     expect(loadProblem("x: scalar\nx^3").notes).toEqual([]);
     // X is a matrix: its ^ is the matrix power (it once made X a scalar, silently).
     const power = loadProblem("X^3 - 1");

@@ -199,6 +199,21 @@ class Checker {
       const rank = expr.callee === "vector" ? 1 : 2;
       return { kind: "filled", args: [value], sizes: Array.from({ length: rank }, () => this.sizes.fresh()) };
     }
+    if (expr.bars && this.shapes.get(expr.args[0]!)!.length !== 0)
+      this.fail(
+        `|x| is the absolute value of a number, got ${this.describe(expr.args[0]!)}: write abs(x) for every entry's, or norm2(x) for the length (||x||)`,
+        expr.span,
+      );
+    // norm(x, 1) and norm(x, 2), as Matlab and NumPy write the 1- and 2-norms.
+    if (expr.callee === "norm" && expr.args.length === 2) {
+      const order = literalValue(expr.args[1]!);
+      if (order !== 1 && order !== 2)
+        this.fail(
+          "norm(x, p) takes p = 1 or 2 (norm1 and norm2); for the Frobenius norm write norm2(X)",
+          expr.args[1]!.span,
+        );
+      return { kind: "apply", op: order === 1 ? "norm1" : "norm2", args: [expr.args[0]!] };
+    }
     const candidates = functionOperators(expr.callee);
     if (candidates.length === 0) {
       if (
@@ -406,6 +421,10 @@ class Checker {
           (slot) =>
             `${slot.name} is read as a scalar (a Greek name; by its first letter it would be a vector, as on matrixcalculus.org); declare ${slot.name}: vector for that`,
         ),
+      // e^x is the exponential to most readers; here e is a name like any other.
+      ...(this.slots.get("e")?.declared === false
+        ? ["e is a variable here, not Euler's number: write exp(x) for e^x (declare e: scalar to keep it)"]
+        : []),
     ];
     return { source: this.problem.source, expression: nodes.get(root)!, variables, spans, notes };
   }

@@ -23,6 +23,8 @@ export type SyntaxExpr =
       readonly calleeSpan: SourceSpan;
       readonly args: readonly SyntaxExpr[];
       readonly span: SourceSpan;
+      /** Written between bars, |x|: the absolute value of a number (the checker holds it to one). */
+      readonly bars?: true;
     }
   /** `[a; b]` (one entry a row) or `[a, b; c, d]`: rows of entries. */
   | { readonly kind: "matrix"; readonly rows: readonly (readonly SyntaxExpr[])[]; readonly span: SourceSpan }

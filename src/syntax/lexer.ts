@@ -17,6 +17,7 @@ export type TokenKind =
   | "{"
   | "}"
   | "norm"
+  | "bar"
   | "newline"
   | "invalid"
   | "end";
@@ -42,6 +43,8 @@ const OPERATOR_SPELLINGS = new Map([
   ["@", "*"],
   ["\u2299", ".*"],
   ["\u2218", ".*"],
+  // ⊗, the Kronecker product, which the parser reads as kron(a, b).
+  ["\u2297", "\u2297"],
 ]);
 
 /** Superscript digits (x², A³): a power with that exponent. */
@@ -128,9 +131,13 @@ export function tokenize(source: string): Token[] {
       push(TRANSPOSE_WORDS.has(source.slice(start, i)) ? "name" : "invalid", start, i);
     } else if (TRANSPOSE_WORDS.has(c)) {
       push("name", i, ++i);
-    } else if (c === "\u2016") {
-      // ‖x‖, the norm.
-      push("norm", i, ++i);
+    } else if (c === "\u2016" || (c === "|" && source[i + 1] === "|")) {
+      // ‖x‖ and ||x||, the norm.
+      i += c === "|" ? 2 : 1;
+      push("norm", start, i);
+    } else if (c === "|") {
+      // |x|, the absolute value.
+      push("bar", i, ++i);
     } else if (OPERATOR_SPELLINGS.has(source.slice(i, i + 2)) || OPERATOR_SPELLINGS.has(c)) {
       const two = OPERATOR_SPELLINGS.has(source.slice(i, i + 2));
       const text = OPERATOR_SPELLINGS.get(two ? source.slice(i, i + 2) : c)!;

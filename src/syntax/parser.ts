@@ -71,6 +71,8 @@ class SegmentParser {
   }
 
   private unexpected(token: Token, expected: string): never {
+    if (token.kind === "invalid" && token.text.startsWith("\\") && token.span.start > 0)
+      this.fail(`unexpected '\\': for A\\b, the solution of A*x = b, write inv(A)*b`, token.span);
     if (token.kind === "invalid") this.fail(`unexpected character '${token.text}'`, token.span);
     this.fail(`expected ${expected}, found ${describeToken(token)}`, token.span);
   }
@@ -122,10 +124,19 @@ class SegmentParser {
     let left = this.parseUnary();
     for (;;) {
       const token = this.peek();
-      if (token.kind !== "operator" || !["*", "/", ".*", "./"].includes(token.text)) return left;
+      if (token.kind !== "operator" || !["*", "/", ".*", "./", "\u2297"].includes(token.text)) return left;
       this.next();
       const right = this.parseUnary();
-      left = this.binary(token, left, right);
+      left =
+        token.text === "\u2297"
+          ? {
+              kind: "call",
+              callee: "kron",
+              calleeSpan: token.span,
+              args: [left, right],
+              span: spanOf(left, right),
+            }
+          : this.binary(token, left, right);
     }
   }
 
@@ -240,7 +251,7 @@ class SegmentParser {
         const open = this.next();
         this.enter(open);
         const inner = this.parseSum();
-        const close = this.expect("norm", "‖", open);
+        const close = this.expect("norm", open.text, open);
         this.depth--;
         return {
           kind: "call",
@@ -248,6 +259,22 @@ class SegmentParser {
           calleeSpan: open.span,
           args: [inner],
           span: spanOf(open, close),
+        };
+      }
+      case "bar": {
+        // |x| is the absolute value of a number.
+        const open = this.next();
+        this.enter(open);
+        const inner = this.parseSum();
+        const close = this.expect("bar", "|", open);
+        this.depth--;
+        return {
+          kind: "call",
+          callee: "abs",
+          calleeSpan: open.span,
+          args: [inner],
+          span: spanOf(open, close),
+          bars: true,
         };
       }
       case "(": {
@@ -278,6 +305,12 @@ class SegmentParser {
             break;
           } else if (separator.kind === "end") {
             this.fail("missing ']' to close the '[' here", open.span);
+          } else if (["number", "name", "(", "["].includes(separator.kind)) {
+            // Matlab's [1 2; 3 4]: spaces do not separate entries here ([a -b] would be ambiguous).
+            this.fail(
+              `separate the entries in brackets with ',' (a row) or ';' (a column): write [a, b; c, d], not [a b; c d]`,
+              separator.span,
+            );
           } else {
             this.unexpected(separator, "';', ',' or ']'");
           }
