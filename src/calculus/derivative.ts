@@ -7,7 +7,14 @@ import { type Dim, MatcalcError, type Shape } from "../core/index.js";
 import type { IndexForm, Node } from "../ir/index.js";
 import { apply, constant, identity, stack, variable, zeros } from "../ops/index.js";
 import { coefficientOf, NoMatrixForm } from "./coefficient.js";
-import { differentiateIndexForm, IndexNames, indexDerivative, symmetrizeIndexForm } from "./index-form.js";
+import {
+  differentiateIndexForm,
+  IndexNames,
+  indexDerivative,
+  matrixOfIndexForm,
+  symmetrizeIndexForm,
+  tidyIndexForm,
+} from "./index-form.js";
 import {
   type DerivativeValue,
   type Layout,
@@ -126,12 +133,21 @@ class Deriver {
     if (outKind === "vector" && varKind === "vector" && x.shape.length === 1) {
       const j = this.jacobian(expr, x);
       if (j !== null) return { kind: "matrix", node: j, outputRank };
+      // Index notation whose terms are outer and Hadamard products and diagonals is a matrix after all.
+      const form = tidyIndexForm(
+        indexDerivative(expr, x, this.names, this.names.forShape(expr.shape)),
+        this.simplify,
+      );
+      const matrix = matrixOfIndexForm(form);
+      if (matrix !== null) return { kind: "matrix", node: this.simplify(matrix), outputRank };
       this.notes.push("no matrix form was found for this Jacobian: it is given in index notation");
+      return { kind: "index", form, outputRank };
     } else {
       this.notes.push("a derivative of this order and shape is a tensor: it is given in index notation");
     }
     const outputIndices = this.names.forShape(expr.shape);
-    return { kind: "index", form: indexDerivative(expr, x, this.names, outputIndices), outputRank };
+    const form = indexDerivative(expr, x, this.names, outputIndices);
+    return { kind: "index", form: tidyIndexForm(form, this.simplify), outputRank };
   }
 
   /** One more order of differentiation of a natural result. */
@@ -145,7 +161,7 @@ class Deriver {
     }
     return {
       kind: "index",
-      form: differentiateIndexForm(previous.form, x, this.names),
+      form: tidyIndexForm(differentiateIndexForm(previous.form, x, this.names), this.simplify),
       outputRank: previous.outputRank,
     };
   }

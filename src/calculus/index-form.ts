@@ -3,7 +3,17 @@
 // tensor T[output…, k, l]. Higher orders differentiate the factors by the product rule.
 import { type Dim, MatcalcError } from "../core/index.js";
 import { type IndexFactor, type IndexForm, type IndexTerm, type Node, postorder } from "../ir/index.js";
-import { apply, blockAsSum, constant, entryCount, sizeNode, stackLayout, variable } from "../ops/index.js";
+import {
+  apply,
+  blockAsSum,
+  constant,
+  entryCount,
+  identity,
+  ones,
+  sizeNode,
+  stackLayout,
+  variable,
+} from "../ops/index.js";
 import { dependsOn, jvp } from "./linearize.js";
 
 /** Index names handed out in order: output, variable, then summation indices. */
@@ -440,4 +450,152 @@ export function symmetrizeIndexForm(
     terms = next;
   }
   return { ...form, terms: simplifyTerms(terms) };
+}
+
+/**
+ * An index form made shorter without changing its value, with the simplifier given: every factor
+ * simplified, with its constant factor moved into the term's coefficient (12 (2*x)[i] is 24 x[i]);
+ * and every index summed over exactly two factors contracted into their matrix product
+ * (Σ_p V'[l,p] V[p,j] is (V'*V)[l,j], Σ_p A[i,p] x[p] is (A*x)[i]).
+ */
+export function tidyIndexForm(form: IndexForm, simplify: (node: Node) => Node): IndexForm {
+  const terms = form.terms.map((term) => {
+    let coefficient = term.coefficient;
+    let factors: IndexFactor[] = [];
+    for (const f of term.factors) {
+      if (f.kind !== "tensor") {
+        factors.push(f);
+        continue;
+      }
+      let node = simplify(f.node);
+      // A number times a factor: the number joins the coefficient.
+      while (node.op === "mul" && node.args[0]!.op === "const" && node.args[0]!.attrs.symbol === undefined) {
+        coefficient *= node.args[0]!.attrs.value!;
+        node = node.args[1]!;
+      }
+      if (node.op === "const" && node.attrs.symbol === undefined && node.shape.length === 0) {
+        coefficient *= node.attrs.value!;
+        continue;
+      }
+      factors.push({ kind: "tensor", node, indices: f.indices });
+    }
+    let summed = [...term.summed];
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const p of summed) {
+        const holding = factors.flatMap((f, k) => (f.indices.includes(p) ? [k] : []));
+        if (holding.length !== 2) continue;
+        const [a, b] = holding.map((k) => factors[k]!);
+        const product = contracted(a!, b!, p, simplify);
+        if (product === null) continue;
+        factors = [...factors.filter((_f, k) => !holding.includes(k)), product];
+        summed = summed.filter((i) => i !== p);
+        changed = true;
+        break;
+      }
+    }
+    return { coefficient, factors, summed };
+  });
+  return { ...form, terms: simplifyTerms(terms.filter((t) => t.coefficient !== 0)) };
+}
+
+/** Σ_p a·b over an index p that a and b share, as one factor indexed by the rest; null if none. */
+function contracted(
+  a: IndexFactor,
+  b: IndexFactor,
+  p: string,
+  simplify: (node: Node) => Node,
+): IndexFactor | null {
+  if (a.kind !== "tensor" || b.kind !== "tensor") return null;
+  // Each factor as a matrix whose column index is p: [i, p] as it is, [p, i] transposed, [p] as a row.
+  const oriented = (
+    f: Extract<IndexFactor, { kind: "tensor" }>,
+  ): { node: Node; rest: string | null } | null => {
+    const rank = f.node.shape.length;
+    if (f.indices.filter((i) => i === p).length !== 1) return null;
+    if (rank === 1 && f.indices.length === 1) return { node: apply("transpose", f.node), rest: null };
+    if (rank !== 2 || f.indices.length !== 2) return null;
+    const [i, j] = f.indices as [string, string];
+    return j === p ? { node: f.node, rest: i } : { node: apply("transpose", f.node), rest: j };
+  };
+  const [x, y] = [oriented(a), oriented(b)];
+  if (x === null || y === null) return null;
+  if (x.rest !== null && x.rest === y.rest) return null; // a diagonal, not a product
+  // Σ_p X[r,p] Y[s,p] = (X*Y')[r,s]; a row (no r) makes a row, which is indexed as its vector.
+  const node = simplify(apply("mul", x.node, apply("transpose", y.node)));
+  const indices = [x.rest, y.rest].filter((i): i is string => i !== null);
+  if (node.shape.length === 2 && indices.length === 1) {
+    // x'*Y' (1×s) or X*y (r×1 as a matrix): indexed by its one non-unit axis.
+    return node.shape[0] === 1 || node.shape[1] === 1
+      ? { kind: "tensor", node: simplify(node.shape[0] === 1 ? apply("transpose", node) : node), indices }
+      : null;
+  }
+  if (node.shape.length !== indices.length) return null;
+  return { kind: "tensor", node, indices };
+}
+
+/**
+ * A two-index form T[i, j] with no sums left as a matrix, where every term is a product of matrices
+ * indexed [i, j] or [j, i] (a Hadamard product), vectors indexed i or j (an outer product), numbers,
+ * and at most a δ[i, j] with vectors and numbers only (a diagonal): x[i] (A*x)[j] is x*(A*x)',
+ * P[i,j] P[i,j] is P .* P, s δ[i,j] is s*I. Null where a term is not of that kind.
+ */
+export function matrixOfIndexForm(form: IndexForm): Node | null {
+  if (form.indices.length !== 2) return null;
+  const [i, j] = form.indices as [string, string];
+  if (i === j) return null;
+  const [rows, cols] = [form.sizes[i]!, form.sizes[j]!];
+  let total: Node | null = null;
+  for (const term of form.terms) {
+    if (term.summed.length > 0) return null;
+    const scalars: Node[] = [];
+    const hadamard: Node[] = [];
+    const left: Node[] = [];
+    const right: Node[] = [];
+    let delta = false;
+    for (const f of term.factors) {
+      if (f.kind === "delta") {
+        const [p, q] = f.indices;
+        if (!((p === i && q === j) || (p === j && q === i)) || delta) return null;
+        delta = true;
+        continue;
+      }
+      if (f.kind !== "tensor") return null;
+      const { node, indices } = f;
+      if (indices.length === 0 && node.shape.length === 0) scalars.push(node);
+      else if (
+        indices.length === 1 &&
+        (node.shape.length === 1 || (node.shape.length === 2 && node.shape[0] === 1))
+      ) {
+        const column = node.shape.length === 1 ? node : apply("transpose", node);
+        if (indices[0] === i) left.push(column);
+        else if (indices[0] === j) right.push(column);
+        else return null;
+      } else if (indices.length === 2 && node.shape.length === 2 && indices[0] !== indices[1]) {
+        if (indices[0] === i && indices[1] === j) hadamard.push(node);
+        else if (indices[0] === j && indices[1] === i) hadamard.push(apply("transpose", node));
+        else return null;
+      } else return null;
+    }
+    const entrywise = (vs: Node[]) => vs.reduce((a, b) => apply("emul", a, b));
+    let matrix: Node;
+    if (delta) {
+      if (hadamard.length > 0) return null;
+      const vs = [...left, ...right];
+      matrix = vs.length === 0 ? identity(rows) : apply("diagMatrix", entrywise(vs));
+    } else {
+      const column = left.length > 0 ? entrywise(left) : ones(rows);
+      const row = right.length > 0 ? entrywise(right) : ones(cols);
+      const outer = left.length + right.length > 0 ? apply("mul", column, apply("transpose", row)) : null;
+      const product = hadamard.length > 0 ? entrywise(hadamard) : null;
+      matrix =
+        product && outer
+          ? apply("emul", product, outer)
+          : (product ?? outer ?? apply("mul", ones(rows), apply("transpose", ones(cols))));
+    }
+    for (const s of scalars) matrix = apply("mul", s, matrix);
+    if (term.coefficient !== 1) matrix = apply("mul", constant(term.coefficient), matrix);
+    total = total === null ? matrix : apply("add", total, matrix);
+  }
+  return total ?? null;
 }

@@ -65,7 +65,9 @@ describe("shape inference by unification", () => {
   it("takes the size of I and ones from context", () => {
     const problem = check("A: matrix(k, k)\nA + I");
     expect(problem.expression.args[1]!.shape).toEqual(["k", "k"]);
-    expect(check("x: vector(3)\nx + ones").expression.args[1]!.shape).toEqual([3]);
+    expect(check("x: vector(3)\nones'*x").expression.args[0]!.args[0]!.shape).toEqual([3]);
+    // x + ones is x + 1: one spelling of one sum.
+    expect(check("x: vector(3)\nx + ones").expression.args[1]!.shape).toEqual([]);
   });
 
   it("applies scalar expansion", () => {

@@ -69,6 +69,21 @@ const latexProduct = (args: readonly Printed[]): Printed => {
   return { text: `${left}${separator}${right}`, precedence: Precedence.Product };
 };
 
+/** Whether a node is the all-ones vector: `ones`, or `vector(1)` as the checker builds it (1*ones). */
+function isOnesVector(n: Node): boolean {
+  if (n.op === "ones") return true;
+  const [s, o] = [n.args[0], n.args[1]];
+  return n.op === "mul" && s?.op === "const" && s.attrs.value === 1 && o?.op === "ones";
+}
+
+/** `v ± ones` as `v ± 1` (and `ones ± v` as `1 ± v`) for a vector v; null where neither is ones. */
+function onesAsNumber(op: "add" | "sub", u: Node, v: Node): Node | null {
+  if (u.shape.length !== 1 || v.shape.length !== 1) return null;
+  if (isOnesVector(v) && !isOnesVector(u)) return E.call(op, u, E.num(1));
+  if (isOnesVector(u) && !isOnesVector(v)) return E.call(op, E.num(1), v);
+  return null;
+}
+
 export const arithmeticOperators = {
   add: {
     syntax: { kind: "binary", symbol: "+" },
@@ -79,6 +94,8 @@ export const arithmeticOperators = {
     latex: { kind: "infix", symbol: " + ", precedence: Precedence.Sum },
     jvp: (_args, [du, dv], node) => E.plus(E.spread(du, node.shape), E.spread(dv, node.shape)),
     transpose: (ct, [u, v], [lu, lv]) => [lu ? E.unbroadcast(ct, u) : null, lv ? E.unbroadcast(ct, v) : null],
+    // v + ones is v + 1 (scalar expansion): one spelling of one sum, whichever was typed.
+    canonical: ([u, v]) => onesAsNumber("add", u!, v!),
   },
   sub: {
     syntax: { kind: "binary", symbol: "-" },
@@ -92,6 +109,7 @@ export const arithmeticOperators = {
       lu ? E.unbroadcast(ct, u) : null,
       lv ? E.unbroadcast(E.neg(ct), v) : null,
     ],
+    canonical: ([u, v]) => onesAsNumber("sub", u!, v!),
   },
   neg: {
     syntax: { kind: "prefix", symbol: "-" },
@@ -157,6 +175,11 @@ export const arithmeticOperators = {
     jvp: ([, s], [du, ds], node) =>
       E.minus(du === null ? null : E.div(du, s), ds === null ? null : E.mul(E.div(node, s), ds)),
     transpose: (ct, [, s], [lu]) => [lu ? E.div(ct, s) : null, null],
+    // exp(u)/sum(exp(u)) is softmax(u), where its definition is written out.
+    canonical: ([a, b]) =>
+      a!.op === "exp" && a!.shape.length === 1 && b!.op === "sum" && b!.args[0] === a
+        ? E.call("softmax", a!.args[0]!)
+        : null,
   },
   emul: {
     syntax: { kind: "binary", symbol: ".*" },
@@ -170,6 +193,9 @@ export const arithmeticOperators = {
       lu ? E.unbroadcast(E.emul(ct, v), u) : null,
       lv ? E.unbroadcast(E.emul(u, ct), v) : null,
     ],
+    // A number times an array element-wise is the ordinary scaling: s .* x is s*x.
+    // (In the order written: generated size names follow the order of first appearance.)
+    canonical: ([u, v]) => ((u!.shape.length === 0) !== (v!.shape.length === 0) ? E.mul(u!, v!) : null),
   },
   ediv: {
     syntax: { kind: "binary", symbol: "./" },
@@ -185,6 +211,8 @@ export const arithmeticOperators = {
         dv === null ? null : E.ediv(E.emul(u, dv), E.pow(v, E.num(2))),
       ),
     transpose: (ct, [u, v], [lu]) => [lu ? E.unbroadcast(E.ediv(ct, v), u) : null, null],
+    // An array over a number element-wise is the ordinary division: x ./ s is x/s.
+    canonical: ([u, v]) => (v!.shape.length === 0 && u!.shape.length > 0 ? E.div(u!, v!) : null),
   },
   pow: {
     // A matrix's power is mpow's (linalg.ts).

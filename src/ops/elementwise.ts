@@ -77,6 +77,19 @@ export const elementwiseOperators = {
   exp: elementwise("exp", "exponential", Math.exp, "\\exp", (_u, fu) => fu),
   log: {
     ...elementwise("log", "natural logarithm", Math.log, "\\log", (u) => E.ediv(one(), u)),
+    // log(sum(exp(u))) is logsumexp(u), where its definition is written out; log(softmax(u)) is
+    // u − logsumexp(u), whose derivatives never divide by a softmax (which can underflow to 0).
+    canonical: ([s]) => {
+      const u = s!.args[0];
+      if (s!.op === "sum" && u?.op === "exp" && u.shape.length === 1) return E.call("logsumexp", u.args[0]!);
+      if (u === undefined) return null;
+      if (s!.op === "softmax") return E.sub(u, E.call("logsumexp", u));
+      if (s!.op === "softmaxCols")
+        return E.sub(u, E.mul(E.ones(u.shape[0]!), E.call("logsumexpCols", u, s!.args[1]!)));
+      if (s!.op === "softmaxRows")
+        return E.sub(u, E.mul(E.call("logsumexpRows", u, s!.args[1]!), E.tr(E.ones(u.shape[1]!))));
+      return null;
+    },
     aliases: ["ln"],
     domain: "positive",
   },

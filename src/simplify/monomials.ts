@@ -130,6 +130,35 @@ function recognizeSigmoid(m: Monomial): void {
   }
 }
 
+/** sign(u)^k·u^j contains abs(u)^min(k, j): sign(u)·u is |u| (at u = 0 too). */
+function recognizeAbs(m: Monomial): void {
+  for (const entry of [...m.powers.values()]) {
+    if (entry.base.op !== "sign" || entry.exponent <= 0) continue;
+    const u = entry.base.args[0]!;
+    const power = m.powers.get(u.id);
+    if (!power || power.exponent <= 0 || !sameShapeNodes(u, entry.base)) continue;
+    const k = Math.min(entry.exponent, power.exponent);
+    entry.exponent -= k;
+    power.exponent -= k;
+    addPower(m, apply("abs", u), k);
+  }
+}
+
+/** step(u)^k·u^j (k, j ≥ 1) is relu(u)^j: step is 0 or 1, and u·step(u) is relu(u). */
+function recognizeRelu(m: Monomial): void {
+  for (const entry of [...m.powers.values()]) {
+    if (entry.base.op !== "step" || entry.exponent <= 0) continue;
+    const u = entry.base.args[0]!;
+    const power = m.powers.get(u.id);
+    if (!power || power.exponent <= 0 || !Number.isInteger(power.exponent) || !sameShapeNodes(u, entry.base))
+      continue;
+    const j = power.exponent;
+    entry.exponent = 0;
+    power.exponent = 0;
+    addPower(m, apply("relu", u), j);
+  }
+}
+
 function sameShapeNodes(a: Node, b: Node): boolean {
   return a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
 }
@@ -248,6 +277,8 @@ export function normalizeMonomial(n: Node): Node | null {
     return null;
   }
   recognizeSigmoid(monomial);
+  recognizeAbs(monomial);
+  recognizeRelu(monomial);
   const rebuilt = rebuild(monomial, n);
   const result = rebuilt === n ? null : rebuilt;
   normalized.set(n, result);

@@ -93,6 +93,51 @@ function replaceRelu(node: Node, z: Node): Node {
   return walk(node, 0);
 }
 
+/**
+ * Whether a matrix is symmetric by its form: a symmetric variable, I, a diagonal, a Gram matrix X'*X
+ * or X*X', an outer product x*x', A + A', B'*S*B, and sums, scalings, inverses, powers and Hadamard
+ * products of symmetric matrices. Looks a few levels down only.
+ */
+export function isSymmetric(n: Node, depth = 0): boolean {
+  if (n.shape.length !== 2 || depth > 6) return false;
+  const s = (x: Node) => isSymmetric(x, depth + 1);
+  const transposeOf = (t: Node, x: Node) =>
+    (t.op === "transpose" && t.args[0] === x) || (x.op === "transpose" && x.args[0] === t);
+  const [a, b] = [n.args[0], n.args[1]];
+  switch (n.op) {
+    case "var":
+      return n.attrs.symmetric === true;
+    case "identity":
+    case "diagMatrix":
+      return true;
+    case "zeros":
+      return n.shape[0] === n.shape[1];
+    case "neg":
+    case "inv":
+    case "adj":
+      return s(a!);
+    case "mpow":
+      return s(a!);
+    case "add":
+    case "sub":
+      return (s(a!) && s(b!)) || (n.op === "add" && transposeOf(a!, b!));
+    case "emul":
+      return s(a!) && s(b!);
+    case "div":
+      return isScalar(b!) && s(a!);
+    case "mul": {
+      if (isScalar(a!)) return s(b!);
+      if (isScalar(b!)) return s(a!);
+      // X'*X, X*X', x*x'; and B'*S*B, a left-leaning chain (B'*S)*B.
+      if (transposeOf(a!, b!)) return true;
+      if (a!.op === "mul" && !isScalar(a!.args[0]!)) return transposeOf(a!.args[0]!, b!) && s(a!.args[1]!);
+      return false;
+    }
+    default:
+      return false;
+  }
+}
+
 /** Aᵀ with transposes moved to the leaves as the transpose rules would (used to judge a rewrite). */
 function pushTranspose(n: Node, depth = 0): Node {
   if (isScalar(n)) return n;
@@ -271,13 +316,7 @@ export const transposeRules: Ruleset = {
     rule("transpose-of-symmetric", ["transpose"], (n) => {
       if (n.op !== "transpose") return null;
       const a = n.args[0]!;
-      const symmetricVariable = (x: Node) => x.op === "var" && x.attrs.symmetric === true;
-      const symmetric =
-        symmetricVariable(a) ||
-        a.op === "identity" ||
-        a.op === "diagMatrix" ||
-        (a.op === "inv" && symmetricVariable(a.args[0]!));
-      if (symmetric && sameShape(a, n)) return a;
+      if (isSymmetric(a) && sameShape(a, n)) return a;
       if (a.op === "zeros") return zeroOf(n.shape);
       return null;
     }),
@@ -443,6 +482,16 @@ export const diagonalRules: Ruleset = {
         return null;
       const merged = apply("diagMatrix", apply("emul", n.args[0]!.args[1]!.args[0]!, n.args[1]!.args[0]!));
       return tryApply("mul", n.args[0]!.args[0]!, merged);
+    }),
+    rule("inner-product-with-ones-is-sum", ["mul"], (n) => {
+      // ones'*v and v'*ones are sum(v).
+      if (n.op !== "mul" || !isScalar(n)) return null;
+      const [a, b] = [n.args[0]!, n.args[1]!];
+      const onesRow = (x: Node) => x.op === "transpose" && x.args[0]!.op === "ones";
+      if (onesRow(a) && b.shape.length === 1) return apply("sum", b);
+      if (b.op === "ones" && a.op === "transpose" && a.args[0]!.shape.length === 1)
+        return apply("sum", a.args[0]!);
+      return null;
     }),
     rule("diag-of-ones", ["diagMatrix"], (n) => {
       if (n.op !== "diagMatrix") return null;

@@ -1,0 +1,99 @@
+// The shortest form, whatever the spelling: problems whose best-known derivative (the Matrix Cookbook's,
+// SymPy's, tensorgrad's or matrixcalculus.org's) is shorter than a rule chain gave come out in that
+// form, and equivalent spellings of one problem give one printed derivative.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import {
+  checkDerivative,
+  type DifferentiateOptions,
+  differentiate,
+  isMatcalcError,
+} from "../src/api/index.js";
+import { DECLARATIONS, typedExpressions } from "./generators.js";
+
+const RUNS = Number(process.env.PROPERTY_RUNS ?? 1);
+
+/** [problem, variable, options, the form expected]: each also passes the numeric check. */
+const FORMS: ReadonlyArray<readonly [string, string, DifferentiateOptions, string]> = [
+  // tensorgrad's flagship: no division by the softmax (which underflows to 0).
+  ["-t'*log(softmax(z))", "z", { order: 2 }, "sum(t)*(diag(softmax(z)) - softmax(z)*softmax(z)')"],
+  ["-t'*log(softmax(z))", "z", {}, "(sum(t)*softmax(z) - t)'"],
+  ["log(sum(exp(x)))", "x", { order: 2 }, "diag(softmax(x)) - softmax(x)*softmax(x)'"],
+  ["exp(x)/sum(exp(x))", "x", {}, "diag(softmax(x)) - softmax(x)*softmax(x)'"],
+  ["logdet(X'*X)", "X", { layout: "denominator" }, "2*X*inv(X'*X)"],
+  ["c: vector(k)\nsum(relu(X*W + ones*c').^2)", "W", { layout: "denominator" }, "2*X'*relu(X*W + ones*c')"],
+  ["log(abs(det(X)))", "X", { layout: "denominator" }, "inv(X)'"],
+  ["x./norm2(x)", "x", {}, "(I - x*x'/norm2(x)^2)/norm2(x)"],
+  [
+    "sum(log(exp(-y.*(X*w)) + ones))",
+    "w",
+    { order: 2 },
+    "X'*diag(y.^2 .* sigmoid(-y .* (X*w)) .* (1 - sigmoid(-y .* (X*w))))*X",
+  ],
+  ["norm2(T - U*V')^2", "U", { order: 2 }, "T[i,j,k,l] = 2 δ[i,k] (V'*V)[l,j]"],
+  ["logdet(A'*diag(x)*A)", "x", { order: 2 }, "-(A*inv(A'*diag(x)*A)*A').^2"],
+  ["sum(x.^4)", "x", { order: 3 }, "T[i,j,k] = 24 x[i] δ[i,k] δ[i,j]"],
+  ["x'*A*x*x", "x", {}, "x*x'*(A + A') + x'*A*x*I"],
+];
+
+describe("the shortest known form", () => {
+  for (const [problem, wrt, options, form] of FORMS)
+    it(`${problem.split("\n").at(-1)} by ${wrt}${options.order ? `, order ${options.order}` : ""}${options.layout ? `, ${options.layout}` : ""}: ${form}`, () => {
+      const d = differentiate(problem, wrt, options);
+      expect(d.text).toBe(form);
+      expect(checkDerivative(problem, wrt, options).passed).toBe(true);
+    });
+
+  it("gives the Kronecker form of a matrix-by-matrix Hessian that is one", () => {
+    expect(differentiate("norm2(T - U*V')^2", "U", { order: 2 }).kronecker?.text).toBe("2*((V'*V) ⊗ I)");
+  });
+
+  it("gives the cosine similarity's Hessian in matrix form", () => {
+    const d = differentiate("x'*y/(norm2(x)*norm2(y))", "x", { order: 2 });
+    expect(d.kind).toBe("matrix");
+    expect(checkDerivative("x'*y/(norm2(x)*norm2(y))", "x", { order: 2 }).passed).toBe(true);
+  });
+});
+
+/** Pairs of spellings of one problem, around a random vector expression v and scalar s. */
+const SPELLINGS: ReadonlyArray<(v: string, s: string) => readonly [string, string]> = [
+  (v) => [`log(sum(exp(${v})))`, `logsumexp(${v})`],
+  (v) => [`sum(exp(${v})/sum(exp(${v})))`, `sum(softmax(${v}))`],
+  (v, s) => [`sum((${v}) ./ (${s}))`, `sum((${v}) / (${s}))`],
+  (v, s) => [`sum((${s}) .* (${v}))`, `sum((${s}) * (${v}))`],
+  (v) => [`sum(log(exp(${v}) + ones))`, `sum(log(exp(${v}) + 1))`],
+  (v) => [`sum(log(exp(${v}) + vector(1)))`, `sum(log(1 + exp(${v})))`],
+  (v) => [`y'*log(softmax(${v}))`, `y'*(${v} - logsumexp(${v}))`],
+];
+
+/** The printed derivative, or the message of the error it gives. */
+function answer(problem: string, wrt: string): string {
+  try {
+    return differentiate(problem, wrt).text;
+  } catch (error) {
+    if (isMatcalcError(error)) return `error: ${error.message}`;
+    throw error;
+  }
+}
+
+describe("one problem, one answer, whatever the spelling", () => {
+  it("gives equivalent spellings of random problems the same printed derivative", () => {
+    // Without I: each I of free size is its own (tr(I) in two copies of v may be of two sizes).
+    const free = (e: string) => !/\bI\b/.test(e);
+    const { V, S } = typedExpressions(["exp", "sin", "tanh", "sigmoid"]);
+    fc.assert(
+      fc.property(
+        V.filter(free),
+        S.filter(free),
+        fc.integer({ min: 0, max: SPELLINGS.length - 1 }),
+        fc.constantFrom("x", "a", "A"),
+        (v, s, k, wrt) => {
+          const [one, other] = SPELLINGS[k]!(v, s);
+          const [a, b] = [answer(`${DECLARATIONS}\n${one}`, wrt), answer(`${DECLARATIONS}\n${other}`, wrt)];
+          expect(a, `${one}  vs  ${other}  by ${wrt}`).toBe(b);
+        },
+      ),
+      { numRuns: Math.round(150 * RUNS) },
+    );
+  });
+});
