@@ -394,15 +394,6 @@ export const productRules: Ruleset = {
       if (a.op === "neg") return apply("neg", apply(n.op, a.args[0]!));
       return null;
     }),
-    rule("reciprocal-becomes-division", ["mul"], (n) => {
-      // (c/s)*X → c*X/s: a scalar denominator is written once, at the end.
-      if (n.op !== "mul") return null;
-      const [a, x] = [n.args[0]!, n.args[1]!];
-      if (a.op !== "div" || !isScalar(a) || isScalar(x) || constantValue(a.args[0]!) === undefined)
-        return null;
-      const top = constantValue(a.args[0]!) === 1 ? x : apply("mul", a.args[0]!, x);
-      return tryApply("div", top, a.args[1]!);
-    }),
     rule("division-moves-left", ["div"], (n) => {
       // (p*Q)/s → p/s*Q when p is a (transposed) variable: y'/(‖x‖‖y‖)*(I − …) as the lecture writes.
       if (n.op !== "div" || n.args[0]!.op !== "mul" || isScalar(n)) return null;
