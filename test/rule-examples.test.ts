@@ -66,6 +66,7 @@ const EXAMPLES: Readonly<Record<string, readonly [string, string, number]>> = {
   "blocks-multiply-by-blocks": ["[x; y]'*[x; y]", "x", 1],
   "blocks-entry-wise": ["[x; a*x]", "x", 1],
   "collect-like-terms": ["x'*A*x", "x", 1],
+  "expand-to-collect": ["S: symmetric(n), logdet(S) + x'*inv(S)*x", "S", 1],
   "cancel-scalar-factors": ["x./norm2(x)", "x", 1],
   "factor-common": ["x'*A*x", "x", 1],
   "factor-hadamard": ["x.*y + x.*z", "x", 1],

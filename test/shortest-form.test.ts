@@ -34,6 +34,9 @@ const FORMS: ReadonlyArray<readonly [string, string, DifferentiateOptions, strin
   ["logdet(A'*diag(x)*A)", "x", { order: 2 }, "-(A*inv(A'*diag(x)*A)*A').^2"],
   ["sum(x.^4)", "x", { order: 3 }, "T[i,j,k] = 24 x[i] δ[i,k] δ[i,j]"],
   ["x'*A*x*x", "x", {}, "x*x'*(A + A') + x'*A*x*I"],
+  // The Cookbook writes inv(S) - inv(S)*x*x'*inv(S): the same matrix, three characters longer.
+  ["S: symmetric(n)\nlogdet(S) + x'*inv(S)*x", "S", {}, "(I - inv(S)*x*x')*inv(S)"],
+  ["det(X)^(1/2)", "X", {}, "0.5*det(X)^0.5*inv(X)"],
 ];
 
 describe("the shortest known form", () => {

@@ -4,7 +4,7 @@
 // never an internal error. PROPERTY_RUNS scales the number of problems.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { analyze, differentiate, isMatcalcError, type Layout } from "../src/api/index.js";
+import { analyze, checkDerivative, differentiate, isMatcalcError, type Layout } from "../src/api/index.js";
 import { derivativeError } from "./derivative-checks.js";
 import { DECLARATIONS, moderateNumbers, typedExpressions } from "./generators.js";
 
@@ -37,6 +37,9 @@ describe("size-1 dimensions", () => {
     expect(differentiate("x: vector(1), A: matrix(1, 1), x'*A*x", "x").text).toBe("2*A*x");
     expect(analyze("C: matrix(n, 1), C").problem!.expression.shape).toEqual(["n"]);
     expect(analyze("B: matrix(1, n), B").problem!.expression.shape).toEqual([1, "n"]);
+    // A 1×1 identity is the number 1 in index notation too (it once printed δ[,] and skipped its check).
+    expect(differentiate("C: matrix(1, 3), I*C", "C").text).toBe("T[i,j] = δ[i,j]");
+    expect(checkDerivative("C: matrix(1, 3), I*C", "C").passed).toBe(true);
   });
 
   it("differentiates random problems with sizes of 1 to numbers that agree with finite differences", () => {

@@ -190,7 +190,10 @@ function lowerStructure(
     }
     if (n.op === "zeros") return [];
     if (n.op === "identity")
-      return [{ coefficient: 1, factors: [{ kind: "delta", indices: [idx[0]!, idx[1]!] }], summed: [] }];
+      // A 1×1 identity (no index: its axes are of size 1) is the number 1.
+      return idx.length < 2
+        ? [{ coefficient: 1, factors: [], summed: [] }]
+        : [{ coefficient: 1, factors: [{ kind: "delta", indices: [idx[0]!, idx[1]!] }], summed: [] }];
     // Holding the seed, a block matrix is the sum of its placed blocks (constant selectors around
     // them), and a mean the sum over the count.
     if ((n.op === "block" || n.op === "mean") && seeded.has(n.id)) {
@@ -346,6 +349,12 @@ export function simplifyTerms(terms: readonly IndexTerm[]): IndexTerm[] {
       for (let f = 0; f < factors.length; f++) {
         const factor = factors[f]!;
         if (factor.kind === "tensor" && factor.node.op === "identity") {
+          // A 1×1 identity (its axes of size 1 carry no index) is the number 1.
+          if (factor.indices.length < 2) {
+            factors.splice(f, 1);
+            changed = true;
+            break;
+          }
           factors[f] = { kind: "delta", indices: [factor.indices[0]!, factor.indices[1]!] };
         }
         const current = factors[f]!;

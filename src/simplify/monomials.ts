@@ -3,7 +3,7 @@
 // added (so sin(u)/sin(u)^2 becomes 1/sin(u)), and the product is rebuilt in a canonical order:
 // coefficient, numerator by size, then one division — `6*x^2*cos(x^3)/sin(x^3)`.
 import { type Node, NodeSlot } from "../ir/index.js";
-import { apply, constant, ones } from "../ops/index.js";
+import { apply, constant, exactly, ones } from "../ops/index.js";
 import {
   compareSortKeys,
   constantValue,
@@ -59,6 +59,8 @@ function flatten(root: Node, elementwise: boolean): Monomial | null {
     if (entry) entry.exponent += exponent;
     else monomial.powers.set(base.id, { base, exponent });
   };
+  /** Powers with exponents that are not whole numbers: joined to their base at the end, if it is there. */
+  const fractional: Array<{ node: Node; base: Node; exponent: number }> = [];
   while (stack.length > 0) {
     const { node, exponent } = stack.pop()!;
     const value = constantValue(node);
@@ -93,12 +95,22 @@ function flatten(root: Node, elementwise: boolean): Monomial | null {
         stack.push({ node: a, exponent }, { node: b, exponent: -exponent });
         break;
       default: {
-        // Powers: only integer exponents are combined (x^0.5·x^0.5 is |x|, not x).
+        // Powers: an integer exponent multiplies through its base's own factors; any other is kept on
+        // its base as a whole, since (x^2)^0.5 is |x|, not x. (Powers of one base then add:
+        // det(X)·det(X)^(-1/2) is det(X)^(1/2), real wherever the product is.)
         const p = constantValue(b);
         if (p !== undefined && Number.isInteger(p)) stack.push({ node: a, exponent: exponent * p });
+        else if (p !== undefined && Number.isFinite(p))
+          fractional.push({ node, base: a, exponent: exactly("*", exponent, p) });
         else addBase(node, exponent);
       }
     }
+  }
+  // A power with another exponent joins its base where the base is a factor too; else it stays whole.
+  for (const f of fractional) {
+    const same = monomial.powers.get(f.base.id);
+    if (same) same.exponent = exactly("+", same.exponent, f.exponent);
+    else addBase(f.node, exactly("/", f.exponent, constantValue(f.node.args[1]!)!));
   }
   const coefficient = numbers.value();
   if (coefficient === undefined) return null;

@@ -29,7 +29,7 @@ import {
   tryApply,
   zeroOf,
 } from "./patterns.js";
-import { cancelScalarFactors, collectTerms, factorCommon, factorHadamard } from "./sums.js";
+import { cancelScalarFactors, collectTerms, expandToCollect, factorCommon, factorHadamard } from "./sums.js";
 
 /** −node written without a minus sign, by reversing a difference it is linear in; or null. */
 function flipSign(node: Node, depth = 0): Node | null {
@@ -717,6 +717,7 @@ export const sumRules: Ruleset = {
   rules: [
     // At the top of a sum only: the top collects every term of it at once.
     { ...rule("collect-like-terms", ["add", "sub"], collectTerms), remember: true, onlyAtChainTop: true },
+    { ...rule("expand-to-collect", ["add", "sub"], expandToCollect), onlyAtChainTop: true },
     rule("cancel-scalar-factors", ["div"], cancelScalarFactors),
     { ...rule("factor-common", ["add", "sub"], factorCommon), remember: true },
     rule("factor-hadamard", ["add", "sub"], factorHadamard),

@@ -565,3 +565,74 @@ export function cancelScalarFactors(n: Node): Node | null {
   }
   return null;
 }
+
+/** A product's factors, left to right, through every product inside it. */
+function factorsOf(n: Node, depth = 0): Node[] {
+  if (n.op !== "mul" || depth > LOCAL_DEPTH) return [n];
+  return [...factorsOf(n.args[0]!, depth + 1), ...factorsOf(n.args[1]!, depth + 1)];
+}
+
+/** The product of factors, associated to the left (as the product rules write it); I drops out. */
+function chainOf(factors: readonly Node[], shapeOf: Node): Node | null {
+  const kept = factors.filter((f) => f.op !== "identity");
+  if (kept.length === 0) return null;
+  let product: Node | null = kept[0]!;
+  for (const f of kept.slice(1)) {
+    product = tryApply("mul", product, f);
+    if (product === null) return null;
+  }
+  return sameShape(product, shapeOf) ? product : null;
+}
+
+/** P*(I ± Q) as P ± P*Q, (I ± Q)*P as P ± Q*P: each piece with its sign; null if body is neither. */
+function expandedIdentity(body: Node): Array<{ node: Node; sign: number }> | null {
+  if (body.op !== "mul") return null;
+  const withIdentity = (s: Node) =>
+    (s.op === "add" || s.op === "sub") && (s.args[0]!.op === "identity" || s.args[1]!.op === "identity");
+  const [a, b] = [body.args[0]!, body.args[1]!];
+  const [sum, side] = withIdentity(b) ? [b, "right"] : withIdentity(a) ? [a, "left"] : [null, null];
+  if (sum === null) return null;
+  const pieces: Array<{ node: Node; sign: number }> = [];
+  for (const [k, sign] of [
+    [0, 1],
+    [1, sum.op === "sub" ? -1 : 1],
+  ] as const) {
+    const part = sum.args[k]!;
+    const factors =
+      side === "right" ? [...factorsOf(a), ...factorsOf(part)] : [...factorsOf(part), ...factorsOf(b)];
+    const node = chainOf(factors, body);
+    if (node === null) return null;
+    pieces.push({ node, sign });
+  }
+  return pieces;
+}
+
+/**
+ * A sum with terms P*(I − Q) or (I − Q)*P, expanded where that makes like terms meet and the sum
+ * shorter: inv(S)*(I − x*x'*inv(S)) + (I − inv(S)*x*x')*inv(S) is 2*inv(S) − 2*inv(S)*x*x'*inv(S).
+ */
+export function expandToCollect(n: Node): Node | null {
+  if (n.op !== "add" && n.op !== "sub") return null;
+  const terms = termsOf(n);
+  if (terms === null || terms.length < 2) return null;
+  const out: Term[] = [];
+  let expanded = false;
+  for (const t of terms) {
+    const pieces = t.body === null ? null : expandedIdentity(t.body);
+    if (pieces === null) {
+      out.push(t);
+      continue;
+    }
+    expanded = true;
+    for (const p of pieces) {
+      const s = splitCoefficient(p.node, p.sign);
+      out.push({ coefficient: exactly("*", t.coefficient, s.coefficient), body: s.body });
+    }
+  }
+  if (!expanded) return null;
+  // Only where some of the pieces are like terms: otherwise expanding only lengthens the sum.
+  if (new Set(out.map((t) => t.body?.id ?? 0)).size >= out.length) return null;
+  const sum = buildSum(out, n);
+  const collected = collectTerms(sum) ?? sum;
+  return sizeOf(collected) < sizeOf(n) ? collected : null;
+}
