@@ -72,11 +72,16 @@ export {
   CHECK_ENTRIES,
   type CheckOptions,
   type CheckReport,
+  type CompareOptions,
+  type Comparison,
+  type Counterexample,
   checkDerivative,
   checkResult,
+  compareAnswer,
   POINT_KINDS,
   type PointKind,
   randomValues,
+  type Verdict,
 } from "../verify/index.js";
 export { COOKBOOK_EXAMPLES, type Example, LECTURE_EXAMPLES } from "./examples.js";
 export {

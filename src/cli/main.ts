@@ -1,4 +1,4 @@
-// The `matcalc` command line: tour, parse, shape, eval, diff, steps, emit and train.
+// The `matcalc` command line: tour, parse, shape, eval, diff, steps, emit, train and compare.
 // Everything it prints goes through the public API; errors are one line plus a caret, never a trace.
 import { parseArgs } from "node:util";
 import {
@@ -9,6 +9,7 @@ import {
   shapeReport,
   syntaxTreeText,
 } from "../api/index.js";
+import { runCompare } from "./compare.js";
 import { runDiff } from "./diff.js";
 import { runEmit } from "./emit.js";
 import { describeShapeOfValue, formatTensor, tensorJson } from "./format.js";
@@ -109,6 +110,18 @@ const COMMANDS: Record<string, { summary: string; usage: string; help: string }>
       "--seed s        seed of the starting values (default 1)",
     ].join("\n"),
   },
+  compare: {
+    summary: "check an answer: is it the derivative, in which layout, or how does it differ",
+    usage: 'matcalc compare PROBLEM --wrt v --answer "EXPRESSION" [--json]',
+    help: [
+      "Compares an answer written by hand with the derivative by v: equal in numerator or denominator",
+      "layout, or what is wrong — a constant factor, a part that holds only for a symmetric matrix, a",
+      "missing or extra term, the shape — with a counterexample (values, the derivative and the answer",
+      "there). Equality is decided by numbers at several random points, each of its own random sizes.",
+      "The answer may use the problem's variables and its sizes (as in ones'/n). Exit 0 when equal, 1",
+      "when not; --json gives one object.",
+    ].join("\n"),
+  },
   eval: {
     summary: "evaluate a problem at given values",
     usage: "matcalc eval PROBLEM --at values.json [--file F] [--json]",
@@ -138,6 +151,7 @@ const OPTIONS: Record<string, Record<string, { type: "string" | "boolean" }>> = 
     seed: text,
   },
   diff: { ...ORDERED, at: text, check: flag, json: flag, latex: flag },
+  compare: { wrt: text, answer: text, json: flag },
 };
 
 function mainHelp(): string {
@@ -185,6 +199,7 @@ export interface Options {
     "check-every"?: string;
     plot?: string;
     seed?: string;
+    answer?: string;
   };
 }
 
@@ -326,6 +341,8 @@ function run(command: string, source: string, options: Options, io: CliIo): numb
       return runTrain(source, options, io);
     case "steps":
       return runSteps(source, options, io);
+    case "compare":
+      return runCompare(source, options, io);
     default:
       throw new UsageError(`unknown command '${command}'`);
   }

@@ -10,7 +10,13 @@ import * as E from "./algebra.js";
 import { ones } from "./build.js";
 import { latexCall } from "./elementwise.js";
 import { failure } from "./shape-rules.js";
-import { type DimAlgebra, type OperatorDefinition, Precedence, type ShapeRule } from "./types.js";
+import {
+  type DimAlgebra,
+  type OperatorDefinition,
+  Precedence,
+  type ShapeResult,
+  type ShapeRule,
+} from "./types.js";
 
 /** Rows and columns of a value, a vector read as a column. */
 const sizes = (t: Tensor): [number, number] => [t.shape[0] ?? 1, t.shape[1] ?? 1];
@@ -24,6 +30,18 @@ const kronShape: ShapeRule = (args, dims) => {
   return [dims.product(ea[0], eb[0]), dims.product(ea[1], eb[1])];
 };
 
+/**
+ * The size q with g = q·f (kronT1: the product's size over B's) or g = f·q (kronT2: over A's). Where
+ * the quotient is not known yet (an I of inferred size), inference makes q a fresh size and unifies
+ * g with the product, so that kronT1(I, B) reads back.
+ */
+function quotient<D>(dims: DimAlgebra<D>, g: D, f: D, factorFirst: 0 | 1): D | undefined {
+  const known = dims.quotient(g, f);
+  if (known !== undefined || dims.fresh === undefined) return known;
+  const q = dims.fresh();
+  return dims.unify(g, factorFirst === 1 ? dims.product(f, q) : dims.product(q, f)) ? q : undefined;
+}
+
 /** Rows and columns of a shape, a vector read as a column. */
 function extent<D>(shape: readonly D[], dims: DimAlgebra<D>): [D, D] {
   return shape.length === 1 ? [shape[0]!, dims.one()] : [shape[0]!, shape[1]!];
@@ -31,7 +49,7 @@ function extent<D>(shape: readonly D[], dims: DimAlgebra<D>): [D, D] {
 
 /** The shape of a contraction: the product's sizes divided by the other factor's. */
 function contractionShape(name: string, product: 0 | 1): ShapeRule {
-  return (args, dims) => {
+  return <D>(args: readonly (readonly D[])[], dims: DimAlgebra<D>): ShapeResult<D> => {
     const [g, f] = product === 0 ? [args[0]!, args[1]!] : [args[1]!, args[0]!];
     const fail = failure(
       (d) =>
@@ -40,12 +58,12 @@ function contractionShape(name: string, product: 0 | 1): ShapeRule {
     // The product is a vector only where both factors are; a vector factor of a matrix is a column.
     if (g.length === 0 || f.length === 0 || (g.length === 1 && f.length !== 1)) return fail;
     if (g.length === 1) {
-      const q = dims.quotient(g[0]!, f[0]!);
+      const q = quotient(dims, g[0]!, f[0]!, product);
       return q === undefined ? fail : [q];
     }
     const ef = extent(f, dims);
-    const [rows, cols] = [dims.quotient(g[0]!, ef[0]), dims.quotient(g[1]!, ef[1])];
-    return rows === undefined || cols === undefined ? fail : [rows, cols];
+    const sizes = [0, 1].map((i) => quotient(dims, g[i]!, ef[i]!, product));
+    return sizes.some((d) => d === undefined) ? fail : (sizes as D[]);
   };
 }
 

@@ -20,6 +20,8 @@ export interface DimAlgebra<D> {
   product(a: D, b: D): D;
   /** The size a / b where it is known to divide exactly, else undefined. */
   quotient(a: D, b: D): D | undefined;
+  /** A size not known yet (inference only: the checker's unifier has them, built shapes do not). */
+  fresh?(): D;
 }
 
 /** A failed shape rule: the message, with `describe(i)` giving "name (shape)" for argument i. */

@@ -501,6 +501,15 @@ export const diagonalRules: Ruleset = {
       if (n.op !== "diagMatrix" || n.args[0]!.op !== "mul" || !isScalar(n.args[0]!.args[0]!)) return null;
       return apply("mul", n.args[0]!.args[0]!, apply("diagMatrix", n.args[0]!.args[1]!));
     }),
+    rule("kron-adjoint-of-identity", ["kronT1", "kronT2"], (n) => {
+      // kronT1(I, B) = tr(B)*I and kronT2(A, I) = tr(A)*I: the adjoints of kron against an identity.
+      if (n.op !== "kronT1" && n.op !== "kronT2") return null;
+      const [g, factor] = n.op === "kronT1" ? [n.args[0]!, n.args[1]!] : [n.args[1]!, n.args[0]!];
+      if (g.op !== "identity" || factor.shape.length !== 2 || factor.shape[0] !== factor.shape[1])
+        return null;
+      if (n.shape.length !== 2 || n.shape[0] !== n.shape[1]) return null;
+      return apply("mul", apply("tr", factor), identity(n.shape[0]!));
+    }),
     rule("inverse-of-inverse", ["inv"], (n) =>
       n.op === "inv" && n.args[0]!.op === "inv" ? n.args[0]!.args[0]! : null,
     ),
