@@ -7,7 +7,13 @@ import type { Tensor } from "../tensor/index.js";
 import * as E from "./algebra.js";
 import { block, concreteDims, identity, ones, stack, zeros } from "./build.js";
 import { failure } from "./shape-rules.js";
-import { type DimAlgebra, type OperatorDefinition, Precedence, type ShapeRule } from "./types.js";
+import {
+  type DimAlgebra,
+  type OperatorDefinition,
+  Precedence,
+  type PrintTemplate,
+  type ShapeRule,
+} from "./types.js";
 
 const stackShape: ShapeRule = (args, dims, attributes) => {
   const rows = attributes.rows ?? args.length;
@@ -159,6 +165,26 @@ export function blockAsSum(node: Node): Node {
   return terms.length === 0 ? zeros(node.shape) : terms.reduce((sum, term) => E.add(sum, term));
 }
 
+/** How brackets print, `[a, b; c, d]` and a LaTeX bmatrix, given the entries to a row. */
+function bracketed(columns: (node: Node) => number): Pick<OperatorDefinition, "text" | "latex"> {
+  const print = (open: string, column: string, row: string, close: string): PrintTemplate => ({
+    kind: "custom",
+    print: (args, node) => ({
+      text: `${open}${printRows(
+        args.map((a) => a.text),
+        columns(node),
+        column,
+        row,
+      )}${close}`,
+      precedence: Precedence.Atom,
+    }),
+  });
+  return {
+    text: print("[", ", ", "; ", "]"),
+    latex: print("\\begin{bmatrix} ", " & ", " \\\\ ", " \\end{bmatrix}"),
+  };
+}
+
 export const stackOperators = {
   stack: {
     syntax: { kind: "leaf" },
@@ -169,30 +195,7 @@ export const stackOperators = {
       const { rows, cols } = stackLayout(node.shape);
       return { shape: cols === 1 ? [rows] : rows === 1 ? [1, cols] : [rows, cols], data };
     },
-    text: {
-      kind: "custom",
-      print: (args, node) => ({
-        text: `[${printRows(
-          args.map((a) => a.text),
-          stackLayout(node.shape).cols,
-          ", ",
-          "; ",
-        )}]`,
-        precedence: Precedence.Atom,
-      }),
-    },
-    latex: {
-      kind: "custom",
-      print: (args, node) => ({
-        text: `\\begin{bmatrix} ${printRows(
-          args.map((a) => a.text),
-          stackLayout(node.shape).cols,
-          " & ",
-          " \\\\ ",
-        )} \\end{bmatrix}`,
-        precedence: Precedence.Atom,
-      }),
-    },
+    ...bracketed((node) => stackLayout(node.shape).cols),
     jvp: (_args, tangents, node) => {
       if (tangents.every((t) => t === null)) return null;
       const { rows, cols } = stackLayout(node.shape);
@@ -215,30 +218,7 @@ export const stackOperators = {
       "[x; y] stacks vectors (n + m entries); [A, B; C, D] builds a matrix of blocks; numbers are 1×1 blocks",
     shape: blockShape,
     evaluate: (args, node) => evaluateBlock(args, node),
-    text: {
-      kind: "custom",
-      print: (args, node) => ({
-        text: `[${printRows(
-          args.map((a) => a.text),
-          node.attrs.columns!,
-          ", ",
-          "; ",
-        )}]`,
-        precedence: Precedence.Atom,
-      }),
-    },
-    latex: {
-      kind: "custom",
-      print: (args, node) => ({
-        text: `\\begin{bmatrix} ${printRows(
-          args.map((a) => a.text),
-          node.attrs.columns!,
-          " & ",
-          " \\\\ ",
-        )} \\end{bmatrix}`,
-        precedence: Precedence.Atom,
-      }),
-    },
+    ...bracketed((node) => node.attrs.columns!),
     jvp: (args, tangents, node) => {
       if (tangents.every((t) => t === null)) return null;
       const cols = node.attrs.columns!;
