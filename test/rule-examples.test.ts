@@ -55,6 +55,7 @@ const EXAMPLES: Readonly<Record<string, readonly [string, string, number]>> = {
   "negation-enters-diag": ["exp(x) ./ (1 + exp(x))", "x", 1],
   "scalar-leaves-diag": ["diag(2*x)*y", "y", 1],
   "kron-adjoint-of-identity": ["tr(kron(A, B))", "A", 1],
+  "trace-is-sum-of-diagonal": ["tr(adj(X))", "X", 1],
   "inverse-of-inverse": ["inv(inv(X))", "X", 1],
   "inverse-cancels": ["inv(inv(X))", "X", 1],
   "powers-of-one-matrix-multiply": ["tr(X^2*X^3)", "X", 1],

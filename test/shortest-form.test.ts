@@ -37,6 +37,8 @@ const FORMS: ReadonlyArray<readonly [string, string, DifferentiateOptions, strin
   // The Cookbook writes inv(S) - inv(S)*x*x'*inv(S): the same matrix, three characters longer.
   ["S: symmetric(n)\nlogdet(S) + x'*inv(S)*x", "S", {}, "(I - inv(S)*x*x')*inv(S)"],
   ["det(X)^(1/2)", "X", {}, "0.5*det(X)^0.5*inv(X)"],
+  ["x: scalar\nasin(x) + atan(x) + acos(x)", "x", {}, "1/(x^2 + 1)"],
+  ["tr(adj(X))", "X", {}, "inv(X)*(tr(adj(X))*I - adj(X))"],
 ];
 
 describe("the shortest known form", () => {

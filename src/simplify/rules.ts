@@ -501,6 +501,13 @@ export const diagonalRules: Ruleset = {
       if (n.op !== "diagMatrix" || n.args[0]!.op !== "mul" || !isScalar(n.args[0]!.args[0]!)) return null;
       return apply("mul", n.args[0]!.args[0]!, apply("diagMatrix", n.args[0]!.args[1]!));
     }),
+    rule("trace-is-sum-of-diagonal", ["sum"], (n) => {
+      // sum(I .* A) is tr(A).
+      if (n.op !== "sum" || n.args[0]!.op !== "emul") return null;
+      const [p, q] = [n.args[0]!.args[0]!, n.args[0]!.args[1]!];
+      const a = p.op === "identity" ? q : q.op === "identity" ? p : null;
+      return a !== null && a.shape.length === 2 ? apply("tr", a) : null;
+    }),
     rule("kron-adjoint-of-identity", ["kronT1", "kronT2"], (n) => {
       // kronT1(I, B) = tr(B)*I and kronT2(A, I) = tr(A)*I: the adjoints of kron against an identity.
       if (n.op !== "kronT1" && n.op !== "kronT2") return null;

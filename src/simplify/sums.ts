@@ -46,6 +46,12 @@ function splitCoefficient(node: Node, sign: number, depth = 0): Term {
     const c = constantValue(node.args[1]!);
     if (c !== undefined && c !== 0 && safeNumber(sign / c))
       return { coefficient: sign / c, body: node.args[0]! };
+    // c/u is c·(1/u): −1/sqrt(u) and 1/sqrt(u) are like terms.
+    const top = constantValue(node.args[0]!);
+    if (top !== undefined && top !== 1 && top !== 0 && isScalar(node.args[1]!)) {
+      const unit = tryApply("div", constant(1), node.args[1]!);
+      if (unit !== null && safeNumber(sign * top)) return { coefficient: sign * top, body: unit };
+    }
   }
   return { coefficient: sign, body: node };
 }
