@@ -177,6 +177,18 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
     expect: "error: too large to show in index notation (more than 20,000 terms)",
   },
   {
+    name: "a block matrix of 256 vectors: the Hessian of its squared norm",
+    args: ["diff", `sum([${terms(256, () => "x", "; ")}].^2)`, "--wrt", "x", "--order", "2"],
+    exit: 0,
+    expect: "512*I",
+  },
+  {
+    name: "a block matrix of 300 vectors, refused with the budget",
+    args: ["diff", `sum([${terms(300, (i) => `x${i}`, "; ")}].^2)`, "--wrt", "x1"],
+    exit: 1,
+    expect: /^error: a block matrix has at most 256 blocks here, got 300/,
+  },
+  {
     name: "the steps of a sum of 5,000 terms",
     args: ["steps", terms(5000, (i) => `a${i}*x`), "--wrt", "x"],
     exit: 0,

@@ -46,9 +46,21 @@ function extent<D>(shape: readonly D[], dims: DimAlgebra<D>): [D, D] {
   return [shape[0]!, shape[1]!];
 }
 
+/**
+ * The most blocks a block matrix has: each block's derivative picks it out with a selector as long as
+ * its row or column of blocks, so the work grows as the square of the count (a stack of numbers has
+ * no such bound).
+ */
+export const MAX_BLOCKS = 256;
+
 const blockShape: ShapeRule = (args, dims, attributes) => {
   const cols = attributes.cols ?? 1;
   const rows = attributes.rows ?? args.length / cols;
+  if (args.length > MAX_BLOCKS)
+    return failure(
+      () =>
+        `a block matrix has at most ${MAX_BLOCKS} blocks here, got ${args.length}: the work of its derivative grows as the square of their number`,
+    );
   for (let k = 0; k < args.length; k++)
     if (args[k]!.length > 2)
       return failure((d) => `a block must be a number, a vector or a matrix, got ${d(k)}`);
