@@ -183,6 +183,25 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
     expect: "512*I",
   },
   {
+    name: "a Kronecker product of 268 million entries, refused with the budget",
+    args: [
+      "eval",
+      "kron(kron(kron(kron(kron(kron(kron(A, A), A), A), A), A), A), A)",
+      "--at",
+      JSON.stringify({
+        A: [
+          [1, 2, 3, 4],
+          [1, 2, 3, 4],
+          [1, 2, 3, 4],
+          [1, 2, 3, 4],
+        ],
+      }),
+    ],
+    exit: 1,
+    expect:
+      /a Kronecker product of 4096×4096 and 4×4 would have 268,435,456 entries: at most 134,217,728 are computed/,
+  },
+  {
     name: "a block matrix of 300 vectors, refused with the budget",
     args: ["diff", `sum([${terms(300, (i) => `x${i}`, "; ")}].^2)`, "--wrt", "x1"],
     exit: 1,

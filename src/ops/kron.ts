@@ -4,6 +4,7 @@
 //   kronT1(G, B)[i,j] = Σ_kl G[(i,k),(j,l)]·B[k,l]   (the gradient of ⟨G, kron(A, B)⟩ by A)
 //   kronT2(A, G)[k,l] = Σ_ij A[i,j]·G[(i,k),(j,l)]   (the gradient of ⟨G, kron(A, B)⟩ by B)
 // where (i,k) is row i·p + k. All three are bilinear; each one's transpose rules are the other two.
+import { MatcalcError } from "../core/index.js";
 import type { Node } from "../ir/index.js";
 import type { Tensor } from "../tensor/index.js";
 import * as E from "./algebra.js";
@@ -67,9 +68,17 @@ function contractionShape(name: string, product: 0 | 1): ShapeRule {
   };
 }
 
+/** The most entries a Kronecker product is given (a gigabyte of doubles). */
+const MAX_KRON_ENTRIES = 2 ** 27;
+
 function kron(a: Tensor, b: Tensor): Tensor {
   const [m, n] = sizes(a);
   const [p, q] = sizes(b);
+  if (m * p * n * q > MAX_KRON_ENTRIES)
+    throw new MatcalcError(
+      "limit",
+      `a Kronecker product of ${m}×${n} and ${p}×${q} would have ${(m * p * n * q).toLocaleString("en-US")} entries: at most ${MAX_KRON_ENTRIES.toLocaleString("en-US")} are computed`,
+    );
   const data = new Float64Array(m * p * n * q);
   const cols = n * q;
   for (let i = 0; i < m; i++)
