@@ -40,6 +40,10 @@ describe("size-1 dimensions", () => {
     // A 1×1 identity is the number 1 in index notation too (it once printed δ[,] and skipped its check).
     expect(differentiate("C: matrix(1, 3), I*C", "C").text).toBe("T[i,j] = δ[i,j]");
     expect(checkDerivative("C: matrix(1, 3), I*C", "C").passed).toBe(true);
+    // An axis of size 1 carries no index: a delta between two of them is 1 (it once printed δ[,]).
+    const unit = "x: vector(1), z: vector(3), C: matrix(1, 3), diag(x + ones + C*z)'*C";
+    expect(differentiate(unit, "C").text).not.toMatch(/\[,?\]/);
+    expect(checkDerivative(unit, "C").passed).toBe(true);
   });
 
   it("differentiates random problems with sizes of 1 to numbers that agree with finite differences", () => {

@@ -336,12 +336,27 @@ export function indexView(node: Node, budget = INDEX_TERM_BUDGET): IndexForm {
   return { indices, terms, sizes: { ...names.sizes } };
 }
 
+/**
+ * A factor with its axes of size 1 written as they are meant: such an axis carries no index (a lowering
+ * reaching one leaves its index undefined). A delta between two of them is 1, and between an index and
+ * one, that index at its first position.
+ */
+function unitAxesDropped(f: IndexFactor): IndexFactor[] {
+  if (f.indices.every((i) => i !== undefined)) return [f];
+  if (f.kind === "delta") {
+    const known = f.indices.find((i) => i !== undefined);
+    return known === undefined ? [] : [{ kind: "unit", indices: [known], position: 0 }];
+  }
+  if (f.kind === "tensor") return [{ ...f, indices: f.indices.filter((i) => i !== undefined) }];
+  return [f];
+}
+
 /** Removes deltas on summed indices, drops zero terms and identity factors. */
 export function simplifyTerms(terms: readonly IndexTerm[]): IndexTerm[] {
   const out: IndexTerm[] = [];
   for (const term of terms) {
     if (term.coefficient === 0) continue;
-    let factors = [...term.factors];
+    let factors = term.factors.flatMap(unitAxesDropped);
     let summed = [...term.summed];
     let changed = true;
     while (changed) {
