@@ -8,6 +8,7 @@ import {
   analyze,
   COOKBOOK_EXAMPLES,
   checkDerivative,
+  compareAnswer,
   createTrainer,
   type Derivative,
   differentiate,
@@ -295,6 +296,29 @@ function renderCheck(state: State): void {
   }
 }
 
+/** The verdict on the answer typed: equal (in which layout), or how it differs, with a counterexample. */
+function renderAnswer(state: State): void {
+  const out = $("answer-verdict");
+  const answer = $<HTMLInputElement>("answer").value.trim();
+  out.className = "mono";
+  if (answer === "" || state.wrt.length === 0) {
+    out.textContent = "";
+    return;
+  }
+  try {
+    const c = compareAnswer(problemInput.value, state.wrt[0]!, answer);
+    out.className = `mono ${c.equal ? "pass" : "fail"}`;
+    const where = c.counterexample
+      ? `\nfor example at ${Object.entries(c.counterexample.values)
+          .map(([name, value]) => `${name} = ${JSON.stringify(value)}`)
+          .join(", ")}`
+      : "";
+    out.textContent = `${c.equal ? "✓" : "✗"} ${c.message}${where}`;
+  } catch (error) {
+    out.textContent = formatError(error, answer);
+  }
+}
+
 function renderCode(state: State): void {
   const code = $("code");
   try {
@@ -445,6 +469,7 @@ function recompute(): void {
     });
     renderDerivative(d);
     renderCheck(current);
+    if (($("answer-details") as HTMLDetailsElement).open) renderAnswer(current);
     if (($("steps-details") as HTMLDetailsElement).open) renderSteps(current);
     if (($("code-details") as HTMLDetailsElement).open) renderCode(current);
   } catch (error) {
@@ -507,6 +532,8 @@ symmetricSelect.addEventListener("change", schedule);
 for (const input of document.querySelectorAll<HTMLInputElement>("input[name=layout], input[name=mode]"))
   input.addEventListener("change", schedule);
 $("steps-details").addEventListener("toggle", () => recompute());
+$("answer-details").addEventListener("toggle", () => recompute());
+$("answer").addEventListener("input", schedule);
 $("code-details").addEventListener("toggle", () => recompute());
 $("target").addEventListener("change", () => renderCode(readState()));
 $("copy-code").addEventListener("click", () => {

@@ -83,6 +83,26 @@ describe.skipIf(!available)("playground", () => {
     expect(errors).toEqual([]);
   });
 
+  it("checks an answer as it is typed: equal in a layout, right only for symmetric A, or off by a factor", async () => {
+    const { page, errors } = await open();
+    await page.fill("#problem", "x'*A*x");
+    await expect.poll(() => page.locator("#result-text").textContent()).toBe("x'*(A + A')");
+    await page.locator("#answer-details summary").click();
+    const verdict = () => page.locator("#answer-verdict").textContent();
+    await page.locator("#answer").pressSequentially("2*A*x", { delay: 20 });
+    await expect
+      .poll(verdict)
+      .toMatch(/^✗ holds only when A is symmetric \(A = A'\)[\s\S]*for example at x = \[/);
+    await page.fill("#answer", "(A + A')*x");
+    await expect.poll(verdict).toMatch(/^✓ equal: the answer is the derivative in denominator layout/);
+    await page.fill("#answer", "2*x'*(A + A')");
+    await expect.poll(verdict).toMatch(/^✗ off by a factor of 2/);
+    await page.fill("#answer", "2*A*");
+    await expect.poll(verdict).toMatch(/the answer: expected an expression/);
+    await page.screenshot({ path: resolve(SHOTS, "playground-answer.png") });
+    expect(errors).toEqual([]);
+  });
+
   it("shows a broken expression's error inline, with a caret, and recovers", async () => {
     const { page, errors } = await open();
     await page.fill("#problem", "x'*A*");
