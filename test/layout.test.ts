@@ -11,8 +11,10 @@ import {
   transposes,
   transposesJacobian,
 } from "../src/calculus/index.js";
+import { derivationCount, differentiate, inLayout } from "../src/derive/index.js";
 import { evaluateNodes } from "../src/numeric/index.js";
 import { apply, variable } from "../src/ops/index.js";
+import { randomValues } from "../src/verify/index.js";
 
 describe("layout views", () => {
   it("transpose a gradient in the numerator layout and everything else in the denominator layout", () => {
@@ -49,5 +51,31 @@ describe("layout views", () => {
         expect(value.node === m).toBe(!view.transposed);
         expect(value.node).toBe(view.transposed ? apply("transpose", m) : m);
       }
+  });
+});
+
+describe("a derivative shown in another layout", () => {
+  it("is the derivative in that layout, without deriving again", () => {
+    const cases: ReadonlyArray<readonly [string, string, number]> = [
+      ["x'*A*x", "x", 1],
+      ["tr(A*X*B)", "X", 1],
+      ["A*x", "x", 1],
+      ["x'*A*x", "x", 2],
+      ["A*X*B", "X", 1],
+    ];
+    for (const [problem, wrt, order] of cases)
+      for (const from of LAYOUTS)
+        for (const to of LAYOUTS) {
+          const d = differentiate(problem, wrt, { order, layout: from });
+          const before = derivationCount();
+          const shown = inLayout(d, to);
+          expect(derivationCount(), `${problem}: ${from} → ${to}`).toBe(before);
+          const direct = differentiate(problem, wrt, { order, layout: to });
+          expect(shown.layout).toBe(to);
+          expect(shown.shape, `${problem}: ${from} → ${to}`).toEqual(direct.shape);
+          expect(shown.text, `${problem}: ${from} → ${to}`).toBe(direct.text);
+          const values = randomValues(d.problem, 5);
+          expect(Array.from(shown.evaluate(values).data)).toEqual(Array.from(direct.evaluate(values).data));
+        }
   });
 });

@@ -21,6 +21,7 @@ export {
   differentiateEach,
   evaluateProblem,
   formatError,
+  inLayout,
   LAYOUTS,
   type Layout,
   loadProblem,

@@ -233,7 +233,7 @@ export function differentiate(
     }
   }
   return {
-    ...shown(natural, axesOf(x.shape).length * order, order, layout, simplify),
+    ...shown(natural, variableAxesOf(wrt, order), isGradient(expr, wrt, order), layout, simplify),
     layout,
     order,
     notes: deriver.notes,
@@ -247,13 +247,12 @@ export function differentiate(
  * where the layout shows it as it is, else over its transpose (the natural form kept as derived).
  */
 function shown(
-  natural: Natural,
+  natural: NaturalValue,
   variableAxes: number,
-  order: number,
+  gradient: boolean,
   layout: Layout,
   simplify: (n: Node) => Node,
 ): { value: DerivativeValue; natural: NaturalValue; view: LayoutView } {
-  const gradient = natural.outputRank === 0 && order === 1 && variableAxes > 0;
   if (natural.kind === "index")
     return { ...present({ kind: "index", form: natural.form }, variableAxes, gradient, layout), natural };
   const transposed = transposes(layout, gradient);
@@ -261,6 +260,35 @@ function shown(
   const { value, view } = present(plain, variableAxes, gradient, layout);
   const tidied = value.kind === "matrix" && transposed ? { ...value, node: simplify(value.node) } : value;
   return { value: tidied, natural: plain, view };
+}
+
+/** The axes all orders of differentiation add: the variable's (several scalars stack into one). */
+function variableAxesOf(wrt: readonly Node[], order: number): number {
+  return (wrt.length > 1 ? 1 : axesOf(wrt[0]!.shape).length) * order;
+}
+
+/** Whether a result is a scalar's first derivative by a non-scalar (a gradient, which layouts turn). */
+function isGradient(expr: Node, wrt: readonly Node[], order: number): boolean {
+  return expr.shape.length === 0 && order === 1 && variableAxesOf(wrt, order) > 0;
+}
+
+/**
+ * The same result shown in another layout: a view of its natural form (one simplifier pass over
+ * what the view shows), not derived again.
+ */
+export function relayout(
+  result: DerivativeResult,
+  expr: Node,
+  wrt: readonly Node[],
+  layout: Layout,
+  simplify: (n: Node) => Node = (n) => n,
+): DerivativeResult {
+  const order = result.order;
+  return {
+    ...result,
+    ...shown(result.natural, variableAxesOf(wrt, order), isGradient(expr, wrt, order), layout, simplify),
+    layout,
+  };
 }
 
 /** Several scalars stacked into one vector variable (the lecture's Jacobian by x and y). */
@@ -301,7 +329,7 @@ function stacked(
   }
   const natural: Natural = { kind: "matrix", node: current, outputRank: expr.shape.length === 0 ? 0 : 1 };
   return {
-    ...shown(natural, order, order, layout, simplify),
+    ...shown(natural, variableAxesOf(wrt, order), isGradient(expr, wrt, order), layout, simplify),
     layout,
     order,
     notes: deriver.notes,

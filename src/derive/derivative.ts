@@ -8,6 +8,7 @@ import {
   type Layout,
   type LayoutView,
   type NaturalValue,
+  relayout,
   type SymmetricConvention,
 } from "../calculus/index.js";
 import { type Dim, dimValue, isMatcalcError, MatcalcError, type Shape } from "../core/index.js";
@@ -176,15 +177,55 @@ export function differentiate(
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
   if (duplicate) throw new MatcalcError("usage", `${duplicate} is named twice`);
   const variables = names.map((n) => variableNode(p, n));
-  const trace: TraceEntry[] = [];
-  let stop: StopReason = "fixed-point";
-  const tidyUp = (node: Node) => {
-    const result = simplify(node, { trace: true });
-    for (const step of result.trace) trace.push(step);
-    if (result.stop !== "fixed-point") stop = result.stop;
-    return result.node;
+  const tracer = simplifierWithTrace();
+  const result = deriveRaw(p.expression, variables, { ...options, simplify: tracer.simplify, tidy });
+  return derivativeOf(p, names, variables, result, tracer);
+}
+
+/**
+ * The same derivative in another layout: a view of its natural form (calculus/layout.ts), not
+ * derived again — one simplifier pass over what the view shows.
+ */
+export function inLayout(d: Derivative, layout: Layout): Derivative {
+  if (d.layout === layout) return d;
+  const made = MADE.get(d);
+  if (made === undefined) throw new MatcalcError("usage", "not a derivative this module made");
+  const tracer = simplifierWithTrace(d.trace, d.stop);
+  const variables = d.wrt.map((n) => variableNode(d.problem, n));
+  const result = relayout(made, d.problem.expression, variables, layout, tracer.simplify);
+  return derivativeOf(d.problem, d.wrt, variables, result, tracer);
+}
+
+/** The simplifier as the calculus layer calls it, keeping the trace of its rules and its stop reason. */
+function simplifierWithTrace(
+  before: readonly TraceEntry[] = [],
+  stopped: StopReason = "fixed-point",
+): { simplify: (node: Node) => Node; trace: TraceEntry[]; stop: () => StopReason } {
+  const trace = [...before];
+  let stop = stopped;
+  return {
+    simplify: (node) => {
+      const result = simplify(node, { trace: true });
+      for (const step of result.trace) trace.push(step);
+      if (result.stop !== "fixed-point") stop = result.stop;
+      return result.node;
+    },
+    trace,
+    stop: () => stop,
   };
-  const result: DerivativeResult = deriveRaw(p.expression, variables, { ...options, simplify: tidyUp, tidy });
+}
+
+/** The calculus layer's result behind each Derivative, for showing it in another layout. */
+const MADE = new WeakMap<Derivative, DerivativeResult>();
+
+function derivativeOf(
+  p: Problem,
+  names: readonly string[],
+  variables: readonly Node[],
+  result: DerivativeResult,
+  tracer: ReturnType<typeof simplifierWithTrace>,
+): Derivative {
+  const tidyUp = tracer.simplify;
   const value = result.value;
   const node = value.kind === "matrix" ? value.node : null;
   const indexForm = value.kind === "index" ? value.form : null;
@@ -202,7 +243,7 @@ export function differentiate(
       ? [`as a Kronecker product, d vec(Y)/d vec(X) = ${kronecker.text} (vec stacks columns)`]
       : []),
   ];
-  return {
+  const derivative: Derivative = {
     problem: p,
     wrt: names,
     order: result.order,
@@ -238,8 +279,8 @@ export function differentiate(
     symmetrized: result.symmetrized,
     lowerNatural: result.lowerNatural,
     kronecker,
-    trace,
-    stop,
+    trace: tracer.trace,
+    stop: tracer.stop(),
     evaluate(values: unknown): Tensor {
       const bindings = bindProblemValues(p, values);
       const sizeOf = (d: Dim) => {
@@ -259,4 +300,6 @@ export function differentiate(
       }
     },
   };
+  MADE.set(derivative, result);
+  return derivative;
 }

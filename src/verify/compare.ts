@@ -10,19 +10,20 @@ import {
   formatShape,
   isMatcalcError,
   MatcalcError,
-  type Shape,
+  shapesEqual,
 } from "../core/index.js";
 import {
   bindProblemValues,
   type Derivative,
   differentiate,
   evaluateAt,
+  inLayout,
   loadProblem,
   type Problem,
   sizeSymbols,
 } from "../derive/index.js";
-import { type Node, signedTerms } from "../ir/index.js";
-import { apply } from "../ops/index.js";
+import { freeVariables, type Node, signedTerms } from "../ir/index.js";
+import { apply, formatNumber, fractionText } from "../ops/index.js";
 import { toText } from "../render/index.js";
 import type { Tensor } from "../tensor/index.js";
 import { POINT_KINDS, randomValues } from "./check.js";
@@ -97,11 +98,11 @@ function answerProblem(problem: Problem, answer: string): Problem {
     throw error;
   }
   const known = new Set([...problem.variables.map((v) => v.name), ...sizeNamesOf(problem)]);
-  const stranger = loaded.variables.find((v) => !known.has(v.name) && answerUses(loaded, v.name));
-  if (stranger)
+  const stranger = freeVariables(loaded.expression).find((name) => !known.has(name));
+  if (stranger !== undefined)
     throw new MatcalcError(
       "name",
-      `the answer uses ${stranger.name}, which is not in the problem (its variables: ${[...known].join(", ") || "none"})`,
+      `the answer uses ${stranger}, which is not in the problem (its variables: ${[...known].join(", ") || "none"})`,
     );
   return loaded;
 }
@@ -112,25 +113,9 @@ function sizeNamesOf(problem: Problem): string[] {
   return sizeSymbols(problem).filter((s) => !variables.has(s));
 }
 
-function answerUses(p: Problem, name: string): boolean {
-  const pending: Node[] = [p.expression];
-  const seen = new Set<number>();
-  while (pending.length > 0) {
-    const n = pending.pop()!;
-    if (seen.has(n.id)) continue;
-    seen.add(n.id);
-    if (n.op === "var" && n.attrs.name === name) return true;
-    pending.push(...n.args);
-  }
-  return false;
-}
-
-const sameShape = (a: readonly number[], b: readonly number[]) =>
-  a.length === b.length && a.every((d, i) => d === b[i]);
-
 /** Whether b·c ≈ a entry by entry (c = 1 for plain equality). */
 function close(a: Tensor, b: Tensor, c = 1): boolean {
-  if (!sameShape(a.shape, b.shape)) return false;
+  if (!shapesEqual(a.shape, b.shape)) return false;
   let scale = 1;
   for (const v of b.data) scale = Math.max(scale, Math.abs(c * v));
   for (let i = 0; i < a.data.length; i++)
@@ -144,7 +129,7 @@ interface Point {
   readonly answer: Tensor;
 }
 
-/** Does the answer match the derivative in this layout at every point, with `adjust` applied? */
+/** Does the answer match c times the derivative in this layout at every point? */
 function holds(points: readonly Point[], layout: AnswerLayout, c = 1): boolean {
   return points.every((p) => close(p.answer, p.derivative[layout], c));
 }
@@ -193,20 +178,10 @@ function pointsFor(
   return points;
 }
 
-/** The values with each size symbol of the problem given as the number it is. */
-function withSizes(problem: Problem, values: Record<string, unknown>): Record<string, unknown> {
-  const sizes = bindProblemValues(problem, values).sizes;
-  const out = { ...values };
-  for (const name of sizeNamesOf(problem)) {
-    const n = sizes.get(name);
-    if (n !== undefined) out[name] = n;
-  }
-  return out;
-}
-
 /**
- * The values the answer is evaluated at: the problem's, its sizes as numbers, and the sizes only the
- * answer has (the size of ones in ones'/n) read off the derivative's shape where they stand in it.
+ * The values the answer is evaluated at: the problem's, its sizes as numbers (the derivative prints
+ * mean's 1/m), and the sizes only the answer has (the size of ones in ones'/n) read off the
+ * derivative's shape where they stand in it.
  */
 function answerValues(
   problem: Problem,
@@ -214,12 +189,16 @@ function answerValues(
   values: Record<string, unknown>,
   derivatives: Record<AnswerLayout, Derivative>,
 ): Record<string, unknown> {
-  const out = withSizes(problem, values);
+  const sizes = bindProblemValues(problem, values).sizes;
+  const out = { ...values };
+  for (const name of sizeNamesOf(problem)) {
+    const n = sizes.get(name);
+    if (n !== undefined) out[name] = n;
+  }
   const own = new Set([...sizeSymbols(problem), ...problem.variables.map((v) => v.name)]);
   const free = sizeSymbols(answer).filter((s) => !own.has(s));
   if (free.length === 0) return out;
   const shape = answer.expression.shape;
-  const sizes = bindProblemValues(problem, values).sizes;
   const size = (d: Dim) => dimValue(d, (name) => sizes.get(name));
   // The layout whose shape the answer's known sizes fit: its sizes give the answer's free ones.
   for (const layout of ["numerator", "denominator"] as const) {
@@ -261,13 +240,8 @@ function constantFactor(points: readonly Point[], layout: AnswerLayout): number 
   return holds(points, layout, c) ? c : undefined;
 }
 
-const plainNumber = (c: number) => {
-  for (const q of [1, 2, 3, 4, 6, 12]) {
-    const p = Math.round(c * q);
-    if (Math.abs(p / q - c) < 1e-12) return q === 1 ? String(p) : `${p}/${q}`;
-  }
-  return String(c);
-};
+/** A factor as the engine prints a number: a fraction where it is one (1/3), else its decimal. */
+const plainNumber = (c: number) => fractionText(c) ?? formatNumber(c);
 
 /** The terms of a sum, each with its sign (a lone expression is one term). */
 function termsOf(n: Node): Array<{ node: Node; negative: boolean }> {
@@ -300,16 +274,18 @@ export function compareAnswer(
 ): Comparison {
   const p = typeof problem === "string" ? loadProblem(problem) : problem;
   const a = answerProblem(p, answer);
+  // Derived once; the other layout is a view of it.
+  const numerator = differentiate(p, wrt, { layout: "numerator" });
   const derivatives: Record<AnswerLayout, Derivative> = {
-    numerator: differentiate(p, wrt, { layout: "numerator" }),
-    denominator: differentiate(p, wrt, { layout: "denominator" }),
+    numerator,
+    denominator: inLayout(numerator, "denominator"),
   };
   const count = options.points ?? 4;
   const seed = options.seed ?? 1;
   const points = pointsFor(p, a, derivatives, count, seed);
   const answerShape = points[0]!.answer.shape;
   const layouts = (["numerator", "denominator"] as const).filter((l) =>
-    sameShape(points[0]!.derivative[l].shape, answerShape),
+    shapesEqual(points[0]!.derivative[l].shape, answerShape),
   );
   const base = { points: count };
   const text = (l: AnswerLayout) => derivatives[l].text;
@@ -329,8 +305,7 @@ export function compareAnswer(
     }
 
   if (layouts.length === 0) {
-    const [dn, dd] = [points[0]!.derivative.numerator, points[0]!.derivative.denominator];
-    const shapeOf = (s: Shape) => formatShape(s);
+    const [dn, dd] = [derivatives.numerator.shape, derivatives.denominator.shape];
     return {
       ...base,
       equal: false,
@@ -338,14 +313,18 @@ export function compareAnswer(
       layout: null,
       symbolic: false,
       derivative: text("numerator"),
-      message: `wrong shape: the answer is ${shapeOf(a.expression.shape)}, the derivative ${shapeOf(derivatives.numerator.shape)} in numerator layout${sameShape(dn.shape, dd.shape) ? "" : ` or ${shapeOf(derivatives.denominator.shape)} in denominator layout`}`,
-      counterexample: { values: points[0]!.values, expected: dn, answer: points[0]!.answer },
+      message: `wrong shape: the answer is ${formatShape(a.expression.shape)}, the derivative ${formatShape(dn)} in numerator layout${shapesEqual(dn, dd) ? "" : ` or ${formatShape(dd)} in denominator layout`}`,
+      counterexample: {
+        values: points[0]!.values,
+        expected: points[0]!.derivative.numerator,
+        answer: points[0]!.answer,
+      },
     };
   }
 
   const layout = layouts[0]!;
-  const counterexample = (l: AnswerLayout, pts = points): Counterexample => {
-    const at = pts.find((pt) => !close(pt.answer, pt.derivative[l])) ?? pts[0]!;
+  const counterexample = (l: AnswerLayout): Counterexample => {
+    const at = points.find((pt) => !close(pt.answer, pt.derivative[l])) ?? points[0]!;
     return { values: at.values, expected: at.derivative[l], answer: at.answer };
   };
   const mistake = (verdict: Verdict, l: AnswerLayout, message: string, extra: Partial<Comparison> = {}) => ({
@@ -388,6 +367,7 @@ export function compareAnswer(
   }
 
   // A term of the derivative missing from the answer, or a term of the answer that does not belong.
+  const answerTerms = termsOf(a.expression);
   for (const l of layouts) {
     const d = derivatives[l].node;
     if (d !== null)
@@ -399,14 +379,14 @@ export function compareAnswer(
             shape: pt.answer.shape,
             data: pt.answer.data.map((v, i) => v + sign * term!.data[i]!),
           };
-          return sameShape(term!.shape, pt.answer.shape) && close(sum, pt.derivative[l]);
+          return shapesEqual(term!.shape, pt.answer.shape) && close(sum, pt.derivative[l]);
         });
         if (missing)
           return mistake("missing-term", l, `a term is missing: ${t.negative ? "-" : ""}${toText(t.node)}`, {
             term: toText(t.node),
           });
       }
-    for (const t of termsOf(a.expression)) {
+    for (const t of answerTerms.length > 1 ? answerTerms : []) {
       const extra = points.every((pt) => {
         const [term] = evaluateAt(a, [t.node], answerValues(p, a, pt.values, derivatives));
         const sign = t.negative ? -1 : 1;
@@ -414,9 +394,9 @@ export function compareAnswer(
           shape: pt.answer.shape,
           data: pt.answer.data.map((v, i) => v - sign * term!.data[i]!),
         };
-        return sameShape(term!.shape, pt.answer.shape) && close(rest, pt.derivative[l]);
+        return shapesEqual(term!.shape, pt.answer.shape) && close(rest, pt.derivative[l]);
       });
-      if (extra && termsOf(a.expression).length > 1)
+      if (extra)
         return mistake("extra-term", l, `a term does not belong: ${t.negative ? "-" : ""}${toText(t.node)}`, {
           term: toText(t.node),
         });
