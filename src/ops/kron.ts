@@ -13,6 +13,8 @@ import { latexCall } from "./elementwise.js";
 import { failure } from "./shape-rules.js";
 import {
   type DimAlgebra,
+  type JvpRule,
+  type OperatorCode,
   type OperatorDefinition,
   Precedence,
   type ShapeResult,
@@ -123,6 +125,24 @@ function contractionPython(module: string, left: boolean): string {
     : `(lambda a, g: (lambda A: ${module}.einsum('ij,ikjl->kl', A, g.reshape(A.shape[0], g.shape[0] // A.shape[0], A.shape[1], g.shape[1] // A.shape[1])))(${column("a", "g")}) if g.ndim == 2 else a @ g.reshape(a.shape[0], -1))(#0, #1)`;
 }
 
+/** The tangent of a bilinear op(a, b): op(da, b) + op(a, db). */
+function bilinear(op: string): JvpRule {
+  return ([a, b], [da, db]) =>
+    E.plus(da === null ? null : E.call(op, da, b), db === null ? null : E.call(op, a, db));
+}
+
+/** How generated code writes one of the three: the runtime's function, and Python in each module. */
+function kronCode(name: string, python: (module: string) => string): OperatorCode {
+  return {
+    js: `${name}(#0, #1)`,
+    runtime: [name],
+    rowsAsMatrices: true,
+    numpy: python("np"),
+    torch: python("torch"),
+    jax: python("jnp"),
+  };
+}
+
 /** The cotangent of a vector factor of a matrix product comes as a column: made a vector again. */
 function asShapeOf(factor: Node, cotangent: Node): Node {
   return factor.shape.length === 1 && cotangent.shape.length === 2 ? E.mul(cotangent, ones(1)) : cotangent;
@@ -136,23 +156,18 @@ export const kronOperators = {
     evaluate: ([a, b]) => kron(a!, b!),
     text: { kind: "call", name: "kron" },
     latex: { kind: "infix", symbol: " \\otimes ", precedence: Precedence.Product },
-    jvp: ([a, b], [da, db]) =>
-      E.plus(da === null ? null : E.call("kron", da, b), db === null ? null : E.call("kron", a, db)),
+    jvp: bilinear("kron"),
     transpose: (ct, [a, b], [la, lb]) => [
       la ? asShapeOf(a, E.call("kronT1", ct, b)) : null,
       lb ? asShapeOf(b, E.call("kronT2", a, ct)) : null,
     ],
     // A number's Kronecker product is the scalar multiple.
     canonical: ([a, b]) => (a!.shape.length === 0 || b!.shape.length === 0 ? E.mul(a!, b!) : null),
-    code: {
-      js: "kron(#0, #1)",
-      runtime: ["kron"],
-      rowsAsMatrices: true,
-      numpy: `(lambda a, b: np.kron(${column("a", "b")}, ${column("b", "a")}))(#0, #1)`,
-      // torch.kron views its operands: a transposed one is made contiguous first.
-      torch: `(lambda a, b: torch.kron(${column("a", "b")}.contiguous(), ${column("b", "a")}.contiguous()))(#0, #1)`,
-      jax: `(lambda a, b: jnp.kron(${column("a", "b")}, ${column("b", "a")}))(#0, #1)`,
-    },
+    // torch.kron views its operands: a transposed one is made contiguous first.
+    code: kronCode("kron", (module) => {
+      const whole = module === "torch" ? ".contiguous()" : "";
+      return `(lambda a, b: ${module}.kron(${column("a", "b")}${whole}, ${column("b", "a")}${whole}))(#0, #1)`;
+    }),
   },
   kronT1: {
     syntax: { kind: "function", name: "kronT1", arity: 2 },
@@ -162,20 +177,12 @@ export const kronOperators = {
     evaluate: ([g, b]) => contract(g!, b!, true),
     text: { kind: "call", name: "kronT1" },
     latex: { kind: "custom", print: latexCall("\\operatorname{kronT_1}") },
-    jvp: ([g, b], [dg, db]) =>
-      E.plus(dg === null ? null : E.call("kronT1", dg, b), db === null ? null : E.call("kronT1", g, db)),
+    jvp: bilinear("kronT1"),
     transpose: (ct, [g, b], [lg, lb]) => [
       lg ? E.call("kron", ct, b) : null,
       lb ? asShapeOf(b, E.call("kronT2", ct, g)) : null,
     ],
-    code: {
-      js: "kronT1(#0, #1)",
-      runtime: ["kronT1"],
-      rowsAsMatrices: true,
-      numpy: contractionPython("np", true),
-      torch: contractionPython("torch", true),
-      jax: contractionPython("jnp", true),
-    },
+    code: kronCode("kronT1", (module) => contractionPython(module, true)),
   },
   kronT2: {
     syntax: { kind: "function", name: "kronT2", arity: 2 },
@@ -185,19 +192,11 @@ export const kronOperators = {
     evaluate: ([a, g]) => contract(g!, a!, false),
     text: { kind: "call", name: "kronT2" },
     latex: { kind: "custom", print: latexCall("\\operatorname{kronT_2}") },
-    jvp: ([a, g], [da, dg]) =>
-      E.plus(da === null ? null : E.call("kronT2", da, g), dg === null ? null : E.call("kronT2", a, dg)),
+    jvp: bilinear("kronT2"),
     transpose: (ct, [a, g], [la, lg]) => [
       la ? asShapeOf(a, E.call("kronT1", g, ct)) : null,
       lg ? E.call("kron", a, ct) : null,
     ],
-    code: {
-      js: "kronT2(#0, #1)",
-      runtime: ["kronT2"],
-      rowsAsMatrices: true,
-      numpy: contractionPython("np", false),
-      torch: contractionPython("torch", false),
-      jax: contractionPython("jnp", false),
-    },
+    code: kronCode("kronT2", (module) => contractionPython(module, false)),
   },
 } satisfies Record<string, OperatorDefinition>;
