@@ -120,8 +120,7 @@ const STRUCTURAL = new Set([
 ]);
 
 interface LowerOptions {
-  /** Nodes kept whole as indexed factors. */
-  readonly isLeaf: (node: Node) => boolean;
+  /** Lowering a tangent: the nodes without the seed are kept whole as indexed factors. */
   readonly seed?: { readonly node: Node; readonly indices: readonly string[] };
   /** The most terms (INDEX_TERM_BUDGET by default). */
   readonly budget?: number;
@@ -135,10 +134,10 @@ function lowerStructure(
 ): IndexTerm[] {
   const { seed } = options;
   const budget = options.budget ?? INDEX_TERM_BUDGET;
-  // A node that index notation keeps whole must not hold the seed: kron(dA, B)[i,j] is no index form.
+  // With a seed, the nodes holding it (a block's placed sum joins them as it is made) are lowered and
+  // the rest kept whole; a node kept whole must not hold it: kron(dA, B)[i,j] is no index form.
   const seeded = seed ? dependsOn(root, seed.node) : new Set<number>();
-  // What holds the seed is never a leaf (a block's placed sum is made here, after the caller's walk).
-  const isLeaf = (n: Node) => options.isLeaf(n) && !seeded.has(n.id);
+  const isLeaf = (n: Node) => seed !== undefined && !seeded.has(n.id);
   let depth = 0;
   const product = (a: readonly IndexTerm[], b: readonly IndexTerm[], summed: readonly string[] = []) =>
     productWithin(a, b, summed, budget);
@@ -321,18 +320,14 @@ export function lowerLinear(
   seedIndices: readonly string[],
   names: IndexNames,
 ): IndexTerm[] {
-  const depends = dependsOn(node, seed);
-  return lowerStructure(node, indices, names, {
-    isLeaf: (n) => !depends.has(n.id),
-    seed: { node: seed, indices: seedIndices },
-  });
+  return lowerStructure(node, indices, names, { seed: { node: seed, indices: seedIndices } });
 }
 
 /** Any expression in index notation: products become sums over shared indices (at most `budget` terms). */
 export function indexView(node: Node, budget = INDEX_TERM_BUDGET): IndexForm {
   const names = new IndexNames();
   const indices = names.forShape(node.shape);
-  const terms = lowerStructure(node, indices, names, { isLeaf: () => false, budget });
+  const terms = lowerStructure(node, indices, names, { budget });
   return { indices, terms, sizes: { ...names.sizes } };
 }
 
