@@ -733,7 +733,7 @@ export const sumRules: Ruleset = {
   rules: [
     // At the top of a sum only: the top collects every term of it at once.
     { ...rule("collect-like-terms", ["add", "sub"], collectTerms), remember: true, onlyAtChainTop: true },
-    { ...rule("expand-to-collect", ["add", "sub"], expandToCollect), onlyAtChainTop: true },
+    { ...rule("expand-to-collect", ["add", "sub"], expandToCollect), remember: true, onlyAtChainTop: true },
     rule("cancel-scalar-factors", ["div"], cancelScalarFactors),
     { ...rule("factor-common", ["add", "sub"], factorCommon), remember: true },
     rule("factor-hadamard", ["add", "sub"], factorHadamard),
