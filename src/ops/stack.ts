@@ -101,8 +101,7 @@ function blockSizes(args: readonly Node[], cols: number): { heights: Dim[]; widt
 function evaluateBlock(args: readonly Tensor[], node: Node): Tensor {
   const cols = node.attrs.columns!;
   const rows = args.length / cols;
-  const sizeOf = (t: Tensor): [number, number] =>
-    t.shape.length === 0 ? [1, 1] : [t.shape[0]!, t.shape.length === 1 ? 1 : t.shape[1]!];
+  const sizeOf = (t: Tensor) => extent(t.shape, concreteDims) as [number, number];
   const heights = Array.from({ length: rows }, (_, r) => sizeOf(args[r * cols]!)[0]);
   const widths = Array.from({ length: cols }, (_, c) => sizeOf(args[c]!)[1]);
   const width = widths.reduce((a, b) => a + b, 0);
@@ -127,10 +126,10 @@ function evaluateBlock(args: readonly Tensor[], node: Node): Tensor {
  * The matrix that picks block `k` out of blocks of the given sizes: [0, …, I, …, 0], (size k)×(total);
  * a row [0, …, 1, …, 0] where block k is a number's single row.
  */
-function selector(sizes: readonly Dim[], k: number, number: boolean): Node {
+function selector(sizes: readonly Dim[], k: number, scalarBlock: boolean): Node {
   const own = sizes[k]!;
   // A block one high is picked by a row of numbers (a 1×1 I would be a matrix where a number does).
-  const single = number || own === 1;
+  const single = scalarBlock || own === 1;
   const entries = sizes.map((s, i) =>
     i === k ? (single ? E.num(1) : identity(own)) : zeros([single ? 1 : own, s]),
   );
