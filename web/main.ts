@@ -315,7 +315,7 @@ function renderAnswer(state: State): void {
       : "";
     out.textContent = `${c.equal ? "✓" : "✗"} ${c.message}${where}`;
   } catch (error) {
-    out.textContent = formatError(error, answer);
+    out.textContent = formatError(error);
   }
 }
 
