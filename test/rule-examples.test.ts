@@ -2,11 +2,11 @@
 // fires it. A rule no example reaches is visible here (a rule added without one fails the first
 // test), and a rule that stops firing on its example fails the second.
 import { describe, expect, it } from "vitest";
-import { differentiate } from "../src/api/index.js";
-import { DEFAULT_RULESETS } from "../src/simplify/index.js";
+import { differentiate, type Layout } from "../src/api/index.js";
+import { DEFAULT_RULESETS, SEARCH_RULES } from "../src/simplify/index.js";
 
-/** rule → [problem, variable, order]. */
-const EXAMPLES: Readonly<Record<string, readonly [string, string, number]>> = {
+/** rule → [problem, variable, order, layout]. */
+const EXAMPLES: Readonly<Record<string, readonly [string, string, number, Layout?]>> = {
   "fold-constants": ["x: scalar, y: scalar, [3*x^2*y; 2*x + 4*y^2]", "x", 1],
   "add-zero": ["w: vector(n), x: vector(n), b: scalar, max(0, w'*x + b)", "b", 1],
   "multiply-by-zero": ["[x; a*x]", "x", 1],
@@ -72,9 +72,21 @@ const EXAMPLES: Readonly<Record<string, readonly [string, string, number]>> = {
   "cancel-scalar-factors": ["x./norm2(x)", "x", 1],
   "factor-common": ["x'*A*x", "x", 1],
   "factor-hadamard": ["x.*y + x.*z", "x", 1],
+  // The search's rewrites (src/simplify/search.ts): each is taken where the whole gets shorter.
+  "transpose-out-of-product": ["A: matrix(n, n), B: matrix(n, n), tr(A*inv(X)*B)", "X", 1, "denominator"],
+  "transpose-out-of-sum": ["B: matrix(n, n), tr(X^2*B)", "X", 1, "denominator"],
+  "division-into-sum": ["x/norm2(x)", "x", 1],
+  "division-out-of-product": ["a: vector(n), b: vector(n), sqrt(a'*X*b)", "X", 1, "denominator"],
+  "negative-power-as-division": ["(x'*x)^0.5", "x", 1],
+  "fraction-as-division": ["x: scalar, x^(1/3)", "x", 1],
+  "product-as-power": ["tr(inv(X))", "X", 1],
 };
 
-const RULES = DEFAULT_RULESETS.flatMap((set) => set.rules.map((r) => r.name));
+/** The chain's rules and the search's. */
+const RULES = [
+  ...DEFAULT_RULESETS.flatMap((set) => set.rules.map((r) => r.name)),
+  ...SEARCH_RULES.map((r) => r.name),
+];
 
 describe("every rewrite rule has an example in the language", () => {
   it("names an example for every rule, and no rule that is not there", () => {
@@ -82,9 +94,11 @@ describe("every rewrite rule has an example in the language", () => {
     expect(Object.keys(EXAMPLES).filter((r) => !RULES.includes(r))).toEqual([]);
   });
 
-  for (const [rule, [problem, wrt, order]] of Object.entries(EXAMPLES))
-    it(`${rule}: fires on ${problem} by ${wrt}${order > 1 ? `, order ${order}` : ""}`, () => {
-      const fired = new Set(differentiate(problem, wrt, { order }).trace.map((step) => step.rule));
+  for (const [rule, [problem, wrt, order, layout]] of Object.entries(EXAMPLES))
+    it(`${rule}: fires on ${problem} by ${wrt}${order > 1 ? `, order ${order}` : ""}${layout ? `, ${layout}` : ""}`, () => {
+      const fired = new Set(
+        differentiate(problem, wrt, layout ? { order, layout } : { order }).trace.map((step) => step.rule),
+      );
       expect([...fired], `${rule} on ${problem}`).toContain(rule);
     });
 });

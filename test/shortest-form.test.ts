@@ -23,7 +23,14 @@ const FORMS: ReadonlyArray<readonly [string, string, DifferentiateOptions, strin
   ["logdet(X'*X)", "X", { layout: "denominator" }, "2*X*inv(X'*X)"],
   ["c: vector(k)\nsum(relu(X*W + ones*c').^2)", "W", { layout: "denominator" }, "2*X'*relu(X*W + ones*c')"],
   ["log(abs(det(X)))", "X", { layout: "denominator" }, "inv(X)'"],
-  ["x./norm2(x)", "x", {}, "(I - x*x'/norm2(x)^2)/norm2(x)"],
+  ["x./norm2(x)", "x", {}, "I/norm2(x) - x*x'/norm2(x)^3"],
+  ["x/norm2(x)", "x", {}, "I/norm2(x) - x*x'/norm2(x)^3"],
+  // Found by the search: a transpose or a division taken out, powers of one matrix joined.
+  ["B: matrix(n, n), tr(X^2*B)", "X", { layout: "denominator" }, "(B*X + X*B)'"],
+  ["tr(inv(X))", "X", { layout: "denominator" }, "-inv(X)'^2"],
+  ["det(X^3)", "X", { layout: "denominator" }, "3*det(X^3)*inv(X')"],
+  ["a: vector(n), b: vector(n), sqrt(a'*X*b)", "X", { layout: "denominator" }, "0.5*a*b'/sqrt(a'*X*b)"],
+  ["x: scalar, x^(1/3)", "x", {}, "x^(-2/3)/3"],
   [
     "sum(log(exp(-y.*(X*w)) + ones))",
     "w",

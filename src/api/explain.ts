@@ -22,7 +22,7 @@ import {
 import type { Node } from "../ir/index.js";
 import { apply, variable } from "../ops/index.js";
 import { toLatex, toText } from "../render/index.js";
-import { simplify, type TraceEntry } from "../simplify/index.js";
+import { searchShorter, simplify, type TraceEntry } from "../simplify/index.js";
 import { randomValues } from "../verify/index.js";
 
 export type { Mode };
@@ -72,7 +72,12 @@ export function explain(problem: string | Problem, wrt: string, options: Explain
   if (derivation.substituted !== null) {
     const simplified = simplify(derivation.substituted, { trace: true });
     simplification = [...simplified.trace];
-    final = inLayout(simplified.node, layout, p.expression.shape.length === 0);
+    // The search for a shorter form, as diff's result has it (its rewrites are steps too).
+    const searched = searchShorter(inLayout(simplified.node, layout, p.expression.shape.length === 0), (n) =>
+      toText(n).length,
+    );
+    for (const step of searched.trace) simplification.push(step);
+    final = searched.node;
   }
   let agrees: boolean | null = null;
   if (final !== null && result.node !== null) {

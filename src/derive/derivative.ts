@@ -16,7 +16,14 @@ import type { IndexForm, Node } from "../ir/index.js";
 import { evaluateIndexForm } from "../numeric/index.js";
 import { variable } from "../ops/index.js";
 import { INDEX_TERMS_SHOWN, indexFormLatex, indexFormText, toLatex, toText } from "../render/index.js";
-import { type StopReason, simplify, type TraceEntry, tidy } from "../simplify/index.js";
+import {
+  type SearchStop,
+  type StopReason,
+  searchShorter,
+  simplify,
+  type TraceEntry,
+  tidy,
+} from "../simplify/index.js";
 import type { Tensor } from "../tensor/index.js";
 import { type KroneckerDisplay, kroneckerText } from "./kronecker.js";
 import { asProblem, bindProblemValues, evaluateAt, locateEvaluationError, type Problem } from "./problem.js";
@@ -74,6 +81,8 @@ export interface Derivative {
   /** The rewrite rules the simplifier applied, in order. */
   readonly trace: readonly TraceEntry[];
   readonly stop: StopReason;
+  /** How the search for a shorter form of the result ended (decision note 012). */
+  readonly search: SearchStop | null;
   /** The derivative's numbers at the given values, in its shape and layout. */
   evaluate(values: unknown): Tensor;
 }
@@ -215,6 +224,9 @@ function simplifierWithTrace(
   };
 }
 
+/** The cost the search minimizes: the length of the printed text. */
+const printedLength = (n: Node) => toText(n).length;
+
 /** The calculus layer's result behind each Derivative, for showing it in another layout. */
 const MADE = new WeakMap<Derivative, DerivativeResult>();
 
@@ -227,7 +239,10 @@ function derivativeOf(
 ): Derivative {
   const tidyUp = tracer.simplify;
   const value = result.value;
-  const node = value.kind === "matrix" ? value.node : null;
+  // The form shown is the shortest the search finds from the chain's result, by printed length.
+  const searched = value.kind === "matrix" ? searchShorter(value.node, printedLength) : null;
+  const node = searched?.node ?? null;
+  for (const step of searched?.trace ?? []) tracer.trace.push(step);
   const indexForm = value.kind === "index" ? value.form : null;
   let index: string | undefined;
   let text: string | undefined;
@@ -281,6 +296,7 @@ function derivativeOf(
     kronecker,
     trace: tracer.trace,
     stop: tracer.stop(),
+    search: searched?.stop ?? null,
     evaluate(values: unknown): Tensor {
       const bindings = bindProblemValues(p, values);
       const sizeOf = (d: Dim) => {

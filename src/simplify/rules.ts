@@ -208,6 +208,66 @@ function associateLeft(n: Node, depth = 0): Node {
   return rotated === null ? n : associateLeft(rotated, depth + 1);
 }
 
+/** A factor as a whole power of a square matrix: X, X^k, inv(X), inv(X)^k and their transposes. */
+function asPower(f: Node, depth = 0): { base: Node; exponent: number } | null {
+  if (!isMatrix(f) || f.shape[0] !== f.shape[1] || depth > 8) return null;
+  if (f.op === "mpow") {
+    const k = constantValue(f.args[1]!);
+    const inner = asPower(f.args[0]!, depth + 1);
+    return k === undefined || inner === null ? null : { base: inner.base, exponent: inner.exponent * k };
+  }
+  if (f.op === "inv") {
+    const inner = asPower(f.args[0]!, depth + 1);
+    return inner === null ? null : { base: inner.base, exponent: -inner.exponent };
+  }
+  if (f.op === "transpose") {
+    const inner = asPower(f.args[0]!, depth + 1);
+    return inner === null ? null : { base: apply("transpose", inner.base), exponent: inner.exponent };
+  }
+  return { base: f, exponent: 1 };
+}
+
+/**
+ * A product chain with neighbouring factors that are powers of one matrix, those joined into one
+ * power (powers of one matrix commute, so X^2*inv(X^3) is inv(X)); null where no two neighbour.
+ */
+function joinPowers(n: Node): Node | null {
+  const factors: Node[] = [];
+  let current = n;
+  while (current.op === "mul" && !isScalar(current.args[1]!) && factors.length < LOCAL_DEPTH) {
+    factors.push(current.args[1]!);
+    current = current.args[0]!;
+  }
+  factors.push(current);
+  factors.reverse();
+  const joined: Node[] = [];
+  let changed = false;
+  for (let i = 0; i < factors.length; ) {
+    const first = asPower(factors[i]!);
+    let j = i + 1;
+    let exponent = first?.exponent ?? 0;
+    while (first !== null && j < factors.length) {
+      const next = asPower(factors[j]!);
+      if (next === null || next.base !== first.base) break;
+      exponent += next.exponent;
+      j++;
+    }
+    if (first !== null && j - i > 1 && Math.abs(exponent) <= 64) {
+      joined.push(apply("mpow", first.base, constant(exponent)));
+      changed = true;
+    } else joined.push(...factors.slice(i, j));
+    i = j;
+  }
+  if (!changed) return null;
+  let product = joined[0]!;
+  for (const f of joined.slice(1)) {
+    const next = tryApply("mul", product, f);
+    if (next === null) return null;
+    product = next;
+  }
+  return product;
+}
+
 export const constantRules: Ruleset = {
   name: "constants",
   rules: [
@@ -544,25 +604,9 @@ export const diagonalRules: Ruleset = {
       }
       return null;
     }),
-    rule("powers-of-one-matrix-multiply", ["mul"], (n) => {
-      // X^a·X^b = X^(a+b) (X·X = X^2), also at the end of a left-associated chain R·X^a·X^b.
-      if (n.op !== "mul") return null;
-      const power = (t: Node): [Node, number] | null => {
-        if (t.op === "mpow" && t.args[1]!.op === "const") return [t.args[0]!, t.args[1]!.attrs.value!];
-        return t.shape.length === 2 && t.shape[0] === t.shape[1] && t.shape[0] !== 1 ? [t, 1] : null;
-      };
-      const merge = (p: Node, q: Node): Node | null => {
-        const [x, y] = [power(p), power(q)];
-        if (x === null || y === null || x[0] !== y[0]) return null;
-        return apply("mpow", x[0], constant(x[1] + y[1]));
-      };
-      const [a, b] = [n.args[0]!, n.args[1]!];
-      const whole = merge(a, b);
-      if (whole !== null) return whole;
-      if (a.op !== "mul") return null;
-      const tail = merge(a.args[1]!, b);
-      return tail === null ? null : apply("mul", a.args[0]!, tail);
-    }),
+    // X^a·X^b = X^(a+b), with inverses and transposes: X'^2*inv(X^3)' is inv(X)' (the Cookbook's
+    // det(X^k)); X·X = X^2. The whole chain at its top.
+    { ...rule("powers-of-one-matrix-multiply", ["mul"], joinPowers), onlyAtChainTop: true },
     rule("diagonal-of-diag", ["diagVector"], (n) =>
       n.op === "diagVector" && n.args[0]!.op === "diagMatrix" ? n.args[0]!.args[0]! : null,
     ),
