@@ -1,9 +1,11 @@
 // Every rewrite rule of the simplifier has an example in the language: a problem whose derivative
 // fires it. A rule no example reaches is visible here (a rule added without one fails the first
-// test), and a rule that stops firing on its example fails the second.
+// test), and a rule that stops firing on its example fails the second; each step it takes there is
+// checked by numbers.
 import { describe, expect, it } from "vitest";
 import { differentiate, type Layout } from "../src/api/index.js";
 import { DEFAULT_RULESETS, SEARCH_RULES } from "../src/simplify/index.js";
+import { describeRewrite, rewriteError } from "./trace-values.js";
 
 /** rule → [problem, variable, order, layout]. */
 const EXAMPLES: Readonly<Record<string, readonly [string, string, number, Layout?]>> = {
@@ -96,9 +98,16 @@ describe("every rewrite rule has an example in the language", () => {
 
   for (const [rule, [problem, wrt, order, layout]] of Object.entries(EXAMPLES))
     it(`${rule}: fires on ${problem} by ${wrt}${order > 1 ? `, order ${order}` : ""}${layout ? `, ${layout}` : ""}`, () => {
-      const fired = new Set(
-        differentiate(problem, wrt, layout ? { order, layout } : { order }).trace.map((step) => step.rule),
-      );
-      expect([...fired], `${rule} on ${problem}`).toContain(rule);
+      const trace = differentiate(problem, wrt, layout ? { order, layout } : { order }).trace;
+      expect(
+        trace.map((step) => step.rule),
+        `${rule} on ${problem}`,
+      ).toContain(rule);
+      // Each of its steps there keeps the value.
+      for (const step of trace.filter((s) => s.rule === rule))
+        for (const seed of [1, 2]) {
+          const error = rewriteError(step.before, step.after, seed);
+          if (error !== null) expect(error, describeRewrite(step.before, step.after)).toBeLessThan(1e-8);
+        }
     });
 });
