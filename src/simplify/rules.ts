@@ -208,23 +208,32 @@ function associateLeft(n: Node, depth = 0): Node {
   return rotated === null ? n : associateLeft(rotated, depth + 1);
 }
 
-/** A factor as a whole power of a square matrix: X, X^k, inv(X), inv(X)^k and their transposes. */
-function asPower(f: Node, depth = 0): { base: Node; exponent: number } | null {
-  if (!isMatrix(f) || f.shape[0] !== f.shape[1] || depth > 8) return null;
+/**
+ * A factor as a whole power of a square matrix: X, X^k, inv(X), inv(X)^k and their transposes — the
+ * base, whether it is transposed, and the exponent (no node is built: this runs on every chain).
+ */
+interface Power {
+  readonly base: Node;
+  readonly transposed: boolean;
+  readonly exponent: number;
+}
+
+function asPower(f: Node, depth = 0): Power | null {
+  if (f.shape.length !== 2 || f.shape[0] !== f.shape[1] || f.shape[0] === 1 || depth > 8) return null;
   if (f.op === "mpow") {
     const k = constantValue(f.args[1]!);
-    const inner = asPower(f.args[0]!, depth + 1);
-    return k === undefined || inner === null ? null : { base: inner.base, exponent: inner.exponent * k };
+    const inner = k === undefined ? null : asPower(f.args[0]!, depth + 1);
+    return inner === null ? null : { ...inner, exponent: inner.exponent * k! };
   }
   if (f.op === "inv") {
     const inner = asPower(f.args[0]!, depth + 1);
-    return inner === null ? null : { base: inner.base, exponent: -inner.exponent };
+    return inner === null ? null : { ...inner, exponent: -inner.exponent };
   }
   if (f.op === "transpose") {
     const inner = asPower(f.args[0]!, depth + 1);
-    return inner === null ? null : { base: apply("transpose", inner.base), exponent: inner.exponent };
+    return inner === null ? null : { ...inner, transposed: !inner.transposed };
   }
-  return { base: f, exponent: 1 };
+  return { base: f, transposed: false, exponent: 1 };
 }
 
 /**
@@ -240,25 +249,22 @@ function joinPowers(n: Node): Node | null {
   }
   factors.push(current);
   factors.reverse();
+  const powers = factors.map((f) => asPower(f));
+  const same = (p: Power | null, q: Power | null) =>
+    p !== null && q !== null && p.base === q.base && p.transposed === q.transposed;
+  if (!powers.some((p, i) => i > 0 && same(powers[i - 1]!, p))) return null;
   const joined: Node[] = [];
-  let changed = false;
   for (let i = 0; i < factors.length; ) {
-    const first = asPower(factors[i]!);
+    const first = powers[i]!;
     let j = i + 1;
     let exponent = first?.exponent ?? 0;
-    while (first !== null && j < factors.length) {
-      const next = asPower(factors[j]!);
-      if (next === null || next.base !== first.base) break;
-      exponent += next.exponent;
-      j++;
-    }
-    if (first !== null && j - i > 1 && Math.abs(exponent) <= 64) {
-      joined.push(apply("mpow", first.base, constant(exponent)));
-      changed = true;
+    while (j < factors.length && same(first, powers[j]!)) exponent += powers[j++]!.exponent;
+    if (j - i > 1 && Math.abs(exponent) <= 64) {
+      const base = first!.transposed ? apply("transpose", first!.base) : first!.base;
+      joined.push(apply("mpow", base, constant(exponent)));
     } else joined.push(...factors.slice(i, j));
     i = j;
   }
-  if (!changed) return null;
   let product = joined[0]!;
   for (const f of joined.slice(1)) {
     const next = tryApply("mul", product, f);
