@@ -21,7 +21,7 @@ import {
 } from "../explain/index.js";
 import type { Node } from "../ir/index.js";
 import { apply, variable } from "../ops/index.js";
-import { toLatex, toText } from "../render/index.js";
+import { printedLength, toLatex, toText } from "../render/index.js";
 import { searchShorter, simplify, type TraceEntry } from "../simplify/index.js";
 import { randomValues } from "../verify/index.js";
 
@@ -73,8 +73,9 @@ export function explain(problem: string | Problem, wrt: string, options: Explain
     const simplified = simplify(derivation.substituted, { trace: true });
     simplification = [...simplified.trace];
     // The search for a shorter form, as diff's result has it (its rewrites are steps too).
-    const searched = searchShorter(inLayout(simplified.node, layout, p.expression.shape.length === 0), (n) =>
-      toText(n).length,
+    const searched = searchShorter(
+      inLayout(simplified.node, layout, p.expression.shape.length === 0),
+      printedLength,
     );
     for (const step of searched.trace) simplification.push(step);
     final = searched.node;

@@ -15,7 +15,14 @@ import { type Dim, dimValue, isMatcalcError, MatcalcError, type Shape } from "..
 import type { IndexForm, Node } from "../ir/index.js";
 import { evaluateIndexForm } from "../numeric/index.js";
 import { variable } from "../ops/index.js";
-import { INDEX_TERMS_SHOWN, indexFormLatex, indexFormText, toLatex, toText } from "../render/index.js";
+import {
+  INDEX_TERMS_SHOWN,
+  indexFormLatex,
+  indexFormText,
+  printedLength,
+  toLatex,
+  toText,
+} from "../render/index.js";
 import {
   type SearchStop,
   type StopReason,
@@ -223,9 +230,6 @@ function simplifierWithTrace(
     stop: () => stop,
   };
 }
-
-/** The cost the search minimizes: the length of the printed text. */
-const printedLength = (n: Node) => toText(n).length;
 
 /** The calculus layer's result behind each Derivative, for showing it in another layout. */
 const MADE = new WeakMap<Derivative, DerivativeResult>();

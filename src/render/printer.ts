@@ -93,6 +93,11 @@ export function toText(node: Node): string {
   return print(node, textNotation, TEXT_LIMIT).text;
 }
 
+/** The length of the expression's text: the cost by which the simplifier's search compares forms. */
+export function printedLength(node: Node): number {
+  return toText(node).length;
+}
+
 /** The expression as text, or an error of kind "limit" past `limit` characters. */
 export function toTextWithin(node: Node, limit: number): string {
   return print(node, textNotation, limit).text;
