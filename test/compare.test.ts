@@ -64,6 +64,14 @@ describe("comparing an answer with the derivative", () => {
     );
   });
 
+  it("compares a Hessian with --order 2, and a vector with the column a vector's derivative by a scalar is", () => {
+    expect(compareAnswer("x'*A*x", "x", "A + A'", { order: 2 }).verdict).toBe("equal");
+    expect(compareAnswer("x'*A*x", "x", "2*A", { order: 2 }).verdict).toBe("symmetric-only");
+    expect(compareAnswer("x: vector(n), z: scalar, x + z", "z", "ones").verdict).toBe("equal");
+    expect(compareAnswer("x: scalar, [log(x^2); sin(3*x)]", "x", "[2/x; 3*cos(3*x)]").verdict).toBe("equal");
+    expect(compareAnswer("x: scalar, [log(x^2); sin(3*x)]", "x", "[1/x; 3*cos(3*x)]").equal).toBe(false);
+  });
+
   it("refuses an answer in names the problem does not have, and one that does not read", () => {
     expect(() => compareAnswer("x'*A*x", "x", "B*x")).toThrow(
       /the answer uses B, which is not in the problem/,

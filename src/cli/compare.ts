@@ -2,6 +2,7 @@
 // the other layout, a constant factor, a missing symmetric part, a missing or extra term, the shape —
 // with a counterexample. Exit 0 when equal, 1 when not, 2 on bad usage.
 import { type Comparison, compareAnswer, loadProblem } from "../api/index.js";
+import { parseOrder } from "./diff.js";
 import { formatTensor, tensorJson } from "./format.js";
 import { type CliIo, EXIT_BAD_INPUT, EXIT_OK, UsageError } from "./io.js";
 import type { Options } from "./main.js";
@@ -11,7 +12,7 @@ export function runCompare(source: string, options: Options, io: CliIo): number 
   if (v.wrt === undefined) throw new UsageError("compare needs --wrt VARIABLE");
   if (v.wrt.includes(",")) throw new UsageError("compare checks the derivative by one variable at a time");
   if (v.answer === undefined) throw new UsageError('compare needs --answer "EXPRESSION"');
-  const comparison = compareAnswer(loadProblem(source), v.wrt, v.answer);
+  const comparison = compareAnswer(loadProblem(source), v.wrt, v.answer, { order: parseOrder(v.order) });
   io.stdout.write(v.json ? `${JSON.stringify(comparisonJson(comparison))}\n` : comparisonText(comparison));
   return comparison.equal ? EXIT_OK : EXIT_BAD_INPUT;
 }

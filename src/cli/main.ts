@@ -112,14 +112,14 @@ const COMMANDS: Record<string, { summary: string; usage: string; help: string }>
   },
   compare: {
     summary: "check an answer: is it the derivative, in which layout, or how does it differ",
-    usage: 'matcalc compare PROBLEM --wrt v --answer "EXPRESSION" [--json]',
+    usage: 'matcalc compare PROBLEM --wrt v --answer "EXPRESSION" [--order k] [--json]',
     help: [
       "Compares an answer written by hand with the derivative by v: equal in numerator or denominator",
       "layout, or what is wrong — a constant factor, a part that holds only for a symmetric matrix, a",
       "missing or extra term, the shape — with a counterexample (values, the derivative and the answer",
       "there). Equality is decided by numbers at several random points, each of its own random sizes.",
-      "The answer may use the problem's variables and its sizes (as in ones'/n). Exit 0 when equal, 1",
-      "when not; --json gives one object.",
+      "The answer may use the problem's variables and its sizes (as in ones'/n); with --order k it is",
+      "the k-th derivative (a Hessian for 2). Exit 0 when equal, 1 when not; --json gives one object.",
     ].join("\n"),
   },
   eval: {
@@ -151,7 +151,7 @@ const OPTIONS: Record<string, Record<string, { type: "string" | "boolean" }>> = 
     seed: text,
   },
   diff: { ...ORDERED, at: text, check: flag, json: flag, latex: flag },
-  compare: { wrt: text, answer: text, json: flag },
+  compare: { wrt: text, answer: text, order: text, json: flag },
 };
 
 function mainHelp(): string {

@@ -10,6 +10,7 @@ import {
   formatShape,
   isMatcalcError,
   MatcalcError,
+  type Shape,
   shapesEqual,
 } from "../core/index.js";
 import {
@@ -70,6 +71,8 @@ export interface Comparison {
 }
 
 export interface CompareOptions {
+  /** The order of the derivative the answer is (default 1). */
+  readonly order?: number;
   /** Random points compared (default 4), each with its own sizes. */
   readonly points?: number;
   readonly seed?: number;
@@ -113,9 +116,18 @@ function sizeNamesOf(problem: Problem): string[] {
   return sizeSymbols(problem).filter((s) => !variables.has(s));
 }
 
+/**
+ * Whether two shapes hold the same entries in the same order: equal once axes of size 1 are dropped
+ * (an answer typed as a vector is the column n×1 a vector's derivative by a scalar is).
+ */
+function sameEntries(a: Shape, b: Shape): boolean {
+  const squeeze = (s: Shape) => s.filter((d) => d !== 1);
+  return shapesEqual(squeeze(a), squeeze(b));
+}
+
 /** Whether b·c ≈ a entry by entry (c = 1 for plain equality). */
 function close(a: Tensor, b: Tensor, c = 1): boolean {
-  if (!shapesEqual(a.shape, b.shape)) return false;
+  if (!sameEntries(a.shape, b.shape)) return false;
   let scale = 1;
   for (const v of b.data) scale = Math.max(scale, Math.abs(c * v));
   for (let i = 0; i < a.data.length; i++)
@@ -202,7 +214,7 @@ function answerValues(
   const size = (d: Dim) => dimValue(d, (name) => sizes.get(name));
   // The layout whose shape the answer's known sizes fit: its sizes give the answer's free ones.
   for (const layout of ["numerator", "denominator"] as const) {
-    const target = derivatives[layout].shape;
+    const target = derivatives[layout].shape.filter((d) => d !== 1 || shape.length === 2);
     if (target.length !== shape.length) continue;
     const fits = shape.every(
       (d, i) => dimSymbols(d).some((s) => free.includes(s)) || size(d) === size(target[i]!),
@@ -275,7 +287,7 @@ export function compareAnswer(
   const p = typeof problem === "string" ? loadProblem(problem) : problem;
   const a = answerProblem(p, answer);
   // Derived once; the other layout is a view of it.
-  const numerator = differentiate(p, wrt, { layout: "numerator" });
+  const numerator = differentiate(p, wrt, { layout: "numerator", order: options.order ?? 1 });
   const derivatives: Record<AnswerLayout, Derivative> = {
     numerator,
     denominator: inLayout(numerator, "denominator"),
@@ -284,9 +296,12 @@ export function compareAnswer(
   const seed = options.seed ?? 1;
   const points = pointsFor(p, a, derivatives, count, seed);
   const answerShape = points[0]!.answer.shape;
-  const layouts = (["numerator", "denominator"] as const).filter((l) =>
-    shapesEqual(points[0]!.derivative[l].shape, answerShape),
-  );
+  // The layouts of the answer's shape; where neither is, those whose entries it holds in order (a
+  // vector for the column n×1 a vector's derivative by a scalar is).
+  const shaped = (same: (a: Shape, b: Shape) => boolean) =>
+    (["numerator", "denominator"] as const).filter((l) => same(points[0]!.derivative[l].shape, answerShape));
+  const exact = shaped(shapesEqual);
+  const layouts = exact.length > 0 ? exact : shaped(sameEntries);
   const base = { points: count };
   const text = (l: AnswerLayout) => derivatives[l].text;
 
@@ -379,7 +394,7 @@ export function compareAnswer(
             shape: pt.answer.shape,
             data: pt.answer.data.map((v, i) => v + sign * term!.data[i]!),
           };
-          return shapesEqual(term!.shape, pt.answer.shape) && close(sum, pt.derivative[l]);
+          return sameEntries(term!.shape, pt.answer.shape) && close(sum, pt.derivative[l]);
         });
         if (missing)
           return mistake("missing-term", l, `a term is missing: ${t.negative ? "-" : ""}${toText(t.node)}`, {
@@ -394,7 +409,7 @@ export function compareAnswer(
           shape: pt.answer.shape,
           data: pt.answer.data.map((v, i) => v - sign * term!.data[i]!),
         };
-        return shapesEqual(term!.shape, pt.answer.shape) && close(rest, pt.derivative[l]);
+        return sameEntries(term!.shape, pt.answer.shape) && close(rest, pt.derivative[l]);
       });
       if (extra)
         return mistake("extra-term", l, `a term does not belong: ${t.negative ? "-" : ""}${toText(t.node)}`, {
