@@ -1,53 +1,53 @@
-// The playground: the whole engine in the page. It reads the problem and options, recomputes as the
-// user types (debounced), renders with KaTeX, and keeps its state in the URL so it can be shared.
-// Whatever is typed, it shows a result or an inline error; it never throws.
+// The playground. The page reads the problem and options, asks the engine worker (engine.ts, through
+// client.ts) as the user types (debounced; stale work is cancelled, slow work stopped after a time
+// budget), renders with KaTeX, and keeps its state in the URL so it can be shared. Exercise mode
+// hides the answer and judges the one typed; progress is kept in local storage, and teachers' sheets
+// load from a file or a URL. Whatever is typed, it shows a result or an inline error; it never throws.
 import katex from "katex";
 import "katex/dist/katex.min.css";
 import "./style.css";
 import {
-  analyze,
   COOKBOOK_EXAMPLES,
-  checkDerivative,
-  compareAnswer,
   createTrainer,
-  type Derivative,
-  differentiate,
   type Example,
-  emit,
-  explain,
-  explanationJson,
   formatError,
-  formatShape,
   type Layout,
   LECTURE_EXAMPLES,
   linePlotSvg,
   type Mode,
   NEURON_PROBLEM,
-  neuronData,
   type Optimizer,
-  type Problem,
-  randomValues,
   type SymmetricConvention,
-  shownOrWhy,
   type Target,
   type Trainer,
 } from "../src/index.js";
+import { EngineClient } from "./client.js";
+import { parseSheet } from "./exercises.js";
+import type {
+  DeriveReply,
+  Exercise,
+  ExerciseReply,
+  PageState,
+  Reply,
+  VariableInfo,
+  Verdict,
+} from "./protocol.js";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const problemInput = $<HTMLTextAreaElement>("problem");
 const orderInput = $<HTMLInputElement>("order");
 const symmetricSelect = $<HTMLSelectElement>("symmetric");
 
-interface State {
-  problem: string;
-  wrt: string[];
-  order: number;
-  layout: Layout;
-  symmetric: SymmetricConvention;
-  mode: Mode;
-}
+/**
+ * Work on the engine stops after this long, with a message (the page never freezes): 5 s, or the
+ * seconds given as `?budget=` in the address (for a slow machine, or a patient user).
+ */
+const BUDGET_MS = (() => {
+  const seconds = Number(new URLSearchParams(location.search).get("budget") ?? 5);
+  return Number.isFinite(seconds) && seconds >= 0.1 && seconds <= 600 ? seconds * 1000 : 5000;
+})();
 
-const DEFAULT: State = {
+const DEFAULT: PageState = {
   problem: "A: matrix(n, n), x: vector(n)\nx'*A*x",
   wrt: ["x"],
   order: 1,
@@ -69,18 +69,29 @@ function tex(target: HTMLElement, latex: string, display = true): void {
   } catch {
     target.textContent = latex;
   }
+  markOverflow(target);
 }
 
-function readState(): State {
+/** A box whose content is wider than it gets a visible cue (a shadow at the edge it scrolls to). */
+function markOverflow(box: HTMLElement): void {
+  requestAnimationFrame(() => {
+    const scroller = box.querySelector<HTMLElement>(".katex-display") ?? box;
+    box.classList.toggle("overflows", scroller.scrollWidth > scroller.clientWidth + 1);
+  });
+}
+
+// ——— state and URL ———
+
+function readState(): PageState {
   const checked = [...document.querySelectorAll<HTMLInputElement>("#wrt input:checked")].map((i) => i.value);
   const layout = (document.querySelector<HTMLInputElement>("input[name=layout]:checked")?.value ??
     "numerator") as Layout;
   const mode = (document.querySelector<HTMLInputElement>("input[name=mode]:checked")?.value ??
     "forward") as Mode;
-  const order = Math.min(4, Math.max(1, Math.round(Number(orderInput.value) || 1)));
+  const order = Math.min(8, Math.max(1, Math.round(Number(orderInput.value) || 1)));
   return {
     problem: problemInput.value,
-    wrt: checked,
+    wrt: checked.length > 0 ? checked : pendingWrt,
     order,
     layout,
     symmetric: symmetricSelect.value as SymmetricConvention,
@@ -88,20 +99,25 @@ function readState(): State {
   };
 }
 
-function writeState(state: State): void {
+/** The variables asked for before the checkboxes exist (from a URL or a gallery example). */
+let pendingWrt: string[] = [];
+
+function writeState(state: PageState): void {
   problemInput.value = state.problem;
   orderInput.value = String(state.order);
   symmetricSelect.value = state.symmetric;
+  pendingWrt = state.wrt;
+  for (const input of document.querySelectorAll<HTMLInputElement>("#wrt input"))
+    input.checked = state.wrt.includes(input.value);
   for (const input of document.querySelectorAll<HTMLInputElement>("input[name=layout]"))
     input.checked = input.value === state.layout;
   for (const input of document.querySelectorAll<HTMLInputElement>("input[name=mode]"))
     input.checked = input.value === state.mode;
 }
 
-function stateFromUrl(): State {
-  const params = new URLSearchParams(location.hash.slice(1));
+function stateFromParams(params: URLSearchParams): PageState | null {
   const problem = params.get("p");
-  if (problem === null) return DEFAULT;
+  if (problem === null) return null;
   const layout = params.get("layout");
   const mode = params.get("mode");
   return {
@@ -114,7 +130,8 @@ function stateFromUrl(): State {
   };
 }
 
-function stateToUrl(state: State): void {
+function stateToUrl(state: PageState): void {
+  if (exercise !== null) return;
   const params = new URLSearchParams({
     p: state.problem,
     wrt: state.wrt.join(","),
@@ -123,34 +140,49 @@ function stateToUrl(state: State): void {
     sym: state.symmetric,
     mode: state.mode,
   });
-  history.replaceState(null, "", `#${params.toString()}`);
+  history.replaceState(null, "", `${location.search}#${params.toString()}`);
 }
 
+// ——— the engine ———
+
+const engine = new EngineClient(BUDGET_MS, (busy) => {
+  $("status").hidden = !busy;
+  document.body.classList.toggle("working", busy);
+});
+let started = 0;
+setInterval(() => {
+  if (!engine.busy) return;
+  $("busy").textContent = `Working… ${((performance.now() - started) / 1000).toFixed(1)} s`;
+}, 200);
+
+async function ask(request: Parameters<EngineClient["request"]>[0]): Promise<Reply> {
+  started = performance.now();
+  $("busy").textContent = "Working…";
+  return engine.request(request);
+}
+
+// ——— the playground ———
+
+let variables: readonly VariableInfo[] = [];
+
 /** Rebuilds the variable checkboxes for the problem's variables, keeping what was chosen. */
-function updateVariables(problem: Problem | null, wanted: readonly string[]): string[] {
+function showVariables(list: readonly VariableInfo[] | null, chosen: readonly string[]): void {
   const box = $("wrt");
-  const names = problem?.variables.map((v) => v.name) ?? [];
+  const names = (list ?? []).map((v) => v.name);
   const current = [...box.querySelectorAll<HTMLInputElement>("input")].map((i) => i.value);
-  let chosen = wanted.filter((w) => names.includes(w));
-  if (chosen.length === 0 && names.length > 0) chosen = [names.find((n) => n === "x") ?? names[0]!];
-  if (current.join(",") !== names.join(",")) {
+  if (list !== null) variables = list;
+  if (current.join(",") !== names.join(",") && list !== null) {
     box.replaceChildren(
-      ...names.map((name) => {
-        const info = problem!.variables.find((v) => v.name === name)!;
+      ...list.map((info) => {
         const label = document.createElement("label");
         const input = document.createElement("input");
         input.type = "checkbox";
-        input.value = name;
+        input.value = info.name;
         input.addEventListener("change", () => onVariableToggle(input));
-        label.append(input, ` ${name} `);
+        label.append(input, ` ${info.name} `);
         const kind = document.createElement("span");
         kind.className = "help";
-        kind.textContent =
-          info.kind === "symmetric"
-            ? `symmetric(${info.shape[0]})`
-            : info.shape.length === 0
-              ? "scalar"
-              : formatShape(info.shape);
+        kind.textContent = info.type;
         label.append(kind);
         return label;
       }),
@@ -158,18 +190,18 @@ function updateVariables(problem: Problem | null, wanted: readonly string[]): st
   }
   for (const input of box.querySelectorAll<HTMLInputElement>("input"))
     input.checked = chosen.includes(input.value);
-  return chosen;
+  if (list !== null) pendingWrt = [...chosen];
 }
 
 /** Several variables may be chosen only when all are scalars (they are stacked into one vector). */
 function onVariableToggle(changed: HTMLInputElement): void {
-  const analysis = analyze(problemInput.value);
-  const scalar = (name: string) =>
-    analysis.problem?.variables.find((v) => v.name === name)?.shape.length === 0;
-  if (changed.checked && !(scalar(changed.value) && readState().wrt.every(scalar))) {
+  const scalar = (name: string) => variables.find((v) => v.name === name)?.scalar === true;
+  const checked = [...document.querySelectorAll<HTMLInputElement>("#wrt input:checked")].map((i) => i.value);
+  if (changed.checked && !(scalar(changed.value) && checked.every(scalar))) {
     for (const input of document.querySelectorAll<HTMLInputElement>("#wrt input"))
       input.checked = input === changed;
   }
+  pendingWrt = [...document.querySelectorAll<HTMLInputElement>("#wrt input:checked")].map((i) => i.value);
   schedule();
 }
 
@@ -185,168 +217,376 @@ function clearResult(): void {
   for (const id of ["result", "result-text", "notes", "index", "steps", "check", "result-title"])
     $(id).replaceChildren();
   $("check").className = "badge";
+  $("result").classList.remove("overflows");
 }
 
-function renderDerivative(d: Derivative): void {
-  const by = d.wrt.join(",");
-  $("result-title").textContent =
-    `${d.order === 1 ? "" : `order ${d.order}, `}by ${by} — ${d.layout} layout, shape ${formatShape(d.shape) || "scalar"}${d.kind === "index" ? ", index notation" : ""}`;
-  // A result too large to show is said so; its numbers and code still come.
-  const text = shownOrWhy(() => d.text).text;
-  const latex = shownOrWhy(() => d.latex).text;
-  if (latex === null) $("result").textContent = "(too large to show)";
-  else tex($("result"), latex);
-  $("result-text").textContent = text ?? "(too large to show)";
+function showVerdict(out: HTMLElement, verdict: Verdict | null): void {
+  out.className = `mono verdict ${verdict?.status ?? ""}`;
+  out.textContent = verdict?.text ?? "";
+}
+
+function renderDerive(reply: DeriveReply, state: PageState): void {
+  showVariables(reply.variables, reply.wrt);
+  updateTrainPanel(reply);
+  const info = variables.find((v) => v.name === reply.wrt[0]);
+  $("symmetric-label").hidden = !(reply.wrt.length === 1 && info?.symmetric === true);
+  stateToUrl({ ...state, wrt: [...reply.wrt] });
+  if (reply.error !== null) showError(reply.error);
+  const r = reply.result;
+  if (r === null) return;
+  $("result-title").textContent = r.title;
+  if (r.latex === null) $("result").textContent = "(too large to show)";
+  else tex($("result"), r.latex);
+  $("result-text").textContent = r.text ?? "(too large to show)";
   $("notes").replaceChildren(
-    ...d.notes.map((note) => {
+    ...r.notes.map((note) => {
       const p = document.createElement("p");
       p.className = "help";
       p.textContent = note;
       return p;
     }),
   );
-  const index = $("index");
-  index.textContent = d.index;
+  $("index").textContent = r.index;
+  if (reply.check) {
+    $("check").className = `badge ${reply.check.status}`;
+    $("check").textContent = reply.check.text;
+  }
+  showVerdict($("answer-verdict"), reply.answer);
+  if (reply.code !== null) $("code").textContent = reply.code;
+  if (reply.steps !== null) renderSteps(reply.steps);
 }
 
-function renderSteps(state: State): void {
+function renderSteps(view: NonNullable<DeriveReply["steps"]>): void {
   const steps = $("steps");
-  if (state.wrt.length !== 1 || state.order !== 1) {
-    steps.textContent = "Steps are shown for first derivatives by one variable.";
-    return;
-  }
-  const json = explanationJson(
-    explain(problemInput.value, state.wrt[0]!, { mode: state.mode, layout: state.layout }),
-  );
-  if (json.tooManySteps !== null) {
-    steps.textContent = `Too many operations to show step by step: ${(json.tooManySteps as number).toLocaleString("en-US")} intermediate variables.`;
+  if (view.why !== null) {
+    steps.textContent = view.why;
     return;
   }
   const table = document.createElement("table");
   table.innerHTML = "<thead><tr><th>Intermediate variable</th><th>Local derivatives</th></tr></thead>";
   const body = document.createElement("tbody");
-  const intermediates = json.intermediates as Array<{ name: string; latex: string }>;
-  // u1 → u_{1}, as the expressions themselves write it.
-  const sub = (name: string) => name.replace(/^([a-z]+)(\d+)$/, "$1_{$2}");
-  const locals = json.locals as Array<{ of: string; by: string; latex: string | null }>;
-  intermediates.forEach((u, k) => {
+  for (const u of view.intermediates) {
     const row = document.createElement("tr");
     const left = document.createElement("td");
     const right = document.createElement("td");
-    tex(left, `${k === intermediates.length - 1 ? "y = " : ""}${sub(u.name)} = ${u.latex}`, false);
-    for (const l of locals.filter((x) => x.of === u.name)) {
+    tex(left, u.latex, false);
+    for (const l of view.locals.filter((x) => x.of === u.name)) {
       const span = document.createElement("div");
-      tex(
-        span,
-        `\\frac{\\partial ${sub(l.of)}}{\\partial ${sub(l.by)}} = ${l.latex ?? "\\text{(tensor)}"}`,
-        false,
-      );
+      tex(span, l.latex ?? "", false);
       right.append(span);
     }
     row.append(left, right);
     body.append(row);
-  });
+  }
   table.append(body);
   const chain = document.createElement("ol");
-  for (const step of json.chain as Array<{ target: string; terms: string[][]; bookkeeping: string[] }>) {
+  for (const step of view.chain) {
     const li = document.createElement("li");
-    li.textContent = `${step.target} = ${step.terms.map((t) => t.join(" · ")).join(" + ")}   [${step.bookkeeping.join("; ")}]`;
+    li.className = "mono";
+    li.textContent = step;
     chain.append(li);
   }
-  const lines = document.createElement("div");
-  const line = (label: string, text: string | null) => {
-    if (text === null) return;
-    const p = document.createElement("p");
-    p.className = "mono";
-    p.textContent = `${label} ${text}`;
-    lines.append(p);
-  };
-  line("Apply:", json.applied as string | null);
-  line("Substitute:", json.substituted as string | null);
-  for (const s of json.simplification as Array<{ rule: string; before: string; after: string }>)
-    line(`${s.rule}:`, `${s.before} → ${s.after}`);
-  line("Result:", (json.result as { text: string }).text);
-  const costs = json.costs as { forward: string; backward: string };
-  line("Cost:", `forward ${costs.forward}, backward ${costs.backward} scalar multiplications`);
-  steps.replaceChildren(table, chain, lines);
-}
-
-function renderCheck(state: State): void {
-  const badge = $("check");
-  try {
-    const report = checkDerivative(problemInput.value, state.wrt, {
-      order: state.order,
-      layout: state.layout,
-      symmetric: state.symmetric,
-      seed: 7,
-    });
-    badge.className = `badge ${report.passed ? "pass" : "fail"}`;
-    const ad =
-      report.reverseModeError === null
-        ? ""
-        : `, ${report.reverseModeError.toExponential(1)} vs reverse-mode AD`;
-    const forward =
-      report.forwardModeError === null
-        ? ""
-        : `, ${report.forwardModeError.toExponential(1)} vs forward-mode AD`;
-    badge.textContent = `${report.passed ? "✓ check passed" : "✗ check failed"}: max rel. error ${report.maxRelativeError.toExponential(1)} vs finite differences${ad}${forward}`;
-  } catch (error) {
-    badge.className = "badge";
-    badge.textContent = `no numeric check: ${error instanceof Error ? error.message : String(error)}`;
+  // Each line typeset with KaTeX; its text form is kept for reading aloud and copying.
+  const lines = document.createElement("dl");
+  lines.className = "derivation";
+  for (const line of view.lines) {
+    const dt = document.createElement("dt");
+    dt.textContent = `${line.label}:`;
+    const dd = document.createElement("dd");
+    dd.className = "formula";
+    dd.title = line.text;
+    if (line.latex !== null) tex(dd, line.latex, false);
+    else dd.textContent = line.text;
+    const plain = document.createElement("span");
+    plain.className = "plain";
+    plain.textContent = `${line.label}: ${line.text}`;
+    lines.append(dt, dd, plain);
   }
+  const cost = document.createElement("p");
+  cost.className = "help";
+  cost.textContent = `Cost: ${view.cost}`;
+  steps.replaceChildren(table, chain, lines, cost);
 }
 
-/** The verdict on the answer typed: equal (in which layout), or how it differs, with a counterexample. */
-function renderAnswer(state: State): void {
-  const out = $("answer-verdict");
-  const answer = $<HTMLInputElement>("answer").value.trim();
-  out.className = "mono";
-  if (answer === "" || state.wrt.length === 0) {
-    out.textContent = "";
+let generation = 0;
+
+async function recompute(): Promise<void> {
+  if (exercise !== null) return;
+  const state = readState();
+  const mine = ++generation;
+  const reply = await ask({
+    kind: "derive",
+    state,
+    steps: ($("steps-details") as HTMLDetailsElement).open,
+    code: ($("code-details") as HTMLDetailsElement).open
+      ? ($<HTMLSelectElement>("target").value as Target)
+      : null,
+    answer: ($("answer-details") as HTMLDetailsElement).open ? $<HTMLInputElement>("answer").value : null,
+  });
+  if (mine !== generation || reply.kind === "cancelled") return;
+  $("error").hidden = true;
+  clearResult();
+  if (reply.kind === "derive") renderDerive(reply, state);
+  else if (reply.kind === "stopped" || reply.kind === "failed") showError(reply.error);
+}
+
+let timer: ReturnType<typeof setTimeout> | undefined;
+function schedule(): void {
+  if (timer !== undefined) clearTimeout(timer);
+  timer = setTimeout(() => void recompute(), 150);
+}
+
+// ——— export ———
+
+async function exportAs(format: "latex" | "markdown"): Promise<void> {
+  const reply = await ask({ kind: "export", state: readState(), format });
+  if (reply.kind === "cancelled") return;
+  if (reply.kind !== "export" || reply.text === null) {
+    showError(`nothing to export: ${"error" in reply ? reply.error : ""}`);
     return;
   }
+  const blob = new Blob([reply.text], { type: format === "latex" ? "application/x-tex" : "text/markdown" });
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(blob);
+  link.download = format === "latex" ? "derivative.tex" : "derivative.md";
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+}
+
+// ——— exercises ———
+
+let exercise: Exercise | null = null;
+let hintsShown = 0;
+let lastExercise: ExerciseReply | null = null;
+/** The exercises "Next" walks through: the lecture's, or a loaded sheet's. */
+let exerciseList: readonly Exercise[] = [];
+
+const lectureExercises: readonly Exercise[] = LECTURE_EXAMPLES.map((e) => asExercise(e));
+
+function asExercise(e: Example): Exercise {
+  return { title: e.title, problem: e.problem, wrt: e.wrt, layout: "numerator", order: e.order ?? 1 };
+}
+
+const PROGRESS_KEY = "matcalc-progress";
+const keyOf = (e: Exercise) => `${e.problem}|${e.wrt}|${e.order}`;
+
+function solvedSet(): Set<string> {
   try {
-    const c = compareAnswer(problemInput.value, state.wrt[0]!, answer);
-    out.className = `mono ${c.equal ? "pass" : "fail"}`;
-    const where = c.counterexample
-      ? `\nfor example at ${Object.entries(c.counterexample.values)
-          .map(([name, value]) => `${name} = ${JSON.stringify(value)}`)
-          .join(", ")}`
-      : "";
-    out.textContent = `${c.equal ? "✓" : "✗"} ${c.message}${where}`;
-  } catch (error) {
-    out.textContent = formatError(error);
+    const raw = localStorage.getItem(PROGRESS_KEY);
+    return new Set(raw ? (JSON.parse(raw) as string[]) : []);
+  } catch {
+    return new Set();
   }
 }
 
-function renderCode(state: State): void {
-  const code = $("code");
+function markSolved(e: Exercise): void {
+  const solved = solvedSet();
+  if (solved.has(keyOf(e))) return;
+  solved.add(keyOf(e));
   try {
-    code.textContent = emit(problemInput.value, state.wrt, {
-      target: $<HTMLSelectElement>("target").value as Target,
-      order: state.order,
-      layout: state.layout,
-      symmetric: state.symmetric,
-    }).code;
-  } catch (error) {
-    code.textContent = `no code: ${error instanceof Error ? error.message : String(error)}`;
+    localStorage.setItem(PROGRESS_KEY, JSON.stringify([...solved]));
+  } catch {
+    // Storage may be off (a private window): progress is then not kept.
+  }
+  showProgress();
+}
+
+function showProgress(): void {
+  const solved = solvedSet();
+  const done = lectureExercises.filter((e) => solved.has(keyOf(e))).length;
+  $("progress").textContent =
+    `Solved ${done} of ${lectureExercises.length} lecture exercises in this browser.`;
+  for (const button of document.querySelectorAll<HTMLButtonElement>("button[data-exercise]")) {
+    const e = lectureExercises[Number(button.dataset.exercise)];
+    button.classList.toggle("solved", e !== undefined && solved.has(keyOf(e)));
   }
 }
 
-// The Train panel: runs the same loop as `matcalc train`, a chunk of steps per frame, drawing the
-// loss curve as it goes.
+function exerciseUrl(e: Exercise): string {
+  const params = new URLSearchParams({
+    ex: e.title,
+    p: e.problem,
+    wrt: e.wrt,
+    layout: e.layout,
+    order: String(e.order),
+  });
+  if (e.expected) params.set("expected", e.expected);
+  return `${location.origin}${location.pathname}${location.search}#${params.toString()}`;
+}
+
+function openExercise(e: Exercise, list: readonly Exercise[]): void {
+  exercise = e;
+  exerciseList = list;
+  hintsShown = 0;
+  lastExercise = null;
+  history.replaceState(null, "", exerciseUrl(e));
+  $("exercise-panel").hidden = false;
+  $("result-panel").hidden = true;
+  $("input-panel").hidden = true;
+  $("train-panel").hidden = true;
+  $("exercise-title").textContent = e.title;
+  const order = e.order === 1 ? "the derivative" : `the derivative of order ${e.order}`;
+  $("exercise-task").textContent =
+    `Find ${order} by ${e.wrt} (either layout is accepted; the lecture's is numerator).`;
+  $<HTMLInputElement>("exercise-answer").value = "";
+  $("exercise-verdict").textContent = "";
+  $("hints").replaceChildren();
+  $("exercise-solution").hidden = true;
+  $("exercise-problem").textContent = e.problem;
+  showProgress();
+  void checkExercise();
+  $("exercise-panel").scrollIntoView({ block: "nearest" });
+  $<HTMLInputElement>("exercise-answer").focus();
+}
+
+function leaveExercise(): void {
+  exercise = null;
+  $("exercise-panel").hidden = true;
+  $("result-panel").hidden = false;
+  $("input-panel").hidden = false;
+  $("train-panel").hidden = false;
+  void recompute();
+}
+
+async function checkExercise(): Promise<void> {
+  const e = exercise;
+  if (e === null) return;
+  const mine = ++generation;
+  const reply = await ask({
+    kind: "exercise",
+    exercise: e,
+    answer: $<HTMLInputElement>("exercise-answer").value,
+  });
+  if (mine !== generation || exercise !== e || reply.kind === "cancelled") return;
+  if (reply.kind !== "exercise") {
+    showVerdict($("exercise-verdict"), { status: "none", text: "error" in reply ? (reply.error ?? "") : "" });
+    return;
+  }
+  lastExercise = reply;
+  if (reply.problemLatex !== null) tex($("exercise-problem"), reply.problemLatex);
+  showVerdict(
+    $("exercise-verdict"),
+    reply.error !== null ? { status: "none", text: reply.error } : reply.verdict,
+  );
+  if (reply.solved) markSolved(e);
+  showHints();
+}
+
+function showHints(): void {
+  const reply = lastExercise;
+  const list = $("hints");
+  if (reply === null) return;
+  if (hintsShown > 0 && reply.hints.length === 0) {
+    list.replaceChildren(item("No step-by-step hints for this one (several variables or a higher order)."));
+    return;
+  }
+  list.replaceChildren(
+    ...reply.hints.slice(0, hintsShown).map((hint) => {
+      const li = item(hint.title);
+      for (const line of hint.lines) {
+        const div = document.createElement("div");
+        div.className = "formula";
+        if (line.latex !== null) tex(div, line.latex, false);
+        else {
+          div.classList.add("mono");
+          div.textContent = line.text;
+        }
+        li.append(div);
+      }
+      return li;
+    }),
+  );
+  $<HTMLButtonElement>("hint").disabled = hintsShown >= Math.max(1, reply.hints.length);
+}
+
+function item(text: string): HTMLLIElement {
+  const li = document.createElement("li");
+  const strong = document.createElement("strong");
+  strong.textContent = text;
+  li.append(strong);
+  return li;
+}
+
+function showSolution(): void {
+  const answer = lastExercise?.answer;
+  if (!answer) return;
+  $("exercise-solution").hidden = false;
+  if (answer.latex !== null) tex($("exercise-solution-formula"), answer.latex);
+  $("exercise-solution-text").textContent = answer.text;
+}
+
+function nextExercise(): void {
+  if (exercise === null) return;
+  const list = exerciseList.length > 0 ? exerciseList : lectureExercises;
+  const solved = solvedSet();
+  const at = list.findIndex((e) => keyOf(e) === keyOf(exercise!));
+  // The next one not solved yet, after this one; else simply the next.
+  for (let k = 1; k <= list.length; k++) {
+    const e = list[(at + k) % list.length]!;
+    if (!solved.has(keyOf(e)) || k === list.length) {
+      openExercise(e, list);
+      return;
+    }
+  }
+}
+
+function exerciseFromParams(params: URLSearchParams): Exercise | null {
+  const title = params.get("ex");
+  const problem = params.get("p");
+  if (title === null || problem === null) return null;
+  const layout = params.get("layout") === "denominator" ? "denominator" : "numerator";
+  const expected = params.get("expected");
+  return {
+    title,
+    problem,
+    wrt: params.get("wrt") ?? "x",
+    layout,
+    order: Math.min(8, Math.max(1, Number(params.get("order") ?? 1) || 1)),
+    ...(expected ? { expected } : {}),
+  };
+}
+
+function showSheet(text: string, from: string): void {
+  const status = $("sheet-status");
+  try {
+    const sheet = parseSheet(text);
+    status.textContent = `${sheet.title}: ${sheet.exercises.length} exercise${sheet.exercises.length === 1 ? "" : "s"} (from ${from})`;
+    $("sheet").replaceChildren(
+      ...sheet.exercises.map((e) => {
+        const li = document.createElement("li");
+        const button = document.createElement("button");
+        button.type = "button";
+        button.textContent = e.title;
+        button.addEventListener("click", () => openExercise(e, sheet.exercises));
+        li.append(button);
+        return li;
+      }),
+    );
+  } catch (error) {
+    status.textContent = `the sheet cannot be used: ${error instanceof Error ? error.message : String(error)}`;
+    $("sheet").replaceChildren();
+  }
+}
+
+async function loadSheetFromUrl(address: string): Promise<void> {
+  try {
+    const response = await fetch(new URL(address, location.href));
+    if (!response.ok) throw new Error(`${response.status} ${response.statusText}`);
+    showSheet(await response.text(), address);
+  } catch (error) {
+    $("sheet-status").textContent =
+      `the sheet at ${address} could not be read: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
+// ——— the Train panel: the same loop as `matcalc train`, a chunk of steps per frame, drawing the loss
+// curve as it goes (each chunk is short, so it runs on the page's thread) ———
+
 let running: { trainer: Trainer; stop: boolean } | null = null;
 let dataFor = "";
-
-function dataValues(problem: Problem, params: readonly string[]): Record<string, unknown> {
-  if (problem.source === NEURON_PROBLEM) {
-    const { X, y } = neuronData();
-    return { X, y };
-  }
-  const values = randomValues(problem, 3);
-  for (const p of params) delete values[p];
-  return values;
-}
+let lastData: Record<string, unknown> | null = null;
 
 function paramsList(): string[] {
   return $<HTMLInputElement>("params")
@@ -355,24 +595,32 @@ function paramsList(): string[] {
     .filter((p) => p.length > 0);
 }
 
-function updateTrainPanel(problem: Problem | null, wrt: readonly string[]): void {
-  const scalar = problem !== null && problem.expression.shape.length === 0;
+function dataWithout(params: readonly string[]): Record<string, unknown> {
+  const values = { ...(lastData ?? {}) };
+  for (const p of params) delete values[p];
+  return values;
+}
+
+function updateTrainPanel(reply: DeriveReply): void {
+  const scalar = reply.scalar;
   $("train-controls").hidden = !scalar;
   const note = $("train-unavailable");
   note.hidden = scalar;
-  note.textContent = problem === null ? "" : "Training needs a scalar problem (a loss).";
+  note.textContent = reply.variables === null ? "" : "Training needs a scalar problem (a loss).";
   if (!scalar || running) return;
-  if (dataFor !== problem.source) {
-    dataFor = problem.source;
-    const names = problem.variables.map((v) => v.name);
+  lastData = reply.data;
+  const source = problemInput.value;
+  if (dataFor !== source) {
+    dataFor = source;
+    const names = (reply.variables ?? []).map((v) => v.name);
     const params =
-      problem.source === NEURON_PROBLEM
+      source === NEURON_PROBLEM
         ? ["w", "b"]
         : paramsList().every((p) => names.includes(p)) && paramsList().length > 0
           ? paramsList()
-          : [...wrt];
+          : [...reply.wrt];
     $<HTMLInputElement>("params").value = params.join(",");
-    $<HTMLTextAreaElement>("data").value = JSON.stringify(dataValues(problem, params));
+    $<HTMLTextAreaElement>("data").value = JSON.stringify(dataWithout(params));
     $("train-status").textContent = "";
     $("train-result").textContent = "";
     $("loss-plot").replaceChildren();
@@ -441,57 +689,17 @@ function startTraining(): void {
   }
 }
 
-function recompute(): void {
-  const state = readState();
-  $("error").hidden = true;
-  clearResult();
-  try {
-    const analysis = analyze(state.problem);
-    if (analysis.diagnostics.length > 0 || analysis.problem === null) {
-      updateVariables(null, state.wrt);
-      updateTrainPanel(null, []);
-      const first = analysis.diagnostics[0];
-      if (first) showError(formatError(first, state.problem));
-      stateToUrl(state);
-      return;
-    }
-    const wrt = updateVariables(analysis.problem, state.wrt);
-    updateTrainPanel(analysis.problem, wrt);
-    const info = analysis.problem.variables.find((v) => v.name === wrt[0]);
-    $("symmetric-label").hidden = !(wrt.length === 1 && info?.kind === "symmetric");
-    const current = { ...state, wrt };
-    stateToUrl(current);
-    if (wrt.length === 0) return;
-    const d = differentiate(analysis.problem, wrt, {
-      order: current.order,
-      layout: current.layout,
-      symmetric: current.symmetric,
-    });
-    renderDerivative(d);
-    renderCheck(current);
-    if (($("answer-details") as HTMLDetailsElement).open) renderAnswer(current);
-    if (($("steps-details") as HTMLDetailsElement).open) renderSteps(current);
-    if (($("code-details") as HTMLDetailsElement).open) renderCode(current);
-  } catch (error) {
-    showError(formatError(error, state.problem));
-  }
-}
-
-let timer: ReturnType<typeof setTimeout> | undefined;
-function schedule(): void {
-  if (timer !== undefined) clearTimeout(timer);
-  timer = setTimeout(recompute, 150);
-}
+// ——— the gallery ———
 
 function load(example: Example): void {
+  if (exercise !== null) leaveExercise();
   writeState({
     ...DEFAULT,
     problem: example.problem,
     wrt: example.wrt.split(","),
     order: example.order ?? 1,
   });
-  updateVariables(analyze(problemInput.value).problem, example.wrt.split(","));
-  recompute();
+  void recompute();
 }
 
 function buildGallery(): void {
@@ -507,46 +715,81 @@ function buildGallery(): void {
   });
   neuron.append(trainButton);
   list.append(neuron);
-  for (const example of [...LECTURE_EXAMPLES, ...COOKBOOK_EXAMPLES]) {
+  const examples = [...LECTURE_EXAMPLES, ...COOKBOOK_EXAMPLES];
+  examples.forEach((example, k) => {
     const item = document.createElement("li");
     const button = document.createElement("button");
     button.type = "button";
     button.textContent = example.title;
     button.addEventListener("click", () => load(example));
-    item.append(button);
+    const practice = document.createElement("button");
+    practice.type = "button";
+    practice.className = "exercise";
+    practice.textContent = "Exercise";
+    practice.setAttribute("aria-label", `Exercise: ${example.title}`);
+    if (k < LECTURE_EXAMPLES.length) practice.dataset.exercise = String(k);
+    practice.addEventListener("click", () =>
+      openExercise(
+        k < LECTURE_EXAMPLES.length ? lectureExercises[k]! : asExercise(example),
+        k < LECTURE_EXAMPLES.length
+          ? lectureExercises
+          : examples.slice(LECTURE_EXAMPLES.length).map(asExercise),
+      ),
+    );
+    item.append(button, practice);
     list.append(item);
-  }
+  });
 }
 
-$("copy-latex").addEventListener("click", () => {
-  const latex = $("result").querySelector("annotation")?.textContent ?? "";
-  navigator.clipboard?.writeText(latex).catch(() => undefined);
-  $("copy-latex").textContent = "Copied";
-  setTimeout(() => {
-    $("copy-latex").textContent = "Copy LaTeX";
-  }, 1200);
-});
+// ——— wiring ———
+
+function copyButton(id: string, label: string, text: () => string): void {
+  $(id).addEventListener("click", () => {
+    navigator.clipboard?.writeText(text()).catch(() => undefined);
+    $(id).textContent = "Copied";
+    setTimeout(() => {
+      $(id).textContent = label;
+    }, 1200);
+  });
+}
+
+copyButton("copy-latex", "Copy LaTeX", () => $("result").querySelector("annotation")?.textContent ?? "");
+copyButton("copy-code", "Copy code", () => $("code").textContent ?? "");
+copyButton("share-exercise", "Copy link", () => (exercise ? exerciseUrl(exercise) : location.href));
 problemInput.addEventListener("input", schedule);
 orderInput.addEventListener("input", schedule);
 symmetricSelect.addEventListener("change", schedule);
 for (const input of document.querySelectorAll<HTMLInputElement>("input[name=layout], input[name=mode]"))
   input.addEventListener("change", schedule);
-$("steps-details").addEventListener("toggle", () => recompute());
-$("answer-details").addEventListener("toggle", () => recompute());
+for (const id of ["steps-details", "answer-details", "code-details"])
+  $(id).addEventListener("toggle", () => void recompute());
 $("answer").addEventListener("input", schedule);
-$("code-details").addEventListener("toggle", () => recompute());
-$("target").addEventListener("change", () => renderCode(readState()));
-$("copy-code").addEventListener("click", () => {
-  navigator.clipboard?.writeText($("code").textContent ?? "").catch(() => undefined);
-  $("copy-code").textContent = "Copied";
-  setTimeout(() => {
-    $("copy-code").textContent = "Copy code";
-  }, 1200);
+$("target").addEventListener("change", () => void recompute());
+$("cancel").addEventListener("click", () => {
+  engine.cancel();
+  showError("cancelled");
 });
+$("export-latex").addEventListener("click", () => void exportAs("latex"));
+$("export-markdown").addEventListener("click", () => void exportAs("markdown"));
 $("train").addEventListener("click", startTraining);
 $("fill-data").addEventListener("click", () => {
-  const problem = analyze(problemInput.value).problem;
-  if (problem) $<HTMLTextAreaElement>("data").value = JSON.stringify(dataValues(problem, paramsList()));
+  $<HTMLTextAreaElement>("data").value = JSON.stringify(dataWithout(paramsList()));
+});
+let exerciseTimer: ReturnType<typeof setTimeout> | undefined;
+$("exercise-answer").addEventListener("input", () => {
+  if (exerciseTimer !== undefined) clearTimeout(exerciseTimer);
+  exerciseTimer = setTimeout(() => void checkExercise(), 150);
+});
+$("hint").addEventListener("click", () => {
+  hintsShown++;
+  showHints();
+});
+$("show-answer").addEventListener("click", showSolution);
+$("next-exercise").addEventListener("click", nextExercise);
+$("leave-exercise").addEventListener("click", leaveExercise);
+$("sheet-file").addEventListener("change", async () => {
+  const file = $<HTMLInputElement>("sheet-file").files?.[0];
+  if (file) showSheet(await file.text(), file.name);
 });
 window.addEventListener("error", (event) => {
   event.preventDefault();
@@ -554,7 +797,15 @@ window.addEventListener("error", (event) => {
 });
 
 buildGallery();
-const initial = stateFromUrl();
-writeState(initial);
-updateVariables(analyze(initial.problem).problem, initial.wrt);
-recompute();
+showProgress();
+const hash = new URLSearchParams(location.hash.slice(1));
+const sheet = new URLSearchParams(location.search).get("sheet");
+if (sheet !== null) void loadSheetFromUrl(sheet);
+const linked = exerciseFromParams(hash);
+writeState(stateFromParams(hash) ?? DEFAULT);
+if (linked !== null)
+  openExercise(
+    linked,
+    lectureExercises.some((e) => keyOf(e) === keyOf(linked)) ? lectureExercises : [linked],
+  );
+else void recompute();

@@ -247,12 +247,16 @@ export function explanationJson(e: Explanation): Record<string, unknown> {
       cost: formatPolynomial(s.cost),
     })),
     applied: e.applied ? toText(e.applied) : null,
+    appliedLatex: e.applied ? toLatex(e.applied) : null,
     substituted: e.substituted ? toText(e.substituted) : null,
+    substitutedLatex: e.substituted ? toLatex(e.substituted) : null,
     // The last rewrites (each may print a long expression twice); how many came before them.
     simplification: e.simplification.slice(-JSON_REWRITES).map((t) => ({
       rule: t.rule,
       before: toText(t.before),
       after: toText(t.after),
+      beforeLatex: toLatex(t.before),
+      afterLatex: toLatex(t.after),
     })),
     earlierRewrites: Math.max(0, e.simplification.length - JSON_REWRITES),
     tooManySteps: e.tooManySteps,
