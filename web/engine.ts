@@ -100,6 +100,14 @@ function answerVerdict(problem: string, wrt: string, answer: string, order: numb
 /** u1 → u_{1}, as the expressions themselves write it. */
 const sub = (name: string) => name.replace(/^([a-z]+)(\d+)$/, "$1_{$2}");
 
+/** du2/dx → \frac{d u_{2}}{d x}, ∂u2/∂u1 → \frac{\partial u_{2}}{\partial u_{1}}. */
+function fraction(text: string): string {
+  const m = /^(d|∂)([A-Za-z_][A-Za-z0-9_]*)\/(d|∂)([A-Za-z_][A-Za-z0-9_]*)$/.exec(text);
+  if (m === null) return `\\text{${text}}`;
+  const d = (mark: string) => (mark === "∂" ? "\\partial " : "d ");
+  return `\\frac{${d(m[1]!)}${sub(m[2]!)}}{${d(m[3]!)}${sub(m[4]!)}}`;
+}
+
 function stepsOf(state: PageState, wrt: readonly string[]): StepsView {
   const empty = { intermediates: [], locals: [], chain: [], lines: [], cost: "" };
   if (wrt.length !== 1 || state.order !== 1)
@@ -135,9 +143,10 @@ function stepsOf(state: PageState, wrt: readonly string[]): StepsView {
       by: l.by,
       latex: `\\frac{\\partial ${sub(l.of)}}{\\partial ${sub(l.by)}} = ${l.latex ?? "\\text{(tensor)}"}`,
     })),
-    chain: (json.chain as Array<{ target: string; terms: string[][]; bookkeeping: string[] }>).map(
-      (s) => `${s.target} = ${s.terms.map((t) => t.join(" · ")).join(" + ")}   [${s.bookkeeping.join("; ")}]`,
-    ),
+    chain: (json.chain as Array<{ target: string; terms: string[][]; bookkeeping: string[] }>).map((s) => ({
+      text: `${s.target} = ${s.terms.map((t) => t.join(" · ")).join(" + ")}   [${s.bookkeeping.join("; ")}]`,
+      latex: `${fraction(s.target)} = ${s.terms.map((t) => t.map(fraction).join(" \\cdot ")).join(" + ")} \\qquad ${s.bookkeeping.map((b) => b.replace(/×/g, "\\times ").replace(/·/g, "\\cdot ")).join(",\\; ")}`,
+    })),
     lines,
     cost: `forward ${costs.forward}, backward ${costs.backward} scalar multiplications`,
   };
@@ -260,7 +269,7 @@ function exercise(request: Extract<Request, { kind: "exercise" }>): ExerciseRepl
         });
         hints.push({
           title: "Chain them (forward, from the variable)",
-          lines: steps.chain.map((c) => ({ text: c, latex: null })),
+          lines: steps.chain.map((c) => ({ text: c.text, latex: c.latex })),
         });
         hints.push({
           title: "Substitute back",
@@ -314,7 +323,7 @@ function exported(request: Extract<Request, { kind: "export" }>): ExportReply {
       for (const u of steps.intermediates) out.push(`& ${u.latex} \\\\`);
       for (const l of steps.locals) out.push(`& ${l.latex} \\\\`);
       out.push("\\end{align*}", "\\begin{enumerate}");
-      for (const c of steps.chain) out.push(`\\item \\verb|${c.replace(/\|/g, "!")}|`);
+      for (const c of steps.chain) out.push(`\\item $${c.latex}$`);
       out.push("\\end{enumerate}", "\\begin{align*}");
       for (const l of steps.lines)
         out.push(`&\\text{${l.label}:}\\quad ${l.latex ?? `\\text{${l.text}}`} \\\\`);
@@ -338,7 +347,7 @@ function exported(request: Extract<Request, { kind: "export" }>): ExportReply {
       out.push("", "Local derivatives:", "");
       for (const l of steps.locals) out.push(`- $${l.latex}$`);
       out.push("", "The chain:", "");
-      for (const c of steps.chain) out.push(`1. \`${c}\``);
+      for (const c of steps.chain) out.push(`1. \`${c.text}\``);
       out.push("");
       for (const l of steps.lines) out.push(`- ${l.label}: \`${l.text}\``);
       out.push("", `Cost: ${steps.cost}`, "");

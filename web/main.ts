@@ -282,8 +282,9 @@ function renderSteps(view: NonNullable<DeriveReply["steps"]>): void {
   const chain = document.createElement("ol");
   for (const step of view.chain) {
     const li = document.createElement("li");
-    li.className = "mono";
-    li.textContent = step;
+    li.className = "formula";
+    li.title = step.text;
+    tex(li, step.latex, false);
     chain.append(li);
   }
   // Each line typeset with KaTeX; its text form is kept for reading aloud and copying.

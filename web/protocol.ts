@@ -52,7 +52,8 @@ export interface StepsView {
   readonly why: string | null;
   readonly intermediates: readonly { name: string; latex: string }[];
   readonly locals: readonly { of: string; by: string; latex: string | null }[];
-  readonly chain: readonly string[];
+  /** Each step of the chain: its text, and as LaTeX (fractions of d and ∂). */
+  readonly chain: readonly { text: string; latex: string }[];
   /** Apply, Substitute, each rewrite and the Result: a label, text and LaTeX. */
   readonly lines: readonly { label: string; text: string; latex: string | null }[];
   readonly cost: string;
