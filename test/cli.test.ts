@@ -101,9 +101,9 @@ describe("help and usage", () => {
 
 describe("the installed command", () => {
   const bin = resolve(import.meta.dirname, "..", "bin", "matcalc.js");
-  const built = existsSync(resolve(import.meta.dirname, "..", "dist", "cli", "main.js"));
+  const built = existsSync(resolve(import.meta.dirname, "..", "dist", "bundle", "matcalc.js"));
 
-  it.skipIf(!built)("runs from bin/ with exit codes 0, 1 and 2", () => {
+  it.skipIf(!built)("runs from bin/ (the bundled command) with exit codes 0, 1 and 2", () => {
     expect(execFileSync("node", [bin, "eval", "x'*A*x", "--at", valuesFile], { encoding: "utf8" })).toBe(
       "scalar:\n  27\n",
     );
@@ -111,6 +111,13 @@ describe("the installed command", () => {
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/^error: expected an expression/);
     expect(spawnSync("node", [bin, "shape"], { encoding: "utf8" }).status).toBe(2);
+    // The bundle is written in ASCII: the other characters the language reads still read.
+    expect(
+      execFileSync("node", [bin, "diff", "‖x‖^2 + tr(A ⊗ B)", "--wrt", "x"], { encoding: "utf8" }),
+    ).toMatch(/— numerator layout, 1×m\n {2}2\*x'\n$/);
+    expect(
+      execFileSync("node", [bin, "diff", "-", "--wrt", "x"], { input: "x'*x", encoding: "utf8" }),
+    ).toMatch(/2\*x'/);
   });
 });
 

@@ -13,5 +13,8 @@ for (const stream of [process.stdout, process.stderr]) {
 process.exitCode = await main(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
-  stdin: process.stdin,
+  // Opened only when a problem is read from it: making the stream costs start-up time.
+  get stdin() {
+    return process.stdin;
+  },
 });

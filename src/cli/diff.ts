@@ -112,17 +112,29 @@ function report(
     }
   }
   const text = shownOrWhy(() => derivative.text);
-  const latex = shownOrWhy(() => derivative.latex);
+  // The LaTeX and index forms are made only when the JSON is written (getters): plain text needs
+  // neither, and the command answers sooner without them.
+  let latex: ReturnType<typeof shownOrWhy> | undefined;
+  const latexOf = () => {
+    latex ??= shownOrWhy(() => derivative.latex);
+    return latex;
+  };
   const json: Record<string, unknown> = {
     text: text.text,
-    latex: latex.text,
+    get latex() {
+      return latexOf().text;
+    },
     shape: derivative.shape,
     layout: derivative.layout,
     order: derivative.order,
     wrt: derivative.wrt,
     notation: derivative.kind,
-    index: derivative.index,
-    notes: [...derivative.notes, ...new Set([text.why, latex.why].filter((w) => w !== null))],
+    get index() {
+      return derivative.index;
+    },
+    get notes() {
+      return [...derivative.notes, ...new Set([text.why, latexOf().why].filter((w) => w !== null))];
+    },
   };
   if (value) json.value = tensorJson(value);
   if (check)

@@ -62,13 +62,14 @@ function termText(term: IndexTerm, first: boolean, latex: boolean): string {
 /** `head = term + term …`, within the limits of what is shown. */
 function written(form: IndexForm, head: string, latex: boolean): string {
   if (form.terms.length === 0) return `${head} = 0`;
-  const count = form.terms.length.toLocaleString("en-US");
-  if (form.terms.length > INDEX_TERMS_SHOWN) throw tooLarge(`${count} terms`);
+  // (Formatted only for a message: the first number formatted for a locale loads its data.)
+  const count = () => form.terms.length.toLocaleString("en-US");
+  if (form.terms.length > INDEX_TERMS_SHOWN) throw tooLarge(`${count()} terms`);
   let text = `${head} = `;
   for (const [k, term] of form.terms.entries()) {
     text += termText(term, k === 0, latex);
     if (text.length > TEXT_LIMIT)
-      throw tooLarge(`${count} terms, more than ${TEXT_LIMIT.toLocaleString("en-US")} characters`);
+      throw tooLarge(`${count()} terms, more than ${TEXT_LIMIT.toLocaleString("en-US")} characters`);
   }
   return text;
 }
