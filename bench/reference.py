@@ -213,9 +213,30 @@ def torch_time(name, n, d, peer, budget):
     return (first + per_row * size) * 1000, None, f"est. from {done} of {size} rows"
 
 
+def torch_blas():
+    """The BLAS PyTorch calls: its own build's, or (a "generic" build) the system's libblas.so.3."""
+    if torch is None:
+        return None
+    info = torch.__config__.show()
+    kind = info.split("BLAS_INFO=")[1].split(",")[0] if "BLAS_INFO=" in info else "unknown"
+    if kind != "generic":
+        return kind
+    for path in ["/usr/lib/x86_64-linux-gnu/libblas.so.3", "/usr/lib/aarch64-linux-gnu/libblas.so.3"]:
+        if os.path.exists(path):
+            return f"generic: {os.path.realpath(path)}"
+    return kind
+
+
 def serve():
     print(
-        json.dumps({"numpy": np.__version__, "torch": torch.__version__ if torch else None, "threads": THREADS}),
+        json.dumps(
+            {
+                "numpy": np.__version__,
+                "torch": torch.__version__ if torch else None,
+                "torchBlas": torch_blas(),
+                "threads": THREADS,
+            }
+        ),
         flush=True,
     )
     by_size = {}

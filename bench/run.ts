@@ -470,14 +470,15 @@ async function runCases(tf: Tf | null, references: References): Promise<Row[]> {
         progress(`${c.name} n=${n}: NumPy at ${references.other.threads} thread(s)`);
         row.numpyOther = (await references.other.time(c.name, n, BUDGET_MS)).ms;
       }
-      if (reference?.torch) {
+      const torch = references.torch;
+      if (torch?.torch) {
         progress(`${c.name} n=${n}: PyTorch`);
         const peer = c.kind === "gradient" ? "torch" : "torch-hessian";
-        const answer = await reference.time(c.name, n, BUDGET_MS, peer);
+        const answer = await torch.time(c.name, n, BUDGET_MS, peer);
         row.torch = answer.ms;
         row.torchNote = answer.note;
         if (c.kind === "Hessian")
-          row.torchVectorized = (await reference.time(c.name, n, BUDGET_MS, "torch-hessian-vectorized")).ms;
+          row.torchVectorized = (await torch.time(c.name, n, BUDGET_MS, "torch-hessian-vectorized")).ms;
       }
       if (c.kind === "gradient" && (n <= 300 || c.name !== "grad logdet(X)")) {
         progress(`${c.name} n=${n}: reverse AD`);
@@ -525,19 +526,18 @@ async function runCases(tf: Tf | null, references: References): Promise<Row[]> {
   return rows;
 }
 
-/** A python3 with NumPy, preferring one that also has PyTorch (the references then share one). */
-function findPython(): string | null {
-  const candidates = [process.env.PYTHON, "python3", "/usr/bin/python3"].filter((p): p is string => !!p);
-  const has = (python: string, module: string) => {
+/** The first python3 that has the module (NumPy, or PyTorch), or null. */
+function findPython(module: string): string | null {
+  for (const p of [process.env.PYTHON, "python3", "/usr/bin/python3"]) {
+    if (!p) continue;
     try {
-      execFileSync(python, ["-c", `import ${module}`], { stdio: "ignore" });
-      return true;
+      execFileSync(p, ["-c", `import ${module}`], { stdio: "ignore" });
+      return p;
     } catch {
-      return false;
+      // next
     }
-  };
-  const withNumpy = candidates.filter((p) => has(p, "numpy"));
-  return withNumpy.find((p) => has(p, "torch")) ?? withNumpy[0] ?? null;
+  }
+  return null;
 }
 
 interface Answer {
@@ -552,19 +552,24 @@ interface Answer {
 interface Reference {
   readonly numpy: string;
   readonly torch: string | null;
+  /** The BLAS PyTorch calls (its build's, or for a generic build the system's libblas.so.3). */
+  readonly torchBlas: string | null;
   readonly threads: number;
   time(name: string, n: number, budgetMs?: number, peer?: string): Promise<Answer>;
   close(): void;
 }
 
-/** The reference at matcalc's thread count (timed in turns with it), and at the other. */
+/**
+ * NumPy at matcalc's thread count (timed in turns with it) and at the other, and PyTorch at matcalc's
+ * (from the first python3 that has it, which may be another than NumPy's).
+ */
 interface References {
   readonly equal: Reference | null;
   readonly other: Reference | null;
+  readonly torch: Reference | null;
 }
 
-async function reference(threads: number): Promise<Reference | null> {
-  const python = findPython();
+async function reference(threads: number, python: string | null): Promise<Reference | null> {
   if (!python) return null;
   progress(`references at ${threads} thread(s)`);
   const count = String(threads);
@@ -582,6 +587,7 @@ async function reference(threads: number): Promise<Reference | null> {
   return {
     numpy: hello.numpy,
     torch: hello.torch,
+    torchBlas: hello.torchBlas ?? null,
     threads,
     async time(name, n, budget = BUDGET_MS, peer = "numpy") {
       child.stdin.write(`${JSON.stringify({ name, n, budget: budget / 1000, peer })}\n`);
@@ -1099,9 +1105,12 @@ async function main() {
   if (THREADS === 2) useTwoThreads();
   const tf = PARTS.has("cases") ? await loadTf() : null;
   const needed = PARTS.has("cases") || PARTS.has("gemm");
-  const equal = needed ? await reference(THREADS) : null;
-  const other = needed ? await reference(3 - THREADS) : null;
-  const references: References = { equal, other };
+  const numpyPython = needed ? findPython("numpy") : null;
+  const torchPython = PARTS.has("cases") ? findPython("torch") : null;
+  const equal = await reference(THREADS, numpyPython);
+  const other = await reference(3 - THREADS, numpyPython);
+  const torch = torchPython ? await reference(THREADS, torchPython) : null;
+  const references: References = { equal, other, torch };
   const rows = PARTS.has("cases") ? await runCases(tf, references) : [];
   const sym = PARTS.has("symbolic") ? await symbolic() : [];
   const scale = PARTS.has("symbolic") ? await scaling() : [];
@@ -1113,13 +1122,14 @@ async function main() {
     : [];
   equal?.close();
   other?.close();
+  torch?.close();
   const marks = targets(rows, sym, scale, cli, gemms);
   if (live) process.stderr.write("\r\x1b[K");
 
   const md: string[] = [];
   const threadsOf = (n: number) => `${n} thread${n > 1 ? "s" : ""}`;
   md.push(
-    `# matcalc benchmark (${new Date().toISOString().slice(0, 10)}, Node ${process.version}, NumPy ${equal?.numpy ?? "absent"}, PyTorch ${equal?.torch ?? "absent"}, TF.js ${tf ? `${tf.version.tfjs} ${tf.getBackend()}` : "absent"})`,
+    `# matcalc benchmark (${new Date().toISOString().slice(0, 10)}, Node ${process.version}, NumPy ${equal?.numpy ?? "absent"}, PyTorch ${torch?.torch ? `${torch.torch} (BLAS ${torch.torchBlas})` : "absent"}, TF.js ${tf ? `${tf.version.tfjs} ${tf.getBackend()}` : "absent"})`,
     "",
   );
   md.push(
@@ -1132,14 +1142,14 @@ async function main() {
     "|---|---|---|---|---|---|---|---|---|---|---|",
   );
   for (const x of rows) {
-    const torch =
+    const torchCell =
       x.torch === null
-        ? equal?.torch
+        ? torch?.torch
           ? "—"
           : "absent"
         : `${fmt(x.torch)}${x.torchNote ? ` (${x.torchNote})` : ""}`;
     md.push(
-      `| ${cell(x.name)} | ${x.fixed ?? x.n} | ${fmt(x.numpy)} | ${fmt(x.numpyOther)} | ${fmt(x.compiled)} | ${ratio(x.compiled, x.numpy)} | ${torch} | ${ratio(x.compiled, x.torch)} | ${x.kind === "Hessian" ? fmt(x.torchVectorized) : ""} | ${fmt(x.reverseAd)} | ${x.tf === null ? "—" : `${fmt(x.tf)}${x.tfNote ? ` (${x.tfNote})` : ""}`} |`,
+      `| ${cell(x.name)} | ${x.fixed ?? x.n} | ${fmt(x.numpy)} | ${fmt(x.numpyOther)} | ${fmt(x.compiled)} | ${ratio(x.compiled, x.numpy)} | ${torchCell} | ${ratio(x.compiled, x.torch)} | ${x.kind === "Hessian" ? fmt(x.torchVectorized) : ""} | ${fmt(x.reverseAd)} | ${x.tf === null ? "—" : `${fmt(x.tf)}${x.tfNote ? ` (${x.tfNote})` : ""}`} |`,
     );
   }
   md.push(
@@ -1202,7 +1212,7 @@ async function main() {
   writeFileSync(resolve(OUT, "latest.md"), `${text}\n`);
   writeFileSync(
     resolve(OUT, "latest.json"),
-    `${JSON.stringify({ date: new Date().toISOString(), node: process.version, numpy: equal?.numpy ?? null, torch: equal?.torch ?? null, threads: THREADS, rows, symbolic: sym, scale, cli, gemm: gemms, targets: marks }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), node: process.version, numpy: equal?.numpy ?? null, torch: torch?.torch ?? null, torchBlas: torch?.torchBlas ?? null, threads: THREADS, rows, symbolic: sym, scale, cli, gemm: gemms, targets: marks }, null, 2)}\n`,
   );
 }
 
