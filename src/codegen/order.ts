@@ -40,8 +40,17 @@ function step(node: Node): Node | null {
   if (isRow(a) && isMatrix(b) && b.op === "mul" && !isScalar(b.args[0]!) && !isScalar(b.args[1]!)) {
     return apply("mul", apply("mul", a, b.args[0]!), b.args[1]!);
   }
+  // (u*v')*M → u*(v'*M) and M*(u*v') → (M*u)*v': an outer product times a matrix is an outer product
+  // of a vector with the matrix's product by the other vector (ones*ones'*M, the column sums spread).
+  if (isMatrix(b) && a.op === "mul" && isOuter(a))
+    return apply("mul", a.args[0]!, apply("mul", a.args[1]!, b));
+  if (isMatrix(a) && b.op === "mul" && isOuter(b))
+    return apply("mul", apply("mul", a, b.args[0]!), b.args[1]!);
   return null;
 }
+
+/** u*v' of a column (a vector) and a row: an outer product. */
+const isOuter = (n: Node) => isVector(n.args[0]!) && isRow(n.args[1]!);
 
 /**
  * (P ± Q ± …)*v → P*v ± Q*v ± … and r*(P ± Q ± …) → r*P ± r*Q ± …, each product settled: no n×n

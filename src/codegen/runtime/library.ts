@@ -697,17 +697,27 @@ export function meanRows(a: Mat): Mat {
 
 /** The softmax of each column (axis 1) or row (axis 2) of A, computed stably. */
 export function softmaxAlong(a: Mat, axis: 1 | 2): Mat {
-  const out = new Float64Array(a.data.length);
-  const [lines, length] = axis === 1 ? [a.cols, a.rows] : [a.rows, a.cols];
-  const at = (line: number, k: number) => (axis === 1 ? k * a.cols + line : line * a.cols + k);
-  for (let line = 0; line < lines; line++) {
-    let top = -Infinity;
-    for (let k = 0; k < length; k++) top = Math.max(top, a.data[at(line, k)]);
-    let total = 0;
-    for (let k = 0; k < length; k++) total += out[at(line, k)] = Math.exp(a.data[at(line, k)] - top);
-    for (let k = 0; k < length; k++) out[at(line, k)] /= total;
+  const { rows, cols, data } = a;
+  const out = new Float64Array(data.length);
+  if (axis === 2) {
+    for (let r = 0; r < rows; r++) {
+      const o = r * cols;
+      let top = -Infinity;
+      for (let c = 0; c < cols; c++) top = Math.max(top, data[o + c]);
+      let total = 0;
+      for (let c = 0; c < cols; c++) total += out[o + c] = Math.exp(data[o + c] - top);
+      for (let c = 0; c < cols; c++) out[o + c] /= total;
+    }
+    return { rows, cols, data: out };
   }
-  return { rows: a.rows, cols: a.cols, data: out };
+  // Each column's maximum and total gathered a row at a time, in the order the entries lie in memory.
+  const top = new Float64Array(cols).fill(-Infinity);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) top[c] = Math.max(top[c], data[r * cols + c]);
+  const total = new Float64Array(cols);
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < cols; c++) total[c] += out[r * cols + c] = Math.exp(data[r * cols + c] - top[c]);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[r * cols + c] /= total[c];
+  return { rows, cols, data: out };
 }
 
 /** softmax(A, 1): the softmax of each column. */
