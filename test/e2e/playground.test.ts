@@ -438,6 +438,8 @@ describe.skipIf(!available)("playground", () => {
     // second); the fastest of five says whether it answers at all while the worker runs, whatever else
     // the machine is doing.
     expect(delays[0], `click-to-frame delays ${delays.join(", ")} ms`).toBeLessThan(100);
+    // (and the clicks came while the work ran)
+    expect(await page.locator("#status").isVisible()).toBe(true);
     // A new input cancels the work in flight: the new answer comes, not the old one.
     await page.fill("#order", "1");
     await page.fill("#problem", "x'*x");
