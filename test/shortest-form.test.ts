@@ -8,6 +8,7 @@ import {
   type DifferentiateOptions,
   differentiate,
   isMatcalcError,
+  shownOrWhy,
 } from "../src/api/index.js";
 import { DECLARATIONS, typedExpressions } from "./generators.js";
 
@@ -58,6 +59,15 @@ describe("the shortest known form", () => {
 
   it("gives the Kronecker form of a matrix-by-matrix Hessian that is one", () => {
     expect(differentiate("norm2(T - U*V')^2", "U", { order: 2 }).kronecker?.text).toBe("2*((V'*V) ⊗ I)");
+  });
+
+  it("makes no search over a result too long to print, and still answers", () => {
+    let e = "x";
+    for (let i = 0; i < 14; i++) e = `(${e}/norm2(${e}))`;
+    const d = differentiate(`x: vector(n)\nsum(${e})`, "x");
+    expect(d.search).toBe("too-large");
+    expect(shownOrWhy(() => d.text).why).toMatch(/too large to show/);
+    expect(differentiate("x'*A*x", "x").search).toBe("searched");
   });
 
   it("gives the cosine similarity's Hessian in matrix form", () => {

@@ -58,19 +58,32 @@ export interface SimplifyOptions {
  */
 const memo = new WeakMap<RewriteRule, NodeMemo<Node | null>>();
 
-function applyRule(rule: RewriteRule, node: Node): Node | null {
-  if (!rule.remember) return rule.apply(node);
-  let table = memo.get(rule);
+/**
+ * What `compute` gives for a node under a key (a rule, a list of rulesets), remembered on the node: a
+ * table per key, each a pure function of immutable nodes.
+ */
+export function rememberedFor<K extends object, V>(
+  tables: WeakMap<K, NodeMemo<V>>,
+  key: K,
+  node: Node,
+  compute: () => V,
+): V {
+  let table = tables.get(key);
   if (table === undefined) {
     table = nodeMemo();
-    memo.set(rule, table);
+    tables.set(key, table);
   }
-  let next = table.get(node);
-  if (next === undefined) {
-    next = rule.apply(node);
-    table.set(node, next);
+  let value = table.get(node);
+  if (value === undefined) {
+    value = compute();
+    table.set(node, value);
   }
-  return next;
+  return value;
+}
+
+function applyRule(rule: RewriteRule, node: Node): Node | null {
+  if (!rule.remember) return rule.apply(node);
+  return rememberedFor(memo, rule, node, () => rule.apply(node));
 }
 
 /** What rewriting a node came to, and the steps taken on the way (replayed into a trace). */

@@ -4,11 +4,11 @@
 // on the way to a shorter whole (a transpose or a division taken out of a product or a sum). The
 // cheapest form of the root under the caller's cost is the result, where it is cheaper than the
 // chain's. Decision note 012 states the design, the cost and the budgets.
-import { shapesEqual } from "../core/index.js";
-import { type Node, type NodeMemo, nodeMemo, postorder } from "../ir/index.js";
+import { isMatcalcError, shapesEqual } from "../core/index.js";
+import { type Node, type NodeMemo, postorder } from "../ir/index.js";
 import { apply, asFraction, constant, rebuild } from "../ops/index.js";
 import type { RewriteRule, Ruleset, SimplifyResult, TraceEntry } from "./driver.js";
-import { runRules } from "./driver.js";
+import { rememberedFor, runRules } from "./driver.js";
 import { constantValue, isScalar, sizeOf, tryApply } from "./patterns.js";
 import { isSymmetric } from "./rules.js";
 
@@ -25,6 +25,8 @@ export interface SearchOptions {
   readonly depth?: number;
   /** Distinct nodes past which no search is made (default 400). */
   readonly maxNodes?: number;
+  /** Nodes counted with repetition (the printed tree) past which no search is made (default 4,000). */
+  readonly maxPrinted?: number;
   /** Rewrites tried in all, past which the nodes not reached keep their form (default 20,000). */
   readonly workBudget?: number;
 }
@@ -172,17 +174,7 @@ const TIDY_SIZE = 48;
 const tidiedBy = new WeakMap<readonly Ruleset[], NodeMemo<SimplifyResult>>();
 
 function tidiedOnce(n: Node, rulesets: readonly Ruleset[]): SimplifyResult {
-  let memo = tidiedBy.get(rulesets);
-  if (memo === undefined) {
-    memo = nodeMemo();
-    tidiedBy.set(rulesets, memo);
-  }
-  let result = memo.get(n);
-  if (result === undefined) {
-    result = runRules(n, rulesets, { trace: true });
-    memo.set(n, result);
-  }
-  return result;
+  return rememberedFor(tidiedBy, rulesets, n, () => runRules(n, rulesets, { trace: true }));
 }
 
 /** Every way of choosing one form per operand, cheapest first, up to `limit` (the operands' own first). */
@@ -213,10 +205,23 @@ function choices(operands: readonly (readonly Form[])[], limit: number): Node[][
  * a row; every rewrite that built a kept form is in its steps.
  */
 export function searchShortest(root: Node, options: SearchOptions): SearchResult {
+  // A DAG of few distinct nodes can print as a very long tree (a deep composition repeats its
+  // operands): the printed size, counted with repetition, is bounded too.
+  const order = postorder(root);
+  if (order.length > (options.maxNodes ?? 400) || sizeOf(root) > (options.maxPrinted ?? 4000))
+    return { node: root, stop: "too-large", trace: [] };
+  try {
+    return search(root, order, options);
+  } catch (error) {
+    // A form too large to print (the cost of a candidate) ends the search; the chain's form stands.
+    if (isMatcalcError(error)) return { node: root, stop: "too-large", trace: [] };
+    throw error;
+  }
+}
+
+function search(root: Node, order: readonly Node[], options: SearchOptions): SearchResult {
   const width = options.width ?? 4;
   const depth = options.depth ?? 2;
-  const order = postorder(root);
-  if (order.length > (options.maxNodes ?? 400)) return { node: root, stop: "too-large", trace: [] };
   let work = options.workBudget ?? 20_000;
   const cost = options.cost;
   const rulesByOp = new Map<string, RewriteRule[]>();
