@@ -29,6 +29,9 @@ describe("renaming a declared variable", () => {
           const used = source.split("\n")[1]!;
           if (!new RegExp(`\\b${from}\\b`).test(used)) return;
           if (new RegExp(`\\b${to}\\b`).test(source)) return;
+          // T right after ^ is the transpose by the language's rule (`X^T` is `X'`), never a variable:
+          // renaming an exponent to T changes what is written.
+          if (to === "T" && new RegExp(`\\^\\s*\\{?\\s*${from}\\b`).test(used)) return;
           const original = analyze(source).problem;
           const other = analyze(renamed(source, from, to)).problem;
           expect(other, renamed(source, from, to)).not.toBeNull();
