@@ -170,7 +170,8 @@ function pushTranspose(n: Node, depth = 0): Node {
   return apply("transpose", n);
 }
 
-const rule = (
+/** A named rule rewriting nodes of the given operators (all operators where absent). */
+export const rule = (
   name: string,
   ops: readonly string[] | undefined,
   applyRule: (n: Node) => Node | null,

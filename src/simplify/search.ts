@@ -10,7 +10,7 @@ import { apply, asFraction, constant, rebuild } from "../ops/index.js";
 import type { RewriteRule, Ruleset, SimplifyResult, TraceEntry } from "./driver.js";
 import { rememberedFor, runRules } from "./driver.js";
 import { constantValue, isScalar, sizeOf, tryApply } from "./patterns.js";
-import { isSymmetric } from "./rules.js";
+import { isSymmetric, rule } from "./rules.js";
 
 export interface SearchOptions {
   /** The cost of a form (the printed length, for the derivatives shown). */
@@ -46,12 +46,6 @@ interface Form {
   readonly cost: number;
   readonly steps: readonly TraceEntry[];
 }
-
-const rule = (name: string, ops: readonly string[], applyRule: (n: Node) => Node | null): RewriteRule => ({
-  name,
-  ops,
-  apply: applyRule,
-});
 
 /** x' without a transpose node where one can go: the operand of a transpose, or a symmetric matrix. */
 function transposed(x: Node): Node {
@@ -178,24 +172,24 @@ function tidiedOnce(n: Node, rulesets: readonly Ruleset[]): SimplifyResult {
 }
 
 /** Every way of choosing one form per operand, cheapest first, up to `limit` (the operands' own first). */
-function choices(operands: readonly (readonly Form[])[], limit: number): Node[][] {
+function choices(operands: readonly (readonly Form[])[], limit: number): Form[][] {
   if (operands.length === 0) return [[]];
   if (operands.length > 2) {
     // Many operands (a block matrix): one operand changed at a time.
-    const out: Node[][] = [operands.map((f) => f[0]!.node)];
+    const out: Form[][] = [operands.map((f) => f[0]!)];
     for (let i = 0; i < operands.length && out.length < limit; i++)
       for (let j = 1; j < operands[i]!.length && out.length < limit; j++)
-        out.push(operands.map((f, k) => (k === i ? f[j]! : f[0]!).node));
+        out.push(operands.map((f, k) => (k === i ? f[j]! : f[0]!)));
     return out;
   }
-  const pairs: { forms: Form[]; cost: number }[] = [];
+  const combined: { forms: Form[]; cost: number }[] = [];
   const [first, second] = [operands[0]!, operands[1] ?? null];
   for (const a of first)
-    if (second === null) pairs.push({ forms: [a], cost: a.cost });
-    else for (const b of second) pairs.push({ forms: [a, b], cost: a.cost + b.cost });
+    if (second === null) combined.push({ forms: [a], cost: a.cost });
+    else for (const b of second) combined.push({ forms: [a, b], cost: a.cost + b.cost });
   // Stable: among equal costs the operands' own forms (listed first) come first.
-  pairs.sort((x, y) => x.cost - y.cost);
-  return pairs.slice(0, limit).map((p) => p.forms.map((f) => f.node));
+  combined.sort((x, y) => x.cost - y.cost);
+  return combined.slice(0, limit).map((c) => c.forms);
 }
 
 /**
@@ -266,11 +260,16 @@ function search(root: Node, order: readonly Node[], options: SearchOptions): Sea
       return form;
     };
     let frontier: Form[] = [own];
-    for (const args of choices(operandForms, options.choices ?? 2 * width)) {
-      if (args.every((a, i) => a === node.args[i])) continue;
-      const steps = args.flatMap((a, i) => operandForms[i]!.find((f) => f.node === a)!.steps);
-      const built = rebuild(node, args);
-      const form = add(built, steps);
+    for (const picked of choices(operandForms, options.choices ?? 2 * width)) {
+      if (picked.every((f, i) => f.node === node.args[i])) continue;
+      const built = rebuild(
+        node,
+        picked.map((f) => f.node),
+      );
+      const form = add(
+        built,
+        picked.flatMap((f) => f.steps),
+      );
       if (form !== null) frontier.push(form);
     }
     for (let d = 0; d < depth && frontier.length > 0 && work > 0; d++) {
@@ -291,8 +290,8 @@ function search(root: Node, order: readonly Node[], options: SearchOptions): Sea
     const kept = [...found.values()].sort((a, b) => a.cost - b.cost).slice(0, width);
     forms.set(node, kept);
   }
+  // The root's own form went in first and the sort is stable: another form comes first only when it
+  // is strictly cheaper.
   const best = forms.get(root)![0]!;
-  return best.node === root || best.cost >= cost(root)
-    ? { node: root, stop, trace: [] }
-    : { node: best.node, stop, trace: best.steps };
+  return { node: best.node, stop, trace: best.node === root ? [] : best.steps };
 }
