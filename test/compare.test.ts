@@ -3,7 +3,13 @@
 // the other, and a perturbed one unequal.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compareAnswer, differentiate, isMatcalcError, type Verdict } from "../src/api/index.js";
+import {
+  compareAnswer,
+  compareWithDerivative,
+  differentiate,
+  isMatcalcError,
+  type Verdict,
+} from "../src/api/index.js";
 import { runCli } from "./cli-harness.js";
 import { moderateNumbers, problems } from "./generators.js";
 
@@ -70,6 +76,15 @@ describe("comparing an answer with the derivative", () => {
     expect(compareAnswer("x: vector(n), z: scalar, x + z", "z", "ones").verdict).toBe("equal");
     expect(compareAnswer("x: scalar, [log(x^2); sin(3*x)]", "x", "[2/x; 3*cos(3*x)]").verdict).toBe("equal");
     expect(compareAnswer("x: scalar, [log(x^2); sin(3*x)]", "x", "[1/x; 3*cos(3*x)]").equal).toBe(false);
+  });
+
+  it("compares with a derivative already computed, in whichever layout it was asked", () => {
+    const d = differentiate("x'*A*x", "x", { layout: "denominator" });
+    for (const answer of ["2*A*x", "x'*(A + A')", "(A + A')*x", "A*x"]) {
+      const own = compareWithDerivative(d, answer);
+      const fresh = compareAnswer("x'*A*x", "x", answer);
+      expect([own.verdict, own.layout, own.message]).toEqual([fresh.verdict, fresh.layout, fresh.message]);
+    }
   });
 
   it("refuses an answer in names the problem does not have, and one that does not read", () => {

@@ -3,8 +3,9 @@
 // derivative is computed. The page cancels stale work by ending this worker and starting another.
 import {
   analyze,
-  checkDerivative,
+  checkResult,
   compareAnswer,
+  compareWithDerivative,
   type Derivative,
   differentiate,
   emit,
@@ -54,14 +55,9 @@ function chosen(problem: Problem, wanted: readonly string[]): string[] {
   return names.length === 0 ? [] : [names.find((n) => n === "x") ?? names[0]!];
 }
 
-function checkVerdict(state: PageState, wrt: readonly string[]): Verdict {
+function checkVerdict(d: Derivative): Verdict {
   try {
-    const report = checkDerivative(state.problem, [...wrt], {
-      order: state.order,
-      layout: state.layout,
-      symmetric: state.symmetric,
-      seed: 7,
-    });
+    const report = checkResult(d, { seed: 7 });
     const ad =
       report.reverseModeError === null
         ? ""
@@ -82,10 +78,17 @@ function checkVerdict(state: PageState, wrt: readonly string[]): Verdict {
   }
 }
 
-/** The verdict on an answer: equal (in which layout), or how it differs, with a counterexample. */
-function answerVerdict(problem: string, wrt: string, answer: string, order: number): Verdict {
+/**
+ * The verdict on an answer: equal (in which layout), or how it differs, with a counterexample. It is
+ * judged against `d` (derived once for the page) where that is the derivative the answer is of: by
+ * one variable, of the order asked.
+ */
+function answerVerdict(problem: string, wrt: string, answer: string, order: number, d: Derivative): Verdict {
   try {
-    const c = compareAnswer(problem, wrt, answer, { order });
+    const c =
+      d.wrt.length === 1 && d.wrt[0] === wrt && d.order === order
+        ? compareWithDerivative(d, answer)
+        : compareAnswer(problem, wrt, answer, { order });
     const where = c.counterexample
       ? `\nfor example at ${Object.entries(c.counterexample.values)
           .map(([name, value]) => `${name} = ${JSON.stringify(value)}`)
@@ -220,13 +223,13 @@ function derive(request: Extract<Request, { kind: "derive" }>): DeriveReply {
     return {
       ...base,
       result: resultOf(d),
-      check: checkVerdict(current, wrt),
+      check: checkVerdict(d),
       steps: request.steps ? stepsOf(current, wrt) : null,
       code,
       answer:
         request.answer === null || request.answer.trim() === ""
           ? null
-          : answerVerdict(state.problem, wrt[0]!, request.answer, 1),
+          : answerVerdict(state.problem, wrt[0]!, request.answer, 1, d),
     };
   } catch (error) {
     return { ...base, error: formatError(error, state.problem) };
@@ -251,7 +254,7 @@ function exercise(request: Extract<Request, { kind: "exercise" }>): ExerciseRepl
     const wrt = e.wrt.split(",");
     const d = differentiate(analysis.problem, wrt, { order: e.order, layout: e.layout });
     const verdict =
-      request.answer.trim() === "" ? null : answerVerdict(e.problem, e.wrt, request.answer, e.order);
+      request.answer.trim() === "" ? null : answerVerdict(e.problem, e.wrt, request.answer, e.order, d);
     const hints: { title: string; lines: { text: string; latex: string | null }[] }[] = [];
     if (wrt.length === 1 && e.order === 1) {
       const steps = stepsOf(

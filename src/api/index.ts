@@ -79,6 +79,7 @@ export {
   checkDerivative,
   checkResult,
   compareAnswer,
+  compareWithDerivative,
   POINT_KINDS,
   type PointKind,
   randomValues,

@@ -285,9 +285,26 @@ export function compareAnswer(
   options: CompareOptions = {},
 ): Comparison {
   const p = typeof problem === "string" ? loadProblem(problem) : problem;
+  return compareWithDerivative(
+    differentiate(p, wrt, { layout: "numerator", order: options.order ?? 1 }),
+    answer,
+    options,
+  );
+}
+
+/**
+ * The comparison with a derivative already computed (its problem, variable and order; `order` of the
+ * options is not read): a caller that shows the derivative too does not derive it again.
+ */
+export function compareWithDerivative(
+  derivative: Derivative,
+  answer: string,
+  options: Omit<CompareOptions, "order"> = {},
+): Comparison {
+  const p = derivative.problem;
   const a = answerProblem(p, answer);
-  // Derived once; the other layout is a view of it.
-  const numerator = differentiate(p, wrt, { layout: "numerator", order: options.order ?? 1 });
+  // The other layout is a view of the one derivative.
+  const numerator = inLayout(derivative, "numerator");
   const derivatives: Record<AnswerLayout, Derivative> = {
     numerator,
     denominator: inLayout(numerator, "denominator"),
