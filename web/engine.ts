@@ -334,7 +334,10 @@ function exported(request: Extract<Request, { kind: "export" }>): ExportReply {
     }
     out.push("\\end{document}", "");
   } else {
-    out.push("# Derivative", "", "Problem:", "", "```", request.state.problem, "```", "", `${r.title}.`, "");
+    // The fence is longer than any run of backticks in the problem, so the problem cannot close it.
+    const longest = Math.max(0, ...(request.state.problem.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = "`".repeat(Math.max(3, longest + 1));
+    out.push("# Derivative", "", "Problem:", "", fence, request.state.problem, fence, "", `${r.title}.`, "");
     out.push(
       "$$",
       r.latex ?? "\\text{(too large to show)}",

@@ -309,12 +309,10 @@ function renderSteps(view: NonNullable<DeriveReply["steps"]>): void {
   steps.replaceChildren(table, chain, lines, cost);
 }
 
-let generation = 0;
-
+// A reply is shown only if no later request was made: the client settles the earlier one "cancelled".
 async function recompute(): Promise<void> {
   if (exercise !== null) return;
   const state = readState();
-  const mine = ++generation;
   const reply = await ask({
     kind: "derive",
     state,
@@ -324,7 +322,7 @@ async function recompute(): Promise<void> {
       : null,
     answer: ($("answer-details") as HTMLDetailsElement).open ? $<HTMLInputElement>("answer").value : null,
   });
-  if (mine !== generation || reply.kind === "cancelled") return;
+  if (reply.kind === "cancelled") return;
   $("error").hidden = true;
   clearResult();
   if (reply.kind === "derive") renderDerive(reply, state);
@@ -417,16 +415,19 @@ function exerciseUrl(e: Exercise): string {
   return `${location.origin}${location.pathname}${location.search}#${params.toString()}`;
 }
 
+/** In exercise mode the exercise replaces the problem, the derivative and the Train panel. */
+function showExercisePanel(on: boolean): void {
+  $("exercise-panel").hidden = !on;
+  for (const id of ["result-panel", "input-panel", "train-panel"]) $(id).hidden = on;
+}
+
 function openExercise(e: Exercise, list: readonly Exercise[]): void {
   exercise = e;
   exerciseList = list;
   hintsShown = 0;
   lastExercise = null;
   history.replaceState(null, "", exerciseUrl(e));
-  $("exercise-panel").hidden = false;
-  $("result-panel").hidden = true;
-  $("input-panel").hidden = true;
-  $("train-panel").hidden = true;
+  showExercisePanel(true);
   $("exercise-title").textContent = e.title;
   const order = e.order === 1 ? "the derivative" : `the derivative of order ${e.order}`;
   $("exercise-task").textContent =
@@ -444,23 +445,19 @@ function openExercise(e: Exercise, list: readonly Exercise[]): void {
 
 function leaveExercise(): void {
   exercise = null;
-  $("exercise-panel").hidden = true;
-  $("result-panel").hidden = false;
-  $("input-panel").hidden = false;
-  $("train-panel").hidden = false;
+  showExercisePanel(false);
   void recompute();
 }
 
 async function checkExercise(): Promise<void> {
   const e = exercise;
   if (e === null) return;
-  const mine = ++generation;
   const reply = await ask({
     kind: "exercise",
     exercise: e,
     answer: $<HTMLInputElement>("exercise-answer").value,
   });
-  if (mine !== generation || exercise !== e || reply.kind === "cancelled") return;
+  if (exercise !== e || reply.kind === "cancelled") return;
   if (reply.kind !== "exercise") {
     showVerdict($("exercise-verdict"), { status: "none", text: "error" in reply ? (reply.error ?? "") : "" });
     return;
