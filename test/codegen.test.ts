@@ -417,6 +417,10 @@ describe(`generated JavaScript and TypeScript (seed ${SEED})`, () => {
     expect(js).not.toContain("transpose(A)");
     const diagonal = emit("X'*diag(w)*X", "w", { target: "js" }).code;
     expect(diagonal).not.toContain("diagMatrix(");
+    // ones*ones'*M (an attention head's derivative has it) through the vectors: no n×n outer product.
+    const attention = emit("tr(G'*softmax(Q*K', 2)*V)", "Q", { target: "js" }).code;
+    expect(attention).toMatch(/matmul\(\w+, matmul\(transpose\(\w+\), \w+\)\)/);
+    expect(attention).not.toMatch(/matmul\(matmul\(\w+, transpose\(/);
   });
 
   it("contracts an index-form term of three and more factors pairwise (NumPy, JAX), not all at once", () => {
