@@ -20,6 +20,16 @@ describe("text printer", () => {
     );
   });
 
+  it("names sizes nobody named in order of appearance, past the generated names too", () => {
+    // Found by the property above: with more free sizes than generated names, the spare names were
+    // numbered by internal handles, so `ones` and `1` (one handle more or less) named them apart.
+    const source =
+      "((x*x'*x + ones + ones))'*A + tr(kron(x*(x + (tr(kron(A, inv(softmax((a*I), 1)))) + tr(kron(I, I)))*ones)'*(A*(tr(kron(I, I))*A*C))*(x*(x + (tr(kron(A, inv(softmax(a*I, 1)))) + tr(kron(I, I)))*ones)'*(A*(tr(kron(I, I))*A*C)))', A))*x'";
+    const original = loadProblem(`${DECLARATIONS}\n${source}`).expression;
+    const again = loadProblem(`${DECLARATIONS}\n${toText(original)}`).expression;
+    expect(again).toBe(original);
+  });
+
   it.each([
     ["x' * A * x", "x'*A*x"],
     ["(A*x)'", "(A*x)'"],

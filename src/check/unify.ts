@@ -177,20 +177,24 @@ export class SizeUnifier implements DimAlgebra<SizeHandle> {
   /** The final size of every class: its integer, else its symbol, else a generated name. */
   resolver(): (handle: SizeHandle) => Dim {
     const taken = new Set(this.symbols.keys());
-    const unnamedRoots: number[] = [];
+    // Classes in order of first appearance (a Set keeps insertion order).
+    const unnamedRoots = new Set<number>();
     for (let h = 0; h < this.parent.length; h++) {
       const root = this.find(h);
       const b = this.binding[root]!;
-      if (b.value === undefined && b.symbol === undefined && !b.derived && !unnamedRoots.includes(root))
-        unnamedRoots.push(root);
+      if (b.value === undefined && b.symbol === undefined && !b.derived) unnamedRoots.add(root);
     }
     const names = new Map<number, string>();
-    const pool = unnamedRoots.length === 1 ? ["n", ...GENERATED_NAMES] : GENERATED_NAMES;
+    const pool = unnamedRoots.size === 1 ? ["n", ...GENERATED_NAMES] : GENERATED_NAMES;
     let next = 0;
+    let spare = 0;
     for (const root of unnamedRoots) {
       let name = pool[next++];
       while (name !== undefined && taken.has(name)) name = pool[next++];
-      const chosen = name ?? `d${root}`;
+      // Past the pool, numbered names in order of appearance: the same text gets the same names,
+      // however many handles its checking happened to allocate.
+      while (name === undefined || taken.has(name)) name = `d${++spare}`;
+      const chosen = name;
       taken.add(chosen);
       names.set(root, chosen);
     }
