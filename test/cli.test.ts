@@ -147,9 +147,17 @@ describe("matcalc diff", () => {
     expect((await runCli(["diff", "x'*A*x", "--wrt", "x", "--latex"])).stdout).toMatch(
       /\\mathbf\{x\}\^\\top/,
     );
+    // A tensor with a Kronecker form leads with it, its convention said, the index form beside it.
     const tensor = await runCli(["diff", "A*x", "--wrt", "A"]);
-    expect(tensor.stdout).toMatch(/index notation/);
-    expect(tensor.stdout).toMatch(/T\[i,j,k\] = δ\[i,j\] x\[k\]/);
+    expect(tensor.stdout).toMatch(
+      /m×m×n, as a Kronecker product: d vec\(Y\)\/d vec\(X\), vec stacks columns\n {2}x' ⊗ I\n/,
+    );
+    expect(tensor.stdout).toMatch(/\n {2}index notation: T\[i,j,k\] = δ\[i,j\] x\[k\]\n/);
+    const json = JSON.parse((await runCli(["diff", "A*x", "--wrt", "A", "--json"])).stdout);
+    expect(json).toMatchObject({ text: "x' ⊗ I", notation: "kronecker", index: "D[i,j,k] = δ[i,j] x[k]" });
+    // One without: index notation.
+    const mixed = await runCli(["diff", "X: matrix(m, n), X'", "--wrt", "X"]);
+    expect(mixed.stdout).toMatch(/n×m×m×n, index notation\n {2}T\[i,j,k,l\] = δ\[j,k\] δ\[i,l\]\n/);
   });
 
   it("gives SPEC §3 JSON with --json and --at", async () => {

@@ -1,9 +1,19 @@
 // Kronecker forms of tensor derivatives: the printed form, and its numbers against the tensor itself
 // (d vec(Y)/d vec(X) with column-major vec, built from the factors' values).
 import { describe, expect, it } from "vitest";
-import { differentiate, type Layout, randomValues } from "../src/api/index.js";
+import {
+  differentiate,
+  KRONECKER_CONVENTION,
+  type Layout,
+  leadingForm,
+  loadProblem,
+  randomValues,
+} from "../src/api/index.js";
 import { bindProblemValues } from "../src/derive/index.js";
+import type { Node } from "../src/ir/index.js";
 import { evaluateNodes } from "../src/numeric/index.js";
+import { apply, constant } from "../src/ops/index.js";
+import { toText } from "../src/render/index.js";
 
 const DECLARATIONS = "A: matrix(m, n), B: matrix(p, q), X: matrix(n, p), x: vector(n), S: matrix(n, n)";
 
@@ -35,7 +45,47 @@ describe("Kronecker forms", () => {
     const d = differentiate(`${DECLARATIONS}\n${expr}`, wrt);
     expect(d.kind).toBe("index");
     expect(d.kronecker?.text).toBe(expected);
-    expect(d.notes.join("\n")).toContain(`d vec(Y)/d vec(X) = ${expected}`);
+    // It leads, with the convention said and the index form beside it; no note calls it index notation.
+    const lead = leadingForm(d);
+    expect(lead.heading).toBe(KRONECKER_CONVENTION);
+    expect(lead.text()).toBe(expected);
+    expect(lead.beside?.text()).toBe(d.text);
+    expect(d.notes.join("\n")).not.toContain("index notation");
+  });
+
+  it.each([
+    ["T: matrix(m, n), U: matrix(m, k), V: matrix(n, k)\nnorm2(T - U*V')^2", "U", 2, "2*(V'*V ⊗ I)"],
+    ["X: matrix(n, n)\nX*X", "X", 1, "X' ⊗ I + I ⊗ X"],
+    [
+      "A: matrix(m, n), B: matrix(n, n), X: matrix(n, p), C: matrix(p, q), D: matrix(q, q)\nA*B*X*C*D",
+      "X",
+      1,
+      null,
+    ],
+    ["X: matrix(n, n)\ninv(X)", "X", 1, "-inv(X)' ⊗ inv(X)"],
+    ["a: scalar, X: matrix(n, n)\n-2*a*X*X", "X", 1, "-2*a*(X' ⊗ I) + I ⊗ (-2*a*X)"],
+    ["A: matrix(m, n), X: matrix(n, p), C: matrix(p, q)\n(A .* A)*X*(C*C')", "X", 1, null],
+  ] as const)("prints a text that reads back as its terms: %s by %s", (problem, wrt, order, expected) => {
+    const d = differentiate(problem, wrt, { order });
+    const k = d.kronecker!;
+    if (expected !== null) expect(k.text).toBe(expected);
+    // Σ coefficient · Π scalars · kron(left, right) as a tree, against the text read back in the
+    // problem's declarations (⊗ reads as kron): the same tree prints the same in kron(…) notation.
+    // A leading minus is read as part of the first factor: -A ⊗ B is kron(-A, B), -2*… is (-2)*….
+    let built: Node | null = null;
+    for (const t of k.terms) {
+      const magnitude = Math.abs(t.coefficient);
+      const lead: boolean = built === null && t.coefficient < 0;
+      const factors: Node[] = [...(magnitude === 1 ? [] : [constant(magnitude)]), ...t.scalars];
+      if (lead && factors.length > 0)
+        factors[0] = magnitude === 1 ? apply("neg", factors[0]!) : constant(-magnitude);
+      const left: Node = lead && factors.length === 0 ? apply("neg", t.left) : t.left;
+      const term: Node = [...factors, apply("kron", left, t.right)].reduce((a, b) => apply("mul", a, b));
+      if (built === null) built = term;
+      else built = apply(t.coefficient < 0 ? "sub" : "add", built, term);
+    }
+    const read = loadProblem(`${problem.split("\n")[0]}\n${k.text}`).expression;
+    expect(toText(read)).toBe(toText(built!));
   });
 
   it("matches the numbers for a vector variable: d vec(x*x')/dx", () => {

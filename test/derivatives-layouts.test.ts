@@ -98,8 +98,8 @@ describe("symmetric matrix variables", () => {
   it("symmetrizes derivatives of vectors and matrices, and of higher orders, in both conventions", () => {
     const expected: Record<string, [string, string]> = {
       "inv(S)": [
-        "T[i,j,k,l] = - 0.5 inv(S)[i,k] inv(S)[l,j] - 0.5 inv(S)[i,l] inv(S)[k,j]",
-        "T[i,j,k,l] = - inv(S)[i,k] inv(S)[l,j] - inv(S)[i,l] inv(S)[k,j] + inv(S)[i,k] inv(S)[l,j] δ[k,l]",
+        "T[i,j,k,l] = -0.5 inv(S)[i,k] inv(S)[l,j] - 0.5 inv(S)[i,l] inv(S)[k,j]",
+        "T[i,j,k,l] = -inv(S)[i,k] inv(S)[l,j] - inv(S)[i,l] inv(S)[k,j] + inv(S)[i,k] inv(S)[l,j] δ[k,l]",
       ],
       S: [
         "T[i,j,k,l] = 0.5 δ[i,k] δ[j,l] + 0.5 δ[i,l] δ[j,k]",

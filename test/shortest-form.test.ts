@@ -58,7 +58,16 @@ describe("the shortest known form", () => {
     });
 
   it("gives the Kronecker form of a matrix-by-matrix Hessian that is one", () => {
-    expect(differentiate("norm2(T - U*V')^2", "U", { order: 2 }).kronecker?.text).toBe("2*((V'*V) ⊗ I)");
+    expect(differentiate("norm2(T - U*V')^2", "U", { order: 2 }).kronecker?.text).toBe("2*(V'*V ⊗ I)");
+  });
+
+  it("indexes a transposed matrix by its swapped indices in index notation", () => {
+    const d = differentiate("X: matrix(n, n), A: matrix(n, n)\ntr(X*A*X)", "X", { order: 2 });
+    expect(d.text).toBe("T[i,j,k,l] = A[l,i] δ[j,k] + δ[i,l] A[j,k]");
+    expect(d.latex).toBe("T_{ijkl} = \\mathbf{A}_{li} \\delta_{jk} + \\delta_{il} \\mathbf{A}_{jk}");
+    expect(differentiate("X: matrix(n, n)\nlogdet(X)", "X", { order: 2 }).text).toBe(
+      "T[i,j,k,l] = -inv(X)[j,k] inv(X)[l,i]",
+    );
   });
 
   it("makes no search over a result too long to print, and still answers", () => {

@@ -13,6 +13,7 @@ import {
   explanationJson,
   formatError,
   formatShape,
+  leadingForm,
   NEURON_PROBLEM,
   neuronData,
   type Problem,
@@ -156,12 +157,15 @@ function stepsOf(state: PageState, wrt: readonly string[]): StepsView {
 }
 
 function resultOf(d: Derivative) {
+  // A tensor with a Kronecker form leads with it; its index form is the first note.
+  const lead = leadingForm(d);
+  const beside = lead.beside === null ? null : shownOrWhy(lead.beside.text);
   return {
-    title: `${d.order === 1 ? "" : `order ${d.order}, `}by ${d.wrt.join(",")} — ${d.layout} layout, shape ${formatShape(d.shape) || "scalar"}${d.kind === "index" ? ", index notation" : ""}`,
+    title: `${d.order === 1 ? "" : `order ${d.order}, `}by ${d.wrt.join(",")} — ${d.layout} layout, shape ${formatShape(d.shape) || "scalar"}${lead.heading === null ? "" : `, ${lead.heading}`}`,
     // A result too large to show is said so; its numbers and code still come.
-    latex: shownOrWhy(() => d.latex).text,
-    text: shownOrWhy(() => d.text).text,
-    notes: d.notes,
+    latex: shownOrWhy(lead.latex).text,
+    text: shownOrWhy(lead.text).text,
+    notes: [...(beside === null ? [] : [`index notation: ${beside.text ?? `(${beside.why})`}`]), ...d.notes],
     index: d.index,
   };
 }

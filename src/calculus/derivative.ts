@@ -27,6 +27,9 @@ import { jvp, transposeLinear } from "./linearize.js";
 
 export type SymmetricConvention = "projection" | "cookbook";
 
+/** The note on a tensor result (a front end that leads with its Kronecker form leaves it out). */
+export const TENSOR_NOTE = "a derivative of this order and shape is a tensor: it is given in index notation";
+
 export interface DerivativeOptions {
   readonly order?: number;
   readonly layout?: Layout;
@@ -143,7 +146,7 @@ class Deriver {
       this.notes.push("no matrix form was found for this Jacobian: it is given in index notation");
       return { kind: "index", form, outputRank };
     } else {
-      this.notes.push("a derivative of this order and shape is a tensor: it is given in index notation");
+      this.notes.push(TENSOR_NOTE);
     }
     const outputIndices = this.names.forShape(expr.shape);
     const form = indexDerivative(expr, x, this.names, outputIndices);

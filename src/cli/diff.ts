@@ -10,6 +10,7 @@ import {
   isMatcalcError,
   LAYOUTS,
   type Layout,
+  leadingForm,
   loadProblem,
   shownOrWhy,
 } from "../api/index.js";
@@ -46,10 +47,10 @@ export function symmetricOption(text: string | undefined) {
   return choice("symmetric", text, CONVENTIONS);
 }
 
-function describe(d: Derivative): string {
+function describe(d: Derivative, heading: string | null): string {
   const by = d.wrt.join(",");
   const what = d.order === 1 ? `derivative by ${by}` : `derivative of order ${d.order} by ${by}`;
-  return `${what} — ${d.layout} layout, ${formatShape(d.shape)}${d.kind === "index" ? ", index notation" : ""}`;
+  return `${what} — ${d.layout} layout, ${formatShape(d.shape)}${heading === null ? "" : `, ${heading}`}`;
 }
 
 export function runDiff(source: string, options: Options, io: CliIo): number {
@@ -111,12 +112,14 @@ function report(
       else checkFailure = error.message;
     }
   }
-  const text = shownOrWhy(() => derivative.text);
+  // A tensor with a Kronecker form leads with it; its index form comes beside it.
+  const lead = leadingForm(derivative);
+  const text = shownOrWhy(lead.text);
   // The LaTeX and index forms are made only when the JSON is written (getters): plain text needs
   // neither, and the command answers sooner without them.
   let latex: ReturnType<typeof shownOrWhy> | undefined;
   const latexOf = () => {
-    latex ??= shownOrWhy(() => derivative.latex);
+    latex ??= shownOrWhy(lead.latex);
     return latex;
   };
   const json: Record<string, unknown> = {
@@ -128,7 +131,7 @@ function report(
     layout: derivative.layout,
     order: derivative.order,
     wrt: derivative.wrt,
-    notation: derivative.kind,
+    notation: derivative.kronecker === null ? derivative.kind : "kronecker",
     get index() {
       return derivative.index;
     },
@@ -159,9 +162,13 @@ function report(
     ...(checkFailure !== undefined ? { checkFailure } : {}),
   };
   if (v.json) return outcome;
-  io.stdout.write(`${describe(derivative)}\n`);
-  const shown = shownOrWhy(() => (v.latex ? derivative.latex : derivative.text));
+  io.stdout.write(`${describe(derivative, lead.heading)}\n`);
+  const shown = v.latex ? latexOf() : text;
   io.stdout.write(`  ${shown.text ?? `(${shown.why})`}\n`);
+  if (lead.beside !== null) {
+    const beside = shownOrWhy(v.latex ? lead.beside.latex : lead.beside.text);
+    io.stdout.write(`  index notation: ${beside.text ?? `(${beside.why})`}\n`);
+  }
   for (const note of derivative.notes) io.stdout.write(`note: ${note}\n`);
   if (value)
     io.stdout.write(

@@ -10,6 +10,7 @@ import {
   type NaturalValue,
   relayout,
   type SymmetricConvention,
+  TENSOR_NOTE,
 } from "../calculus/index.js";
 import { type Dim, dimValue, isMatcalcError, MatcalcError, type Shape } from "../core/index.js";
 import type { IndexForm, Node } from "../ir/index.js";
@@ -92,6 +93,28 @@ export interface Derivative {
   readonly search: SearchStop | null;
   /** The derivative's numbers at the given values, in its shape and layout. */
   evaluate(values: unknown): Tensor;
+}
+
+/** How a Kronecker form is to be read, said beside it. */
+export const KRONECKER_CONVENTION = "as a Kronecker product: d vec(Y)/d vec(X), vec stacks columns";
+
+/**
+ * The form a front end shows first, with what it is: the Kronecker form of a tensor that has one
+ * (its index form beside it), else the derivative's own form (matrix or index notation).
+ */
+export function leadingForm(d: Derivative): {
+  /** Said after the shape: "index notation", KRONECKER_CONVENTION, or null for a matrix form. */
+  readonly heading: string | null;
+  readonly text: () => string;
+  readonly latex: () => string;
+  /** The index form, shown beside a Kronecker form; null otherwise. */
+  readonly beside: { readonly text: () => string; readonly latex: () => string } | null;
+} {
+  const own = { text: () => d.text, latex: () => d.latex };
+  if (d.kronecker === null)
+    return { heading: d.kind === "index" ? "index notation" : null, ...own, beside: null };
+  const { text, latex } = d.kronecker;
+  return { heading: KRONECKER_CONVENTION, text: () => text, latex: () => latex, beside: own };
 }
 
 /**
@@ -255,13 +278,9 @@ function derivativeOf(
     result.natural.kind === "index"
       ? kroneckerText(result.natural.form, p.expression, variables, result.order, result.layout, tidyUp)
       : null;
-  const notes = [
-    ...p.notes,
-    ...result.notes,
-    ...(kronecker
-      ? [`as a Kronecker product, d vec(Y)/d vec(X) = ${kronecker.text} (vec stacks columns)`]
-      : []),
-  ];
+  // A tensor with a Kronecker form is shown in that form first (see leadingForm): the note that
+  // it is given in index notation would mislead there.
+  const notes = [...p.notes, ...result.notes.filter((n) => kronecker === null || n !== TENSOR_NOTE)];
   const derivative: Derivative = {
     problem: p,
     wrt: names,

@@ -12,6 +12,15 @@ function atomic(n: Node): boolean {
   return n.op === "var" || n.op === "identity" || OPERATORS[n.op as OperatorName].text.kind === "call";
 }
 
+/**
+ * ⊗ binds as tightly as * and from the left, so a product or quotient on its left needs no brackets
+ * (`V'*V ⊗ I` reads as `(V'*V) ⊗ I`) in the text; an element-wise one keeps them, to be read at a
+ * glance.
+ */
+function bareOnTheLeft(n: Node): boolean {
+  return atomic(n) || n.op === "mul" || n.op === "div";
+}
+
 export interface KroneckerDisplay {
   readonly text: string;
   readonly latex: string;
@@ -38,13 +47,15 @@ export function kroneckerText(
   const side = (n: Node) => tidy(transposed ? apply("transpose", n) : n);
   const parts = terms.map((t) => {
     const [left, right] = [side(t.left), side(t.right)];
-    const text = (n: Node) => (atomic(n) ? toText(n) : `(${toText(n)})`);
-    const latex = (n: Node) => (atomic(n) ? toLatex(n) : `\\left(${toLatex(n)}\\right)`);
+    const text = (n: Node, bare: (n: Node) => boolean) => (bare(n) ? toText(n) : `(${toText(n)})`);
+    const latex = (n: Node, bare: (n: Node) => boolean) =>
+      bare(n) ? toLatex(n) : `\\left(${toLatex(n)}\\right)`;
     const magnitude = Math.abs(t.coefficient);
     const head = [...(magnitude !== 1 ? [String(magnitude)] : []), ...t.scalars.map(toText)];
     const headLatex = [...(magnitude !== 1 ? [String(magnitude)] : []), ...t.scalars.map(toLatex)];
-    const factor = `${text(left)} ⊗ ${text(right)}`;
-    const factorLatex = `${latex(left)} \\otimes ${latex(right)}`;
+    const factor = `${text(left, bareOnTheLeft)} ⊗ ${text(right, atomic)}`;
+    // In typeset mathematics ⊗ has no agreed binding against a product: brackets on both sides.
+    const factorLatex = `${latex(left, atomic)} \\otimes ${latex(right, atomic)}`;
     return {
       negative: t.coefficient < 0,
       text: head.length === 0 ? factor : `${head.join("*")}*(${factor})`,

@@ -117,7 +117,7 @@ export function programFor(
         node: d.node,
         indexForm: d.indexForm,
       });
-      for (const note of d.notes) if (!note.startsWith("as a Kronecker product")) notes.add(note);
+      for (const note of d.notes) notes.add(note);
     }
   }
   const program = buildProgram({

@@ -19,6 +19,18 @@ function isAtomic(node: Node): boolean {
   return OPERATORS[node.op as OperatorName].text.kind === "call";
 }
 
+/**
+ * A transposed matrix indexed [i,j] is the matrix indexed [j,i]: `A[j,i]`, not `(A')[i,j]` (a leaf or
+ * call under the transpose; anything else keeps its brackets).
+ */
+function untransposed(factor: Extract<IndexFactor, { kind: "tensor" }>): { node: Node; indices: readonly string[] } {
+  const { node, indices } = factor;
+  const inner = node.op === "transpose" ? node.args[0]! : null;
+  if (inner !== null && indices.length === 2 && inner.shape.length === 2 && isAtomic(inner))
+    return { node: inner, indices: [indices[1]!, indices[0]!] };
+  return { node, indices };
+}
+
 function indexedText(factor: IndexFactor): string {
   switch (factor.kind) {
     case "delta":
@@ -26,9 +38,10 @@ function indexedText(factor: IndexFactor): string {
     case "unit":
       return `[${factor.indices[0]}=${factor.position + 1}]`;
     case "tensor": {
-      const text = toText(factor.node);
-      const shown = isAtomic(factor.node) ? text : `(${text})`;
-      return factor.indices.length === 0 ? shown : `${shown}[${factor.indices.join(",")}]`;
+      const { node, indices } = untransposed(factor);
+      const text = toText(node);
+      const shown = isAtomic(node) ? text : `(${text})`;
+      return indices.length === 0 ? shown : `${shown}[${indices.join(",")}]`;
     }
   }
 }
@@ -40,9 +53,10 @@ function indexedLatex(factor: IndexFactor): string {
     case "unit":
       return `[${factor.indices[0]} = ${factor.position + 1}]`;
     case "tensor": {
-      const text = toLatex(factor.node);
-      const shown = isAtomic(factor.node) ? text : `\\left(${text}\\right)`;
-      return factor.indices.length === 0 ? shown : `${shown}_{${factor.indices.join("")}}`;
+      const { node, indices } = untransposed(factor);
+      const text = toLatex(node);
+      const shown = isAtomic(node) ? text : `\\left(${text}\\right)`;
+      return indices.length === 0 ? shown : `${shown}_{${indices.join("")}}`;
     }
   }
 }
@@ -56,7 +70,7 @@ function termText(term: IndexTerm, first: boolean, latex: boolean): string {
   const sum =
     term.summed.length === 0 ? "" : latex ? `\\sum_{${term.summed.join("")}} ` : `Σ_${term.summed.join("")} `;
   const body = `${sum}${parts.join(latex ? " " : " ")}`;
-  return first ? `${sign}${sign ? " " : ""}${body}`.trimStart() : ` ${sign} ${body}`;
+  return first ? `${sign}${body}`.trimStart() : ` ${sign} ${body}`;
 }
 
 /** `head = term + term …`, within the limits of what is shown. */

@@ -507,6 +507,14 @@ describe.skipIf(!available)("playground", () => {
     );
     expect(overflow).toBeLessThanOrEqual(1);
     await page.screenshot({ path: resolve(SHOTS, "playground-long.png"), fullPage: true });
+    // A matrix-by-matrix derivative that is a Kronecker product leads with it, the index form beside.
+    await page.fill("#problem", "X: matrix(n, n)\ninv(X)");
+    await expect.poll(() => page.locator("#result-text").textContent()).toBe("-inv(X)' ⊗ inv(X)");
+    await expect
+      .poll(() => page.locator("#result-title").textContent())
+      .toMatch(/shape n×n×n×n, as a Kronecker product: d vec\(Y\)\/d vec\(X\), vec stacks columns/);
+    await expect.poll(() => resultLatex(page)).toMatch(/\\otimes/);
+    await expect.poll(() => page.locator("#notes").textContent()).toMatch(/index notation: T\[i,j,k,l\] = /);
     expect(errors).toEqual([]);
   });
 
