@@ -143,8 +143,12 @@ describe("comparing an answer with the derivative", () => {
         expect(same.layout).toBe("numerator");
         const transposed = compareAnswer(source, wrt, `(${text})'`);
         expect(transposed.equal, `${problem} by ${wrt}: (${text})' — ${transposed.message}`).toBe(true);
-        const changed = compareAnswer(source, wrt, `(${text}) + 0.25`);
-        expect(changed.equal, `${problem} by ${wrt}: (${text}) + 0.25`).toBe(false);
+        // Every entry t moved by (1 + t²)/4, at least half of |t| and at least 1/4: a shift alone is
+        // lost in rounding where the entries are 1e10 (an exp of an exp), and an affine change has a
+        // value it leaves alone.
+        const wrong = `${text} + 0.25*(1 + (${text}).^2)`;
+        const changed = compareAnswer(source, wrt, wrong);
+        expect(changed.equal, `${problem} by ${wrt}: ${wrong}`).toBe(false);
         compared++;
       }),
       { numRuns: Math.round(200 * RUNS) },

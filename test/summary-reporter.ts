@@ -21,7 +21,8 @@ export default class SummaryReporter implements Reporter {
       }
       if (count === 0 && module.state() === "failed") failed++;
     }
-    if (process.env.FC_SEED) process.stdout.write(`\nproperty tests seeded with FC_SEED=${process.env.FC_SEED}\n`);
+    if (process.env.FC_SEED)
+      process.stdout.write(`\nproperty tests seeded with FC_SEED=${process.env.FC_SEED}\n`);
     process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
   }
 }

@@ -2,8 +2,9 @@
 // variable they mention (including the calculus layer's placeholder directions).
 import { MatcalcError, type Node, type Tensor, toText } from "../src/api/index.js";
 import { type Dim, dimValue } from "../src/core/index.js";
-import { freeVariables, postorder } from "../src/ir/index.js";
-import { bindValues, evaluate } from "../src/numeric/index.js";
+import { freeVariables, postorder, postorderOf } from "../src/ir/index.js";
+import { bindValues, contextFor, evaluate } from "../src/numeric/index.js";
+import { OPERATORS, type OperatorName, operands } from "../src/ops/index.js";
 import { maxRelativeError } from "../src/tensor/index.js";
 
 /**
@@ -85,7 +86,45 @@ export function rewriteError(before: Node, after: Node, seed: number): number | 
   if (moved === null || moved.data.length !== a.data.length) return error;
   // The error counts against the callers' 1e-8 tolerance only beyond 100 times that noise.
   const noise = maxRelativeError(moved, a);
-  return error / Math.max(1, (100 * noise) / 1e-8);
+  const conditioned = error / Math.max(1, (100 * noise) / 1e-8);
+  if (conditioned < 1e-8) return conditioned;
+  // Rounding in an evaluation that cancels: a well-conditioned result (the noise above is small)
+  // computed through intermediates that cancel, such as P'*(v*m'*P') against (P'*v)*(m'*P') with P
+  // an inverse near singular, loses digits that moving the inputs does not show. Evaluating each
+  // side again with every intermediate rounded to single precision shows them, 2^29 times larger
+  // than double precision's rounding; against that (times 100) an exact rewrite agrees, and a wrong
+  // one still differs by the size of its result.
+  // Where single precision cannot evaluate a side at all (an inverse singular to its rounding), the
+  // point is too ill-conditioned to judge a rewrite by: no verdict here; other points still judge.
+  const bindings = randomBindingsFor(nodes, seed);
+  let rounding = 0;
+  for (const [node, value] of [
+    [before, a],
+    [after, b],
+  ] as const) {
+    const single = singlePrecisionValue(node, bindings);
+    if (single === null) return null;
+    rounding = Math.max(rounding, maxRelativeError(single, value) * 2 ** -29);
+  }
+  return Math.min(conditioned, error / Math.max(1, (100 * rounding) / 1e-8));
+}
+
+/** The node evaluated with every intermediate value rounded to single precision, or null. */
+function singlePrecisionValue(root: Node, bindings: ReturnType<typeof randomBindingsFor>): Tensor | null {
+  const context = contextFor(bindings);
+  const values = new Map<number, Tensor>();
+  try {
+    for (const node of postorderOf([root])) {
+      const args = node.args.map((arg) => values.get(arg.id)!);
+      const value = OPERATORS[node.op as OperatorName].evaluate(operands(args), node, context);
+      values.set(node.id, { shape: value.shape, data: Float64Array.from(value.data, Math.fround) });
+    }
+  } catch (error) {
+    if (error instanceof Error) return null;
+    throw error;
+  }
+  const value = values.get(root.id)!;
+  return value.data.every(Number.isFinite) ? value : null;
 }
 
 export function describeRewrite(before: Node, after: Node): string {
