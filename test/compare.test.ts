@@ -38,6 +38,28 @@ const ANSWERS: ReadonlyArray<readonly [string, string, string, Verdict, string |
   ["tr(A*X*B)", "X", "A'*B'", "equal", "denominator"],
   ["tr(A*X*B)", "X", "B*A", "equal", "numerator"],
   ["mean(x)", "x", "ones'/n", "equal", "numerator"],
+  // Sizes only the answer has (ones, I), which fit either layout: read in the one that makes it right.
+  [
+    "C: matrix(n, m), sum(C'*diag(softmax(I, 1)^2))",
+    "C",
+    "ones*diag(softmax(I, 1)^2)'",
+    "equal",
+    "numerator",
+  ],
+  [
+    "C: matrix(n, m), sum(C'*diag(softmax(I, 1)^2))",
+    "C",
+    "diag(softmax(I, 1)^2)*ones'",
+    "equal",
+    "denominator",
+  ],
+  [
+    "C: matrix(n, m), sum(C'*diag(softmax(I, 1)^2))",
+    "C",
+    "2*diag(softmax(I, 1)^2)*ones'",
+    "factor",
+    "denominator",
+  ],
   [
     "mean((y - max(0, X'*w + b)).^2)",
     "w",

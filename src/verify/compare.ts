@@ -153,6 +153,7 @@ function pointsFor(
   derivatives: Record<AnswerLayout, Derivative>,
   count: number,
   seed: number,
+  sizesFrom: AnswerLayout,
   adjust: (values: Record<string, unknown>) => Record<string, unknown> = (v) => v,
 ): Point[] {
   const points: Point[] = [];
@@ -171,7 +172,7 @@ function pointsFor(
             answer: evaluateAt(
               answer,
               [answer.expression],
-              answerValues(problem, answer, values, derivatives),
+              answerValues(problem, answer, values, derivatives, sizesFrom),
             )[0]!,
           };
         } catch (error) {
@@ -200,6 +201,7 @@ function answerValues(
   answer: Problem,
   values: Record<string, unknown>,
   derivatives: Record<AnswerLayout, Derivative>,
+  sizesFrom: AnswerLayout,
 ): Record<string, unknown> {
   const sizes = bindProblemValues(problem, values).sizes;
   const out = { ...values };
@@ -212,8 +214,11 @@ function answerValues(
   if (free.length === 0) return out;
   const shape = answer.expression.shape;
   const size = (d: Dim) => dimValue(d, (name) => sizes.get(name));
-  // The layout whose shape the answer's known sizes fit: its sizes give the answer's free ones.
-  for (const layout of ["numerator", "denominator"] as const) {
+  // The layout whose shape the answer's known sizes fit (sizesFrom first): its sizes give the
+  // answer's free ones.
+  for (const layout of sizesFrom === "numerator"
+    ? (["numerator", "denominator"] as const)
+    : (["denominator", "numerator"] as const)) {
     const target = derivatives[layout].shape.filter((d) => d !== 1 || shape.length === 2);
     if (target.length !== shape.length) continue;
     const fits = shape.every(
@@ -309,9 +314,25 @@ export function compareWithDerivative(
     numerator,
     denominator: inLayout(numerator, "denominator"),
   };
+  // Sizes only the answer has (ones, I) are read off the layout tried first; where they fit either
+  // layout (both free), an answer not equal in the numerator's sizes is tried in the denominator's.
+  const first = judge(p, a, derivatives, options, "numerator");
+  if (first.equal || sizeSymbols(a).every((s) => sizeSymbols(p).includes(s))) return first;
+  const second = judge(p, a, derivatives, options, "denominator");
+  // Equal, or a diagnosed mistake, in the denominator's sizes says more than "different".
+  return second.equal || (first.verdict === "different" && second.verdict !== "different") ? second : first;
+}
+
+function judge(
+  p: Problem,
+  a: Problem,
+  derivatives: Record<AnswerLayout, Derivative>,
+  options: Omit<CompareOptions, "order">,
+  sizesFrom: AnswerLayout,
+): Comparison {
   const count = options.points ?? 4;
   const seed = options.seed ?? 1;
-  const points = pointsFor(p, a, derivatives, count, seed);
+  const points = pointsFor(p, a, derivatives, count, seed, sizesFrom);
   const answerShape = points[0]!.answer.shape;
   // The layouts of the answer's shape; where neither is, those whose entries it holds in order (a
   // vector for the column n×1 a vector's derivative by a scalar is).
@@ -387,7 +408,7 @@ export function compareWithDerivative(
   // Right only for a symmetric matrix (x'*A*x gives x'*(A + A'), and 2*A*x only when A = A').
   for (const v of p.variables) {
     if (v.kind === "symmetric" || v.shape.length !== 2 || v.shape[0] !== v.shape[1]) continue;
-    const symmetric = pointsFor(p, a, derivatives, count, seed, symmetrized(v.name));
+    const symmetric = pointsFor(p, a, derivatives, count, seed, sizesFrom, symmetrized(v.name));
     for (const l of layouts)
       if (holds(symmetric, l))
         return mistake(
@@ -420,7 +441,7 @@ export function compareWithDerivative(
       }
     for (const t of answerTerms.length > 1 ? answerTerms : []) {
       const extra = points.every((pt) => {
-        const [term] = evaluateAt(a, [t.node], answerValues(p, a, pt.values, derivatives));
+        const [term] = evaluateAt(a, [t.node], answerValues(p, a, pt.values, derivatives, sizesFrom));
         const sign = t.negative ? -1 : 1;
         const rest = {
           shape: pt.answer.shape,
