@@ -77,7 +77,7 @@ const EXAMPLES: Readonly<Record<string, readonly [string, string, number, Layout
   // The search's rewrites (src/simplify/search.ts): each is taken where the whole gets shorter.
   "transpose-out-of-product": ["A: matrix(n, n), B: matrix(n, n), tr(A*inv(X)*B)", "X", 1, "denominator"],
   "transpose-out-of-sum": ["B: matrix(n, n), tr(X^2*B)", "X", 1, "denominator"],
-  "division-into-sum": ["x/norm2(x)", "x", 1],
+  "division-into-sum": ["(x.^0.5 ./ x)/norm2(x)", "x", 1],
   "division-out-of-product": ["a: vector(n), b: vector(n), sqrt(a'*X*b)", "X", 1, "denominator"],
   "negative-power-as-division": ["(x'*x)^0.5", "x", 1],
   "fraction-as-division": ["x: scalar, x^(1/3)", "x", 1],

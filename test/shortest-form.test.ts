@@ -61,6 +61,15 @@ describe("the shortest known form", () => {
     expect(differentiate("norm2(T - U*V')^2", "U", { order: 2 }).kronecker?.text).toBe("2*(V'*V ⊗ I)");
   });
 
+  it("collects like terms under a division: (c·a)/u and a/u, c ./ u and 1 ./ u", () => {
+    const cosine = differentiate("x'*y/(norm2(x)*norm2(y))", "x", { order: 2 });
+    expect(cosine.text).toBe("((3*x'*y*x/norm2(x)^2 - y)*x' - x'*y*I - x*y')/(norm2(x)^3*norm2(y))");
+    expect(checkDerivative("x'*y/(norm2(x)*norm2(y))", "x", { order: 2 }).passed).toBe(true);
+    const d = differentiate("x: vector(n)\nsum((x.^0.5 ./ x)/norm2(x))", "x");
+    expect(d.text).toBe("(-0.5 ./ x.^1.5/norm2(x) - sum(1 ./ x.^0.5)*x/norm2(x)^3)'");
+    expect(checkDerivative("x: vector(n)\nsum((x.^0.5 ./ x)/norm2(x))", "x").passed).toBe(true);
+  });
+
   it("indexes a transposed matrix by its swapped indices in index notation", () => {
     const d = differentiate("X: matrix(n, n), A: matrix(n, n)\ntr(X*A*X)", "X", { order: 2 });
     expect(d.text).toBe("T[i,j,k,l] = A[l,i] δ[j,k] + δ[i,l] A[j,k]");

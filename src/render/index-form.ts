@@ -23,7 +23,10 @@ function isAtomic(node: Node): boolean {
  * A transposed matrix indexed [i,j] is the matrix indexed [j,i]: `A[j,i]`, not `(A')[i,j]` (a leaf or
  * call under the transpose; anything else keeps its brackets).
  */
-function untransposed(factor: Extract<IndexFactor, { kind: "tensor" }>): { node: Node; indices: readonly string[] } {
+function untransposed(factor: Extract<IndexFactor, { kind: "tensor" }>): {
+  node: Node;
+  indices: readonly string[];
+} {
   const { node, indices } = factor;
   const inner = node.op === "transpose" ? node.args[0]! : null;
   if (inner !== null && indices.length === 2 && inner.shape.length === 2 && isAtomic(inner))

@@ -53,6 +53,23 @@ function splitCoefficient(node: Node, sign: number, depth = 0): Term {
       if (unit !== null && safeNumber(sign * top)) return { coefficient: sign * top, body: unit };
     }
   }
+  if (node.op === "ediv") {
+    // c ./ u is c·(1 ./ u), whatever u's shape: −1 ./ x.^1.5 and 0.5 ./ x.^1.5 are like terms.
+    const top = constantValue(node.args[0]!);
+    if (top !== undefined && top !== 1 && top !== 0) {
+      const unit = tryApply("ediv", constant(1), node.args[1]!);
+      if (unit !== null && safeNumber(sign * top)) return { coefficient: sign * top, body: unit };
+    }
+  }
+  if ((node.op === "div" || node.op === "ediv") && constantValue(node.args[0]!) === undefined) {
+    // (c·a)/u is c·(a/u): 2*x'*y*x/norm2(x)^2 and x'*y*x/norm2(x)^2 are like terms.
+    const inner = splitCoefficient(node.args[0]!, 1, depth + 1);
+    if (inner.coefficient !== 1 && inner.body !== null) {
+      const body = tryApply(node.op, inner.body, node.args[1]!);
+      if (body !== null && safeNumber(sign * inner.coefficient))
+        return { coefficient: sign * inner.coefficient, body };
+    }
+  }
   return { coefficient: sign, body: node };
 }
 
