@@ -70,6 +70,12 @@ describe("the shortest known form", () => {
     expect(checkDerivative("x: vector(n)\nsum((x.^0.5 ./ x)/norm2(x))", "x").passed).toBe(true);
   });
 
+  it("multiplies a product into a sum where its terms then meet: the Rayleigh quotient", () => {
+    const problem = "x: vector(n), A: symmetric(n)\nx'*A*x/(x'*x)";
+    expect(differentiate(problem, "x").text).toBe("2*x'*A*(I - x*x'/(x'*x))/(x'*x)");
+    expect(checkDerivative(problem, "x").passed).toBe(true);
+  });
+
   it("indexes a transposed matrix by its swapped indices in index notation", () => {
     const d = differentiate("X: matrix(n, n), A: matrix(n, n)\ntr(X*A*X)", "X", { order: 2 });
     expect(d.text).toBe("T[i,j,k,l] = A[l,i] δ[j,k] + δ[i,l] A[j,k]");

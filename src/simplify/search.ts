@@ -5,7 +5,7 @@
 // cheapest form of the root under the caller's cost is the result, where it is cheaper than the
 // chain's. Decision note 012 states the design, the cost and the budgets.
 import { isMatcalcError, shapesEqual } from "../core/index.js";
-import { type Node, type NodeMemo, postorder } from "../ir/index.js";
+import { type Node, type NodeMemo, postorder, signedTerms } from "../ir/index.js";
 import { apply, asFraction, constant, rebuild } from "../ops/index.js";
 import type { RewriteRule, Ruleset, SimplifyResult, TraceEntry } from "./driver.js";
 import { rememberedFor, runRules } from "./driver.js";
@@ -83,7 +83,10 @@ function bracketedFraction(n: Node): readonly [number, number] | null {
  * Rewrites the search may take though the rule chain does not: each is an equality that can make a
  * part longer and the whole shorter, so the chain (which only shortens) cannot take it.
  */
-export const SEARCH_RULES: readonly RewriteRule[] = [
+/** A search rule; `tidyWhole`: the chain tidies the rewritten node whole, not only its operands. */
+export type SearchRule = RewriteRule & { readonly tidyWhole?: boolean };
+
+export const SEARCH_RULES: readonly SearchRule[] = [
   // A'*B' = (B*A)': one transpose for several (tensorgrad and SymPy write -(inv(X)*B*A*inv(X))').
   rule("transpose-out-of-product", ["mul"], (n) => {
     const [a, b] = [n.args[0]!, n.args[1]!];
@@ -141,6 +144,30 @@ export const SEARCH_RULES: readonly RewriteRule[] = [
     const top = p === 1 ? u : p === -1 ? apply("neg", u) : tryApply("mul", constant(p), u);
     return top === null ? null : tryApply("div", top, constant(q));
   }),
+  // P*(a ± b ± …) = P*a ± P*b ± …, tidied whole: the pieces can be like terms once multiplied out
+  // (x'*(A*x*x') and x'*(x'*A*x*I) are both x'*A*x*x'), which the chain then collects.
+  {
+    ...rule("product-into-sum", ["mul"], (n) => {
+      const [a, b] = [n.args[0]!, n.args[1]!];
+      const sum = isSum(b) ? b : isSum(a) ? a : null;
+      if (sum === null) return null;
+      const pieces = signedTerms(sum, (t) => isSum(t) && shapesEqual(t.shape, sum.shape));
+      if (pieces.length < 2 || pieces.length > 8) return null;
+      // Distinct leaves (A + A') stay distinct when multiplied: like terms need two products.
+      if (pieces.filter(({ term }) => term.op === "mul" || term.op === "div").length < 2) return null;
+      let out: Node | null = null;
+      for (const { term, negative } of pieces) {
+        // (A term of a scalar expansion, c in M + c, is not multiplied out.)
+        if (!shapesEqual(term.shape, sum.shape)) return null;
+        const piece = sum === b ? tryApply("mul", a, term) : tryApply("mul", term, b);
+        if (piece === null || !shapesEqual(piece.shape, n.shape)) return null;
+        if (out === null) out = negative ? apply("neg", piece) : piece;
+        else out = apply(negative ? "sub" : "add", out, piece);
+      }
+      return out;
+    }),
+    tidyWhole: true,
+  },
   // M*M = M^2 (and -M*M = -M^2): a square matrix times itself.
   rule("product-as-power", ["mul"], (n) => {
     let [a, b] = [n.args[0]!, n.args[1]!];
@@ -218,7 +245,7 @@ function search(root: Node, order: readonly Node[], options: SearchOptions): Sea
   const depth = options.depth ?? 2;
   let work = options.workBudget ?? 20_000;
   const cost = options.cost;
-  const rulesByOp = new Map<string, RewriteRule[]>();
+  const rulesByOp = new Map<string, SearchRule[]>();
   const rulesOf = (op: string) => {
     let rules = rulesByOp.get(op);
     if (rules === undefined) {
@@ -240,6 +267,12 @@ function search(root: Node, order: readonly Node[], options: SearchOptions): Sea
     });
     const node = args.some((a, i) => a !== n.args[i]) ? rebuild(n, args) : n;
     return { node, steps };
+  };
+
+  /** What the chain makes of a rewritten node whole, its own operator included. */
+  const whole = (n: Node): { node: Node; steps: readonly TraceEntry[] } => {
+    const r = tidiedOnce(n, options.tidy);
+    return { node: r.node, steps: r.trace };
   };
 
   const forms = new Map<Node, readonly Form[]>();
@@ -279,7 +312,7 @@ function search(root: Node, order: readonly Node[], options: SearchOptions): Sea
           if (--work <= 0) break;
           const rewritten = r.apply(form.node);
           if (rewritten === null || rewritten === form.node) continue;
-          const t = tidied(rewritten);
+          const t = r.tidyWhole && sizeOf(rewritten) <= 2 * TIDY_SIZE ? whole(rewritten) : tidied(rewritten);
           const step = { rule: r.name, before: form.node, after: rewritten };
           const made = add(t.node, [...form.steps, step, ...t.steps]);
           if (made !== null) next.push(made);
