@@ -74,6 +74,10 @@ describe("the shortest known form", () => {
     const problem = "x: vector(n), A: symmetric(n)\nx'*A*x/(x'*x)";
     expect(differentiate(problem, "x").text).toBe("2*x'*A*(I - x*x'/(x'*x))/(x'*x)");
     expect(checkDerivative(problem, "x").passed).toBe(true);
+    // Any A: x'*(A*x*x') and x'*(x'*A*x*I) meet as 2*x'*A*x*x' once the divisions are taken out.
+    const general = "x: vector(n), A: matrix(n, n)\nx'*A*x/(x'*x)";
+    expect(differentiate(general, "x").text).toBe("x'/(x'*x)*(A + A' - 2*A*x*x'/(x'*x))");
+    expect(checkDerivative(general, "x").passed).toBe(true);
   });
 
   it("indexes a transposed matrix by its swapped indices in index notation", () => {

@@ -83,6 +83,19 @@ function bracketedFraction(n: Node): readonly [number, number] | null {
  * Rewrites the search may take though the rule chain does not: each is an equality that can make a
  * part longer and the whole shorter, so the chain (which only shortens) cannot take it.
  */
+/**
+ * a*b with divisions by numbers taken out of both factors, (a/s)*(b/t) = (a*b)/(s*t): the chain
+ * then meets the product whole (x'/(x'*x)*(x'*A*x*I/(x'*x)) is x'*A*x*x'/(x'*x)^2).
+ */
+function multiplied(a: Node, b: Node): Node | null {
+  const over = (n: Node) => (n.op === "div" && isScalar(n.args[1]!) ? n.args[1]! : null);
+  const [s, t] = [over(a), over(b)];
+  const product = tryApply("mul", s === null ? a : a.args[0]!, t === null ? b : b.args[0]!);
+  if (product === null) return null;
+  const divisor = s === null ? t : t === null ? s : tryApply("mul", s, t);
+  return divisor === null ? (s === null && t === null ? product : null) : tryApply("div", product, divisor);
+}
+
 /** A search rule; `tidyWhole`: the chain tidies the rewritten node whole, not only its operands. */
 export type SearchRule = RewriteRule & { readonly tidyWhole?: boolean };
 
@@ -159,7 +172,7 @@ export const SEARCH_RULES: readonly SearchRule[] = [
       for (const { term, negative } of pieces) {
         // (A term of a scalar expansion, c in M + c, is not multiplied out.)
         if (!shapesEqual(term.shape, sum.shape)) return null;
-        const piece = sum === b ? tryApply("mul", a, term) : tryApply("mul", term, b);
+        const piece = sum === b ? multiplied(a, term) : multiplied(term, b);
         if (piece === null || !shapesEqual(piece.shape, n.shape)) return null;
         if (out === null) out = negative ? apply("neg", piece) : piece;
         else out = apply(negative ? "sub" : "add", out, piece);

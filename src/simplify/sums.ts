@@ -1,6 +1,7 @@
 // Sums: like terms are collected (2·E + 3·E = 5·E, E − E = 0) and ordered canonically instead of by
 // commutativity rules; a factor shared on the left or right of two terms is pulled out when that
 // makes the expression smaller (x'·A + x'·A' = x'·(A + A')).
+import { shapesEqual } from "../core/index.js";
 import { foldRemembered, type Node, NodeSlot } from "../ir/index.js";
 import { apply, constant, exactly, identity } from "../ops/index.js";
 import {
@@ -127,10 +128,20 @@ function negateFirst(body: Node, depth = 0): Node {
   return apply("neg", body);
 }
 
-/** c·(a·b) written as (c·a)·b, so that the product needs no brackets. */
+/**
+ * c·(a·b) written as (c·a)·b, c·(a/s) as (c·a)/s and c·(1 ./ u) as c ./ u, so that the product
+ * needs no brackets (and splitCoefficient reads the same c back from each).
+ */
 function scaleLeft(c: Node, body: Node, depth = 0): Node {
-  if (body.op === "mul" && depth <= LOCAL_DEPTH)
-    return apply("mul", scaleLeft(c, body.args[0]!, depth + 1), body.args[1]!);
+  if ((body.op === "mul" || body.op === "div") && depth <= LOCAL_DEPTH) {
+    const scaled = tryApply(body.op, scaleLeft(c, body.args[0]!, depth + 1), body.args[1]!);
+    if (scaled !== null) return scaled;
+  }
+  // c·(1 ./ u) is c ./ u.
+  if (body.op === "ediv" && constantValue(body.args[0]!) === 1) {
+    const divided = tryApply("ediv", c, body.args[1]!);
+    if (divided !== null && shapesEqual(divided.shape, body.shape)) return divided;
+  }
   return apply("mul", c, body);
 }
 
