@@ -82,6 +82,7 @@ const EXAMPLES: Readonly<Record<string, readonly [string, string, number, Layout
   "negative-power-as-division": ["(x'*x)^0.5", "x", 1],
   "fraction-as-division": ["x: scalar, x^(1/3)", "x", 1],
   "product-into-sum": ["x: vector(n), A: symmetric(n)\nx'*A*x/(x'*x)", "x", 1],
+  "coefficient-as-division": ["det(X)^(1/2)", "X", 1],
   "product-as-power": ["tr(inv(X))", "X", 1],
 };
 

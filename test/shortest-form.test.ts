@@ -30,7 +30,7 @@ const FORMS: ReadonlyArray<readonly [string, string, DifferentiateOptions, strin
   ["B: matrix(n, n), tr(X^2*B)", "X", { layout: "denominator" }, "(B*X + X*B)'"],
   ["tr(inv(X))", "X", { layout: "denominator" }, "-inv(X)'^2"],
   ["det(X^3)", "X", { layout: "denominator" }, "3*det(X^3)*inv(X')"],
-  ["a: vector(n), b: vector(n), sqrt(a'*X*b)", "X", { layout: "denominator" }, "0.5*a*b'/sqrt(a'*X*b)"],
+  ["a: vector(n), b: vector(n), sqrt(a'*X*b)", "X", { layout: "denominator" }, "a*b'/sqrt(a'*X*b)/2"],
   ["x: scalar, x^(1/3)", "x", {}, "x^(-2/3)/3"],
   [
     "sum(log(exp(-y.*(X*w)) + ones))",
@@ -44,7 +44,7 @@ const FORMS: ReadonlyArray<readonly [string, string, DifferentiateOptions, strin
   ["x'*A*x*x", "x", {}, "x*x'*(A + A') + x'*A*x*I"],
   // The Cookbook writes inv(S) - inv(S)*x*x'*inv(S): the same matrix, three characters longer.
   ["S: symmetric(n)\nlogdet(S) + x'*inv(S)*x", "S", {}, "(I - inv(S)*x*x')*inv(S)"],
-  ["det(X)^(1/2)", "X", {}, "0.5*det(X)^0.5*inv(X)"],
+  ["det(X)^(1/2)", "X", {}, "det(X)^0.5*inv(X)/2"],
   ["x: scalar\nasin(x) + atan(x) + acos(x)", "x", {}, "1/(x^2 + 1)"],
   ["tr(adj(X))", "X", {}, "inv(X)*(tr(adj(X))*I - adj(X))"],
 ];

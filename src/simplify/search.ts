@@ -80,10 +80,6 @@ function bracketedFraction(n: Node): readonly [number, number] | null {
 }
 
 /**
- * Rewrites the search may take though the rule chain does not: each is an equality that can make a
- * part longer and the whole shorter, so the chain (which only shortens) cannot take it.
- */
-/**
  * a*b with divisions by numbers taken out of both factors, (a/s)*(b/t) = (a*b)/(s*t): the chain
  * then meets the product whole (x'/(x'*x)*(x'*A*x*I/(x'*x)) is x'*A*x*x'/(x'*x)^2).
  */
@@ -99,6 +95,10 @@ function multiplied(a: Node, b: Node): Node | null {
 /** A search rule; `tidyWhole`: the chain tidies the rewritten node whole, not only its operands. */
 export type SearchRule = RewriteRule & { readonly tidyWhole?: boolean };
 
+/**
+ * Rewrites the search may take though the rule chain does not: each is an equality that can make a
+ * part longer and the whole shorter, so the chain (which only shortens) cannot take it.
+ */
 export const SEARCH_RULES: readonly SearchRule[] = [
   // A'*B' = (B*A)': one transpose for several (tensorgrad and SymPy write -(inv(X)*B*A*inv(X))').
   rule("transpose-out-of-product", ["mul"], (n) => {
@@ -134,7 +134,8 @@ export const SEARCH_RULES: readonly SearchRule[] = [
     }
     return null;
   }),
-  // a*u^(-p) = a/u^p, for a number u: y/(2*sqrt(x'*y)) rather than 0.5*(x'*y)^(-0.5)*y.
+  // a*u^(-p) = a/u^p, for a number u (a/sqrt(u) for p = 0.5): y/(2*sqrt(x'*y)) rather than
+  // 0.5*(x'*y)^(-0.5)*y.
   rule("negative-power-as-division", ["mul"], (n) => {
     const [a, b] = [n.args[0]!, n.args[1]!];
     for (const [k, other] of [
@@ -143,8 +144,15 @@ export const SEARCH_RULES: readonly SearchRule[] = [
     ] as const) {
       const p = k.op === "pow" ? constantValue(k.args[1]!) : undefined;
       if (p === undefined || !(p < 0) || !isScalar(k)) continue;
-      const positive = p === -1 ? k.args[0]! : apply("pow", k.args[0]!, apply("neg", k.args[1]!));
-      return tryApply("div", other, positive);
+      // u^0.5 as sqrt(u), which is shorter where u needs brackets.
+      const base = k.args[0]!;
+      const positive =
+        p === -1
+          ? base
+          : p === -0.5 && base.args.length > 0
+            ? tryApply("sqrt", base)
+            : apply("pow", base, apply("neg", k.args[1]!));
+      return positive === null ? null : tryApply("div", other, positive);
     }
     return null;
   }),
@@ -181,6 +189,25 @@ export const SEARCH_RULES: readonly SearchRule[] = [
     }),
     tidyWhole: true,
   },
+  // c*a*b = a*b/k where c = 1/k for a whole k, the division at the end of the product as SymPy
+  // writes it: c'*a/sqrt(u)*b/2 for 0.5*c'*a/sqrt(u)*b.
+  rule("coefficient-as-division", ["mul", "div"], (n) => {
+    const spine: Node[] = [];
+    let m = n;
+    while ((m.op === "mul" || m.op === "div") && spine.length <= LEFT_SPINE) {
+      spine.push(m);
+      m = m.args[0]!;
+    }
+    // (A lone c*u stays: 0.5*(A + A') reads as well as (A + A')/2, and c'/2*a is no better.)
+    if (spine.length < 2) return null;
+    const bottom = spine[spine.length - 1]!;
+    const c = bottom.op === "mul" ? constantValue(bottom.args[0]!) : undefined;
+    if (c === undefined || !(c > 0 && c < 1) || !Number.isInteger(1 / c) || 1 / c > 1000) return null;
+    let rest: Node | null = bottom.args[1]!;
+    for (let i = spine.length - 2; i >= 0 && rest !== null; i--)
+      rest = tryApply(spine[i]!.op, rest, spine[i]!.args[1]!);
+    return rest === null || !shapesEqual(rest.shape, n.shape) ? null : tryApply("div", rest, constant(1 / c));
+  }),
   // M*M = M^2 (and -M*M = -M^2): a square matrix times itself.
   rule("product-as-power", ["mul"], (n) => {
     let [a, b] = [n.args[0]!, n.args[1]!];
@@ -197,6 +224,9 @@ export const SEARCH_RULES: readonly SearchRule[] = [
     return negated ? apply("neg", power) : power;
   }),
 ];
+
+/** The longest left spine of a product the coefficient rule walks down. */
+const LEFT_SPINE = 32;
 
 /** The largest operand (in printed nodes) the chain tidies after a rewrite. */
 const TIDY_SIZE = 48;
@@ -267,10 +297,15 @@ function search(root: Node, order: readonly Node[], options: SearchOptions): Sea
     }
     return rules;
   };
-  /** What the chain makes of each operand of a rewritten node (the node's own operator stays). */
-  const tidied = (n: Node): { node: Node; steps: TraceEntry[] } => {
+  /**
+   * What the chain makes of each new operand of a rewritten node (the node's own operator stays).
+   * An operand the rewrite kept from the form it rewrote is a form already chosen (c'/2*a, which
+   * the chain would write back as 0.5*c'*a): it stays.
+   */
+  const tidied = (n: Node, kept: readonly Node[]): { node: Node; steps: TraceEntry[] } => {
     const steps: TraceEntry[] = [];
     const args = n.args.map((a) => {
+      if (kept.includes(a)) return a;
       // A large operand is kept as built: tidying it would take it apart whole (a long sum's terms
       // collected again for each of its prefixes).
       if (sizeOf(a) > TIDY_SIZE) return a;
@@ -325,7 +360,10 @@ function search(root: Node, order: readonly Node[], options: SearchOptions): Sea
           if (--work <= 0) break;
           const rewritten = r.apply(form.node);
           if (rewritten === null || rewritten === form.node) continue;
-          const t = r.tidyWhole && sizeOf(rewritten) <= 2 * TIDY_SIZE ? whole(rewritten) : tidied(rewritten);
+          const t =
+            r.tidyWhole && sizeOf(rewritten) <= 2 * TIDY_SIZE
+              ? whole(rewritten)
+              : tidied(rewritten, form.node.args);
           const step = { rule: r.name, before: form.node, after: rewritten };
           const made = add(t.node, [...form.steps, step, ...t.steps]);
           if (made !== null) next.push(made);
