@@ -377,5 +377,16 @@ function search(root: Node, order: readonly Node[], options: SearchOptions): Sea
   // The root's own form went in first and the sort is stable: another form comes first only when it
   // is strictly cheaper.
   const best = forms.get(root)![0]!;
-  return { node: best.node, stop, trace: best.node === root ? [] : best.steps };
+  return { node: best.node, stop, trace: best.node === root ? [] : once(best.steps) };
+}
+
+/** Each step once: an operand met in several places of the DAG brings its rewrites each time. */
+function once(steps: readonly TraceEntry[]): TraceEntry[] {
+  const seen = new Set<string>();
+  return steps.filter((s) => {
+    const key = `${s.rule} ${s.before.id} ${s.after.id}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
