@@ -87,9 +87,9 @@ function multiplied(a: Node, b: Node): Node | null {
   const over = (n: Node) => (n.op === "div" && isScalar(n.args[1]!) ? n.args[1]! : null);
   const [s, t] = [over(a), over(b)];
   const product = tryApply("mul", s === null ? a : a.args[0]!, t === null ? b : b.args[0]!);
-  if (product === null) return null;
+  if (product === null || (s === null && t === null)) return product;
   const divisor = s === null ? t : t === null ? s : tryApply("mul", s, t);
-  return divisor === null ? (s === null && t === null ? product : null) : tryApply("div", product, divisor);
+  return divisor === null ? null : tryApply("div", product, divisor);
 }
 
 /** A search rule; `tidyWhole`: the chain tidies the rewritten node whole, not only its operands. */

@@ -47,22 +47,15 @@ function splitCoefficient(node: Node, sign: number, depth = 0): Term {
     const c = constantValue(node.args[1]!);
     if (c !== undefined && c !== 0 && safeNumber(sign / c))
       return { coefficient: sign / c, body: node.args[0]! };
-    // c/u is c·(1/u): −1/sqrt(u) and 1/sqrt(u) are like terms.
-    const top = constantValue(node.args[0]!);
-    if (top !== undefined && top !== 1 && top !== 0 && isScalar(node.args[1]!)) {
-      const unit = tryApply("div", constant(1), node.args[1]!);
-      if (unit !== null && safeNumber(sign * top)) return { coefficient: sign * top, body: unit };
-    }
   }
-  if (node.op === "ediv") {
-    // c ./ u is c·(1 ./ u), whatever u's shape: −1 ./ x.^1.5 and 0.5 ./ x.^1.5 are like terms.
-    const top = constantValue(node.args[0]!);
-    if (top !== undefined && top !== 1 && top !== 0) {
-      const unit = tryApply("ediv", constant(1), node.args[1]!);
-      if (unit !== null && safeNumber(sign * top)) return { coefficient: sign * top, body: unit };
-    }
+  // c/u is c·(1/u) for a number u, and c ./ u is c·(1 ./ u) for any u: −1/sqrt(u) and 1/sqrt(u),
+  // −1 ./ x.^1.5 and 0.5 ./ x.^1.5 are like terms.
+  const top = node.op === "div" || node.op === "ediv" ? constantValue(node.args[0]!) : undefined;
+  if (top !== undefined && top !== 1 && top !== 0 && (node.op === "ediv" || isScalar(node.args[1]!))) {
+    const unit = tryApply(node.op, constant(1), node.args[1]!);
+    if (unit !== null && safeNumber(sign * top)) return { coefficient: sign * top, body: unit };
   }
-  if ((node.op === "div" || node.op === "ediv") && constantValue(node.args[0]!) === undefined) {
+  if ((node.op === "div" || node.op === "ediv") && top === undefined) {
     // (c·a)/u is c·(a/u): 2*x'*y*x/norm2(x)^2 and x'*y*x/norm2(x)^2 are like terms.
     const inner = splitCoefficient(node.args[0]!, 1, depth + 1);
     if (inner.coefficient !== 1 && inner.body !== null) {
