@@ -191,6 +191,12 @@ function pointsFor(
   return points;
 }
 
+/** The sizes only the answer has (the size of ones in ones'/n, of an I), not the problem's. */
+function answerOnlySizes(problem: Problem, answer: Problem): string[] {
+  const own = new Set([...sizeSymbols(problem), ...problem.variables.map((v) => v.name)]);
+  return sizeSymbols(answer).filter((s) => !own.has(s));
+}
+
 /**
  * The values the answer is evaluated at: the problem's, its sizes as numbers (the derivative prints
  * mean's 1/m), and the sizes only the answer has (the size of ones in ones'/n) read off the
@@ -209,8 +215,7 @@ function answerValues(
     const n = sizes.get(name);
     if (n !== undefined) out[name] = n;
   }
-  const own = new Set([...sizeSymbols(problem), ...problem.variables.map((v) => v.name)]);
-  const free = sizeSymbols(answer).filter((s) => !own.has(s));
+  const free = answerOnlySizes(problem, answer);
   if (free.length === 0) return out;
   const shape = answer.expression.shape;
   const size = (d: Dim) => dimValue(d, (name) => sizes.get(name));
@@ -317,7 +322,7 @@ export function compareWithDerivative(
   // Sizes only the answer has (ones, I) are read off the layout tried first; where they fit either
   // layout (both free), an answer not equal in the numerator's sizes is tried in the denominator's.
   const first = judge(p, a, derivatives, options, "numerator");
-  if (first.equal || sizeSymbols(a).every((s) => sizeSymbols(p).includes(s))) return first;
+  if (first.equal || answerOnlySizes(p, a).length === 0) return first;
   const second = judge(p, a, derivatives, options, "denominator");
   // Equal, or a diagnosed mistake, in the denominator's sizes says more than "different".
   return second.equal || (first.verdict === "different" && second.verdict !== "different") ? second : first;
