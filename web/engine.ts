@@ -318,7 +318,9 @@ function exported(request: Extract<Request, { kind: "export" }>): ExportReply {
       "\\usepackage{amsmath,amssymb}",
       "\\begin{document}",
       "\\section*{Derivative}",
-      `Problem: \\verb|${request.state.problem.replace(/\|/g, "!").replace(/\n/g, "; ")}|\\\\`,
+      // Verbatim, so nothing in it is read as TeX (a comment may hold anything): its delimiter and
+      // line ends, which would end it, are replaced.
+      `Problem: \\verb|${request.state.problem.replace(/\|/g, "!").replace(/\r\n|\r|\n/g, "; ")}|\\\\`,
       `${r.title}.`,
       "\\[",
       r.latex ?? "\\text{(too large to show)}",
