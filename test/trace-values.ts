@@ -120,7 +120,7 @@ function singlePrecisionValue(root: Node, bindings: ReturnType<typeof randomBind
       values.set(node.id, { shape: value.shape, data: Float64Array.from(value.data, Math.fround) });
     }
   } catch (error) {
-    if (error instanceof Error) return null;
+    if (error instanceof MatcalcError) return null;
     throw error;
   }
   const value = values.get(root.id)!;
